@@ -1,0 +1,68 @@
+# CareThread: `make run` for a local clinic, `make test` for the full suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/carethread
+PG_HOST ?= 127.0.0.1
+PG_PORT ?= 5432
+# Local-only values for commands run by make; production sets its own in the environment.
+TEST_ENV := DJANGO_SECRET_KEY=make-test-only-key-not-for-production-0123456789abcdef DJANGO_SECURE_SSL_REDIRECT=false
+
+.PHONY: run test lint check pytest pytest-postgres deps browser contract-mock bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+deps: $(STAMP)
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	touch node_modules/.installed
+
+contract-mock: node_modules/.installed
+
+# Debian's Chromium for the Playwright tests (never `playwright install`: no internet here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+.env:
+	sed "s/^DJANGO_SECRET_KEY=.*/DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')/" .env.example > .env
+
+run: deps .env
+	mkdir -p var
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+	@echo "CareThread on http://127.0.0.1:8000/  (console: /admin/, API docs: /api/docs/)"
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f Procfile.dev start
+
+lint: deps
+	$(BIN)/ruff check .
+
+check: deps
+	$(TEST_ENV) $(BIN)/python manage.py check
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+pytest: deps browser contract-mock
+	env -u DATABASE_URL $(BIN)/pytest
+
+pytest-postgres: deps browser contract-mock
+	@if $(BIN)/python -c "import socket; socket.create_connection(('$(PG_HOST)', $(PG_PORT)), 2).close()" 2>/dev/null; then \
+		echo "== PostgreSQL pass ($(PG_URL))"; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest --create-db; \
+	else \
+		echo "########################################################"; \
+		echo "SKIPPED POSTGRES PASS: no server at $(PG_HOST):$(PG_PORT)"; \
+		echo "########################################################"; \
+	fi
+
+test: lint check pytest pytest-postgres
+
+bench: deps contract-mock
+	$(TEST_ENV) $(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules var

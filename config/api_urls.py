@@ -1,0 +1,9 @@
+"""Version 1 of the API: each app contributes its routes here."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("consults.api_urls")),
+    path("", include("patients.api_urls")),
+    path("", include("messaging.api_urls")),
+]

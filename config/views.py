@@ -1,0 +1,21 @@
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if wants_json(request):
+        return JsonResponse({"code": "not_found", "detail": "Nothing is here."}, status=404)
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if wants_json(request):
+        return JsonResponse(
+            {"code": "server_error", "detail": "Something went wrong on our side. Please try again."},
+            status=500,
+        )
+    return render(request, "errors/500.html", status=500)

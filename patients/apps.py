@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PatientsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "patients"
+    verbose_name = "Patients and care records"

@@ -1,0 +1,74 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from phonenumber_field.modelfields import PhoneNumberField
+
+from patients.timezones import validate_time_zone
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    HINDI = "hi", "हिन्दी (Hindi)"
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", "SMS"
+    WHATSAPP = "whatsapp", "WhatsApp"
+
+
+class PatientSource(models.TextChoices):
+    WEB = "web", "Website"
+    API = "api", "API"
+    SMS = "sms", "SMS"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    STAFF = "staff", "Staff"
+
+
+class Patient(models.Model):
+    """A person the clinic talks to: a booked patient, or a lead who messaged us first."""
+
+    full_name = models.CharField(max_length=200, blank=True)
+    phone = PhoneNumberField(unique=True, help_text="Mobile number in international format.")
+    email = models.EmailField(blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    time_zone = models.CharField(max_length=64, default="Asia/Kolkata", validators=[validate_time_zone])
+    preferred_channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.SMS)
+
+    # Consent to messages is separate from booking and recorded per channel with its wording.
+    consent_sms = models.BooleanField(default=False)
+    consent_whatsapp = models.BooleanField(default=False)
+    consent_at = models.DateTimeField(null=True, blank=True)
+    consent_text_version = models.CharField(max_length=20, blank=True)
+    sms_opted_out_at = models.DateTimeField(null=True, blank=True)
+    whatsapp_opted_out_at = models.DateTimeField(null=True, blank=True)
+    # Off by default: SMS never names a diagnosis or drug unless the patient asked for detail.
+    detailed_messages = models.BooleanField(default=False)
+
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="coordinated_patients",
+        limit_choices_to={"groups__name": "coordinator"},
+    )
+    is_lead = models.BooleanField(default=False, help_text="Contacted us but has not booked or been enrolled.")
+    source = models.CharField(max_length=10, choices=PatientSource.choices, default=PatientSource.WEB)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["full_name", "id"]
+        indexes = [models.Index(fields=["coordinator", "full_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name or f"Patient #{self.pk}"
+
+    def can_receive(self, channel: str) -> bool:
+        """Consented on that channel and not opted out of it."""
+        if channel == Channel.SMS:
+            return self.consent_sms and self.sms_opted_out_at is None
+        if channel == Channel.WHATSAPP:
+            return self.consent_whatsapp and self.whatsapp_opted_out_at is None
+        return False

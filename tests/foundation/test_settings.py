@@ -1,0 +1,51 @@
+"""Production configuration: `check --deploy` is clean, insecure values refuse to start."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "x7Qm2pL9vR4tW8yZ1aB5cD3eF6gH0jK2lM4nP7qS9uV1wX3yZ5aB8cD0eF2gH4jK",
+    "ALLOWED_HOSTS": "clinic.example.org",
+    "PUBLIC_BASE_URL": "https://clinic.example.org",
+    "DATABASE_URL": "sqlite:////tmp/carethread-deploy-check.sqlite3",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PUBLIC_", "ALLOWED_"))}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_passes_with_production_environment():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": ""}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_production_refuses_a_weak_secret_key():
+    env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "django-insecure-short"}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "too weak" in result.stderr
+
+
+def test_secret_key_can_come_from_a_file(tmp_path):
+    key_file = tmp_path / "secret"
+    key_file.write_text(PRODUCTION_ENV["DJANGO_SECRET_KEY"] + "\n")
+    env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "", "DJANGO_SECRET_KEY_FILE": str(key_file)}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode == 0, result.stderr
