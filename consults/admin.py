@@ -1,2 +1,290 @@
+"""Care console for consults: coordinators run the schedule; an expert sees their own.
 
-# Register your models here.
+Every write goes through consults.services, so the admin obeys the same rules as the website:
+an overlapping consult is refused with a readable message on SQLite and PostgreSQL alike.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from config.errors import DomainError
+from consults.models import Consult, ConsultSource, ConsultStatus, Expert, TimeOff, WeeklyAvailability
+from consults.selectors import consults_visible_to
+from consults.services import (
+    consult_book,
+    consult_cancel,
+    consult_check_staff_time,
+    consult_mark_completed,
+    consult_mark_no_show,
+    consult_reschedule,
+)
+from patients.roles import is_admin, is_clinic_staff, is_coordinator, is_expert
+
+
+def _runs_schedule(request: HttpRequest) -> bool:
+    return is_admin(request.user) or is_coordinator(request.user)
+
+
+class WeeklyAvailabilityInline(admin.TabularInline):
+    model = WeeklyAvailability
+    extra = 1
+
+
+class TimeOffInline(admin.TabularInline):
+    model = TimeOff
+    extra = 1
+    fields = ["start", "end", "reason"]
+
+
+@admin.register(Expert)
+class ExpertAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "role", "languages", "time_zone", "consult_minutes", "buffer_minutes", "active"]
+    list_filter = ["role", "active"]
+    search_fields = ["display_name"]
+    raw_id_fields = ["user"]
+    inlines = [WeeklyAvailabilityInline, TimeOffInline]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _runs_schedule(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _runs_schedule(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _runs_schedule(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return _runs_schedule(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Experts with consults are kept for the record (PROTECT); switch them inactive instead.
+        return is_admin(request.user)
+
+
+class WhenFilter(admin.SimpleListFilter):
+    title = "when"
+    parameter_name = "when"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("today", "Today"), ("week", "This week"), ("upcoming", "Upcoming"), ("past", "Past")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Consult]) -> QuerySet[Consult]:
+        now = timezone.localtime()
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        if self.value() == "today":
+            return queryset.filter(start__gte=midnight, start__lt=midnight + timedelta(days=1))
+        if self.value() == "week":
+            monday = midnight - timedelta(days=midnight.weekday())
+            return queryset.filter(start__gte=monday, start__lt=monday + timedelta(days=7))
+        if self.value() == "upcoming":
+            return queryset.filter(start__gte=now, status=ConsultStatus.CONFIRMED)
+        if self.value() == "past":
+            return queryset.filter(start__lt=now)
+        return queryset
+
+
+class ConsultAdminForm(forms.ModelForm):
+    """Checks the time with the same rule the services use; a refusal at save time comes back here."""
+
+    request: HttpRequest | None = None  # set by ConsultAdmin.get_form
+
+    class Meta:
+        model = Consult
+        fields = ["patient", "expert", "start", "mode", "topic", "note"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        save_error = getattr(self.request, "_consult_save_error", None)
+        if save_error is not None:
+            self.add_error("start" if save_error.field == "start" else None, save_error.message)
+            return data
+        expert, start = data.get("expert"), data.get("start")
+        changed = self.instance.pk is None or {"expert", "start"} & set(self.changed_data)
+        if expert and start and changed:
+            try:
+                consult_check_staff_time(expert=expert, start=start, exclude_consult_id=self.instance.pk)
+            except DomainError as error:
+                self.add_error("start" if error.field == "start" else None, error.message)
+        return data
+
+
+class CancelSelectedForm(forms.Form):
+    reason = forms.CharField(max_length=300, label="Reason (kept on each consult)")
+
+
+def _adopt(target: Consult, source: Consult) -> None:
+    """Make the admin's unsaved object the row the service wrote, so the admin logs and links to it."""
+    target.__dict__.update({key: value for key, value in source.__dict__.items() if key != "_state"})
+    target._state.adding = False
+    target._state.db = source._state.db
+
+
+@admin.register(Consult)
+class ConsultAdmin(admin.ModelAdmin):
+    form = ConsultAdminForm
+    list_display = ["reference", "when", "expert", "patient", "topic", "mode", "status", "attendance", "source"]
+    list_filter = [WhenFilter, "status", "expert", "topic", "mode"]
+    search_fields = ["reference", "patient__phone", "patient__full_name"]
+    list_select_related = ["patient", "expert"]
+    raw_id_fields = ["patient"]
+    date_hierarchy = "start"
+    ordering = ["start"]
+    actions = ["mark_completed", "mark_no_show", "cancel_selected"]
+    readonly_fields = [
+        "reference",
+        "end",
+        "status",
+        "source",
+        "attendance_confirmed_at",
+        "cancellation_reason",
+        "cancelled_at",
+        "rescheduled_from",
+        "created_at",
+    ]
+
+    @admin.display(description="When", ordering="start")
+    def when(self, obj: Consult) -> str:
+        return f"{timezone.localtime(obj.start):%a %d %b %Y, %H:%M}"
+
+    @admin.display(description="Confirmed by patient", boolean=True)
+    def attendance(self, obj: Consult) -> bool:
+        return obj.attendance_confirmed_at is not None
+
+    # --- who may do what ---
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Consult]:
+        return consults_visible_to(request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_clinic_staff(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Consult | None = None) -> bool:
+        if _runs_schedule(request):
+            return True
+        return is_expert(request.user) and (obj is None or obj.expert.user_id == request.user.pk)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return _runs_schedule(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Consult | None = None) -> bool:
+        return _runs_schedule(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Consult | None = None) -> bool:
+        return False  # consults are cancelled, never deleted
+
+    def has_outcome_permission(self, request: HttpRequest) -> bool:
+        return is_clinic_staff(request.user)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Consult | None = None) -> list[str]:
+        fields = list(self.readonly_fields)
+        if obj is not None:
+            fields.append("patient")
+            if obj.status != ConsultStatus.CONFIRMED or obj.start <= timezone.now():
+                fields += ["expert", "start"]
+        return fields
+
+    def get_form(self, request: HttpRequest, obj: Consult | None = None, change: bool = False, **kwargs: Any):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        if is_expert(request.user) and not _runs_schedule(request):
+            if not request.GET:
+                return HttpResponseRedirect(request.path + "?when=upcoming")
+            extra_context = {**(extra_context or {}), "title": "My schedule"}
+        return super().changelist_view(request, extra_context)
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:
+            # The service refused at save time (e.g. a booking won a race after the form was checked):
+            # the transaction rolled back; show the same form again with the refusal next to the field.
+            request._consult_save_error = error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: Consult, form: forms.ModelForm, change: bool) -> None:
+        if not change:
+            consult = consult_book(
+                patient=obj.patient,
+                expert=obj.expert,
+                start=obj.start,
+                topic=obj.topic,
+                mode=obj.mode,
+                note=obj.note,
+                source=ConsultSource.STAFF,
+                booked_by=request.user,
+            )
+            _adopt(obj, consult)
+            return
+        if {"expert", "start"} & set(form.changed_data):
+            original = Consult.objects.get(pk=obj.pk)
+            moved = consult_reschedule(
+                consult=original,
+                new_start=obj.start,
+                new_expert=obj.expert,
+                source=ConsultSource.STAFF,
+                changed_by=request.user,
+            )
+            _adopt(obj, moved)
+        details = [field for field in ("mode", "topic", "note") if field in form.changed_data]
+        if details:
+            Consult.objects.filter(pk=obj.pk).update(**{field: form.cleaned_data[field] for field in details})
+
+    # --- actions ---
+    def _apply(self, request: HttpRequest, queryset: QuerySet[Consult], service: Any, done: str) -> None:
+        changed = 0
+        for consult in queryset:
+            try:
+                service(consult=consult, by=request.user)
+                changed += 1
+            except DomainError as error:
+                self.message_user(request, f"{consult.reference}: {error.message}", messages.ERROR)
+        if changed:
+            self.message_user(request, f"{changed} consult(s) marked {done}.", messages.SUCCESS)
+
+    @admin.action(description="Mark selected consults completed", permissions=["outcome"])
+    def mark_completed(self, request: HttpRequest, queryset: QuerySet[Consult]) -> None:
+        self._apply(request, queryset, consult_mark_completed, "completed")
+
+    @admin.action(description="Mark selected consults no-show", permissions=["outcome"])
+    def mark_no_show(self, request: HttpRequest, queryset: QuerySet[Consult]) -> None:
+        self._apply(request, queryset, consult_mark_no_show, "no-show")
+
+    @admin.action(description="Cancel selected consults (asks for a reason)", permissions=["change"])
+    def cancel_selected(self, request: HttpRequest, queryset: QuerySet[Consult]) -> HttpResponse | None:
+        form = CancelSelectedForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            cancelled = 0
+            for consult in queryset:
+                try:
+                    consult_cancel(
+                        consult=consult,
+                        reason=form.cleaned_data["reason"],
+                        source=ConsultSource.STAFF,
+                        cancelled_by=request.user,
+                    )
+                    cancelled += 1
+                except DomainError as error:
+                    self.message_user(request, f"{consult.reference}: {error.message}", messages.ERROR)
+            if cancelled:
+                self.message_user(request, f"{cancelled} consult(s) cancelled.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Cancel consults",
+            "opts": self.model._meta,
+            "queryset": queryset,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/consults/consult/cancel_selected.html", context)
