@@ -1,12 +1,39 @@
 from django.contrib import admin
 
-from patients.models import Patient
+from patients.admin_base import PatientDataAdmin
+from patients.models import AuditEntry, Patient
 
 
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(PatientDataAdmin):
+    patient_path = ""
     list_display = ["full_name", "phone", "preferred_channel", "coordinator", "is_lead", "created_at"]
     list_filter = ["is_lead", "preferred_channel", "language"]
     search_fields = ["full_name", "phone", "email"]
     list_select_related = ["coordinator"]
     raw_id_fields = ["coordinator"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only for admins: the trail cannot be edited or deleted from the console."""
+
+    list_display = ["at", "actor_name", "action", "object_type", "object_repr", "patient_ref", "via", "ip_address"]
+    list_filter = ["action", "via", "object_type"]
+    search_fields = ["actor_name", "object_repr", "=patient_ref", "=request_id"]
+    date_hierarchy = "at"
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -72,3 +72,42 @@ class Patient(models.Model):
         if channel == Channel.WHATSAPP:
             return self.consent_whatsapp and self.whatsapp_opted_out_at is None
         return False
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    CREATE = "create", "Created"
+    CHANGE = "change", "Changed"
+    DELETE = "delete", "Deleted"
+    SEND = "send", "Sent a message"
+    EXPORT = "export", "Exported"
+
+
+class AuditEntry(models.Model):
+    """Who did what to which patient's data, when, and from where. Written once, never edited."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="audit_entries"
+    )
+    # Kept as text too, so the trail survives a deleted account or record.
+    actor_name = models.CharField(max_length=150)
+    action = models.CharField(max_length=10, choices=AuditAction.choices)
+    patient = models.ForeignKey(Patient, null=True, on_delete=models.SET_NULL, related_name="audit_entries")
+    patient_ref = models.PositiveBigIntegerField(null=True, db_index=True)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    changed_fields = models.JSONField(default=list, blank=True)
+    via = models.CharField(max_length=10, default="admin")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["patient_ref", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} {self.get_action_display().lower()} {self.object_type} {self.object_id}"

@@ -1,0 +1,115 @@
+"""Audit trail for staff access to patient data: every view and change, who, when, from where.
+
+Call `audit_record` from any staff-facing code path (admin, API, console pages) that shows or
+changes patient data. `AuditedAdminMixin` does it for ModelAdmins; `AuditedAPIMixin` for DRF views.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models
+from django.http import HttpRequest
+
+from config.observability import request_id_var
+from patients.models import AuditAction, AuditEntry, Patient
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    # Behind the proxy, REMOTE_ADDR is the proxy; nginx sets X-Real-IP from the real peer.
+    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+
+
+def patient_of(obj: models.Model | None) -> Patient | None:
+    if obj is None:
+        return None
+    if isinstance(obj, Patient):
+        return obj
+    patient = getattr(obj, "patient", None)
+    return patient if isinstance(patient, Patient) else None
+
+
+def audit_record(
+    *,
+    actor: AbstractBaseUser,
+    action: str,
+    obj: models.Model | None = None,
+    patient: Patient | None = None,
+    changed_fields: Iterable[str] = (),
+    request: HttpRequest | None = None,
+    via: str = "admin",
+) -> AuditEntry:
+    """Write one audit entry; `patient` defaults to the object's own patient."""
+    patient = patient or patient_of(obj)
+    return AuditEntry.objects.create(
+        actor=actor if actor.is_authenticated else None,
+        actor_name=actor.get_username() if actor.is_authenticated else "anonymous",
+        action=action,
+        patient=patient,
+        patient_ref=patient.pk if patient else None,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        changed_fields=sorted(changed_fields),
+        via=via,
+        ip_address=client_ip(request),
+        user_agent=(request.headers.get("User-Agent", "")[:200] if request is not None else ""),
+        request_id=request_id_var.get() if request is not None else "",
+    )
+
+
+class AuditedAdminMixin:
+    """ModelAdmin mixin: records each change-page view, save and delete of patient data."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and getattr(response, "status_code", 200) == 200:
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                audit_record(actor=request.user, action=AuditAction.VIEW, obj=obj, request=request)
+        return response
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action=AuditAction.CHANGE if change else AuditAction.CREATE,
+            obj=obj,
+            changed_fields=form.changed_data if form is not None else (),
+            request=request,
+        )
+
+    def delete_model(self, request, obj):
+        audit_record(actor=request.user, action=AuditAction.DELETE, obj=obj, request=request)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit_record(actor=request.user, action=AuditAction.DELETE, obj=obj, request=request)
+        super().delete_queryset(request, queryset)
+
+
+class AuditedAPIMixin:
+    """DRF generic-view mixin: records retrieve, create, update and delete of patient data."""
+
+    audit_via = "api"
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        audit_record(actor=request.user, action=AuditAction.VIEW, obj=self.get_object(), request=request, via="api")
+        return response
+
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        audit_record(actor=self.request.user, action=AuditAction.CREATE, obj=serializer.instance,
+                     changed_fields=serializer.validated_data.keys(), request=self.request, via="api")
+
+    def perform_update(self, serializer):
+        super().perform_update(serializer)
+        audit_record(actor=self.request.user, action=AuditAction.CHANGE, obj=serializer.instance,
+                     changed_fields=serializer.validated_data.keys(), request=self.request, via="api")
+
+    def perform_destroy(self, instance):
+        audit_record(actor=self.request.user, action=AuditAction.DELETE, obj=instance, request=self.request, via="api")
+        super().perform_destroy(instance)
