@@ -26,6 +26,9 @@ from consults.services import (
     consult_mark_no_show,
     consult_reschedule,
 )
+from patients.admin_base import PatientDataAdmin
+from patients.audit import audit_record
+from patients.models import AuditAction
 from patients.roles import is_admin, is_clinic_staff, is_coordinator, is_expert
 
 
@@ -128,8 +131,11 @@ def _adopt(target: Consult, source: Consult) -> None:
 
 
 @admin.register(Consult)
-class ConsultAdmin(admin.ModelAdmin):
+class ConsultAdmin(PatientDataAdmin):
+    """Views and changes are audited (PatientDataAdmin); writes go through the consult services."""
+
     form = ConsultAdminForm
+    patient_path = "patient"
     list_display = ["reference", "when", "expert", "patient", "topic", "mode", "status", "attendance", "source"]
     list_filter = [WhenFilter, "status", "expert", "topic", "mode"]
     search_fields = ["reference", "patient__phone", "patient__full_name"]
@@ -225,6 +231,7 @@ class ConsultAdmin(admin.ModelAdmin):
                 booked_by=request.user,
             )
             _adopt(obj, consult)
+            self._audit(request, obj, AuditAction.CREATE, form.changed_data)
             return
         if {"expert", "start"} & set(form.changed_data):
             original = Consult.objects.get(pk=obj.pk)
@@ -239,6 +246,10 @@ class ConsultAdmin(admin.ModelAdmin):
         details = [field for field in ("mode", "topic", "note") if field in form.changed_data]
         if details:
             Consult.objects.filter(pk=obj.pk).update(**{field: form.cleaned_data[field] for field in details})
+        self._audit(request, obj, AuditAction.CHANGE, form.changed_data)
+
+    def _audit(self, request: HttpRequest, consult: Consult, action: str, fields: Any) -> None:
+        audit_record(actor=request.user, action=action, obj=consult, changed_fields=fields, request=request)
 
     # --- actions ---
     def _apply(self, request: HttpRequest, queryset: QuerySet[Consult], service: Any, done: str) -> None:
@@ -246,6 +257,7 @@ class ConsultAdmin(admin.ModelAdmin):
         for consult in queryset:
             try:
                 service(consult=consult, by=request.user)
+                self._audit(request, consult, AuditAction.CHANGE, ["status"])
                 changed += 1
             except DomainError as error:
                 self.message_user(request, f"{consult.reference}: {error.message}", messages.ERROR)
@@ -273,6 +285,7 @@ class ConsultAdmin(admin.ModelAdmin):
                         source=ConsultSource.STAFF,
                         cancelled_by=request.user,
                     )
+                    self._audit(request, consult, AuditAction.CHANGE, ["status", "cancellation_reason"])
                     cancelled += 1
                 except DomainError as error:
                     self.message_user(request, f"{consult.reference}: {error.message}", messages.ERROR)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import generics, serializers
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +20,8 @@ from consults.api_common import StaffPagination, TimeZoneField
 from consults.models import Consult, ConsultSource, ConsultStatus
 from consults.selectors import consult_list_for_staff, consults_visible_to
 from consults.services import consult_cancel, consult_mark_completed, consult_mark_no_show
+from patients.audit import AuditedAPIMixin, audit_record
+from patients.models import AuditAction
 from patients.roles import is_clinic_staff
 
 
@@ -42,6 +44,16 @@ class StaffApi(APIView):
         if consult is None:
             raise NotFound("No consult with this id is visible to you.")
         return consult
+
+    def audit_change(self, consult: Consult, fields: list[str]) -> None:
+        audit_record(
+            actor=self.request.user,
+            action=AuditAction.CHANGE,
+            obj=consult,
+            changed_fields=fields,
+            request=self.request,
+            via="api",
+        )
 
 
 class ConsultStaffOutput(serializers.Serializer):
@@ -120,16 +132,32 @@ class ConsultStaffListApi(StaffApi):
         return paginator.get_paginated_response([staff_json(consult, tz) for consult in page])
 
 
-class ConsultStaffDetailApi(StaffApi):
+class ConsultStaffSerializer(serializers.BaseSerializer):
+    def to_representation(self, consult: Consult) -> dict[str, Any]:
+        return staff_json(consult, self.context["tz"])
+
+
+class ConsultStaffDetailApi(AuditedAPIMixin, generics.RetrieveAPIView, StaffApi):
+    """One consult; AuditedAPIMixin writes each view to the audit trail."""
+
+    serializer_class = ConsultStaffSerializer
+
+    def get_object(self) -> Consult:
+        return self.get_consult(self.kwargs["consult_id"])
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "tz": self.zone()}
+
     @extend_schema(summary="One consult", responses=ConsultStaffOutput)
     def get(self, request: Request, consult_id: int) -> Response:
-        return Response(staff_json(self.get_consult(consult_id), self.zone()))
+        return self.retrieve(request, consult_id=consult_id)
 
 
 class ConsultCompleteApi(StaffApi):
     @extend_schema(summary="Mark a consult that has started as completed", request=None, responses=ConsultStaffOutput)
     def post(self, request: Request, consult_id: int) -> Response:
         consult = consult_mark_completed(consult=self.get_consult(consult_id), by=request.user)
+        self.audit_change(consult, ["status"])
         return Response(staff_json(consult, self.zone()))
 
 
@@ -137,6 +165,7 @@ class ConsultNoShowApi(StaffApi):
     @extend_schema(summary="Mark a consult that has started as a no-show", request=None, responses=ConsultStaffOutput)
     def post(self, request: Request, consult_id: int) -> Response:
         consult = consult_mark_no_show(consult=self.get_consult(consult_id), by=request.user)
+        self.audit_change(consult, ["status"])
         return Response(staff_json(consult, self.zone()))
 
 
@@ -154,4 +183,5 @@ class ConsultStaffCancelApi(StaffApi):
             source=ConsultSource.STAFF,
             cancelled_by=request.user,
         )
+        self.audit_change(consult, ["status", "cancellation_reason"])
         return Response(staff_json(consult, self.zone()))

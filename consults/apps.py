@@ -9,5 +9,8 @@ class ConsultsConfig(AppConfig):
 
     def ready(self) -> None:
         from consults.constraints import on_post_migrate
+        from consults.queue_cards import consult_cards
+        from patients.queue import register_card_provider
 
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="consults_sqlite_overlap_triggers")
+        register_card_provider(consult_cards)

@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from consults.models import Consult, ConsultStatus, Expert, TimeOff, WeeklyAvailability
 from consults.slots import Block, ExpertCalendar, Slot, SlotRules, free_slots, local_day_bounds, merge_by_time
 from patients.roles import is_admin, is_coordinator, is_expert
+from patients.selectors import patient_visibility_q
 
 
 def expert_list_public() -> QuerySet[Expert]:
@@ -129,13 +130,17 @@ def booking_horizon_days() -> int:
 
 
 def consults_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Consult]:
-    """Coordinators and admins see every consult; an expert sees their own; anyone else nothing."""
+    """Admins see every consult; coordinators those of patients they may see; experts their own."""
     base = Consult.objects.select_related("patient", "expert")
-    if is_admin(user) or is_coordinator(user):
+    if is_admin(user):
         return base
+    rule = Q(pk__in=[])
+    if is_coordinator(user):
+        rule |= patient_visibility_q(user, prefix="patient__") or Q()
     if is_expert(user):
-        return base.filter(expert__user=user)
-    return base.none()
+        # An expert sees their own consults, not colleagues' consults with the same patient.
+        rule |= Q(expert__user=user)
+    return base.filter(rule)
 
 
 def consult_list_for_staff(
