@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -65,7 +65,7 @@ class SlotDay:
 
 
 def slot_value(slot: Slot) -> str:
-    return f"{slot.expert_id}@{slot.start.isoformat()}"
+    return f"{slot.expert_id}@{slot.start.astimezone(UTC).isoformat()}"
 
 
 def group_by_day(

@@ -161,9 +161,8 @@ def book_details(request: HttpRequest) -> HttpResponse:
         form.add_error(None, taken.message)
         return render(request, "public/book/details.html", _details_context(form, alternatives), status=409)
     except DomainError as error:
-        field = error.field if error.field in form.fields else None
-        if field in {"start", "expert"}:
-            field = "slot"
-        form.add_error(field, error.message)
+        # The chosen time and expert travel in the hidden `slot` field, shown beside the summary.
+        field = "slot" if error.field in {"start", "expert"} else error.field
+        form.add_error(field if field in form.fields else None, error.message)
         return render(request, "public/book/details.html", _details_context(form), status=error.status)
     return redirect(reverse("consults:booked", args=[consult.manage_token]) + "?" + urlencode({"tz": str(tz)}))

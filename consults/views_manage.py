@@ -112,7 +112,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
     if link.state is not LinkState.ACTIVE:
         messages.error(request, "This consult can no longer be changed.")
         return redirect(reverse("consults:manage", args=[token]))
-    form = RescheduleForm(request.POST or None, initial={"tz": str(tz)})
+    form = RescheduleForm(request.POST if request.method == "POST" else None, initial={"tz": str(tz)})
     status = 200
     if request.method == "POST" and form.is_valid():
         chosen = parse_slot_value(form.cleaned_data["slot"])
@@ -150,7 +150,7 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
     if link.state is not LinkState.ACTIVE:
         messages.error(request, "This consult can no longer be cancelled online.")
         return redirect(reverse("consults:manage", args=[token]))
-    form = CancelForm(request.POST or None)
+    form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             consult_cancel(consult=consult, reason=form.reason_text(), source="web")
