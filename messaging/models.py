@@ -1,1 +1,2 @@
+
 # Create your models here.

@@ -1,3 +1,4 @@
+
 app_name = "messaging"
 
 urlpatterns: list = []

@@ -29,10 +29,8 @@ class PatientDataAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return is_clinic_staff(request.user)
 
     def has_add_permission(self, request):
-        return (
-            is_admin(request.user)
-            or is_coordinator(request.user)
-            or (self.expert_can_add and is_clinic_staff(request.user))
+        return is_admin(request.user) or is_coordinator(request.user) or (
+            self.expert_can_add and is_clinic_staff(request.user)
         )
 
     def has_change_permission(self, request, obj=None):

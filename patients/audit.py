@@ -102,25 +102,13 @@ class AuditedAPIMixin:
 
     def perform_create(self, serializer):
         super().perform_create(serializer)
-        audit_record(
-            actor=self.request.user,
-            action=AuditAction.CREATE,
-            obj=serializer.instance,
-            changed_fields=serializer.validated_data.keys(),
-            request=self.request,
-            via="api",
-        )
+        audit_record(actor=self.request.user, action=AuditAction.CREATE, obj=serializer.instance,
+                     changed_fields=serializer.validated_data.keys(), request=self.request, via="api")
 
     def perform_update(self, serializer):
         super().perform_update(serializer)
-        audit_record(
-            actor=self.request.user,
-            action=AuditAction.CHANGE,
-            obj=serializer.instance,
-            changed_fields=serializer.validated_data.keys(),
-            request=self.request,
-            via="api",
-        )
+        audit_record(actor=self.request.user, action=AuditAction.CHANGE, obj=serializer.instance,
+                     changed_fields=serializer.validated_data.keys(), request=self.request, via="api")
 
     def perform_destroy(self, instance):
         audit_record(actor=self.request.user, action=AuditAction.DELETE, obj=instance, request=self.request, via="api")

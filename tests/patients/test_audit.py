@@ -41,16 +41,9 @@ def test_coordinator_cannot_open_another_coordinators_patient_by_url(client, bob
 def test_changing_a_patient_records_the_changed_fields(client, alice, alices_patient):
     client.force_login(alice)
     data = {
-        "full_name": "Renamed",
-        "phone": str(alices_patient.phone),
-        "email": "",
-        "language": "en",
-        "time_zone": "Asia/Kolkata",
-        "preferred_channel": "sms",
-        "consent_sms": "on",
-        "consent_text_version": "2026-01",
-        "coordinator": alice.pk,
-        "source": "web",
+        "full_name": "Renamed", "phone": str(alices_patient.phone), "email": "", "language": "en",
+        "time_zone": "Asia/Kolkata", "preferred_channel": "sms", "consent_sms": "on",
+        "consent_text_version": "2026-01", "coordinator": alice.pk, "source": "web",
     }
     response = client.post(f"/admin/patients/patient/{alices_patient.pk}/change/", data)
     assert response.status_code == 302, response.content
