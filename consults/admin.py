@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from config.errors import DomainError
 from consults.models import Consult, ConsultSource, ConsultStatus, Expert, TimeOff, WeeklyAvailability
+from consults.rules import consult_check_staff_time
 from consults.selectors import consults_visible_to
 from consults.services import (
     consult_book,
     consult_cancel,
-    consult_check_staff_time,
     consult_mark_completed,
     consult_mark_no_show,
     consult_reschedule,

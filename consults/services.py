@@ -10,15 +10,14 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, OperationalError, connection, models, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from config.errors import Busy, DomainError
-from consults.constraints import is_overlap_violation
+from config.errors import DomainError
 from consults.errors import ConsultNotChangeable, IdempotencyKeyReused, SlotTaken, UpcomingLimitReached
-from consults.models import Consult, ConsultMode, ConsultSource, ConsultStatus, Expert, new_manage_token, new_reference
-from consults.selectors import expert_calendar_around, experts_matching, next_free_slots
+from consults.models import Consult, ConsultMode, ConsultSource, ConsultStatus, Expert, new_manage_token
+from consults.rules import check_start, consult_check_staff_time, insert_consult, lock_rows
 from consults.signals import (
     consult_attendance_confirmed,
     consult_booked,
@@ -28,19 +27,8 @@ from consults.signals import (
     consult_rescheduled,
     emit_on_commit,
 )
-from consults.slots import SlotRules, StartProblem, start_problem
 from patients.intake import IntakeDetails, patient_intake_for_booking
 from patients.models import Patient
-
-LOCK_TIMEOUT = "5s"
-TAKEN_MESSAGE = "Sorry, that time was just taken by someone else. Please choose another time."
-START_MESSAGES = {
-    StartProblem.PAST: "That time has already passed. Please choose a time from the list.",
-    StartProblem.TOO_SOON: "Consults need at least {notice} of notice. Please choose a later time.",
-    StartProblem.BEYOND_HORIZON: "You can book up to {horizon} days ahead. Please choose an earlier time.",
-    StartProblem.NOT_OFFERED: "That is not one of the expert's consult times. Please choose a time from the list.",
-}
-
 
 # --- links patients get in messages ----------------------------------------------------------
 
@@ -53,91 +41,6 @@ def consult_manage_url(consult: Consult) -> str:
 def consult_ics_url(consult: Consult) -> str:
     """Absolute URL of the consult's calendar file, downloadable with the manage token alone."""
     return settings.PUBLIC_BASE_URL + reverse("consults:calendar", args=[consult.manage_token])
-
-
-# --- locking helpers --------------------------------------------------------------------------
-
-
-def _lock_rows(*rows: tuple[type[models.Model], int]) -> None:
-    """Lock rows in the given order (PostgreSQL); SQLite already runs one writer at a time."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-    try:
-        for model, pk in rows:
-            list(model.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
-    except OperationalError as error:
-        if getattr(getattr(error, "__cause__", None), "sqlstate", "") == "55P03":
-            raise Busy("We are busy taking other bookings. Please try again in a moment.")
-        raise
-
-
-def _notice_text() -> str:
-    minutes = settings.CONSULT_MIN_NOTICE_MINUTES
-    if minutes % 60 == 0:
-        hours = minutes // 60
-        return f"{hours} hour" + ("s" if hours != 1 else "")
-    return f"{minutes} minutes"
-
-
-def _slot_taken(expert: Expert, start: datetime, topic: str | None) -> SlotTaken:
-    """Build the 409 with the next free times: this expert first, then others taking the topic."""
-    rules = SlotRules.from_settings()
-    slots = next_free_slots([expert], after=start, limit=5, rules=rules)
-    experts = {expert.pk: expert.display_name}
-    if len(slots) < 3 and topic:
-        others = [e for e in experts_matching(topic=topic) if e.pk != expert.pk]
-        slots += next_free_slots(others, after=start, limit=5 - len(slots), rules=rules)
-        experts.update({e.pk: e.display_name for e in others})
-    return SlotTaken(TAKEN_MESSAGE, next_slots=slots, expert_names=experts)
-
-
-def _check_start(
-    *, expert: Expert, start: datetime, topic: str | None, exclude_consult_ids: tuple[int, ...] = ()
-) -> None:
-    problem = start_problem(
-        expert_calendar_around(expert, start, exclude_consult_ids=exclude_consult_ids), start, SlotRules.from_settings()
-    )
-    if problem is StartProblem.TAKEN:
-        raise _slot_taken(expert, start, topic)
-    if problem is not None:
-        message = START_MESSAGES[problem].format(notice=_notice_text(), horizon=settings.CONSULT_HORIZON_DAYS)
-        raise DomainError(message, field="start")
-
-
-def consult_check_staff_time(*, expert: Expert, start: datetime, exclude_consult_id: int | None = None) -> None:
-    """Staff may book outside the published slots, but never in the past or over another consult.
-
-    The admin form calls this to show a readable error; the booking services call it again inside
-    their transaction, and the database constraint backs both.
-    """
-    if start <= timezone.now():
-        raise DomainError(START_MESSAGES[StartProblem.PAST], field="start")
-    end = start + expert.consult_length
-    overlapping = Consult.objects.filter(expert=expert, start__lt=end, end__gt=start).exclude(
-        status=ConsultStatus.CANCELLED
-    )
-    if exclude_consult_id is not None:
-        overlapping = overlapping.exclude(pk=exclude_consult_id)
-    if overlapping.exists():
-        raise SlotTaken(f"{expert.display_name} already has a consult at that time. Choose another time.")
-
-
-def _insert(consult: Consult, *, topic: str | None) -> Consult:
-    """Insert, turning the database's no-overlap refusal into SlotTaken; retries a rare reference clash."""
-    for attempt in range(5):
-        try:
-            with transaction.atomic():
-                consult.save(force_insert=True)
-            return consult
-        except IntegrityError as error:
-            if is_overlap_violation(error):
-                raise _slot_taken(consult.expert, consult.start, topic)
-            if "reference" not in str(error) or attempt == 4:
-                raise
-            consult.reference = new_reference()
-    raise AssertionError("unreachable")
 
 
 # --- booking ----------------------------------------------------------------------------------
@@ -166,7 +69,7 @@ def consult_book(
     staff = source == ConsultSource.STAFF
     end = start + expert.consult_length
     with transaction.atomic():
-        _lock_rows((Patient, patient.pk), (Expert, expert.pk))
+        lock_rows((Patient, patient.pk), (Expert, expert.pk))
         expert.refresh_from_db()
         if staff:
             consult_check_staff_time(expert=expert, start=start)
@@ -177,7 +80,7 @@ def consult_book(
                 )
             if not expert.takes(topic=topic, language=None):
                 raise DomainError(f"{expert.display_name} does not take consults on this topic.", field="topic")
-            _check_start(expert=expert, start=start, topic=topic)
+            check_start(expert=expert, start=start, topic=topic)
             upcoming = Consult.objects.filter(
                 patient=patient, status=ConsultStatus.CONFIRMED, start__gt=timezone.now()
             ).count()
@@ -188,7 +91,7 @@ def consult_book(
                     "or call the clinic for help.",
                     field="phone",
                 )
-        consult = _insert(
+        consult = insert_consult(
             Consult(
                 patient=patient,
                 expert=expert,
@@ -262,7 +165,7 @@ def consult_for_idempotency_key(*, key: str, fingerprint: str) -> Consult | None
 
 
 def _locked_consult(consult: Consult) -> Consult:
-    _lock_rows((Consult, consult.pk))
+    lock_rows((Consult, consult.pk))
     return Consult.objects.select_related("expert", "patient").get(pk=consult.pk)
 
 
@@ -291,12 +194,12 @@ def consult_reschedule(
         expert = new_expert or old.expert
         if new_start == old.start and expert.pk == old.expert_id:
             raise DomainError("Your consult is already at that time. Choose a different time.", field="start")
-        _lock_rows((Expert, expert.pk))
+        lock_rows((Expert, expert.pk))
         end = new_start + expert.consult_length
         if source == ConsultSource.STAFF:
             consult_check_staff_time(expert=expert, start=new_start, exclude_consult_id=old.pk)
         else:
-            _check_start(expert=expert, start=new_start, topic=old.topic, exclude_consult_ids=(old.pk,))
+            check_start(expert=expert, start=new_start, topic=old.topic, exclude_consult_ids=(old.pk,))
         reference, token = old.reference, old.manage_token
         # Free the old time and hand its reference and link to the new consult, in this transaction.
         old.status = ConsultStatus.CANCELLED
@@ -308,7 +211,7 @@ def consult_reschedule(
         old.reference = f"{reference}-{old.calendar_sequence + 1}"
         old.manage_token = new_manage_token()
         old.save()
-        new = _insert(
+        new = insert_consult(
             Consult(
                 patient=old.patient,
                 expert=expert,
