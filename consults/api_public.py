@@ -231,16 +231,18 @@ class ManageApi(PublicApi):
 
 
 class ManageRescheduleApi(PublicApi):
-    class Input(serializers.Serializer):
+    class RescheduleInput(serializers.Serializer):
         start = OffsetDateTimeField()
         tz = TimeZoneField(required=False)
 
     @extend_schema(
-        summary="Move a booking to another free slot of the same expert", request=Input, responses=ConsultPublicOutput
+        summary="Move a booking to another free slot of the same expert",
+        request=RescheduleInput,
+        responses=ConsultPublicOutput,
     )
     def post(self, request: Request, token: str) -> Response:
         link = _manage_link(token)
-        data = self.Input(data=request.data)
+        data = self.RescheduleInput(data=request.data)
         data.is_valid(raise_exception=True)
         tz = data.validated_data.get("tz") or ZoneInfo(link.consult.patient.time_zone)
         try:
@@ -254,12 +256,12 @@ class ManageRescheduleApi(PublicApi):
 
 
 class ManageCancelApi(PublicApi):
-    class Input(serializers.Serializer):
+    class CancelInput(serializers.Serializer):
         reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
     @extend_schema(
         summary="Cancel a booking",
-        request=Input,
+        request=CancelInput,
         responses={
             200: ConsultPublicOutput,
             409: inline_serializer("NotChangeable", {"detail": serializers.CharField()}),
@@ -267,7 +269,7 @@ class ManageCancelApi(PublicApi):
     )
     def post(self, request: Request, token: str) -> Response:
         link = _manage_link(token)
-        data = self.Input(data=request.data)
+        data = self.CancelInput(data=request.data)
         data.is_valid(raise_exception=True)
         consult = consult_cancel(consult=link.consult, reason=data.validated_data["reason"], source=ConsultSource.API)
         return Response(consult_public_json(consult, ZoneInfo(consult.patient.time_zone)))

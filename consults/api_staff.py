@@ -170,12 +170,14 @@ class ConsultNoShowApi(StaffApi):
 
 
 class ConsultStaffCancelApi(StaffApi):
-    class Input(serializers.Serializer):
+    class StaffCancelInput(serializers.Serializer):
         reason = serializers.CharField(max_length=300)
 
-    @extend_schema(summary="Cancel an upcoming consult, with a reason", request=Input, responses=ConsultStaffOutput)
+    @extend_schema(
+        summary="Cancel an upcoming consult, with a reason", request=StaffCancelInput, responses=ConsultStaffOutput
+    )
     def post(self, request: Request, consult_id: int) -> Response:
-        data = self.Input(data=request.data)
+        data = self.StaffCancelInput(data=request.data)
         data.is_valid(raise_exception=True)
         consult = consult_cancel(
             consult=self.get_consult(consult_id),
