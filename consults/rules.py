@@ -4,6 +4,8 @@ consults.services calls these inside its transactions; the admin form calls
 `consult_check_staff_time` to show a readable error before saving.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.conf import settings
@@ -27,19 +29,35 @@ START_MESSAGES = {
 }
 
 
+BUSY_MESSAGE = "We are busy taking other bookings. Please try again in a moment."
+
+
+def _is_lock_timeout(error: OperationalError) -> bool:
+    cause = getattr(error, "__cause__", None)
+    # PostgreSQL lock_not_available (our lock_timeout), or SQLite's busy timeout running out.
+    return getattr(cause, "sqlstate", "") == "55P03" or "database is locked" in str(error)
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """One transaction for a check and its write; a lock not had in time becomes Busy (503), not a 500."""
+    try:
+        with transaction.atomic():
+            yield
+    except OperationalError as error:
+        if _is_lock_timeout(error):
+            raise Busy(BUSY_MESSAGE) from error
+        raise
+
+
 def lock_rows(*rows: tuple[type[models.Model], int]) -> None:
     """Lock rows in the given order (PostgreSQL); SQLite already runs one writer at a time."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-    try:
-        for model, pk in rows:
-            list(model.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
-    except OperationalError as error:
-        if getattr(getattr(error, "__cause__", None), "sqlstate", "") == "55P03":
-            raise Busy("We are busy taking other bookings. Please try again in a moment.")
-        raise
+    for model, pk in rows:
+        list(model.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
 
 
 def _notice_text() -> str:

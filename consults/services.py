@@ -10,14 +10,14 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
 from config.errors import DomainError
 from consults.errors import ConsultNotChangeable, IdempotencyKeyReused, SlotTaken, UpcomingLimitReached
 from consults.models import Consult, ConsultMode, ConsultSource, ConsultStatus, Expert, new_manage_token
-from consults.rules import check_start, consult_check_staff_time, insert_consult, lock_rows
+from consults.rules import check_start, consult_check_staff_time, insert_consult, lock_rows, write_transaction
 from consults.signals import (
     consult_attendance_confirmed,
     consult_booked,
@@ -68,7 +68,7 @@ def consult_book(
         raise DomainError("Give the time with its time zone offset.", field="start")
     staff = source == ConsultSource.STAFF
     end = start + expert.consult_length
-    with transaction.atomic():
+    with write_transaction():
         lock_rows((Patient, patient.pk), (Expert, expert.pk))
         expert.refresh_from_db()
         if staff:
@@ -130,7 +130,7 @@ def consult_book_for_public(
         if existing is not None:
             return existing
     try:
-        with transaction.atomic():
+        with write_transaction():
             patient = patient_intake_for_booking(details=details)
             return consult_book(
                 patient=patient,
@@ -185,7 +185,7 @@ def consult_reschedule(
     if timezone.is_naive(new_start):
         raise DomainError("Give the time with its time zone offset.", field="start")
     now = timezone.now()
-    with transaction.atomic():
+    with write_transaction():
         old = _locked_consult(consult)
         if old.status != ConsultStatus.CONFIRMED or old.start <= now:
             raise ConsultNotChangeable(
@@ -241,7 +241,7 @@ def consult_cancel(
 ) -> Consult:
     """Cancel an upcoming consult and free its time; cancelling twice changes nothing."""
     now = timezone.now()
-    with transaction.atomic():
+    with write_transaction():
         current = _locked_consult(consult)
         if current.status == ConsultStatus.CANCELLED:
             return current
@@ -263,7 +263,7 @@ def consult_cancel(
 
 def consult_confirm_attendance(*, consult: Consult, source: str = ConsultSource.SMS) -> Consult:
     """Record that the patient said they will attend (e.g. replied C); repeating changes nothing."""
-    with transaction.atomic():
+    with write_transaction():
         current = _locked_consult(consult)
         if current.status != ConsultStatus.CONFIRMED or current.start <= timezone.now():
             raise ConsultNotChangeable("This consult is no longer upcoming, so there is nothing to confirm.")
@@ -275,7 +275,7 @@ def consult_confirm_attendance(*, consult: Consult, source: str = ConsultSource.
 
 
 def _mark_outcome(*, consult: Consult, status: str, by: AbstractBaseUser | None) -> Consult:
-    with transaction.atomic():
+    with write_transaction():
         current = _locked_consult(consult)
         if current.status == status:
             return current
@@ -306,7 +306,7 @@ def consult_mark_no_show(*, consult: Consult, by: AbstractBaseUser | None = None
 
 def consult_manage_link_revoke(*, consult: Consult) -> Consult:
     """Give the consult a new manage token: the old link stops working at once."""
-    with transaction.atomic():
+    with write_transaction():
         current = _locked_consult(consult)
         current.manage_token = new_manage_token()
         current.save(update_fields=["manage_token", "updated_at"])

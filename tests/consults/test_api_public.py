@@ -342,3 +342,17 @@ def test_api_schema_documents_the_consult_endpoints(client):
         "/api/v1/staff/consults/",
     ):
         assert path in schema["paths"], path
+
+
+def test_a_database_lock_timeout_answers_503_busy_not_500(client, frozen, monkeypatch):
+    from django.db import OperationalError
+
+    from consults import services
+
+    def locked(*rows):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "lock_rows", locked)
+    response = post_booking(client, booking_body(ExpertFactory()))
+    assert response.status_code == 503
+    assert response.json()["code"] == "busy"

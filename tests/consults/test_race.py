@@ -138,3 +138,46 @@ def test_twenty_threads_racing_on_a_sqlite_file_give_one_201_and_409s(tmp_path):
     assert outcome["statuses"] == {"201": 1, "409": ATTEMPTS - 1}
     assert outcome["codes_409"] == ["slot_taken"] and outcome["next_slots_offered"]
     assert outcome["consults"] == 1 and outcome["patients"] == 1
+
+
+@pytest.mark.postgres
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_booking_that_cannot_get_the_experts_lock_in_time_gets_503_busy(generous_throttles, monkeypatch):
+    from django.db import transaction
+
+    from consults import rules
+    from consults.models import Expert
+
+    monkeypatch.setattr(rules, "LOCK_TIMEOUT", "200ms")
+    expert = ExpertFactory()
+    slot = next_free_slots([expert], after=timezone.now(), limit=1)[0]
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_lock() -> None:
+        try:
+            with transaction.atomic():
+                Expert.objects.select_for_update().get(pk=expert.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    try:
+        locked.wait(10)
+        body = {
+            "expert": expert.pk,
+            "start": slot.start.isoformat(),
+            "topic": "side_effects",
+            "name": "A B",
+            "phone": "+919870000001",
+        }
+        response = Client().post("/api/v1/consults/", body, content_type="application/json")
+    finally:
+        release.set()
+        holder.join()
+    assert response.status_code == 503
+    assert response.json()["code"] == "busy" and "try again in a moment" in response.json()["detail"]
+    assert not Consult.objects.exists()
