@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
@@ -16,7 +17,16 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from config.errors import DomainError
-from consults.models import Consult, ConsultSource, ConsultStatus, Expert, TimeOff, WeeklyAvailability
+from consults.models import (
+    Consult,
+    ConsultSource,
+    ConsultStatus,
+    Expert,
+    SpokenLanguage,
+    TimeOff,
+    Topic,
+    WeeklyAvailability,
+)
 from consults.rules import consult_check_staff_time
 from consults.selectors import consults_visible_to
 from consults.services import (
@@ -26,6 +36,7 @@ from consults.services import (
     consult_mark_no_show,
     consult_reschedule,
 )
+from consults.throttles import normalised_phone
 from patients.admin_base import PatientDataAdmin
 from patients.audit import audit_record
 from patients.models import AuditAction
@@ -36,19 +47,85 @@ def _runs_schedule(request: HttpRequest) -> bool:
     return is_admin(request.user) or is_coordinator(request.user)
 
 
-class WeeklyAvailabilityInline(admin.TabularInline):
+class AvailabilityFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        blocks: dict[int, list[tuple]] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE") or data.get("start_time") is None or data.get("end_time") is None:
+                continue
+            # Read the values first: add_error() removes the field from cleaned_data.
+            weekday, block_start, block_end = data["weekday"], data["start_time"], data["end_time"]
+            if block_start >= block_end:
+                form.add_error("end_time", "The block must end after it starts.")
+                continue
+            if any(block_start < end and start < block_end for start, end in blocks.get(weekday, [])):
+                form.add_error("start_time", "This block overlaps another block on the same day. Merge them.")
+            blocks.setdefault(weekday, []).append((block_start, block_end))
+
+
+class ScheduleInline(admin.TabularInline):
+    """Coordinators set experts' hours: role-based, like the rest of the console (no model permissions)."""
+
+    extra = 1
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _runs_schedule(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _runs_schedule(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _runs_schedule(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _runs_schedule(request)
+
+
+class WeeklyAvailabilityInline(ScheduleInline):
     model = WeeklyAvailability
-    extra = 1
+    formset = AvailabilityFormSet
+    verbose_name_plural = "Weekly availability (in the expert's own time zone)"
 
 
-class TimeOffInline(admin.TabularInline):
+class TimeOffInline(ScheduleInline):
     model = TimeOff
-    extra = 1
     fields = ["start", "end", "reason"]
+    verbose_name_plural = f"Time off (dates and times in the clinic's zone, {settings.TIME_ZONE})"
+
+
+class ExpertAdminForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        choices=SpokenLanguage.choices, widget=forms.CheckboxSelectMultiple, help_text="Languages they consult in."
+    )
+    topics = forms.MultipleChoiceField(
+        choices=Topic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Leave all unticked to use the usual topics for the role.",
+    )
+
+    class Meta:
+        model = Expert
+        fields = [
+            "display_name",
+            "role",
+            "languages",
+            "topics",
+            "bio",
+            "time_zone",
+            "consult_minutes",
+            "buffer_minutes",
+            "active",
+            "sort_order",
+            "user",
+        ]
 
 
 @admin.register(Expert)
 class ExpertAdmin(admin.ModelAdmin):
+    form = ExpertAdminForm
     list_display = ["display_name", "role", "languages", "time_zone", "consult_minutes", "buffer_minutes", "active"]
     list_filter = ["role", "active"]
     search_fields = ["display_name"]
@@ -155,6 +232,16 @@ class ConsultAdmin(PatientDataAdmin):
         "rescheduled_from",
         "created_at",
     ]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Consult], search_term: str
+    ) -> tuple[QuerySet[Consult], bool]:
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Phones are stored as +E.164; let "98765 43210" or "098765-43210" find them too.
+        phone = normalised_phone(search_term)
+        if phone:
+            results |= queryset.filter(patient__phone=phone)
+        return results, may_have_duplicates
 
     @admin.display(description="When", ordering="start")
     def when(self, obj: Consult) -> str:

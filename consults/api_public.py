@@ -231,6 +231,12 @@ class ManageApi(PublicApi):
 
 
 class ManageRescheduleApi(PublicApi):
+    # Moving a booking takes a slot like booking does: same per-address limit.
+    throttle_classes = [PublicReadThrottle, BookingIPThrottle]
+
+    def throttled(self, request: Request, wait: float | None) -> None:
+        raise BookingThrottled(wait)
+
     class RescheduleInput(serializers.Serializer):
         start = OffsetDateTimeField()
         tz = TimeZoneField(required=False)

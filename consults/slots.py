@@ -96,14 +96,16 @@ def candidate_starts(calendar: ExpertCalendar, window_start: datetime, window_en
     day = window_start.astimezone(tz).date() - timedelta(days=1)
     last_day = window_end.astimezone(tz).date()
     while day <= last_day:
+        starts: set[datetime] = set()  # overlapping blocks must not offer a time twice
         for block in by_weekday.get(day.weekday(), ()):
             block_start = datetime.combine(day, block.start, tzinfo=tz).astimezone(UTC)
             block_end = datetime.combine(day, block.end, tzinfo=tz).astimezone(UTC)
             start = block_start
             while start + calendar.length <= block_end:
                 if window_start <= start < window_end:
-                    yield start
+                    starts.add(start)
                 start += step
+        yield from sorted(starts)
         day += timedelta(days=1)
 
 

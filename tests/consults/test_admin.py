@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 import time_machine
 
-from consults.models import Consult, ConsultStatus
+from consults.models import Consult, ConsultStatus, WeeklyAvailability
 from consults.queue_cards import consult_cards
 from patients.models import AuditEntry
 from tests.consults.helpers import DEC_2, ist
@@ -180,3 +180,49 @@ def test_queue_cards_count_todays_consults_and_ones_to_close(alice, expert, djan
         with django_assert_num_queries(2):  # the user's roles, then one aggregate
             cards = {card.key: card.count for card in consult_cards(alice, True)}
     assert cards == {"consults_today": 2, "consults_to_close": 1}
+
+
+def test_search_finds_a_consult_by_phone_as_people_type_it(client, alice, booked):
+    booked.patient.phone = "+919876543210"
+    booked.patient.save()
+    client.force_login(alice)
+    page = client.get(CHANGELIST, {"q": "98765 43210"}).content.decode()
+    assert booked.reference in page
+    assert booked.reference in client.get(CHANGELIST, {"q": booked.reference}).content.decode()
+
+
+def test_expert_form_offers_language_and_topic_checkboxes_and_refuses_overlapping_blocks(client, alice, expert):
+    client.force_login(alice)
+    url = f"/admin/consults/expert/{expert.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'type="checkbox" name="languages" value="ta"' in page
+    form = {
+        "display_name": expert.display_name,
+        "role": expert.role,
+        "languages": ["en", "ta"],
+        "bio": "",
+        "time_zone": "Asia/Kolkata",
+        "consult_minutes": 20,
+        "buffer_minutes": 10,
+        "active": "on",
+        "sort_order": 1,
+        "availability-TOTAL_FORMS": 2,
+        "availability-INITIAL_FORMS": 0,
+        "availability-0-weekday": 0,
+        "availability-0-start_time": "09:00",
+        "availability-0-end_time": "12:00",
+        "availability-1-weekday": 0,
+        "availability-1-start_time": "11:00",
+        "availability-1-end_time": "13:00",
+        "time_off-TOTAL_FORMS": 0,
+        "time_off-INITIAL_FORMS": 0,
+    }
+    WeeklyAvailability.objects.filter(expert=expert).delete()
+    response = client.post(url, form)
+    assert response.status_code == 200
+    assert "overlaps another block" in response.content.decode()
+    form["availability-1-start_time"] = "14:00"
+    form["availability-1-end_time"] = "17:00"
+    assert client.post(url, form).status_code == 302
+    expert.refresh_from_db()
+    assert expert.languages == ["en", "ta"] and expert.availability.count() == 2
