@@ -154,10 +154,15 @@ def consult_book_for_public(
 
 def consult_for_idempotency_key(*, key: str, fingerprint: str) -> Consult | None:
     consult = Consult.objects.select_related("expert").filter(idempotency_key=key).first()
-    if consult is not None and consult.request_fingerprint != fingerprint:
+    if consult is None:
+        return None
+    if consult.request_fingerprint != fingerprint:
         raise IdempotencyKeyReused(
             "This Idempotency-Key was already used for a different booking. Use a new key for a new request."
         )
+    # The booking may have been moved since: answer with where it is now.
+    while (moved := Consult.objects.select_related("expert").filter(rescheduled_from=consult).first()) is not None:
+        consult = moved
     return consult
 
 

@@ -356,3 +356,17 @@ def test_a_database_lock_timeout_answers_503_busy_not_500(client, frozen, monkey
     response = post_booking(client, booking_body(ExpertFactory()))
     assert response.status_code == 503
     assert response.json()["code"] == "busy"
+
+
+def test_replaying_a_booking_after_it_was_moved_answers_with_the_current_booking(client, frozen):
+    expert = ExpertFactory()
+    first = post_booking(client, booking_body(expert), **{"Idempotency-Key": "6b0e6f9e-retry-3"}).json()
+    client.post(
+        f"/api/v1/consults/manage/{first['manage_token']}/reschedule/",
+        {"start": "2026-12-02T15:00:00+05:30"},
+        content_type="application/json",
+    )
+    replay = post_booking(client, booking_body(expert), **{"Idempotency-Key": "6b0e6f9e-retry-3"})
+    assert replay.status_code == 201
+    assert replay.json()["start"] == "2026-12-02T15:00:00+05:30"
+    assert replay.json()["manage_token"] == first["manage_token"]
