@@ -67,10 +67,10 @@ def consult_book(
     if timezone.is_naive(start):
         raise DomainError("Give the time with its time zone offset.", field="start")
     staff = source == ConsultSource.STAFF
-    end = start + expert.consult_length
     with write_transaction():
         lock_rows((Patient, patient.pk), (Expert, expert.pk))
-        expert.refresh_from_db()
+        expert.refresh_from_db()  # under the lock: active flag and consult length as they are now
+        end = start + expert.consult_length
         if staff:
             consult_check_staff_time(expert=expert, start=start)
         else:
@@ -203,6 +203,11 @@ def consult_reschedule(
         end = new_start + expert.consult_length
         if source == ConsultSource.STAFF:
             consult_check_staff_time(expert=expert, start=new_start, exclude_consult_id=old.pk)
+        elif not expert.active:
+            raise ConsultNotChangeable(
+                f"{expert.display_name} is not taking bookings at the moment. Please call the clinic to change "
+                "your consult."
+            )
         else:
             check_start(expert=expert, start=new_start, topic=old.topic, exclude_consult_ids=(old.pk,))
         reference, token = old.reference, old.manage_token
