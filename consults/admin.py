@@ -179,6 +179,9 @@ class ConsultAdminForm(forms.ModelForm):
     class Meta:
         model = Consult
         fields = ["patient", "expert", "start", "mode", "topic", "note"]
+        help_texts = {
+            "start": f"In the clinic's time zone ({settings.TIME_ZONE}). Staff may book outside published slots.",
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -275,12 +278,17 @@ class ConsultAdmin(PatientDataAdmin):
     def has_outcome_permission(self, request: HttpRequest) -> bool:
         return is_clinic_staff(request.user)
 
+    def get_fields(self, request: HttpRequest, obj: Consult | None = None) -> list[str]:
+        editable = list(ConsultAdminForm.Meta.fields)
+        # A new consult has no history yet: show only what staff fill in.
+        return editable if obj is None else editable + [f for f in self.readonly_fields if f not in editable]
+
     def get_readonly_fields(self, request: HttpRequest, obj: Consult | None = None) -> list[str]:
-        fields = list(self.readonly_fields)
-        if obj is not None:
-            fields.append("patient")
-            if obj.status != ConsultStatus.CONFIRMED or obj.start <= timezone.now():
-                fields += ["expert", "start"]
+        if obj is None:
+            return []
+        fields = [*self.readonly_fields, "patient"]
+        if obj.status != ConsultStatus.CONFIRMED or obj.start <= timezone.now():
+            fields += ["expert", "start", "mode", "topic"]  # a past or cancelled consult is history
         return fields
 
     def get_form(self, request: HttpRequest, obj: Consult | None = None, change: bool = False, **kwargs: Any):
