@@ -230,10 +230,14 @@ class Topology:
         self.web[node].kill()
 
     def restart_web_node(self, node: int, *, graceful: bool = True) -> None:
+        """SIGTERM (requests in flight finish) or SIGKILL, then start again and wait until healthy."""
         if graceful:
             self.web[node].stop()
         else:
             self.web[node].kill()
+        self.start_web_node(node)
+
+    def start_web_node(self, node: int) -> None:
         self.web[node].start()
         self.wait_web_node(node)
 

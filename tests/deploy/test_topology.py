@@ -12,6 +12,7 @@ from collections import Counter
 
 import pytest
 
+from deploy.scenario import audit_bookings, book, booking_load, fetch_slots, seed_load_experts
 from deploy.topology import Topology, TopologySettings, missing_services
 from tests.deploy.conftest import loud_skip
 
@@ -186,6 +187,43 @@ def test_killed_web_node_loses_no_idempotent_request(topology):
     assert statuses == {200: len(results)}, statuses
     assert len(results) > killed_at + 50
     assert len(topology.web_access_log(0)) > served_after_restart, "restarted node got traffic back"
+
+
+def test_patient_books_a_consult_through_nginx_and_opens_the_manage_link(topology):
+    seed_load_experts(topology, count=20)
+    slot = fetch_slots(topology)[0]
+    outcome = book(topology, slot, source_address="127.0.0.3")
+    assert outcome.status == 201 and outcome.tries == 1
+    token, status = topology.sql(
+        "SELECT manage_token, status FROM consults_consult WHERE reference = %s", (outcome.reference,)
+    )[0]
+    assert status == "confirmed"
+    page = topology.session().get(topology.url(f"/c/{token}/"), timeout=10)
+    assert page.status_code == 200
+    assert outcome.reference in page.text
+
+
+def test_web_node_killed_during_booking_load_loses_and_doubles_no_booking(topology):
+    slots = fetch_slots(topology)
+    stop = threading.Event()
+    outcomes, threads = booking_load(topology, slots, stop=stop, clients=6)
+    time.sleep(2)
+    topology.kill_web_node(1)  # SIGKILL mid-load: bookings in flight on web-1 die with it
+    killed_at = len(outcomes)
+    time.sleep(1)
+    topology.start_web_node(1)
+    time.sleep(2)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=60)
+    audit = audit_bookings(topology, outcomes)
+    print(f"\nbooking load with web-1 killed: {audit.attempts} attempts ({killed_at} before the kill), "
+          f"{audit.booked} booked, {audit.taken} slot taken (409), {audit.retried} retried by the client, "
+          f"unanswered {len(audit.unanswered)}, lost {len(audit.lost)}, phantom {len(audit.phantom)}, "
+          f"doubled {len(audit.doubled)}, overlapping {audit.overlaps}")
+    assert audit.clean, audit
+    assert audit.booked >= 20 and audit.taken >= 5  # real contention on the hot slots
+    assert audit.attempts > killed_at + 20
 
 
 def test_teardown_stops_every_process_and_frees_every_port(topology):
