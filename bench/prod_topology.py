@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from deploy.scenario import fetch_slots, overlapping_active_consults, seed_load_experts
 from deploy.topology import PROJECT_ROOT, Topology, TopologySettings, missing_services
 
 USERS = int(os.environ.get("BENCH_PROD_USERS", "12"))
@@ -39,10 +40,10 @@ def machine() -> dict[str, str]:
     }
 
 
-def run_locust(topology: Topology, mix: str, seconds: int) -> dict:
+def run_locust(topology: Topology, mix: str, seconds: int, slots_file: Path) -> dict:
     """One headless locust run; returns the aggregated and per-endpoint figures."""
     prefix = topology.workdir / f"locust-{mix}"
-    env = {**os.environ, "CARETHREAD_MIX": mix}
+    env = {**os.environ, "CARETHREAD_MIX": mix, "CARETHREAD_SLOTS_FILE": str(slots_file)}
     subprocess.run(
         [sys.executable, "-m", "locust", "-f", str(PROJECT_ROOT / "deploy" / "locustfile.py"), "--headless",
          "--users", str(USERS), "--spawn-rate", str(USERS), "--run-time", f"{seconds}s", "--stop-timeout", "5",
@@ -65,26 +66,30 @@ def figures(row: dict[str, str]) -> dict[str, float]:
     }
 
 
-def double_bookings(topology: Topology) -> int | None:
-    """Active consults sharing an expert and start time; None until booking exists on main."""
-    tables = {name for (name,) in topology.sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
-    if "consults_consult" not in tables:
-        return None
-    return 0  # replaced when the booking traffic lands (see LEAD_NOTES / deploy/README.md)
+def booking_figures(topology: Topology) -> dict[str, int]:
+    """What the bookings left in PostgreSQL: consults, double bookings, patients booked twice."""
+    consults = topology.sql("SELECT count(*) FROM consults_consult WHERE idempotency_key IS NOT NULL")[0][0]
+    # Every bench booking uses a new phone number: a patient with two consults is a doubled request.
+    doubled = topology.sql(
+        """SELECT count(*) FROM (SELECT c.patient_id FROM consults_consult c
+           WHERE c.idempotency_key IS NOT NULL GROUP BY c.patient_id HAVING count(*) > 1) AS twice"""
+    )[0][0]
+    return {"consults": consults, "double_bookings": overlapping_active_consults(topology), "doubled": doubled}
 
 
 def print_report(report: dict) -> None:
     print(f"machine: {report['machine']}")
     print(f"topology: {report['topology']}")
-    print(f"{'endpoint':<28}{'requests':>10}{'errors':>8}{'req/s':>9}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}")
+    print(f"{'endpoint':<44}{'requests':>10}{'errors':>8}{'req/s':>9}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}")
     for phase in ("bare", "mixed"):
         for name, row in report[phase].items():
             label = f"[{phase}] {name}"
-            print(f"{label:<28}{row['requests']:>10}{row['errors']:>8}{row['rps']:>9}{row['p50_ms']:>8.0f}"
+            print(f"{label:<44}{row['requests']:>10}{row['errors']:>8}{row['rps']:>9}{row['p50_ms']:>8.0f}"
                   f"{row['p95_ms']:>8.0f}{row['p99_ms']:>8.0f}")
     print(f"mixed / bare throughput: {report['ratio_rps']:.2f}   p50 ratio: {report['ratio_p50']:.2f}")
-    bookings = report["double_bookings"]
-    print(f"double bookings: {'n/a (no booking on this branch)' if bookings is None else bookings}")
+    bookings = report["bookings"]
+    print(f"consults booked: {bookings['consults']}, double bookings: {bookings['double_bookings']}, "
+          f"requests booked twice: {bookings['doubled']}")
 
 
 def main() -> None:
@@ -104,18 +109,22 @@ def main() -> None:
         return
     started = time.monotonic()
     with Topology(settings) as topology:
-        bare = run_locust(topology, "bare", BARE_SECONDS)
-        mixed = run_locust(topology, "mixed", MIXED_SECONDS)
-        bookings = double_bookings(topology)
+        experts = seed_load_experts(topology, count=20)
+        slots_file = topology.workdir / "slots.json"
+        slots_file.write_text(json.dumps(fetch_slots(topology)))
+        bare = run_locust(topology, "bare", BARE_SECONDS, slots_file)
+        mixed = run_locust(topology, "mixed", MIXED_SECONDS, slots_file)
+        bookings = booking_figures(topology)
     report = {
         "machine": machine(),
         "topology": f"nginx + {settings.web_nodes} gunicorn nodes x {settings.gunicorn_workers} sync workers, "
-        f"{settings.worker_nodes} qcluster x {settings.q_workers}, {USERS} locust users, all on loopback",
+        f"{settings.worker_nodes} qcluster x {settings.q_workers}, {USERS} locust users, {experts} experts, "
+        "all on loopback",
         "bare": bare,
         "mixed": mixed,
         "ratio_rps": mixed["Aggregated"]["rps"] / bare["Aggregated"]["rps"],
         "ratio_p50": mixed["Aggregated"]["p50_ms"] / max(bare["Aggregated"]["p50_ms"], 1),
-        "double_bookings": bookings,
+        "bookings": bookings,
         "wall_seconds": round(time.monotonic() - started),
     }
     print_report(report)

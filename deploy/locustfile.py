@@ -2,15 +2,25 @@
 
 CARETHREAD_MIX picks the phase:
 - `bare`: only /bench/bare, the cheapest Django answer on the same topology (the baseline);
-- `mixed`: what a clinic's site sees — pages, health checks, static files.
+- `mixed`: what a clinic's site sees — pages, health checks, static files, slot look-ups and
+  bookings, half of them fighting over a few popular slots (CARETHREAD_SLOTS_FILE lists the
+  free slots found before the run).
 """
 
+import json
 import os
+import random
+import uuid
+from pathlib import Path
 
 from locust import constant, task
 from locust.contrib.fasthttp import FastHttpUser
 
 MIX = os.environ.get("CARETHREAD_MIX", "mixed")
+_slots_file = os.environ.get("CARETHREAD_SLOTS_FILE", "")
+SLOTS: list[dict] = json.loads(Path(_slots_file).read_text()) if _slots_file else []
+HOT_SLOTS = SLOTS[:5]  # the popular times everybody wants
+EXPERTS = sorted({slot["expert"] for slot in SLOTS})
 
 
 class BareViewUser(FastHttpUser):
@@ -25,19 +35,48 @@ class BareViewUser(FastHttpUser):
 
 
 class ClinicVisitor(FastHttpUser):
-    """A patient's browser and the load balancer's health checks."""
+    """Patients' browsers and apps, and the load balancer's health checks."""
 
     wait_time = constant(0)
     weight = 1 if MIX == "mixed" else 0
 
-    @task(6)
+    @task(4)
     def home_page(self) -> None:
         self.client.get("/", name="home page")
 
-    @task(2)
+    @task(1)
     def health_check(self) -> None:
         self.client.get("/healthz", name="healthz")
 
     @task(1)
     def stylesheet(self) -> None:
         self.client.get("/static/css/site.css", name="static css (nginx)")
+
+    @task(4)
+    def expert_slots(self) -> None:
+        if EXPERTS:
+            expert = random.choice(EXPERTS)
+            self.client.get(f"/api/v1/experts/{expert}/slots/", name="slots of one expert (week)")
+
+    @task(1)
+    def slot_search(self) -> None:
+        self.client.get("/api/v1/slots/?topic=diet", name="slot search, all experts (week)")
+
+    @task(3)
+    def booking(self) -> None:
+        if not SLOTS:
+            return
+        slot = random.choice(HOT_SLOTS if random.random() < 0.5 else SLOTS)
+        body = {
+            "expert": slot["expert"], "start": slot["start"], "topic": "diet", "name": "Bench Patient",
+            "phone": "+9198" + str(uuid.uuid4().int)[:8], "channel": "sms", "consent_sms": True,
+        }
+        with self.client.post(
+            "/api/v1/consults/", json=body, headers={"Idempotency-Key": uuid.uuid4().hex},
+            name="book (201 or 409 slot taken)", catch_response=True,
+        ) as response:
+            # Losing a popular slot to someone else is the correct answer, not an error.
+            if response.status_code in (201, 409):
+                response.success()
+            else:
+                response.failure(f"HTTP {response.status_code}")
