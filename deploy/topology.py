@@ -113,6 +113,7 @@ class Topology:
         self.ports = {
             "redis": free_port(),
             "prism": free_port(),
+            "twilio": free_port(),  # deploy/twilio_recorder.py in front of Prism
             "http": free_port(),
             "https": free_port(),
             **{f"web-{n}": free_port() for n in range(self.settings.web_nodes)},
@@ -261,6 +262,10 @@ class Topology:
     def web_access_log(self, node: int) -> list[dict[str, Any]]:
         return _json_lines(self.logs / f"web-{node}.access.log")
 
+    def twilio_requests(self) -> list[dict[str, Any]]:
+        """Every call the application made to the (mock) Twilio API, in order."""
+        return _json_lines(self.logs / "twilio-api.jsonl")
+
     def nginx_access_log(self) -> list[dict[str, Any]]:
         return _json_lines(self.logs / "nginx.access.log")
 
@@ -309,7 +314,7 @@ class Topology:
                 "TWILIO_SMS_FROM": TWILIO_TEST_SMS_FROM,
                 "TWILIO_WHATSAPP_FROM": TWILIO_TEST_WHATSAPP_FROM,
                 "TWILIO_MESSAGING_SERVICE_SID": "",
-                "TWILIO_API_BASE_URL": f"http://127.0.0.1:{self.ports['prism']}",
+                "TWILIO_API_BASE_URL": f"http://127.0.0.1:{self.ports['twilio']}",
                 "Q_WORKERS": str(self.settings.q_workers),
                 "LOG_LEVEL": "INFO",
             }
@@ -355,11 +360,17 @@ class Topology:
             "prism",
             [str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(self.ports["prism"]), "--errors", str(twilio_spec())],
         )
-        self.services += [redis, prism]
-        redis.start()
-        prism.start()
+        recorder = self._process(
+            "twilio-recorder",
+            [sys.executable, "-m", "deploy.twilio_recorder", "--port", str(self.ports["twilio"]),
+             "--upstream", f"http://127.0.0.1:{self.ports['prism']}", "--log", str(self.logs / "twilio-api.jsonl")],
+        )
+        self.services += [redis, prism, recorder]
+        for process in (redis, prism, recorder):
+            process.start()
         redis.wait_until(lambda: port_open(self.ports["redis"]), timeout=20, what="Redis listening")
         prism.wait_until(lambda: port_open(self.ports["prism"]), timeout=60, what="Prism listening")
+        recorder.wait_until(lambda: port_open(self.ports["twilio"]), timeout=20, what="recorder listening")
 
     def _web_process(self, node: int) -> ManagedProcess:
         env = {

@@ -6,11 +6,13 @@ API. One topology is started for the module (about 15 s) and torn down by the la
 also proves nothing is left running.
 """
 
+import re
 import threading
 import time
 from collections import Counter
 
 import pytest
+import requests
 
 from deploy.scenario import audit_bookings, book, booking_load, fetch_slots, seed_load_experts
 from deploy.topology import Topology, TopologySettings, missing_services
@@ -189,6 +191,25 @@ def test_killed_web_node_loses_no_idempotent_request(topology):
     assert len(topology.web_access_log(0)) > served_after_restart, "restarted node got traffic back"
 
 
+def test_twilio_mock_checks_the_contract_records_calls_and_gives_each_message_its_own_sid(topology):
+    from deploy.topology import TWILIO_TEST_SID, TWILIO_TEST_TOKEN
+
+    api = f"{topology.env['TWILIO_API_BASE_URL']}/2010-04-01/Accounts/{TWILIO_TEST_SID}/Messages.json"
+    auth = (TWILIO_TEST_SID, TWILIO_TEST_TOKEN)
+    sent = [
+        requests.post(api, data={"To": "+919812345678", "From": "+15005550006", "Body": "Hello"}, auth=auth, timeout=10)
+        for _ in range(2)
+    ]
+    assert [response.status_code for response in sent] == [201, 201]
+    assert sent[0].json()["sid"] != sent[1].json()["sid"]
+    assert all(re.fullmatch(r"SM[0-9a-f]{32}", response.json()["sid"]) for response in sent)
+    broken = requests.post(api, data={"Body": "No recipient"}, auth=auth, timeout=10)  # `To` is required
+    assert broken.status_code == 422  # Prism's contract check, passed through
+    recorded = [(call["status"], call["form"]["Body"]) for call in topology.twilio_requests()[-3:]]
+    assert recorded == [(201, "Hello"), (201, "Hello"), (422, "No recipient")]
+    assert [call["sid"] for call in topology.twilio_requests()[-3:-1]] == [response.json()["sid"] for response in sent]
+
+
 def test_patient_books_a_consult_through_nginx_and_opens_the_manage_link(topology):
     seed_load_experts(topology, count=20)
     slot = fetch_slots(topology)[0]
@@ -228,7 +249,7 @@ def test_web_node_killed_during_booking_load_loses_and_doubles_no_booking(topolo
 
 def test_teardown_stops_every_process_and_frees_every_port(topology):
     processes = topology.all_processes()
-    assert len(processes) == 7  # nginx, 2 web, 2 workers, Redis, Prism
+    assert len(processes) == 8  # nginx, 2 web, 2 workers, Redis, Prism, the Twilio recorder
     assert all(process.running() for process in processes)
     leftovers = topology.stop()
     assert leftovers == []
