@@ -287,5 +287,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_q": {"level": "INFO", "propagate": True},
+        # The SDK logs every request's URL and query (phone numbers) at INFO.
+        "twilio": {"level": "WARNING"},
     },
 }

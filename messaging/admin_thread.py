@@ -36,8 +36,8 @@ from patients.audit import audit_record
 from patients.models import AuditAction, Channel
 
 TICKS = {
-    Status.QUEUED: ("🕓", "Waiting to send"),
-    Status.SENDING: ("🕓", "Sending"),
+    Status.QUEUED: ("…", "Waiting to send"),
+    Status.SENDING: ("…", "Sending"),
     Status.ACCEPTED: ("✓", "Handed to Twilio"),
     Status.SENT: ("✓", "Sent"),
     Status.DELIVERED: ("✓✓", "Delivered"),

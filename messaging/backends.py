@@ -16,7 +16,7 @@ from typing import ClassVar, Protocol
 import requests
 from django.conf import settings
 from django.utils import timezone
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 
 from config.observability import redact
 from messaging.twilio_errors import TRANSIENT_CODES, reason_for
@@ -190,8 +190,9 @@ class TwilioBackend:
         # same address with the same text (templates: any) created after the attempt began.
         try:
             recent = self.client.messages.list(to=outbound.to, limit=20, page_size=20)
-        except TwilioRestException as exc:
-            raise TransientSendError(str(exc.code or exc.status), "Could not ask Twilio about an earlier attempt.")
+        except TwilioException as exc:  # includes errors fetching a page of the list
+            code = str(getattr(exc, "code", None) or getattr(exc, "status", None) or "lookup")
+            raise TransientSendError(code, "Could not ask Twilio about an earlier attempt; it will be asked again.")
         except requests.RequestException as exc:
             raise classify_network_error(exc)
         earliest = since - dt.timedelta(seconds=60)

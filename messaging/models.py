@@ -138,7 +138,7 @@ class Message(models.Model):
     status_changed_at = models.DateTimeField(null=True, blank=True)
 
     # Inbound handling.
-    keyword = models.CharField(max_length=10, blank=True)
+    keyword = models.CharField(max_length=20, blank=True)
     routed_at = models.DateTimeField(null=True, blank=True)
     seen_at = models.DateTimeField(null=True, blank=True)
     handled_by = models.CharField(max_length=50, blank=True, help_text="Reply handler that acted on it.")

@@ -78,8 +78,10 @@ def message_send(
     """Queue one message to `patient`, or record why it cannot go. The same idempotency_key always
     returns the same Message and never sends twice. Never raises for consent or opt-outs: the
     returned message is then `blocked` with a reason coordinators see."""
-    if not idempotency_key:
-        raise ValueError("message_send needs an idempotency_key (e.g. 'consult:42:confirmation').")
+    if not idempotency_key or len(idempotency_key) > 200:
+        raise ValueError("message_send needs an idempotency_key of 1-200 characters (e.g. 'consult:42:confirmation').")
+    if len(topic) > 100:
+        raise ValueError("A message topic is at most 100 characters (e.g. 'consult:42').")
     if channel not in (None, "", Channel.SMS, Channel.WHATSAPP):
         raise ValueError(f"Unknown channel {channel!r}.")
     existing = Message.objects.filter(idempotency_key=idempotency_key).first()

@@ -30,6 +30,8 @@ def messaging_settings(settings):
     settings.MESSAGING_SMS_PER_SECOND = 0
     settings.MESSAGING_WHATSAPP_PER_SECOND = 0
     settings.MESSAGING_NOTIFY_BY_EMAIL = False
+    # Test users need no strong password hashing (it costs ~0.2 s per user).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Quiet hours off unless a test is about them, so tests do not depend on the time of day.
     settings.MESSAGING_QUIET_HOURS_START = "00:00"
     settings.MESSAGING_QUIET_HOURS_END = "00:00"
@@ -107,9 +109,10 @@ def drain_queue(max_rounds: int = 20) -> list[dict]:
 @pytest.fixture
 def run_tasks(monkeypatch, django_capture_on_commit_callbacks):
     """Call with a block's on-commit callbacks executed, then drain the queue; returns task records."""
-    # The real worker closes "old" DB connections between tasks; inside a test transaction that
-    # would abort the test's own transaction, so this one step is skipped here.
-    monkeypatch.setattr("django_q.worker.close_old_django_connections", lambda: None)
+    # The real worker, monitor and scheduler close "old" DB connections between tasks; inside a test
+    # transaction that would abort the test's own transaction, so this one step is skipped here.
+    for module in ("worker", "monitor", "scheduler"):
+        monkeypatch.setattr(f"django_q.{module}.close_old_django_connections", lambda: None)
     return drain_queue
 
 

@@ -290,11 +290,20 @@ def test_sweeper_redispatches_a_task_the_broker_lost(db, patient, outbox, at_sta
     assert len(outbox) == 1
 
 
-def test_sweeper_schedule_exists_once_after_migrations(db):
+def test_sweeper_schedule_is_run_by_django_q_scheduler_every_minute(db, patient, outbox, run_tasks):
+    from django_q.brokers import get_broker
     from django_q.models import Schedule
+    from django_q.scheduler import scheduler
 
     schedule = Schedule.objects.get(func="messaging.tasks.sweep")
     assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == ("I", 1, -1)
+    send(patient)  # its task was never queued (no commit in this test): only the sweeper can send it
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=6)):
+        scheduler(broker=get_broker())
+        results = run_tasks()
+        results += run_tasks()
+    assert [task["func"] for task in results] == ["messaging.tasks.sweep", "messaging.tasks.deliver"]
+    assert len(outbox) == 1
 
 
 def test_console_backend_prints_and_marks_sent(db, patient, settings, capsys, caplog):

@@ -208,3 +208,10 @@ def test_every_message_lands_in_the_patients_conversation(db, patient):
     second = send(patient, key="b")
     assert first.conversation_id == second.conversation_id == Conversation.objects.get(patient=patient).pk
     assert Conversation.objects.get().last_message_at is not None
+
+
+def test_overlong_keys_and_topics_are_refused_before_the_database_would(db, patient):
+    with pytest.raises(ValueError, match="idempotency_key"):
+        send(patient, key="k" * 201)
+    with pytest.raises(ValueError, match="topic"):
+        send(patient, topic="t" * 101)
