@@ -9,6 +9,7 @@ from django.conf import settings
 
 from messaging.models import Conversation
 from patients.models import Channel, Patient
+from patients.timezones import local_datetime
 
 
 @dataclass(frozen=True)
@@ -134,4 +135,4 @@ def next_allowed_time(at: dt.datetime, zone: str) -> dt.datetime:
         end_date = local.date() + dt.timedelta(days=1) if clock >= start else local.date()
     if not quiet:
         return at
-    return dt.datetime.combine(end_date, end, tzinfo=tz).astimezone(dt.UTC)
+    return local_datetime(end_date, end, zone)

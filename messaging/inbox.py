@@ -53,9 +53,15 @@ def conversation_reply(
     idempotency_key: str,
     send_now: bool = False,
     request: HttpRequest | None = None,
+    via: str = "admin",
 ) -> Message:
     """Send a staff member's free-text reply. Refuses (never silently switches channel) when the
     channel is not allowed, WhatsApp's 24-hour window is closed, or an SMS would name a diagnosis."""
+    # Keys come from the reply form or an API client; scoped per staff member so two cannot collide.
+    key = f"staff:{actor.pk}:{idempotency_key}"
+    existing = Message.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing  # a double submit: already sent and audited once
     text = (text or "").strip()
     if not text:
         raise DomainError("Write a message before sending.", field="text")
@@ -91,13 +97,13 @@ def conversation_reply(
             patient=patient,
             kind="staff_reply",
             context={"text": text, "staff_name": getattr(actor, "first_name", "")},
-            idempotency_key=f"staff:{idempotency_key}",
+            idempotency_key=key,
             channel=channel,
             urgent=send_now,
             topic=f"conversation:{conversation.pk}",
             sent_by=actor,
         )
-        audit_record(actor=actor, action=AuditAction.SEND, obj=message, patient=patient, request=request)
+        audit_record(actor=actor, action=AuditAction.SEND, obj=message, patient=patient, request=request, via=via)
         conversation_mark_seen(conversation=conversation)
     return message
 
@@ -119,8 +125,8 @@ def conversation_send_reopen_template(
         raise NoConsentedChannel(f"Cannot send by WhatsApp: {refusal}.", field="channel")
     with transaction.atomic():
         message = message_send(patient=patient, kind=REOPEN_KIND, context={},
-                               idempotency_key=f"reopen:{idempotency_key}", channel=Channel.WHATSAPP, urgent=True,
-                               topic=f"conversation:{conversation.pk}", sent_by=actor)
+                               idempotency_key=f"reopen:{actor.pk}:{idempotency_key}", channel=Channel.WHATSAPP,
+                               urgent=True, topic=f"conversation:{conversation.pk}", sent_by=actor)
         audit_record(actor=actor, action=AuditAction.SEND, obj=message, patient=patient, request=request)
     return message
 

@@ -175,3 +175,14 @@ def test_message_ref_cannot_overwrite_a_message_that_has_a_sid(accepted, twilio_
     assert response.status_code == 200
     accepted.refresh_from_db()
     assert accepted.twilio_sid == "SM" + "c" * 32 and accepted.status == "accepted"
+
+
+def test_inbound_webhook_runs_a_fixed_small_number_of_queries(db, patient, twilio_post,
+                                                              django_assert_max_num_queries,
+                                                              django_capture_on_commit_callbacks):
+    # Twilio waits ~15 s and retries: the webhook stores and queues, nothing more (this includes
+    # creating the patient's conversation on first contact and queueing the routing task).
+    with django_assert_max_num_queries(13), django_capture_on_commit_callbacks(execute=True):
+        assert twilio_post(INBOUND, inbound_params()).status_code == 200
+    with django_assert_max_num_queries(11), django_capture_on_commit_callbacks(execute=True):
+        assert twilio_post(INBOUND, inbound_params(sid="SM" + "f" * 32)).status_code == 200
