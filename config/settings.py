@@ -203,6 +203,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for the SMS/WhatsApp choice wherever it appears (channel, last_channel, …).
+    "ENUM_NAME_OVERRIDES": {"ChannelEnum": "patients.models.Channel"},
 }
 
 # Messaging (see messaging/backends.py). Without Twilio credentials, messages print to the console.
@@ -250,6 +252,15 @@ for _name in ("MESSAGING_QUIET_HOURS_START", "MESSAGING_QUIET_HOURS_END"):
         raise ImproperlyConfigured(f"{_name} must be a time like 21:00, not {_value!r}.")
 if MESSAGING_MAX_ATTEMPTS < 1:
     raise ImproperlyConfigured("MESSAGING_MAX_ATTEMPTS must be at least 1.")
+if MESSAGING_SENDING_TIMEOUT_SECONDS < 3 * TWILIO_HTTP_TIMEOUT + 30:
+    # Otherwise the sweeper could hand a message to a second worker while the first one's request
+    # to Twilio is still in flight.
+    raise ImproperlyConfigured("MESSAGING_SENDING_TIMEOUT_SECONDS must be at least 3 x TWILIO_HTTP_TIMEOUT + 30.")
+if MESSAGING_BACKEND == "twilio" and not (TWILIO_SMS_FROM or TWILIO_WHATSAPP_FROM or TWILIO_MESSAGING_SERVICE_SID):
+    raise ImproperlyConfigured(
+        "MESSAGING_BACKEND=twilio needs a sender: TWILIO_SMS_FROM, TWILIO_WHATSAPP_FROM "
+        "or TWILIO_MESSAGING_SERVICE_SID."
+    )
 
 # Security. Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

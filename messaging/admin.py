@@ -70,6 +70,9 @@ class ConversationAdmin(PatientDataAdmin):
     def has_add_permission(self, request):
         return False  # conversations start with a message
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # what was said to a patient is part of the care record
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         conversation = self.get_object(request, unquote(object_id))
         if conversation is None:
@@ -120,6 +123,9 @@ class MessageAdmin(PatientDataAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     @admin.display(description="Reason")

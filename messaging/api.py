@@ -1,6 +1,7 @@
 """Inbox API for staff: conversations, a thread, and replying (the same services as the console)."""
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import BasePermission
@@ -70,6 +71,7 @@ class ConversationMessages(APIView):
 
     permission_classes = [IsClinicStaff]
 
+    @extend_schema(responses=MessageOut(many=True))
     def get(self, request, pk: int):
         conversation = get_object_or_404(conversations_visible_to(request.user).select_related("patient"), pk=pk)
         audit_record(actor=request.user, action=AuditAction.VIEW, obj=conversation, request=request, via="api")
@@ -78,7 +80,8 @@ class ConversationMessages(APIView):
 
 class ReplyIn(serializers.Serializer):
     text = serializers.CharField(max_length=1200)
-    channel = serializers.ChoiceField(choices=[("", "Automatic"), *Channel.choices], required=False, default="")
+    channel = serializers.ChoiceField(choices=Channel.choices, allow_blank=True, required=False, default="",
+                                      help_text="Empty: the channel the patient last wrote on.")
     send_now = serializers.BooleanField(required=False, default=False)
     idempotency_key = serializers.CharField(max_length=64)
 
@@ -89,6 +92,17 @@ class ConversationReply(APIView):
 
     permission_classes = [IsClinicStaff]
 
+    @extend_schema(
+        request=ReplyIn,
+        responses={
+            201: MessageOut,
+            400: OpenApiResponse(description="A field is wrong (the body names it)."),
+            403: OpenApiResponse(description="Not a coordinator or admin."),
+            404: OpenApiResponse(description="No such conversation for this user."),
+            409: OpenApiResponse(description="Channel not allowed, or WhatsApp's 24-hour window is closed; "
+                                             "`template_available` and `sms_available` say what can be done."),
+        },
+    )
     def post(self, request, pk: int):
         conversation = get_object_or_404(conversations_visible_to(request.user).select_related("patient"), pk=pk)
         if not (is_coordinator(request.user) or is_admin(request.user)):

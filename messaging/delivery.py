@@ -288,7 +288,7 @@ def _replan(message: Message, now: dt.datetime) -> str:
 
 # --- the sweeper -------------------------------------------------------------------------------
 
-SWEEP_BATCH = 500
+SWEEP_BATCH = 2000  # per minute; a morning's deferred reminders go out over a few sweeps
 
 
 def messages_sweep() -> str:

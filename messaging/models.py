@@ -173,10 +173,6 @@ class Message(models.Model):
     def is_problem(self) -> bool:
         return self.status in PROBLEM_STATUSES
 
-    @property
-    def is_unread(self) -> bool:
-        return self.direction == Direction.INBOUND and self.seen_at is None and self.routed_at is not None
-
 
 _CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")
 _VARIABLE_KEY = re.compile(r"^[1-9][0-9]?$")
