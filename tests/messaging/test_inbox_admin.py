@@ -96,6 +96,23 @@ def test_anonymous_gets_the_login_page(client, conversation):
 
 
 @needs_consults
+def test_expert_reads_threads_of_their_consult_patients_without_marking_them_read(client, erin, conversation):
+    from tests.factories.consults import ConsultFactory, ExpertFactory
+
+    ConsultFactory(patient=conversation.patient, expert=ExpertFactory(user=erin),
+                   start=timezone.now() + dt.timedelta(days=2))
+    client.force_login(erin)
+    assert "Asha Alice-Patient" in client.get(LIST).content.decode()
+    body = client.get(thread_url(conversation)).content.decode()
+    assert "When is my appointment?" in body and "Send reply" not in body
+    assert Conversation.objects.get().unread_count == 1  # still unread for the coordinator
+    assert client.post(thread_url(conversation), {"action": "reply", "text": "hi", "idempotency_key": "e"}
+                       ).status_code == 403
+    assert not Message.objects.filter(direction="out").exists()
+    assert AuditEntry.objects.filter(actor=erin, action="view").exists()
+
+
+@needs_consults
 def test_expert_without_consults_sees_no_conversations_and_cannot_reply(client, erin, conversation):
     client.force_login(erin)
     assert "Asha Alice-Patient" not in client.get(LIST).content.decode()
