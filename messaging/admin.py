@@ -67,6 +67,10 @@ class ConversationAdmin(PatientDataAdmin):
         has_unread = Case(When(unread_count__gt=0, then=Value(1)), default=Value(0), output_field=IntegerField())
         return [has_unread.desc(), F("last_message_at").desc(nulls_last=True), "-pk"]
 
+    def changelist_view(self, request, extra_context=None):
+        context = {"title": "Inbox: conversations with patients", **(extra_context or {})}
+        return super().changelist_view(request, context)
+
     def has_add_permission(self, request):
         return False  # conversations start with a message
 

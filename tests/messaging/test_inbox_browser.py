@@ -22,6 +22,8 @@ def test_coordinator_reads_and_answers_a_patient_in_the_browser(live_server, pag
     page.fill("#id_password", "browser-test-pw")
     page.click("input[type=submit]")
     assert page.locator(".ct-inbox-link .ct-badge").inner_text() == "1"
+    assert page.locator("td.field-unread .ct-unread").inner_text() == "1"
+    screenshot("messaging-inbox")
     page.click("text=Asha Browser")
     page.wait_for_selector(".ct-bubble.ct-in")
     assert "Can I bring my reports?" in page.locator(".ct-bubbles").inner_text()
