@@ -316,6 +316,9 @@ class Topology:
                 "TWILIO_MESSAGING_SERVICE_SID": "",
                 "TWILIO_API_BASE_URL": f"http://127.0.0.1:{self.ports['twilio']}",
                 "Q_WORKERS": str(self.settings.q_workers),
+                # Quiet hours off (equal start and end): the scenario must not depend on the hour.
+                "MESSAGING_QUIET_HOURS_START": "00:00",
+                "MESSAGING_QUIET_HOURS_END": "00:00",
                 "LOG_LEVEL": "INFO",
             }
         )
