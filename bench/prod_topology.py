@@ -15,8 +15,17 @@ import sys
 import time
 from pathlib import Path
 
-from deploy.scenario import fetch_slots, overlapping_active_consults, seed_load_experts
-from deploy.topology import PROJECT_ROOT, Topology, TopologySettings, missing_services
+from deploy.scenario import LoopbackAddresses, book, fetch_slots, overlapping_active_consults, seed_load_experts
+from deploy.scenario_messaging import wait_until
+from deploy.topology import (
+    PROJECT_ROOT,
+    TWILIO_TEST_SID,
+    TWILIO_TEST_SMS_FROM,
+    TWILIO_TEST_TOKEN,
+    Topology,
+    TopologySettings,
+    missing_services,
+)
 
 USERS = int(os.environ.get("BENCH_PROD_USERS", "12"))
 BARE_SECONDS = 15
@@ -40,10 +49,19 @@ def machine() -> dict[str, str]:
     }
 
 
-def run_locust(topology: Topology, mix: str, seconds: int, slots_file: Path) -> dict:
+def run_locust(topology: Topology, mix: str, seconds: int, data: dict[str, Path]) -> dict:
     """One headless locust run; returns the aggregated and per-endpoint figures."""
     prefix = topology.workdir / f"locust-{mix}"
-    env = {**os.environ, "CARETHREAD_MIX": mix, "CARETHREAD_SLOTS_FILE": str(slots_file)}
+    env = {
+        **os.environ,
+        "CARETHREAD_MIX": mix,
+        "CARETHREAD_SLOTS_FILE": str(data["slots"]),
+        "CARETHREAD_SENT_FILE": str(data["sent"]),
+        "CARETHREAD_PUBLIC_BASE_URL": topology.base_url,
+        "CARETHREAD_TWILIO_TOKEN": TWILIO_TEST_TOKEN,
+        "CARETHREAD_TWILIO_ACCOUNT": TWILIO_TEST_SID,
+        "CARETHREAD_TWILIO_FROM": TWILIO_TEST_SMS_FROM,
+    }
     subprocess.run(
         [sys.executable, "-m", "locust", "-f", str(PROJECT_ROOT / "deploy" / "locustfile.py"), "--headless",
          "--users", str(USERS), "--spawn-rate", str(USERS), "--run-time", f"{seconds}s", "--stop-timeout", "5",
@@ -64,6 +82,26 @@ def figures(row: dict[str, str]) -> dict[str, float]:
         "p95_ms": float(row["95%"]),
         "p99_ms": float(row["99%"]),
     }
+
+
+def prepare(topology: Topology) -> tuple[int, dict[str, Path]]:
+    """Experts with room for bookings, the free slots, and messages already sent (whose status
+    callbacks the run will post): 40 patients book first and get their confirmations."""
+    experts = seed_load_experts(topology, count=20)
+    slots = fetch_slots(topology)
+    addresses = LoopbackAddresses()
+    for slot in slots[-40:]:
+        book(topology, slot, source_address=addresses.next())
+    query = "SELECT count(*) FROM messaging_message WHERE direction = 'out' AND twilio_sid IS NULL"
+    wait_until(lambda: topology.sql(query)[0][0] == 0, timeout=60)
+    sent = topology.sql(
+        """SELECT m.id, m.twilio_sid, p.phone FROM messaging_message m JOIN patients_patient p ON p.id = m.patient_id
+           WHERE m.direction = 'out' AND m.twilio_sid IS NOT NULL"""
+    )
+    data = {"slots": topology.workdir / "slots.json", "sent": topology.workdir / "sent.json"}
+    data["slots"].write_text(json.dumps(slots[:-40]))
+    data["sent"].write_text(json.dumps([list(row) for row in sent]))
+    return experts, data
 
 
 def booking_figures(topology: Topology) -> dict[str, int]:
@@ -109,11 +147,9 @@ def main() -> None:
         return
     started = time.monotonic()
     with Topology(settings) as topology:
-        experts = seed_load_experts(topology, count=20)
-        slots_file = topology.workdir / "slots.json"
-        slots_file.write_text(json.dumps(fetch_slots(topology)))
-        bare = run_locust(topology, "bare", BARE_SECONDS, slots_file)
-        mixed = run_locust(topology, "mixed", MIXED_SECONDS, slots_file)
+        experts, data = prepare(topology)
+        bare = run_locust(topology, "bare", BARE_SECONDS, data)
+        mixed = run_locust(topology, "mixed", MIXED_SECONDS, data)
         bookings = booking_figures(topology)
     report = {
         "machine": machine(),

@@ -4,7 +4,9 @@ CARETHREAD_MIX picks the phase:
 - `bare`: only /bench/bare, the cheapest Django answer on the same topology (the baseline);
 - `mixed`: what a clinic's site sees — pages, health checks, static files, slot look-ups and
   bookings, half of them fighting over a few popular slots (CARETHREAD_SLOTS_FILE lists the
-  free slots found before the run).
+  free slots found before the run), and Twilio's webhooks, signed with the test auth token:
+  patients' inbound messages and status callbacks for messages sent before the run
+  (CARETHREAD_SENT_FILE: [message id, SID, phone] triples).
 """
 
 import json
@@ -15,12 +17,19 @@ from pathlib import Path
 
 from locust import constant, task
 from locust.contrib.fasthttp import FastHttpUser
+from twilio.request_validator import RequestValidator
 
 MIX = os.environ.get("CARETHREAD_MIX", "mixed")
 _slots_file = os.environ.get("CARETHREAD_SLOTS_FILE", "")
 SLOTS: list[dict] = json.loads(Path(_slots_file).read_text()) if _slots_file else []
 HOT_SLOTS = SLOTS[:5]  # the popular times everybody wants
 EXPERTS = sorted({slot["expert"] for slot in SLOTS})
+_sent_file = os.environ.get("CARETHREAD_SENT_FILE", "")
+SENT: list[list] = json.loads(Path(_sent_file).read_text()) if _sent_file else []
+PUBLIC_BASE_URL = os.environ.get("CARETHREAD_PUBLIC_BASE_URL", "")
+SIGNER = RequestValidator(os.environ.get("CARETHREAD_TWILIO_TOKEN", ""))
+ACCOUNT_SID = os.environ.get("CARETHREAD_TWILIO_ACCOUNT", "")
+CLINIC_NUMBER = os.environ.get("CARETHREAD_TWILIO_FROM", "")
 
 
 class BareViewUser(FastHttpUser):
@@ -80,3 +89,26 @@ class ClinicVisitor(FastHttpUser):
                 response.success()
             else:
                 response.failure(f"HTTP {response.status_code}")
+
+    def _twilio_post(self, path: str, params: dict[str, str], name: str) -> None:
+        signature = SIGNER.compute_signature(PUBLIC_BASE_URL + path, params)
+        self.client.post(path, data=params, headers={"X-Twilio-Signature": signature}, name=name)
+
+    @task(2)
+    def inbound_message(self) -> None:
+        # Mostly patients the clinic wrote to, sometimes an unknown number (becomes a lead).
+        phone = random.choice(SENT)[2] if SENT and random.random() < 0.7 else "+9197" + str(uuid.uuid4().int)[:8]
+        params = {
+            "MessageSid": "SM" + uuid.uuid4().hex, "AccountSid": ACCOUNT_SID, "From": phone, "To": CLINIC_NUMBER,
+            "Body": random.choice(["C", "Thank you", "Can I take the tablet after food?"]), "NumMedia": "0",
+        }
+        self._twilio_post("/messaging/twilio/inbound/", params, "twilio inbound webhook")
+
+    @task(3)
+    def status_callback(self) -> None:
+        if not SENT:
+            return
+        message_id, sid, _ = random.choice(SENT)
+        params = {"MessageSid": sid, "MessageStatus": random.choice(["sent", "delivered", "read"]),
+                  "AccountSid": ACCOUNT_SID}
+        self._twilio_post(f"/messaging/twilio/status/?m={message_id}", params, "twilio status callback")
