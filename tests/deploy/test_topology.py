@@ -2,8 +2,8 @@
 
 nginx (TLS, the shipped deploy/nginx/carethread.conf) -> two gunicorn web nodes -> PostgreSQL
 (database carethread_e2e) and Redis; two qcluster worker nodes on that Redis; Prism as the Twilio
-API. One topology is started for the module (about 15 s) and torn down by the last test, which
-also proves nothing is left running.
+API behind deploy/twilio_recorder.py. One topology is started for the module (about 15 s) and torn
+down by the last test, which also proves nothing is left running. Tests share it in file order.
 """
 
 import re
