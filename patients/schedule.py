@@ -111,19 +111,22 @@ def _label_blood_tests(inputs: ScheduleInputs, until: date) -> list[PlannedItem]
     return items
 
 
-def _qpcr_series(inputs: ScheduleInputs, *, on: date, until: date, every: int, reason: str) -> list[PlannedItem]:
-    """qPCR every `every` months from the last result, or from the start when there is none yet."""
+def _qpcr_series(inputs: ScheduleInputs, *, on: date, until: date, every: int, reason: str,
+                 first_in: int | None = None, first_reason: str = "") -> list[PlannedItem]:
+    """qPCR every `every` months from the last result (the first one after `first_in` months when given),
+    or from the start when there is no result yet."""
     start = inputs.tki_started_on
     assert start is not None
     last = inputs.last_qpcr_on if inputs.last_qpcr_on and inputs.last_qpcr_on >= start else None
     text = reason.format(n=every)
     if last is None:
         return [_item("qpcr", "bcr_abl1_qpcr", day, "qpcr", text) for day in _months(start, every, every, until=until)]
-    days = _months(last, every, every, until=max(until, add_months(last, every)))
+    first = add_months(last, first_in or every)
     # The next test after the last result is due now if it is already late; later ones keep their slots.
-    return [_item("qpcr", "bcr_abl1_qpcr", days[0], "qpcr", text, on=on)] + [
-        _item("qpcr", "bcr_abl1_qpcr", day, "qpcr", text) for day in days[1:]
-    ]
+    items = [_item("qpcr", "bcr_abl1_qpcr", first, "qpcr", (first_reason or reason).format(n=first_in or every),
+                   on=on)]
+    return items + [_item("qpcr", "bcr_abl1_qpcr", day, "qpcr", text) for day in _months(first, every, every,
+                                                                                         until=until)]
 
 
 def _cml_qpcr(inputs: ScheduleInputs, *, on: date, until: date, on_drug: bool) -> list[PlannedItem]:
@@ -137,15 +140,18 @@ def _cml_qpcr(inputs: ScheduleInputs, *, on: date, until: date, on_drug: bool) -
         return items
     if not on_drug:
         return []
-    if inputs.last_qpcr_needs_more:
-        every = inputs.value("qpcr_after_warning_months")
-        reason = "BCR::ABL1 qPCR in {n} month(s): the last result was a warning or failure (ELN 2020: test more often)."
-    elif inputs.mmr_confirmed:
+    if inputs.mmr_confirmed:
         every = inputs.value("qpcr_after_mmr_months")
         reason = "BCR::ABL1 qPCR every {n} months once MMR is confirmed (ELN 2020: every 3–6 months)."
     else:
         every = inputs.value("qpcr_months")
         reason = "BCR::ABL1 qPCR every {n} months until MMR is reached and confirmed (ELN 2020)."
+    if inputs.last_qpcr_needs_more:
+        # A warning means testing more often: the next test comes sooner, then the usual spacing resumes.
+        return _qpcr_series(inputs, on=on, until=until, every=every, reason=reason,
+                            first_in=inputs.value("qpcr_after_warning_months"),
+                            first_reason="BCR::ABL1 qPCR in {n} month(s): the last result was a warning, failure or "
+                                         "loss of MMR (ELN 2020: test more often; confirm a 3-month failure).")
     return _qpcr_series(inputs, on=on, until=until, every=every, reason=reason)
 
 

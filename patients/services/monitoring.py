@@ -98,8 +98,9 @@ def monitoring_schedule_generate(
         item = existing.get((planned.protocol_key, planned.planned_for))
         if item is None:
             new_items.append(_new_item(patient, planned))
-        elif (item.source == ItemSource.GENERATED and item.status == ItemStatus.PLANNED
-              and item.due_on != planned.due_on):
+        elif item.source == ItemSource.GENERATED and item.status == ItemStatus.PLANNED and (
+            item.due_on != planned.due_on or item.reason != planned.reason
+        ):
             _place(item, planned.due_on, planned.window)
             item.reason = planned.reason
             item.save(update_fields=["due_on", "window_starts_on", "window_ends_on", "reason", "updated_at"])
@@ -218,3 +219,9 @@ def planned_item_for_result(*, patient: Patient, kinds: list[str], sample_on: da
         .order_by("due_on", "id")
         .first()
     )
+
+
+def monitoring_items_supersede(*, patient: Patient, kinds: list[str], on: date) -> int:
+    """Drop generated items already open when a newer result arrives late: the plan restarts from that result."""
+    return MonitoringItem.objects.filter(patient=patient, kind__in=kinds, status=ItemStatus.PLANNED,
+                                         source=ItemSource.GENERATED, window_starts_on__lte=on).delete()[0]

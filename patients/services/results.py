@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from patients import clinical, protocols
@@ -32,6 +33,7 @@ from patients.services.monitoring import (
     as_prior,
     monitoring_item_add_event,
     monitoring_item_complete,
+    monitoring_items_supersede,
     planned_item_for_result,
     protocol_values,
     qpcr_history,
@@ -155,8 +157,16 @@ def _reassess_later_results(test: GeneticTest, record: CareRecord | None) -> Non
 
 
 def _follow_up(test: GeneticTest, record: CareRecord | None, *, by: AbstractBaseUser | None) -> None:
-    item = planned_item_for_result(patient=test.patient, kinds=ITEM_KINDS_FOR_TEST.get(test.kind, []),
-                                   sample_on=test.sample_on) if test.kind in ITEM_KINDS_FOR_TEST else None
+    item = None
+    if test.kind in ITEM_KINDS_FOR_TEST:
+        later = Q(collected_on__gt=test.sample_on) | Q(collected_on__isnull=True, resulted_on__gt=test.sample_on)
+        newest = not GeneticTest.objects.filter(later, patient=test.patient, kind=test.kind,
+                                                status=TestStatus.RESULTED).exists()
+        item = planned_item_for_result(patient=test.patient, kinds=ITEM_KINDS_FOR_TEST[test.kind],
+                                       sample_on=test.sample_on)
+        if item is None and newest:
+            monitoring_items_supersede(patient=test.patient, kinds=ITEM_KINDS_FOR_TEST[test.kind],
+                                       on=timezone.localdate())
     if item is not None:
         monitoring_item_complete(item=item, completed_on=min(test.sample_on, timezone.localdate()), by=by,
                                  genetic_test=test)
