@@ -203,6 +203,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Patients: several models have a "status" / "kind"; name their enums after the model's choices.
+    "ENUM_NAME_OVERRIDES": {
+        "TestStatusEnum": "patients.models.TestStatus",
+        "ItemStatusEnum": "patients.models.ItemStatus",
+        "TaskStatusEnum": "patients.models.TaskStatus",
+        "AssignmentStatusEnum": "patients.models.AssignmentStatus",
+        "TestKindEnum": "patients.models.TestKind",
+        "MonitoringKindEnum": "patients.models.MonitoringKind",
+    },
 }
 
 # Messaging (see messaging/backends.py). Without Twilio credentials, messages print to the console.
