@@ -97,6 +97,9 @@ def test_result_record(
     return genetic_test_save(test=test, by=recorded_by)
 
 
+test_result_record.__test__ = False  # a service, not a pytest test, whatever its name says
+
+
 @transaction.atomic
 def genetic_test_save(*, test: GeneticTest, by: AbstractBaseUser | None = None) -> GeneticTest:
     """Validate and save a test at any stage of its lifecycle; a result gets its derived fields and follow-ups."""
