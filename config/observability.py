@@ -4,6 +4,7 @@ import contextvars
 import json
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 
@@ -58,9 +59,11 @@ class RedactFilter(logging.Filter):
 
 
 class JsonLineFormatter(logging.Formatter):
+    converter = time.gmtime  # log times in UTC whatever the clinic's zone
+
     def format(self, record: logging.LogRecord) -> str:
         line = {
-            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%SZ"),
             "level": record.levelname,
             "logger": record.name,
             "request_id": getattr(record, "request_id", "-"),

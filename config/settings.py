@@ -264,6 +264,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # runserver's access lines carry paths with manage-link tokens: route them through redaction.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django_q": {"level": "INFO", "propagate": True},
     },
 }
