@@ -246,6 +246,7 @@ class ResourceAssignmentSerializer(serializers.ModelSerializer):
         model = ResourceAssignment
         fields = ["id", "patient", "resource", "status", "follow_up_on", "note", "updated_at"]
         read_only_fields = ["updated_at"]
+        validators: list = []  # resource_assign answers a duplicate with a plain 409
 
     def create(self, validated_data):
         return resource_assign(**validated_data, by=_user(self))

@@ -87,6 +87,7 @@ class MonitoringItem(models.Model):
             models.Index(fields=["status", "window_ends_on"]),
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["patient", "status", "due_on"]),
+            models.Index(fields=["patient", "status", "window_ends_on"]),
         ]
         constraints = [
             models.CheckConstraint(
