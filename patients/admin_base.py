@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 
 from patients.audit import AuditedAdminMixin
 from patients.roles import COORDINATOR, is_admin, is_clinic_staff, is_coordinator
@@ -52,6 +53,12 @@ class PatientDataAdmin(AuditedAdminMixin, admin.ModelAdmin):
         elif db_field.name in ("assignee", "coordinator"):
             kwargs["queryset"] = get_user_model().objects.filter(groups__name=COORDINATOR, is_active=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="patient", ordering="patient__full_name")
+    def patient_link(self, obj) -> str:
+        """The patient's name, linking to their care record."""
+        url = self.record_url(obj)
+        return format_html('<a href="{}">{}</a>', url, obj.patient) if url else "—"
 
     def record_url(self, obj) -> str | None:
         patient_id = getattr(obj, "patient_id", None)

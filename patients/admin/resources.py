@@ -36,7 +36,8 @@ class ResourceAdmin(admin.ModelAdmin):
 
 @admin.register(ResourceAssignment)
 class ResourceAssignmentAdmin(PatientDataAdmin):
-    list_display = ["patient", "resource", "status", "follow_up_on", "updated_at"]
+    list_display = ["patient_link", "resource", "status", "follow_up_on", "updated_at"]
+    list_display_links = ["resource"]
     list_filter = [ScopeFilter, "status", "resource__category", "follow_up_on"]
     search_fields = ["patient__full_name", "resource__name"]
     list_select_related = ["patient", "resource"]
@@ -62,7 +63,8 @@ class ResourceAssignmentAdmin(PatientDataAdmin):
 
 @admin.register(InsurancePolicy)
 class InsurancePolicyAdmin(PatientDataAdmin):
-    list_display = ["patient", "payer", "policy_number", "prior_auth_status", "prior_auth_expires_on"]
+    list_display = ["patient_link", "payer", "policy_number", "prior_auth_status", "prior_auth_expires_on"]
+    list_display_links = ["payer"]
     list_filter = [ScopeFilter, ExpiryFilter, "prior_auth_status"]
     search_fields = ["patient__full_name", "payer", "policy_number", "prior_auth_reference"]
     list_select_related = ["patient"]
@@ -73,7 +75,8 @@ class InsurancePolicyAdmin(PatientDataAdmin):
 class DoseChangeAdmin(PatientDataAdmin):
     """Adding a dose change is how a dose changes; existing changes are a kept record."""
 
-    list_display = ["patient", "medication", "changed_on", "from_mg", "to_mg", "reason", "recorded_by"]
+    list_display = ["patient_link", "medication", "changed_on", "from_mg", "to_mg", "reason", "recorded_by"]
+    list_display_links = ["medication"]
     list_filter = [ScopeFilter, "changed_on"]
     search_fields = ["patient__full_name", "reason"]
     list_select_related = ["patient", "medication", "recorded_by"]

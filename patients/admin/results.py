@@ -20,7 +20,8 @@ def assessment_badge(test: GeneticTest) -> str:
 
 @admin.register(GeneticTest)
 class GeneticTestAdmin(PatientDataAdmin):
-    list_display = ["patient", "kind", "status", "sample_on", "result", "assessment", "lost_mmr"]
+    list_display = ["patient_link", "kind", "status", "sample_on", "result", "assessment", "lost_mmr"]
+    list_display_links = ["kind"]
     list_filter = [ScopeFilter, "kind", "status", "eln_assessment", "lost_mmr"]
     search_fields = ["patient__full_name", "patient__phone", "lab", "variant_detail", "kd_mutation"]
     list_select_related = ["patient"]
@@ -89,7 +90,8 @@ class GeneticTestAdmin(PatientDataAdmin):
 
 @admin.register(LabResult)
 class LabResultAdmin(PatientDataAdmin):
-    list_display = ["patient", "taken_on", "anc", "platelets", "alt_x_uln", "bilirubin_x_uln", "holds"]
+    list_display = ["patient_link", "taken_on", "anc", "platelets", "alt_x_uln", "bilirubin_x_uln", "holds"]
+    list_display_links = ["taken_on"]
     list_filter = [ScopeFilter, "taken_on"]
     search_fields = ["patient__full_name", "patient__phone"]
     list_select_related = ["patient"]

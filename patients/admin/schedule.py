@@ -59,7 +59,8 @@ class ManualItemForm(forms.ModelForm):
 
 @admin.register(MonitoringItem)
 class MonitoringItemAdmin(PatientDataAdmin):
-    list_display = ["patient", "kind", "due_on", "window", "state_badge", "source", "result_link", "item_actions"]
+    list_display = ["patient_link", "kind", "due_on", "window", "state_badge", "source", "result_link", "item_actions"]
+    list_display_links = ["kind"]
     list_filter = [ScopeFilter, ItemStateFilter, "kind", "source", "patient__coordinator"]
     search_fields = ["patient__full_name", "patient__phone"]
     list_select_related = ["patient", "genetic_test", "lab_result"]

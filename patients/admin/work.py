@@ -20,7 +20,8 @@ PRIORITY_CLASS = {"urgent": "ct-danger", "high": "ct-warning"}
 
 @admin.register(SymptomReport)
 class SymptomReportAdmin(PatientDataAdmin):
-    list_display = ["patient", "symptom", "grade", "urgent_badge", "source", "reported_at"]
+    list_display = ["patient_link", "symptom", "grade", "urgent_badge", "source", "reported_at"]
+    list_display_links = ["symptom"]
     list_filter = [ScopeFilter, UrgentOpenFilter, "is_red_flag", "grade", "source", "symptom"]
     search_fields = ["patient__full_name", "patient__phone", "note"]
     list_select_related = ["patient"]
@@ -68,7 +69,8 @@ class CareTaskForm(forms.ModelForm):
 @admin.register(CareTask)
 class CareTaskAdmin(PatientDataAdmin):
     form = CareTaskForm
-    list_display = ["title", "patient", "priority_badge", "due_at", "assignee", "status", "source_kind"]
+    list_display = ["title", "patient_link", "priority_badge", "due_at", "assignee", "status", "source_kind"]
+    list_display_links = ["title"]
     list_filter = [TaskScopeFilter, "status", TaskDueFilter, "priority", "source_kind"]
     search_fields = ["title", "patient__full_name", "patient__phone"]
     list_select_related = ["patient", "assignee"]
@@ -113,7 +115,8 @@ class CareTaskAdmin(PatientDataAdmin):
 @admin.register(Note)
 class NoteAdmin(PatientDataAdmin):
     expert_can_add = True  # experts read their patients' records and may add notes
-    list_display = ["patient", "author_name", "created_at", "short_body"]
+    list_display = ["patient_link", "author_name", "created_at", "short_body"]
+    list_display_links = ["created_at"]
     list_filter = [ScopeFilter, "author_name"]
     search_fields = ["patient__full_name", "body"]
     list_select_related = ["patient"]
