@@ -1,11 +1,18 @@
 """Genetic / molecular tests and blood test results; every save goes through the results services."""
 
+from pathlib import PurePath
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from patients.admin.filters import ScopeFilter
 from patients.admin_base import PatientDataAdmin
-from patients.models import GeneticTest, LabResult, TestStatus
+from patients.audit import audit_record
+from patients.models import AuditAction, GeneticTest, LabResult, TestStatus
 from patients.services.results import genetic_test_save, lab_result_save
 
 ASSESSMENT_CLASS = {"optimal": "ct-ok", "warning": "ct-warning", "failure": "ct-danger"}
@@ -16,6 +23,26 @@ def assessment_badge(test: GeneticTest) -> str:
         return ""
     return format_html('<span class="ct-badge {}">{}</span>', ASSESSMENT_CLASS.get(test.eln_assessment, ""),
                        test.get_eln_assessment_display())
+
+
+class _ReportLink:
+    """What the file widget shows for a stored report: our audited download link, never the storage path."""
+
+    def __init__(self, url: str, name: str):
+        self.url, self.name = url, name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProtectedReportInput(forms.ClearableFileInput):
+    download_url = ""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        if value and self.download_url:
+            return _ReportLink(self.download_url, PurePath(value.name).name)
+        return value
 
 
 @admin.register(GeneticTest)
@@ -69,6 +96,31 @@ class GeneticTestAdmin(PatientDataAdmin):
         initial = super().get_changeform_initial_data(request)
         initial.setdefault("status", TestStatus.RESULTED if request.GET.get("kind") else TestStatus.ORDERED)
         return initial
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        field = form.base_fields.get("report_file")
+        if field is not None:
+            field.widget = ProtectedReportInput()
+            if obj is not None and obj.report_file:
+                field.widget.download_url = reverse("admin:patients_genetictest_report", args=[obj.pk])
+        return form
+
+    def get_urls(self):
+        return [path("<int:test_id>/report/", self.admin_site.admin_view(self.report_view),
+                     name="patients_genetictest_report"), *super().get_urls()]
+
+    def report_view(self, request, test_id: int):
+        """Stream the report to staff who may see this patient; every download is audited."""
+        test = self.get_queryset(request).filter(pk=test_id).first()
+        if test is None or not test.report_file:
+            raise Http404("No report for this test, or it is not one of your patients.")
+        if not self.has_view_permission(request, test):
+            raise PermissionDenied
+        audit_record(actor=request.user, action=AuditAction.EXPORT, obj=test, request=request,
+                     changed_fields=["report_file"])
+        return FileResponse(test.report_file.open("rb"), as_attachment=True,
+                            filename=PurePath(test.report_file.name).name)
 
     def persist_model(self, request, obj, form, change):
         genetic_test_save(test=obj, by=request.user)

@@ -3,11 +3,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django_q.tasks import async_task
 
 from config.errors import DomainError
 from patients import protocols
@@ -178,3 +180,13 @@ class ProtocolSettingAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+        self._regenerate(request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._regenerate(request)
+
+    def _regenerate(self, request) -> None:
+        # Every schedule follows the new value: regenerate in the background once the change is committed.
+        transaction.on_commit(lambda: async_task("patients.tasks.schedules_regenerate"))
+        messages.info(request, "Monitoring schedules are being regenerated with the new value.")

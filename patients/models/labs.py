@@ -2,12 +2,19 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from patients import protocols
+
+MAX_REPORT_BYTES = 10 * 1024 * 1024
+
+
+def validate_report_size(file) -> None:
+    if file.size > MAX_REPORT_BYTES:
+        raise ValidationError("The report is larger than 10 MB; upload a smaller scan or a PDF.")
 
 
 class TestKind(models.TextChoices):
@@ -92,7 +99,11 @@ class GeneticTest(models.Model):
     resulted_on = models.DateField(null=True, blank=True)
     cancelled_reason = models.CharField(max_length=200, blank=True)
     lab = models.CharField(max_length=150, blank=True)
-    report_file = models.FileField(upload_to="lab-reports/%Y/%m/", blank=True)
+    report_file = models.FileField(
+        upload_to="lab-reports/%Y/%m/", blank=True,
+        validators=[FileExtensionValidator(["pdf", "png", "jpg", "jpeg"]), validate_report_size],
+        help_text="The lab report (PDF or image, up to 10 MB); staff download it from the record, never publicly.",
+    )
 
     # Typed results.
     ph_result = models.CharField("Ph chromosome", max_length=12, choices=PhResult.choices, blank=True)
