@@ -176,6 +176,13 @@ PHONENUMBER_DEFAULT_FORMAT = "E164"
 
 LOGIN_URL = "admin:login"
 
+# Consult booking rules (consults/slots.py, consults/services.py).
+CONSULT_MIN_NOTICE_MINUTES = env.int("CONSULT_MIN_NOTICE_MINUTES", default=120)
+CONSULT_HORIZON_DAYS = env.int("CONSULT_HORIZON_DAYS", default=30)
+CONSULT_MAX_UPCOMING_PER_PATIENT = env.int("CONSULT_MAX_UPCOMING_PER_PATIENT", default=2)
+# How long after a consult its manage link still shows the booking (then "this link has expired").
+CONSULT_MANAGE_LINK_DAYS = env.int("CONSULT_MANAGE_LINK_DAYS", default=30)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [

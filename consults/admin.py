@@ -1,2 +1,398 @@
+"""Care console for consults: coordinators run the schedule; an expert sees their own.
 
-# Register your models here.
+Every write goes through consults.services, so the admin obeys the same rules as the website:
+an overlapping consult is refused with a readable message on SQLite and PostgreSQL alike.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from config.errors import DomainError
+from consults.models import (
+    Consult,
+    ConsultSource,
+    ConsultStatus,
+    Expert,
+    SpokenLanguage,
+    TimeOff,
+    Topic,
+    WeeklyAvailability,
+)
+from consults.rules import consult_check_staff_time
+from consults.selectors import consults_visible_to
+from consults.services import (
+    consult_book,
+    consult_cancel,
+    consult_mark_completed,
+    consult_mark_no_show,
+    consult_reschedule,
+)
+from consults.throttles import normalised_phone
+from patients.admin_base import PatientDataAdmin
+from patients.audit import audit_record
+from patients.models import AuditAction
+from patients.roles import is_admin, is_clinic_staff, is_coordinator, is_expert
+
+
+def _runs_schedule(request: HttpRequest) -> bool:
+    return is_admin(request.user) or is_coordinator(request.user)
+
+
+class AvailabilityFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        blocks: dict[int, list[tuple]] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE") or data.get("start_time") is None or data.get("end_time") is None:
+                continue
+            # Read the values first: add_error() removes the field from cleaned_data.
+            weekday, block_start, block_end = data["weekday"], data["start_time"], data["end_time"]
+            if block_start >= block_end:
+                form.add_error("end_time", "The block must end after it starts.")
+                continue
+            if any(block_start < end and start < block_end for start, end in blocks.get(weekday, [])):
+                form.add_error("start_time", "This block overlaps another block on the same day. Merge them.")
+            blocks.setdefault(weekday, []).append((block_start, block_end))
+
+
+class ScheduleInline(admin.TabularInline):
+    """Coordinators set experts' hours: role-based, like the rest of the console (no model permissions)."""
+
+    extra = 1
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _runs_schedule(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _runs_schedule(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _runs_schedule(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _runs_schedule(request)
+
+
+class WeeklyAvailabilityInline(ScheduleInline):
+    model = WeeklyAvailability
+    formset = AvailabilityFormSet
+    verbose_name_plural = "Weekly availability (in the expert's own time zone)"
+
+
+class TimeOffInline(ScheduleInline):
+    model = TimeOff
+    fields = ["start", "end", "reason"]
+    verbose_name_plural = f"Time off (dates and times in the clinic's zone, {settings.TIME_ZONE})"
+
+
+class ExpertAdminForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        choices=SpokenLanguage.choices, widget=forms.CheckboxSelectMultiple, help_text="Languages they consult in."
+    )
+    topics = forms.MultipleChoiceField(
+        choices=Topic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Leave all unticked to use the usual topics for the role.",
+    )
+
+    class Meta:
+        model = Expert
+        fields = [
+            "display_name",
+            "role",
+            "languages",
+            "topics",
+            "bio",
+            "time_zone",
+            "consult_minutes",
+            "buffer_minutes",
+            "active",
+            "sort_order",
+            "user",
+        ]
+
+
+@admin.register(Expert)
+class ExpertAdmin(admin.ModelAdmin):
+    form = ExpertAdminForm
+    list_display = ["display_name", "role", "languages", "time_zone", "consult_minutes", "buffer_minutes", "active"]
+    list_filter = ["role", "active"]
+    search_fields = ["display_name"]
+    raw_id_fields = ["user"]
+    inlines = [WeeklyAvailabilityInline, TimeOffInline]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _runs_schedule(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _runs_schedule(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _runs_schedule(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return _runs_schedule(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Experts with consults are kept for the record (PROTECT); switch them inactive instead.
+        return is_admin(request.user)
+
+
+class WhenFilter(admin.SimpleListFilter):
+    title = "when"
+    parameter_name = "when"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("today", "Today"), ("week", "This week"), ("upcoming", "Upcoming"), ("past", "Past")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Consult]) -> QuerySet[Consult]:
+        now = timezone.localtime()
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        if self.value() == "today":
+            return queryset.filter(start__gte=midnight, start__lt=midnight + timedelta(days=1))
+        if self.value() == "week":
+            monday = midnight - timedelta(days=midnight.weekday())
+            return queryset.filter(start__gte=monday, start__lt=monday + timedelta(days=7))
+        if self.value() == "upcoming":
+            return queryset.filter(start__gte=now, status=ConsultStatus.CONFIRMED)
+        if self.value() == "past":
+            return queryset.filter(start__lt=now)
+        return queryset
+
+
+class ConsultAdminForm(forms.ModelForm):
+    """Checks the time with the same rule the services use; a refusal at save time comes back here."""
+
+    request: HttpRequest | None = None  # set by ConsultAdmin.get_form
+
+    class Meta:
+        model = Consult
+        fields = ["patient", "expert", "start", "mode", "topic", "note"]
+        help_texts = {
+            "start": f"In the clinic's time zone ({settings.TIME_ZONE}). Staff may book outside published slots.",
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        save_error = getattr(self.request, "_consult_save_error", None)
+        if save_error is not None:
+            self.add_error("start" if save_error.field == "start" else None, save_error.message)
+            return data
+        expert, start = data.get("expert"), data.get("start")
+        changed = self.instance.pk is None or {"expert", "start"} & set(self.changed_data)
+        if expert and start and changed:
+            try:
+                consult_check_staff_time(expert=expert, start=start, exclude_consult_id=self.instance.pk)
+            except DomainError as error:
+                self.add_error("start" if error.field == "start" else None, error.message)
+        return data
+
+
+class CancelSelectedForm(forms.Form):
+    reason = forms.CharField(max_length=300, label="Reason (kept on each consult)")
+
+
+def _adopt(target: Consult, source: Consult) -> None:
+    """Make the admin's unsaved object the row the service wrote, so the admin logs and links to it."""
+    target.__dict__.update({key: value for key, value in source.__dict__.items() if key != "_state"})
+    target._state.adding = False
+    target._state.db = source._state.db
+
+
+@admin.register(Consult)
+class ConsultAdmin(PatientDataAdmin):
+    """Views and changes are audited (PatientDataAdmin); writes go through the consult services."""
+
+    form = ConsultAdminForm
+    patient_path = "patient"
+    list_display = ["reference", "when", "expert", "patient", "topic", "mode", "status", "attendance", "source"]
+    list_filter = [WhenFilter, "status", "expert", "topic", "mode"]
+    search_fields = ["reference", "patient__phone", "patient__full_name"]
+    list_select_related = ["patient", "expert"]
+    raw_id_fields = ["patient"]
+    date_hierarchy = "start"
+    ordering = ["start"]
+    actions = ["mark_completed", "mark_no_show", "cancel_selected"]
+    readonly_fields = [
+        "reference",
+        "end",
+        "status",
+        "source",
+        "attendance_confirmed_at",
+        "cancellation_reason",
+        "cancelled_at",
+        "rescheduled_from",
+        "created_at",
+    ]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Consult], search_term: str
+    ) -> tuple[QuerySet[Consult], bool]:
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Phones are stored as +E.164; let "98765 43210" or "098765-43210" find them too.
+        phone = normalised_phone(search_term)
+        if phone:
+            results |= queryset.filter(patient__phone=phone)
+        return results, may_have_duplicates
+
+    @admin.display(description="When", ordering="start")
+    def when(self, obj: Consult) -> str:
+        return f"{timezone.localtime(obj.start):%a %d %b %Y, %H:%M}"
+
+    @admin.display(description="Confirmed by patient", boolean=True)
+    def attendance(self, obj: Consult) -> bool:
+        return obj.attendance_confirmed_at is not None
+
+    # --- who may do what ---
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Consult]:
+        return consults_visible_to(request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_clinic_staff(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Consult | None = None) -> bool:
+        if _runs_schedule(request):
+            return True
+        return is_expert(request.user) and (obj is None or obj.expert.user_id == request.user.pk)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return _runs_schedule(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Consult | None = None) -> bool:
+        return _runs_schedule(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Consult | None = None) -> bool:
+        return False  # consults are cancelled, never deleted
+
+    def has_outcome_permission(self, request: HttpRequest) -> bool:
+        return is_clinic_staff(request.user)
+
+    def get_fields(self, request: HttpRequest, obj: Consult | None = None) -> list[str]:
+        editable = list(ConsultAdminForm.Meta.fields)
+        # A new consult has no history yet: show only what staff fill in.
+        return editable if obj is None else editable + [f for f in self.readonly_fields if f not in editable]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Consult | None = None) -> list[str]:
+        if obj is None:
+            return []
+        fields = [*self.readonly_fields, "patient"]
+        if obj.status != ConsultStatus.CONFIRMED or obj.start <= timezone.now():
+            fields += ["expert", "start", "mode", "topic"]  # a past or cancelled consult is history
+        return fields
+
+    def get_form(self, request: HttpRequest, obj: Consult | None = None, change: bool = False, **kwargs: Any):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        if is_expert(request.user) and not _runs_schedule(request):
+            if not request.GET:
+                return HttpResponseRedirect(request.path + "?when=upcoming")
+            extra_context = {**(extra_context or {}), "title": "My schedule"}
+        return super().changelist_view(request, extra_context)
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:
+            # The service refused at save time (e.g. a booking won a race after the form was checked):
+            # the transaction rolled back; show the same form again with the refusal next to the field.
+            request._consult_save_error = error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: Consult, form: forms.ModelForm, change: bool) -> None:
+        if not change:
+            consult = consult_book(
+                patient=obj.patient,
+                expert=obj.expert,
+                start=obj.start,
+                topic=obj.topic,
+                mode=obj.mode,
+                note=obj.note,
+                source=ConsultSource.STAFF,
+                booked_by=request.user,
+            )
+            _adopt(obj, consult)
+            self._audit(request, obj, AuditAction.CREATE, form.changed_data)
+            return
+        if {"expert", "start"} & set(form.changed_data):
+            original = Consult.objects.get(pk=obj.pk)
+            moved = consult_reschedule(
+                consult=original,
+                new_start=obj.start,
+                new_expert=obj.expert,
+                source=ConsultSource.STAFF,
+                changed_by=request.user,
+            )
+            _adopt(obj, moved)
+        details = [field for field in ("mode", "topic", "note") if field in form.changed_data]
+        if details:
+            Consult.objects.filter(pk=obj.pk).update(**{field: form.cleaned_data[field] for field in details})
+        self._audit(request, obj, AuditAction.CHANGE, form.changed_data)
+
+    def _audit(self, request: HttpRequest, consult: Consult, action: str, fields: Any) -> None:
+        audit_record(actor=request.user, action=action, obj=consult, changed_fields=fields, request=request)
+
+    # --- actions ---
+    def _apply(self, request: HttpRequest, queryset: QuerySet[Consult], service: Any, done: str) -> None:
+        changed = 0
+        for consult in queryset:
+            try:
+                service(consult=consult, by=request.user)
+                self._audit(request, consult, AuditAction.CHANGE, ["status"])
+                changed += 1
+            except DomainError as error:
+                self.message_user(request, f"{consult.reference}: {error.message}", messages.ERROR)
+        if changed:
+            self.message_user(request, f"{changed} consult(s) marked {done}.", messages.SUCCESS)
+
+    @admin.action(description="Mark selected consults completed", permissions=["outcome"])
+    def mark_completed(self, request: HttpRequest, queryset: QuerySet[Consult]) -> None:
+        self._apply(request, queryset, consult_mark_completed, "completed")
+
+    @admin.action(description="Mark selected consults no-show", permissions=["outcome"])
+    def mark_no_show(self, request: HttpRequest, queryset: QuerySet[Consult]) -> None:
+        self._apply(request, queryset, consult_mark_no_show, "no-show")
+
+    @admin.action(description="Cancel selected consults (asks for a reason)", permissions=["change"])
+    def cancel_selected(self, request: HttpRequest, queryset: QuerySet[Consult]) -> HttpResponse | None:
+        form = CancelSelectedForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            cancelled = 0
+            for consult in queryset:
+                try:
+                    consult_cancel(
+                        consult=consult,
+                        reason=form.cleaned_data["reason"],
+                        source=ConsultSource.STAFF,
+                        cancelled_by=request.user,
+                    )
+                    self._audit(request, consult, AuditAction.CHANGE, ["status", "cancellation_reason"])
+                    cancelled += 1
+                except DomainError as error:
+                    self.message_user(request, f"{consult.reference}: {error.message}", messages.ERROR)
+            if cancelled:
+                self.message_user(request, f"{cancelled} consult(s) cancelled.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Cancel consults",
+            "opts": self.model._meta,
+            "queryset": queryset,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/consults/consult/cancel_selected.html", context)

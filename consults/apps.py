@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ConsultsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "consults"
     verbose_name = "Consults"
+
+    def ready(self) -> None:
+        from consults.constraints import on_post_migrate
+        from consults.queue_cards import consult_cards
+        from patients.queue import register_card_provider
+
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="consults_sqlite_overlap_triggers")
+        register_card_provider(consult_cards)

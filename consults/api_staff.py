@@ -1,0 +1,189 @@
+"""Staff API: consult lists for coordinators and experts, and recording outcomes.
+
+Coordinators and admins see every consult; an expert sees only their own (others answer 404);
+anyone else is refused. Session or token authentication.
+"""
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.errors import NotFound
+from consults.api_common import StaffPagination, TimeZoneField
+from consults.models import Consult, ConsultSource, ConsultStatus
+from consults.selectors import consult_list_for_staff, consults_visible_to
+from consults.services import consult_cancel, consult_mark_completed, consult_mark_no_show
+from patients.audit import AuditedAPIMixin, audit_record
+from patients.models import AuditAction
+from patients.roles import is_clinic_staff
+
+
+class IsClinicStaff(BasePermission):
+    message = "Only clinic staff (coordinators, experts, admins) can use this endpoint."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return is_clinic_staff(request.user)
+
+
+class StaffApi(APIView):
+    permission_classes = [IsAuthenticated, IsClinicStaff]
+
+    def zone(self) -> ZoneInfo:
+        raw = self.request.query_params.get("tz")
+        return TimeZoneField().run_validation(raw) if raw else ZoneInfo(settings.TIME_ZONE)
+
+    def get_consult(self, consult_id: int) -> Consult:
+        consult = consults_visible_to(self.request.user).filter(pk=consult_id).first()
+        if consult is None:
+            raise NotFound("No consult with this id is visible to you.")
+        return consult
+
+    def audit_change(self, consult: Consult, fields: list[str]) -> None:
+        audit_record(
+            actor=self.request.user,
+            action=AuditAction.CHANGE,
+            obj=consult,
+            changed_fields=fields,
+            request=self.request,
+            via="api",
+        )
+
+
+class ConsultStaffOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    mode = serializers.CharField()
+    topic = serializers.CharField()
+    source = serializers.CharField()
+    note = serializers.CharField()
+    attendance_confirmed_at = serializers.DateTimeField(allow_null=True)
+    cancellation_reason = serializers.CharField()
+    expert = serializers.DictField()
+    patient = serializers.DictField()
+
+
+def staff_json(consult: Consult, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "id": consult.pk,
+        "reference": consult.reference,
+        "status": consult.status,
+        "start": consult.start.astimezone(tz).isoformat(),
+        "end": consult.end.astimezone(tz).isoformat(),
+        "mode": consult.mode,
+        "topic": consult.topic,
+        "source": consult.source,
+        "note": consult.note,
+        "attendance_confirmed_at": (
+            consult.attendance_confirmed_at.astimezone(tz).isoformat() if consult.attendance_confirmed_at else None
+        ),
+        "cancellation_reason": consult.cancellation_reason,
+        "expert": {"id": consult.expert_id, "name": consult.expert.display_name},
+        "patient": {"id": consult.patient_id, "name": consult.patient.full_name, "phone": str(consult.patient.phone)},
+    }
+
+
+class ConsultStaffListApi(StaffApi):
+    class Filters(serializers.Serializer):
+        expert = serializers.IntegerField(required=False, min_value=1)
+        status = serializers.ChoiceField(choices=ConsultStatus.choices, required=False)
+        date = serializers.DateField(required=False, help_text="One day, in tz.")
+        date_from = serializers.DateField(required=False)
+        date_to = serializers.DateField(required=False)
+        tz = TimeZoneField(required=False)
+
+    @extend_schema(
+        summary="Consults visible to you, filtered",
+        parameters=[
+            OpenApiParameter("expert", int),
+            OpenApiParameter("status", str, enum=ConsultStatus.values),
+            OpenApiParameter("date", str, description="YYYY-MM-DD in tz"),
+            OpenApiParameter("date_from", str),
+            OpenApiParameter("date_to", str),
+            OpenApiParameter("tz", str),
+        ],
+        responses=ConsultStaffOutput(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        filters = self.Filters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        values = filters.validated_data
+        tz = values.get("tz") or ZoneInfo(settings.TIME_ZONE)
+        consults = consult_list_for_staff(
+            user=request.user,
+            expert_id=values.get("expert"),
+            status=values.get("status"),
+            day=values.get("date"),
+            day_from=values.get("date_from"),
+            day_to=values.get("date_to"),
+            tz=tz,
+        )
+        paginator = StaffPagination()
+        page = paginator.paginate_queryset(consults, request, view=self)
+        return paginator.get_paginated_response([staff_json(consult, tz) for consult in page])
+
+
+class ConsultStaffSerializer(serializers.BaseSerializer):
+    def to_representation(self, consult: Consult) -> dict[str, Any]:
+        return staff_json(consult, self.context["tz"])
+
+
+class ConsultStaffDetailApi(AuditedAPIMixin, generics.RetrieveAPIView, StaffApi):
+    """One consult; AuditedAPIMixin writes each view to the audit trail."""
+
+    serializer_class = ConsultStaffSerializer
+
+    def get_object(self) -> Consult:
+        return self.get_consult(self.kwargs["consult_id"])
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "tz": self.zone()}
+
+    @extend_schema(summary="One consult", responses=ConsultStaffOutput)
+    def get(self, request: Request, consult_id: int) -> Response:
+        return self.retrieve(request, consult_id=consult_id)
+
+
+class ConsultCompleteApi(StaffApi):
+    @extend_schema(summary="Mark a consult that has started as completed", request=None, responses=ConsultStaffOutput)
+    def post(self, request: Request, consult_id: int) -> Response:
+        consult = consult_mark_completed(consult=self.get_consult(consult_id), by=request.user)
+        self.audit_change(consult, ["status"])
+        return Response(staff_json(consult, self.zone()))
+
+
+class ConsultNoShowApi(StaffApi):
+    @extend_schema(summary="Mark a consult that has started as a no-show", request=None, responses=ConsultStaffOutput)
+    def post(self, request: Request, consult_id: int) -> Response:
+        consult = consult_mark_no_show(consult=self.get_consult(consult_id), by=request.user)
+        self.audit_change(consult, ["status"])
+        return Response(staff_json(consult, self.zone()))
+
+
+class ConsultStaffCancelApi(StaffApi):
+    class StaffCancelInput(serializers.Serializer):
+        reason = serializers.CharField(max_length=300)
+
+    @extend_schema(
+        summary="Cancel an upcoming consult, with a reason", request=StaffCancelInput, responses=ConsultStaffOutput
+    )
+    def post(self, request: Request, consult_id: int) -> Response:
+        data = self.StaffCancelInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        consult = consult_cancel(
+            consult=self.get_consult(consult_id),
+            reason=data.validated_data["reason"],
+            source=ConsultSource.STAFF,
+            cancelled_by=request.user,
+        )
+        self.audit_change(consult, ["status", "cancellation_reason"])
+        return Response(staff_json(consult, self.zone()))

@@ -1,0 +1,127 @@
+"""The checks every booking path shares: row locks, slot rules, and turning refusals into errors.
+
+consults.services calls these inside its transactions; the admin form calls
+`consult_check_staff_time` to show a readable error before saving.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, connection, models, transaction
+from django.utils import timezone
+
+from config.errors import Busy, DomainError
+from consults.constraints import is_overlap_violation
+from consults.errors import SlotTaken
+from consults.models import Consult, ConsultStatus, Expert, new_reference
+from consults.selectors import expert_calendar_around, experts_matching, next_free_slots
+from consults.slots import SlotRules, StartProblem, start_problem
+
+LOCK_TIMEOUT = "5s"
+TAKEN_MESSAGE = "Sorry, that time was just taken by someone else. Please choose another time."
+START_MESSAGES = {
+    StartProblem.PAST: "That time has already passed. Please choose a time from the list.",
+    StartProblem.TOO_SOON: "Consults need at least {notice} of notice. Please choose a later time.",
+    StartProblem.BEYOND_HORIZON: "You can book up to {horizon} days ahead. Please choose an earlier time.",
+    StartProblem.NOT_OFFERED: "That is not one of the expert's consult times. Please choose a time from the list.",
+}
+
+
+BUSY_MESSAGE = "We are busy taking other bookings. Please try again in a moment."
+
+
+def _is_lock_timeout(error: OperationalError) -> bool:
+    cause = getattr(error, "__cause__", None)
+    # PostgreSQL lock_not_available (our lock_timeout), or SQLite's busy timeout running out.
+    return getattr(cause, "sqlstate", "") == "55P03" or "database is locked" in str(error)
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """One transaction for a check and its write; a lock not had in time becomes Busy (503), not a 500."""
+    try:
+        with transaction.atomic():
+            yield
+    except OperationalError as error:
+        if _is_lock_timeout(error):
+            raise Busy(BUSY_MESSAGE) from error
+        raise
+
+
+def lock_rows(*rows: tuple[type[models.Model], int]) -> None:
+    """Lock rows in the given order (PostgreSQL); SQLite already runs one writer at a time."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+    for model, pk in rows:
+        list(model.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
+
+
+def _notice_text() -> str:
+    minutes = settings.CONSULT_MIN_NOTICE_MINUTES
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour" + ("s" if hours != 1 else "")
+    return f"{minutes} minutes"
+
+
+def slot_taken_error(expert: Expert, start: datetime, topic: str | None) -> SlotTaken:
+    """Build the 409 with the next free times: this expert first, then others taking the topic."""
+    rules = SlotRules.from_settings()
+    slots = next_free_slots([expert], after=start, limit=5, rules=rules)
+    experts = {expert.pk: expert.display_name}
+    if len(slots) < 3 and topic:
+        others = [e for e in experts_matching(topic=topic) if e.pk != expert.pk]
+        slots += next_free_slots(others, after=start, limit=5 - len(slots), rules=rules)
+        experts.update({e.pk: e.display_name for e in others})
+    return SlotTaken(TAKEN_MESSAGE, next_slots=slots, expert_names=experts)
+
+
+def check_start(
+    *, expert: Expert, start: datetime, topic: str | None, exclude_consult_ids: tuple[int, ...] = ()
+) -> None:
+    problem = start_problem(
+        expert_calendar_around(expert, start, exclude_consult_ids=exclude_consult_ids), start, SlotRules.from_settings()
+    )
+    if problem is StartProblem.TAKEN:
+        raise slot_taken_error(expert, start, topic)
+    if problem is not None:
+        message = START_MESSAGES[problem].format(notice=_notice_text(), horizon=settings.CONSULT_HORIZON_DAYS)
+        raise DomainError(message, field="start")
+
+
+def consult_check_staff_time(*, expert: Expert, start: datetime, exclude_consult_id: int | None = None) -> None:
+    """Staff may book outside the published slots, but never in the past or over another consult.
+
+    The admin form calls this to show a readable error; the booking services call it again inside
+    their transaction, and the database constraint backs both.
+    """
+    if start <= timezone.now():
+        raise DomainError(START_MESSAGES[StartProblem.PAST], field="start")
+    end = start + expert.consult_length
+    overlapping = Consult.objects.filter(expert=expert, start__lt=end, end__gt=start).exclude(
+        status=ConsultStatus.CANCELLED
+    )
+    if exclude_consult_id is not None:
+        overlapping = overlapping.exclude(pk=exclude_consult_id)
+    if overlapping.exists():
+        raise SlotTaken(f"{expert.display_name} already has a consult at that time. Choose another time.")
+
+
+def insert_consult(consult: Consult, *, topic: str | None) -> Consult:
+    """Insert, turning the database's no-overlap refusal into SlotTaken; retries a rare reference clash."""
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                consult.save(force_insert=True)
+            return consult
+        except IntegrityError as error:
+            if is_overlap_violation(error):
+                raise slot_taken_error(consult.expert, consult.start, topic)
+            if "reference" not in str(error) or attempt == 4:
+                raise
+            consult.reference = new_reference()
+    raise AssertionError("unreachable")
