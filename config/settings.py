@@ -218,6 +218,8 @@ SPECTACULAR_SETTINGS = {
         "AssignmentStatusEnum": "patients.models.AssignmentStatus",
         "TestKindEnum": "patients.models.TestKind",
         "MonitoringKindEnum": "patients.models.MonitoringKind",
+        "ChannelEnum": "patients.models.Channel",
+        "LanguageEnum": "patients.models.Language",
     },
 }
 
