@@ -18,6 +18,10 @@ from patients.selectors import patient_visibility_q, patients_visible_to
 
 class PatientDataAdmin(AuditedAdminMixin, admin.ModelAdmin):
     patient_path: str = "patient"
+
+    class Media:
+        css = {"all": ["patients/console.css"]}
+
     # Experts read the records of their own patients; only coordinators and admins write.
     expert_can_add: bool = False
 

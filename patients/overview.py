@@ -82,6 +82,7 @@ def care_record_overview(*, patient: Patient, today: date) -> dict[str, Any]:
         "overdue_count": sum(1 for item in planned if item.state_on(today) == "overdue"),
         "symptoms": list(SymptomReport.objects.filter(patient=patient)[:20]),
         "tasks_open": tasks_open,
+        "urgent_tasks": [task for task in tasks_open if task.priority == "urgent"],
         "tasks_closed": list(CareTask.objects.filter(patient=patient).exclude(status__in=OPEN_TASK_STATUSES)
                              .select_related("completed_by").order_by("-completed_at")[:RECENT]),
         "resources": list(ResourceAssignment.objects.filter(patient=patient).select_related("resource")),

@@ -23,7 +23,8 @@ class ScopeFilter(admin.SimpleListFilter):
     patient_prefix = "patient__"
 
     def lookups(self, request, model_admin):
-        return [("mine", "My patients"), ("all", "All I can see")]
+        # "All" (no value, or scope=all from the dashboard) is everything the user may see.
+        return [("mine", "My patients")]
 
     def queryset(self, request, queryset):
         if self.value() == "mine":
@@ -37,7 +38,7 @@ class PatientScopeFilter(ScopeFilter):
 
 class TaskScopeFilter(ScopeFilter):
     def lookups(self, request, model_admin):
-        return [("mine", "Mine (assigned to me, or unassigned on my patients)"), ("all", "All I can see")]
+        return [("mine", "Mine (assigned to me, or unassigned on my patients)")]
 
     def queryset(self, request, queryset):
         if self.value() == "mine":
