@@ -1,6 +1,7 @@
 """Input and output shapes of the patients API. Writes go through the services, never around them."""
 
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -18,6 +19,7 @@ from patients.models import (
     ResourceAssignment,
     SymptomReport,
 )
+from patients.roles import COORDINATOR
 from patients.selectors import patients_visible_to
 from patients.services import (
     care_record_save,
@@ -40,11 +42,26 @@ class VisiblePatientField(serializers.PrimaryKeyRelatedField):
         return patients_visible_to(self.context["request"].user)
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleTestField(serializers.PrimaryKeyRelatedField):
+    """A test of a patient the caller may see."""
+
+    def get_queryset(self):
+        return GeneticTest.objects.filter(patient__in=patients_visible_to(self.context["request"].user))
+
+
+def coordinator_field(**kwargs) -> serializers.PrimaryKeyRelatedField:
+    """Only active coordinators can be a patient's coordinator or a task's assignee."""
+    users = get_user_model().objects.filter(groups__name=COORDINATOR, is_active=True)
+    return serializers.PrimaryKeyRelatedField(queryset=users, allow_null=True, required=False, **kwargs)
+
+
 def _user(serializer: serializers.Serializer):
     return serializer.context["request"].user
 
 
 class PatientSerializer(serializers.ModelSerializer):
+    coordinator = coordinator_field()
     diagnosis = serializers.CharField(source="care_record.diagnosis", read_only=True, default="")
     has_flags = serializers.BooleanField(source="care_record.has_flags", read_only=True, default=False)
     next_due_on = serializers.DateField(read_only=True, allow_null=True)
@@ -114,7 +131,7 @@ class ResultInputSerializer(serializers.Serializer):
     """Record a typed result, on an ordered test (`test`) or as a new test."""
 
     patient = VisiblePatientField()
-    test = serializers.PrimaryKeyRelatedField(queryset=GeneticTest.objects.all(), required=False, allow_null=True)
+    test = VisibleTestField(required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=GeneticTest._meta.get_field("kind").choices)
     collected_on = serializers.DateField(required=False, allow_null=True)
     resulted_on = serializers.DateField()
@@ -215,6 +232,7 @@ class SymptomReportSerializer(serializers.ModelSerializer):
 
 class CareTaskSerializer(serializers.ModelSerializer):
     patient = VisiblePatientField()
+    assignee = coordinator_field()
 
     class Meta:
         model = CareTask

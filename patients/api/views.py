@@ -1,6 +1,6 @@
 """Staff endpoints for patient data: thin viewsets over the selectors and services."""
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -49,8 +49,8 @@ class PatientViewSet(PatientDataViewSet):
         if params.get("diagnosis"):
             patients = patients.filter(care_record__diagnosis=params["diagnosis"])
         if params.get("search"):
-            patients = patients.filter(full_name__icontains=params["search"]) | patients.filter(
-                phone__contains=params["search"])
+            term = params["search"].strip()
+            patients = patients.filter(Q(full_name__icontains=term) | Q(phone__contains=term))
         return patients.order_by("full_name", "id")
 
 

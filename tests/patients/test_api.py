@@ -215,3 +215,26 @@ def test_list_endpoints_use_a_constant_number_of_queries(client, alice, endpoint
     few = _queries(client, f"/api/v1/{endpoint}/")
     add_patients(4)
     assert _queries(client, f"/api/v1/{endpoint}/") == few
+
+
+def test_search_and_coordinator_choices(client, alice, bob, charlie, alices_patient):
+    client.force_login(alice)
+    found = client.get(f"/api/v1/patients/?search={alices_patient.full_name.split()[-1]}")
+    assert ids(found) == {alices_patient.pk}
+    response = client.patch(f"/api/v1/patients/{alices_patient.pk}/", {"coordinator": charlie.pk},
+                            content_type="application/json")
+    assert response.status_code == 400 and "coordinator" in response.json()
+    handed_over = client.patch(f"/api/v1/patients/{alices_patient.pk}/", {"coordinator": bob.pk},
+                               content_type="application/json")
+    assert handed_over.status_code == 200 and handed_over.json()["coordinator"] == bob.pk
+
+
+def test_result_cannot_name_a_test_of_a_patient_i_cannot_see(client, alice, bob):
+    hidden = GeneticTest.objects.create(patient=PatientFactory(coordinator=bob), kind="ph_chromosome",
+                                        status="ordered", ordered_on=TODAY)
+    mine = PatientFactory(coordinator=alice)
+    client.force_login(alice)
+    response = client.post("/api/v1/results/", {"patient": mine.pk, "test": hidden.pk, "kind": "ph_chromosome",
+                                                "resulted_on": TODAY.isoformat(), "ph_result": "positive"},
+                           content_type="application/json")
+    assert response.status_code == 400 and "does not exist" in str(response.json()["test"])
