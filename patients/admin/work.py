@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -16,6 +17,8 @@ from patients.services.symptoms import symptom_report_record
 from patients.services.tasks import care_task_create, care_task_set_status
 
 PRIORITY_CLASS = {"urgent": "ct-danger", "high": "ct-warning"}
+SOURCE_MODELS = {"symptom": "symptomreport", "monitoring_item": "monitoringitem", "genetic_test": "genetictest",
+                 "lab_result": "labresult", "authorisation": "insurancepolicy", "resource": "resourceassignment"}
 
 
 @admin.register(SymptomReport)
@@ -69,14 +72,14 @@ class CareTaskForm(forms.ModelForm):
 @admin.register(CareTask)
 class CareTaskAdmin(PatientDataAdmin):
     form = CareTaskForm
-    list_display = ["title", "patient_link", "priority_badge", "due_at", "assignee", "status", "source_kind"]
+    list_display = ["title", "patient_link", "priority_badge", "due_at", "assignee", "status", "source_link"]
     list_display_links = ["title"]
     list_filter = [TaskScopeFilter, "status", TaskDueFilter, "priority", "source_kind"]
     search_fields = ["title", "patient__full_name", "patient__phone"]
     list_select_related = ["patient", "assignee"]
     autocomplete_fields = ["patient"]
     actions = ["mark_done"]
-    readonly_fields = ["source_kind", "source_id", "created_at", "completed_at", "completed_by"]
+    readonly_fields = ["source_link", "created_at", "completed_at", "completed_by"]
 
     def get_fields(self, request, obj=None):
         fields = ["patient", "title", "detail", "priority", "due_at", "assignee", "status"]
@@ -84,6 +87,15 @@ class CareTaskAdmin(PatientDataAdmin):
 
     def get_changeform_initial_data(self, request):
         return {"due_at": timezone.now(), "assignee": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    @admin.display(description="created by")
+    def source_link(self, obj: CareTask) -> str:
+        """What opened the task, linked when it is a row of this app (a message lives in messaging)."""
+        model = SOURCE_MODELS.get(obj.source_kind)
+        if model is None or obj.source_id is None:
+            return obj.get_source_kind_display()
+        url = reverse(f"admin:patients_{model}_change", args=[obj.source_id])
+        return format_html('<a href="{}">{}</a>', url, obj.get_source_kind_display())
 
     @admin.display(description="priority", ordering="priority")
     def priority_badge(self, obj: CareTask) -> str:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.errors import DomainError
 from patients import clinical, protocols
 from patients.models import (
     CareRecord,
@@ -105,6 +106,7 @@ def genetic_test_save(*, test: GeneticTest, by: AbstractBaseUser | None = None) 
     """Validate and save a test at any stage of its lifecycle; a result gets its derived fields and follow-ups."""
     if test.kind == TestKind.BCR_ABL1_QPCR and test.bcr_abl1_detected is False:
         test.is_percent = None
+    _check_lifecycle(test)
     test.full_clean()
     if test.recorded_by_id is None:
         test.recorded_by = _actor(by)
@@ -123,6 +125,19 @@ def genetic_test_save(*, test: GeneticTest, by: AbstractBaseUser | None = None) 
 
     care_record_refresh(patient=test.patient)
     return test
+
+
+# not ordered → ordered → sample collected → resulted, or cancelled; a result or a cancellation is final.
+FINAL_STATUSES = {TestStatus.RESULTED: "resulted", TestStatus.CANCELLED: "cancelled"}
+
+
+def _check_lifecycle(test: GeneticTest) -> None:
+    if test.pk is None:
+        return
+    stored = GeneticTest.objects.filter(pk=test.pk).values_list("status", flat=True).first()
+    if stored in FINAL_STATUSES and test.status != stored:
+        raise DomainError(f"This test is {FINAL_STATUSES[stored]} and cannot change status; record a new test "
+                          "instead.", field="status")
 
 
 def _clear_derived(test: GeneticTest) -> None:

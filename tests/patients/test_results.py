@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
+from config.errors import DomainError
 from patients.models import CareTask, GeneticTest, MonitoringItem
 from patients.molecular import add_months
-from patients.services import lab_result_record, test_result_record
+from patients.services import genetic_test_save, lab_result_record, test_result_record
 from tests.factories.care import cml_patient, qpcr, record_for
 from tests.factories.people import PatientFactory
 
@@ -155,3 +156,17 @@ def test_lab_hold_thresholds(values, expected):
     patient = PatientFactory()
     result = lab_result_record(patient=patient, taken_on=TODAY, **{k: Decimal(v) for k, v in values.items()})
     assert result.hold_findings == expected
+
+
+def test_a_resulted_test_cannot_go_back_to_ordered(client, alice):
+    patient = cml_patient(started_on=START, coordinator=alice)
+    test = qpcr(patient, add_months(START, 6), "0.5")
+    test.status = "ordered"
+    with pytest.raises(DomainError) as error:
+        genetic_test_save(test=test)
+    assert error.value.field == "status"
+    client.force_login(alice)
+    response = client.post(f"/admin/patients/genetictest/{test.pk}/change/", {
+        "patient": patient.pk, "kind": "bcr_abl1_qpcr", "status": "ordered", "ordered_on": "2026-01-02"}, follow=True)
+    assert "cannot change status" in response.content.decode()
+    assert GeneticTest.objects.get(pk=test.pk).status == "resulted"

@@ -111,8 +111,9 @@ def test_high_risk_gist_after_adjuvant_every_3_months_for_2_years_then_every_6()
     assert _slots(plan, "imaging") == [add_months(stop, m) for m in (21, 24, 30)]
 
 
-def test_dfsp_on_imatinib_gets_the_label_blood_tests_only():
-    plan = plan_schedule(ScheduleInputs("dfsp", treatment_phase="on_treatment", tki_started_on=TODAY), on=TODAY)
+@pytest.mark.parametrize("diagnosis", ["dfsp", "chordoma", "other"])
+def test_other_diagnoses_on_imatinib_get_the_label_blood_tests_only(diagnosis):
+    plan = plan_schedule(ScheduleInputs(diagnosis, treatment_phase="on_treatment", tki_started_on=TODAY), on=TODAY)
     assert {item.protocol_key for item in plan} == {"cbc", "liver"}
 
 
