@@ -210,16 +210,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Patients: several models have a "status" / "kind"; name their enums after the model's choices.
+    # One enum name per choice set: SMS/WhatsApp wherever it appears (channel, last_channel, …), and the
+    # patients models that each have a "status" / "kind".
     "ENUM_NAME_OVERRIDES": {
+        "ChannelEnum": "patients.models.Channel",
+        "LanguageEnum": "patients.models.Language",
         "TestStatusEnum": "patients.models.TestStatus",
         "ItemStatusEnum": "patients.models.ItemStatus",
         "TaskStatusEnum": "patients.models.TaskStatus",
         "AssignmentStatusEnum": "patients.models.AssignmentStatus",
         "TestKindEnum": "patients.models.TestKind",
         "MonitoringKindEnum": "patients.models.MonitoringKind",
-        "ChannelEnum": "patients.models.Channel",
-        "LanguageEnum": "patients.models.Language",
     },
 }
 
@@ -237,6 +238,46 @@ if MESSAGING_BACKEND not in {"console", "locmem", "twilio"}:
     raise ImproperlyConfigured("MESSAGING_BACKEND must be one of: console, locmem, twilio.")
 if MESSAGING_BACKEND == "twilio" and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN):
     raise ImproperlyConfigured("MESSAGING_BACKEND=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN.")
+# Seconds the Twilio SDK waits for an answer before the send counts as "outcome unknown".
+TWILIO_HTTP_TIMEOUT = env.float("TWILIO_HTTP_TIMEOUT", default=10.0)
+# Twilio answers STOP/HELP/START on SMS itself (Advanced Opt-Out); set false if that is turned off
+# so the app sends its own help reply and opt-in confirmation on SMS.
+TWILIO_SMS_AUTO_REPLIES = env.bool("TWILIO_SMS_AUTO_REPLIES", default=True)
+# Quiet hours in the patient's own zone ("HH:MM"); non-urgent messages wait until the end.
+# Equal start and end turn quiet hours off.
+MESSAGING_QUIET_HOURS_START = env.str("MESSAGING_QUIET_HOURS_START", default="21:00")
+MESSAGING_QUIET_HOURS_END = env.str("MESSAGING_QUIET_HOURS_END", default="08:00")
+MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=6)
+MESSAGING_RETRY_BASE_SECONDS = env.int("MESSAGING_RETRY_BASE_SECONDS", default=30)
+MESSAGING_RETRY_MAX_SECONDS = env.int("MESSAGING_RETRY_MAX_SECONDS", default=3600)
+# A row claimed by a worker longer than this is presumed abandoned and recovered by the sweeper.
+MESSAGING_SENDING_TIMEOUT_SECONDS = env.int("MESSAGING_SENDING_TIMEOUT_SECONDS", default=300)
+# After an attempt whose outcome is unknown, wait this long before asking Twilio whether it took it.
+MESSAGING_RECONCILE_AFTER_SECONDS = env.int("MESSAGING_RECONCILE_AFTER_SECONDS", default=120)
+MESSAGING_WHATSAPP_WINDOW_HOURS = env.int("MESSAGING_WHATSAPP_WINDOW_HOURS", default=24)
+# A patient's reply is offered to the handler of the prompt it answers for this long.
+MESSAGING_REPLY_WINDOW_HOURS = env.int("MESSAGING_REPLY_WINDOW_HOURS", default=48)
+# Sends per second per sender (Twilio queues the excess, then fails with 21611); 0 = no pacing.
+MESSAGING_SMS_PER_SECOND = env.float("MESSAGING_SMS_PER_SECOND", default=10)
+MESSAGING_WHATSAPP_PER_SECOND = env.float("MESSAGING_WHATSAPP_PER_SECOND", default=50)
+# E-mail the assignee (a link only, no patient data) when a patient's message lands unread.
+MESSAGING_NOTIFY_BY_EMAIL = env.bool("MESSAGING_NOTIFY_BY_EMAIL", default=False)
+for _name in ("MESSAGING_QUIET_HOURS_START", "MESSAGING_QUIET_HOURS_END"):
+    _value = globals()[_name]
+    if not (len(_value) == 5 and _value[2] == ":" and _value[:2].isdigit() and _value[3:].isdigit()
+            and int(_value[:2]) < 24 and int(_value[3:]) < 60):
+        raise ImproperlyConfigured(f"{_name} must be a time like 21:00, not {_value!r}.")
+if MESSAGING_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("MESSAGING_MAX_ATTEMPTS must be at least 1.")
+if MESSAGING_SENDING_TIMEOUT_SECONDS < 3 * TWILIO_HTTP_TIMEOUT + 30:
+    # Otherwise the sweeper could hand a message to a second worker while the first one's request
+    # to Twilio is still in flight.
+    raise ImproperlyConfigured("MESSAGING_SENDING_TIMEOUT_SECONDS must be at least 3 x TWILIO_HTTP_TIMEOUT + 30.")
+if MESSAGING_BACKEND == "twilio" and not (TWILIO_SMS_FROM or TWILIO_WHATSAPP_FROM or TWILIO_MESSAGING_SERVICE_SID):
+    raise ImproperlyConfigured(
+        "MESSAGING_BACKEND=twilio needs a sender: TWILIO_SMS_FROM, TWILIO_WHATSAPP_FROM "
+        "or TWILIO_MESSAGING_SERVICE_SID."
+    )
 
 # Security. Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -276,5 +317,7 @@ LOGGING = {
         # runserver's access lines carry paths with manage-link tokens: route them through redaction.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django_q": {"level": "INFO", "propagate": True},
+        # The SDK logs every request's URL and query (phone numbers) at INFO.
+        "twilio": {"level": "WARNING"},
     },
 }

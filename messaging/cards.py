@@ -1,0 +1,46 @@
+"""Work-queue cards for the coordinator dashboard (patients/queue.py): one query each."""
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.urls import reverse
+from django.utils import timezone
+
+from messaging.selectors import (
+    assigned_to_q,
+    conversations_visible_to,
+    inbox_unread_counts,
+    problem_messages_visible_to,
+)
+from patients.queue import QueueCard
+from patients.roles import is_clinic_staff
+
+PROBLEM_LOOKBACK = dt.timedelta(days=7)
+
+
+def message_cards(user: AbstractBaseUser, mine_only: bool) -> list[QueueCard]:
+    if not is_clinic_staff(user):
+        return []
+    inbox = reverse("admin:messaging_conversation_changelist")
+    counts = inbox_unread_counts(user)
+    unread = QueueCard(
+        key="messaging-unread",
+        title="Unread conversations (assigned to me)" if mine_only else "Unread conversations",
+        count=counts["mine"] if mine_only else counts["total"],
+        url=f"{inbox}?unread=1&assigned=me" if mine_only else f"{inbox}?unread=1",
+        urgent=True,
+        order=10,
+    )
+    since = timezone.now() - PROBLEM_LOOKBACK
+    problems = problem_messages_visible_to(user, since=since)
+    if mine_only:
+        problems = problems.filter(conversation__in=conversations_visible_to(user).filter(assigned_to_q(user)))
+    log = reverse("admin:messaging_message_changelist")
+    failed = QueueCard(
+        key="messaging-not-delivered",
+        title="Messages not delivered (7 days)",
+        count=problems.count(),
+        url=f"{log}?status__in=blocked,failed,undelivered&direction__exact=out",
+        order=20,
+    )
+    return [unread, failed]

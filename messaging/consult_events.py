@@ -1,0 +1,67 @@
+"""Consult events (consults/signals.py) turned into patient messages: confirmation on booking, a
+new-time message on reschedule, a cancellation notice; pending messages about a consult that
+moved or was cancelled are cancelled. Reminders belong to the follow-ups app.
+
+Receivers run after the booking committed, through `send_robust`: a messaging failure is logged
+and can never fail a booking.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+
+from messaging.services import message_send, messages_cancel_pending
+
+# The patient acted just now (website, API, SMS reply): answer at once, even at night. Changes
+# made by staff wait for the end of the patient's quiet hours.
+PATIENT_SOURCES = frozenset({"web", "api", "sms"})
+
+
+def consult_topic(consult: Any) -> str:
+    return f"consult:{consult.pk}"
+
+
+def _fresh(consult: Any) -> Any:
+    # The event carries the instance as it was when emitted; the row may have changed before the
+    # commit (a new manage token, say), and the message must carry what the patient can use.
+    return type(consult).objects.select_related("patient", "expert").get(pk=consult.pk)
+
+
+def _context(consult: Any) -> dict[str, Any]:
+    from consults.services import consult_manage_url
+
+    return {"starts_at": consult.start, "expert_name": consult.expert.display_name,
+            "manage_url": consult_manage_url(consult)}
+
+
+def on_consult_booked(sender: Any, consult: Any, **kwargs: Any) -> None:
+    consult = _fresh(consult)
+    message_send(patient=consult.patient, kind="consult_confirmation", context=_context(consult),
+                 idempotency_key=f"consult:{consult.pk}:confirmation", topic=consult_topic(consult),
+                 urgent=consult.source in PATIENT_SOURCES)
+
+
+def on_consult_rescheduled(sender: Any, consult: Any, previous: Any, **kwargs: Any) -> None:
+    messages_cancel_pending(topic=consult_topic(previous))
+    consult = _fresh(consult)
+    message_send(patient=consult.patient, kind="consult_rescheduled", context=_context(consult),
+                 idempotency_key=f"consult:{consult.pk}:rescheduled", topic=consult_topic(consult),
+                 urgent=consult.source in PATIENT_SOURCES)
+
+
+def on_consult_cancelled(sender: Any, consult: Any, **kwargs: Any) -> None:
+    messages_cancel_pending(topic=consult_topic(consult))
+    consult = _fresh(consult)
+    message_send(patient=consult.patient, kind="consult_cancelled",
+                 context={"starts_at": consult.start, "book_url": settings.PUBLIC_BASE_URL + reverse("consults:book")},
+                 idempotency_key=f"consult:{consult.pk}:cancelled", topic=f"{consult_topic(consult)}:cancelled",
+                 urgent=(consult.cancelled_source or consult.source) in PATIENT_SOURCES)
+
+
+def connect() -> None:
+    from consults import signals
+
+    signals.consult_booked.connect(on_consult_booked, dispatch_uid="messaging.consult_booked")
+    signals.consult_rescheduled.connect(on_consult_rescheduled, dispatch_uid="messaging.consult_rescheduled")
+    signals.consult_cancelled.connect(on_consult_cancelled, dispatch_uid="messaging.consult_cancelled")

@@ -1,0 +1,245 @@
+"""Messages from patients: recorded fast in the webhook (`inbound_record`), then routed in a task
+(`inbound_route`): keywords, replies to prompts, or the coordinator's unread inbox."""
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import partial
+
+import phonenumbers
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.urls import reverse
+from django.utils import timezone
+
+from config.errors import DomainError
+from messaging.models import Conversation, ConversationStatus, Direction, Message, Status
+from messaging.replies import registered_reply_kinds, reply_handler_for
+from messaging.services import conversation_for_patient, message_send
+from patients.models import Channel, Patient
+
+logger = logging.getLogger(__name__)
+
+# Twilio's default SMS keywords (whole message, any case); we apply them to WhatsApp too.
+OPT_OUT_KEYWORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+OPT_IN_KEYWORDS = frozenset({"START", "UNSTOP", "YES"})
+HELP_KEYWORDS = frozenset({"HELP", "INFO"})
+MAX_MEDIA = 10
+
+
+def normalized_keyword(body: str) -> str:
+    word = body.strip().strip(".!").strip().upper()
+    return word if word in OPT_OUT_KEYWORDS | OPT_IN_KEYWORDS | HELP_KEYWORDS else ""
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    sid: str
+    channel: str
+    phone: str  # E.164
+    body: str
+    media_urls: list[str]
+    from_address: str
+    to_address: str
+    profile_name: str = ""
+
+
+def inbound_parse(params: Mapping[str, str]) -> InboundMessage:
+    """Read Twilio's webhook parameters; a DomainError names what is missing or wrong."""
+    sid = (params.get("MessageSid") or params.get("SmsSid") or "").strip()
+    if not sid or len(sid) > 34:
+        raise DomainError("MessageSid is missing.", field="MessageSid")
+    from_address = (params.get("From") or "").strip()
+    channel = Channel.WHATSAPP if from_address.startswith("whatsapp:") else Channel.SMS
+    try:
+        number = phonenumbers.parse(from_address.removeprefix("whatsapp:"), None)
+    except phonenumbers.NumberParseException:
+        raise DomainError("From is not a phone number in international format.", field="From")
+    if not phonenumbers.is_possible_number(number):
+        raise DomainError("From is not a phone number in international format.", field="From")
+    try:
+        media_count = min(int(params.get("NumMedia") or 0), MAX_MEDIA)
+    except ValueError:
+        raise DomainError("NumMedia must be a number.", field="NumMedia")
+    media = [params[f"MediaUrl{index}"] for index in range(media_count) if params.get(f"MediaUrl{index}")]
+    return InboundMessage(
+        sid=sid,
+        channel=channel,
+        phone=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+        body=(params.get("Body") or "")[:5000],
+        media_urls=media,
+        from_address=from_address[:60],
+        to_address=(params.get("To") or "")[:60],
+        profile_name=(params.get("ProfileName") or "").strip()[:200],
+    )
+
+
+def patient_for_phone(*, phone: str, channel: str, profile_name: str) -> Patient:
+    """The patient with this number, or a new lead a coordinator can see (safe against a race)."""
+    patient = Patient.objects.filter(phone=phone).first()
+    if patient is not None:
+        return patient
+    try:
+        with transaction.atomic():
+            return Patient.objects.create(
+                phone=phone, full_name=profile_name, is_lead=True, source=channel, preferred_channel=channel
+            )
+    except IntegrityError:
+        return Patient.objects.get(phone=phone)
+
+
+def enqueue_routing(message_id: int) -> None:
+    from django_q.tasks import async_task
+
+    async_task("messaging.tasks.route_inbound", message_id, task_name=f"route-message-{message_id}")
+
+
+def _apply_keyword(patient: Patient, channel: str, keyword: str, now: dt.datetime) -> str:
+    """STOP and START take effect in the webhook itself: nothing may go out after a STOP."""
+    field = "whatsapp_opted_out_at" if channel == Channel.WHATSAPP else "sms_opted_out_at"
+    if keyword in OPT_OUT_KEYWORDS:
+        Patient.objects.filter(pk=patient.pk, **{f"{field}__isnull": True}).update(**{field: now})
+        return keyword
+    if keyword in OPT_IN_KEYWORDS:
+        # "YES" is also an ordinary answer; it only re-subscribes someone who had opted out.
+        if keyword == "YES" and getattr(patient, field) is None:
+            return ""
+        Patient.objects.filter(pk=patient.pk).update(**{field: None})
+        return keyword
+    return keyword
+
+
+def inbound_record(*, inbound: InboundMessage) -> tuple[Message, bool]:
+    """Store one patient message exactly once (unique MessageSid) and queue its routing."""
+    existing = Message.objects.filter(twilio_sid=inbound.sid).first()
+    if existing is not None:
+        return existing, False
+    now = timezone.now()
+    with transaction.atomic():
+        patient = patient_for_phone(phone=inbound.phone, channel=inbound.channel, profile_name=inbound.profile_name)
+        conversation = conversation_for_patient(patient)
+        message = Message(
+            conversation=conversation, patient=patient, direction=Direction.INBOUND, channel=inbound.channel,
+            kind="inbound", body=inbound.body, media_urls=inbound.media_urls, status=Status.RECEIVED,
+            twilio_sid=inbound.sid, from_address=inbound.from_address, to_address=inbound.to_address,
+            language=patient.language, enqueued_at=now, status_changed_at=now, created_at=now,
+        )
+        try:
+            with transaction.atomic():
+                message.save()
+        except IntegrityError:
+            return Message.objects.get(twilio_sid=inbound.sid), False
+        keyword = _apply_keyword(patient, inbound.channel, normalized_keyword(inbound.body), now)
+        if keyword:
+            Message.objects.filter(pk=message.pk).update(keyword=keyword)
+            message.keyword = keyword
+        window_field = "last_whatsapp_inbound_at" if inbound.channel == Channel.WHATSAPP else "last_sms_inbound_at"
+        Conversation.objects.filter(pk=conversation.pk).update(
+            last_message_at=now, last_channel=inbound.channel, status=ConversationStatus.OPEN,
+            # Greatest: a retried, older webhook must not shorten the WhatsApp window.
+            **{window_field: Greatest(F(window_field), now) if getattr(conversation, window_field) else now},
+        )
+        transaction.on_commit(partial(enqueue_routing, message.pk))
+    return message, True
+
+
+# --- routing (in the task) ---------------------------------------------------------------------
+
+def latest_prompt(inbound: Message) -> Message | None:
+    """The outbound message this reply most likely answers: the latest of a registered kind on the
+    same channel that Twilio took within MESSAGING_REPLY_WINDOW_HOURS."""
+    kinds = registered_reply_kinds()
+    if not kinds:
+        return None
+    since = inbound.created_at - dt.timedelta(hours=settings.MESSAGING_REPLY_WINDOW_HOURS)
+    return (
+        Message.objects.filter(
+            patient_id=inbound.patient_id, direction=Direction.OUTBOUND, channel=inbound.channel, kind__in=kinds,
+            accepted_at__gte=since, accepted_at__lte=inbound.created_at,
+            status__in=(Status.ACCEPTED, Status.SENT, Status.DELIVERED, Status.READ),
+        )
+        .order_by("-accepted_at", "-pk")
+        .first()
+    )
+
+
+def _auto_reply_needed(channel: str) -> bool:
+    # Twilio answers HELP/START on SMS itself (unless turned off); on WhatsApp we answer.
+    return channel == Channel.WHATSAPP or not settings.TWILIO_SMS_AUTO_REPLIES
+
+
+def notify_assignee(conversation: Conversation) -> None:
+    """Tell the person working this conversation that the patient wrote (no patient data in the mail)."""
+    assignee = conversation.assignee or conversation.patient.coordinator
+    if not settings.MESSAGING_NOTIFY_BY_EMAIL or assignee is None or not assignee.email:
+        return
+    link = settings.PUBLIC_BASE_URL + reverse("admin:messaging_conversation_change", args=[conversation.pk])
+
+    def deliver_mail() -> None:
+        try:
+            send_mail(f"{settings.CLINIC_NAME}: a patient replied", f"Open the conversation: {link}",
+                      None, [assignee.email])
+        except Exception:  # mail trouble must not undo the routing; the inbox shows the message anyway
+            logger.warning("could not e-mail the assignee of conversation %s", conversation.pk, exc_info=True)
+
+    transaction.on_commit(deliver_mail)
+
+
+def inbound_route(*, message_id: int) -> str:
+    """Act on one patient message once: keyword replies, a registered prompt handler, or unread."""
+    with transaction.atomic():
+        inbound = (
+            Message.objects.select_for_update()
+            .filter(pk=message_id, direction=Direction.INBOUND, routed_at__isnull=True)
+            .first()
+        )
+        if inbound is None:
+            return "already-routed"
+        inbound = Message.objects.select_related("patient", "conversation__patient__coordinator",
+                                                 "conversation__assignee").get(pk=message_id)
+        now = timezone.now()
+        outcome = _route(inbound, now)
+        Message.objects.filter(pk=inbound.pk).update(
+            routed_at=now, seen_at=inbound.seen_at, handled_by=inbound.handled_by
+        )
+        return outcome
+
+
+def _route(inbound: Message, now: dt.datetime) -> str:
+    keyword = inbound.keyword
+    if keyword in OPT_OUT_KEYWORDS:
+        inbound.seen_at, inbound.handled_by = now, "opt-out"
+        return "opted-out"
+    if keyword in OPT_IN_KEYWORDS:
+        inbound.seen_at, inbound.handled_by = now, "opt-in"
+        if _auto_reply_needed(inbound.channel):
+            message_send(patient=inbound.patient, kind="opt_in_confirmation", context={},
+                         idempotency_key=f"opt-in:{inbound.pk}", channel=inbound.channel, urgent=True)
+        return "opted-in"
+    if keyword in HELP_KEYWORDS:
+        inbound.seen_at, inbound.handled_by = now, "help"
+        if _auto_reply_needed(inbound.channel):
+            message_send(patient=inbound.patient, kind="help_reply", context={},
+                         idempotency_key=f"help:{inbound.pk}", channel=inbound.channel, urgent=True)
+        return "help"
+    prompt = latest_prompt(inbound)
+    handler = reply_handler_for(prompt.kind) if prompt is not None else None
+    if handler is not None:
+        try:
+            with transaction.atomic():
+                handled = bool(handler(inbound=inbound, prompt=prompt))
+        except Exception:
+            logger.exception("reply handler for %s failed on message %s", prompt.kind, inbound.pk)
+            handled = False
+        if handled:
+            inbound.seen_at, inbound.handled_by = now, prompt.kind
+            return f"handled:{prompt.kind}"
+    Conversation.objects.filter(pk=inbound.conversation_id).update(
+        unread_count=F("unread_count") + 1, status=ConversationStatus.OPEN
+    )
+    notify_assignee(inbound.conversation)
+    return "unread"

@@ -1,0 +1,197 @@
+"""What staff do in the inbox: reply, send the WhatsApp template, assign, close, mark read, retry.
+Every action is audited; replies go through `message_send` like everything else."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from config.errors import Conflict, DomainError
+from messaging.channels import channel_refusal, whatsapp_window_open
+from messaging.errors import NoConsentedChannel, OutsideWhatsAppWindow, PrivacyViolation
+from messaging.models import Conversation, ConversationStatus, Direction, Message, Status
+from messaging.services import enqueue_delivery, message_send, whatsapp_template_for
+from messaging.texts import sensitive_term
+from patients.audit import audit_record
+from patients.models import AuditAction, Channel
+from patients.roles import is_admin, is_coordinator
+from patients.selectors import patients_visible_to
+
+REOPEN_KIND = "conversation_reopen"
+MAX_REPLY_LENGTH = 1200
+
+
+def default_reply_channel(conversation: Conversation) -> str:
+    """Answer on the channel the patient last wrote on; else their preferred channel."""
+    sms, whatsapp = conversation.last_sms_inbound_at, conversation.last_whatsapp_inbound_at
+    if sms or whatsapp:
+        return Channel.WHATSAPP if (whatsapp and (not sms or whatsapp >= sms)) else Channel.SMS
+    return conversation.patient.preferred_channel
+
+
+def conversation_mark_seen(*, conversation: Conversation) -> int:
+    """Mark the patient's messages read; the unread count is recounted, not zeroed, so a message
+    routed at the same moment is not lost."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        marked = Message.objects.filter(conversation=locked, direction=Direction.INBOUND, seen_at__isnull=True,
+                                        routed_at__isnull=False).update(seen_at=now)
+        remaining = Message.objects.filter(conversation=locked, direction=Direction.INBOUND, seen_at__isnull=True,
+                                           routed_at__isnull=False).count()
+        Conversation.objects.filter(pk=locked.pk).update(unread_count=remaining)
+        conversation.unread_count = remaining
+    return marked
+
+
+def conversation_reply(
+    *,
+    conversation: Conversation,
+    actor: AbstractBaseUser,
+    text: str,
+    channel: str,
+    idempotency_key: str,
+    send_now: bool = False,
+    request: HttpRequest | None = None,
+    via: str = "admin",
+) -> Message:
+    """Send a staff member's free-text reply. Refuses (never silently switches channel) when the
+    channel is not allowed, WhatsApp's 24-hour window is closed, or an SMS would name a diagnosis."""
+    # Keys come from the reply form or an API client; scoped per staff member so two cannot collide.
+    key = f"staff:{actor.pk}:{idempotency_key}"
+    existing = Message.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing  # a double submit: already sent and audited once
+    text = (text or "").strip()
+    if not text:
+        raise DomainError("Write a message before sending.", field="text")
+    if len(text) > MAX_REPLY_LENGTH:
+        raise DomainError(f"Keep replies under {MAX_REPLY_LENGTH} characters (this one has {len(text)}).",
+                          field="text")
+    patient = conversation.patient
+    channel = channel or default_reply_channel(conversation)
+    now = timezone.now()
+    refusal = channel_refusal(patient=patient, conversation=conversation, channel=channel, conversational=True,
+                              now=now)
+    if refusal:
+        raise NoConsentedChannel(f"Cannot send by {Channel(channel).label}: {refusal}.", field="channel")
+    if channel == Channel.WHATSAPP and not whatsapp_window_open(conversation, now):
+        template = whatsapp_template_for(REOPEN_KIND, patient.language)
+        sms_ok = not channel_refusal(patient=patient, conversation=conversation, channel=Channel.SMS,
+                                     conversational=True, now=now)
+        raise OutsideWhatsAppWindow(
+            "The patient has not written on WhatsApp in the last 24 hours, so WhatsApp only allows an approved "
+            "template. Send the template asking them to reply"
+            + (" or send this text by SMS." if sms_ok else "."),
+            field="channel",
+            extra={"template_available": template is not None, "sms_available": sms_ok},
+        )
+    if channel == Channel.SMS and not patient.detailed_messages and (term := sensitive_term(text)):
+        raise PrivacyViolation(
+            f"An SMS must not name a diagnosis or medicine ('{term}'). Say 'your appointment', 'your results' "
+            "or 'your medicine' instead, or ask the patient to call.",
+            field="text",
+        )
+    with transaction.atomic():
+        message = message_send(
+            patient=patient,
+            kind="staff_reply",
+            context={"text": text, "staff_name": getattr(actor, "first_name", "")},
+            idempotency_key=key,
+            channel=channel,
+            urgent=send_now,
+            topic=f"conversation:{conversation.pk}",
+            sent_by=actor,
+        )
+        audit_record(actor=actor, action=AuditAction.SEND, obj=message, patient=patient, request=request, via=via)
+        conversation_mark_seen(conversation=conversation)
+    return message
+
+
+def conversation_send_reopen_template(
+    *, conversation: Conversation, actor: AbstractBaseUser, idempotency_key: str, request: HttpRequest | None = None
+) -> Message:
+    """Send the approved WhatsApp template that asks the patient to reply (reopening the window)."""
+    patient = conversation.patient
+    if whatsapp_template_for(REOPEN_KIND, patient.language) is None:
+        raise OutsideWhatsAppWindow(
+            f"No approved WhatsApp template is set up for '{REOPEN_KIND}'. An administrator can add it under "
+            "Messages › WhatsApp templates.",
+            field="channel",
+        )
+    refusal = channel_refusal(patient=patient, conversation=conversation, channel=Channel.WHATSAPP,
+                              conversational=False, now=timezone.now())
+    if refusal:
+        raise NoConsentedChannel(f"Cannot send by WhatsApp: {refusal}.", field="channel")
+    with transaction.atomic():
+        message = message_send(patient=patient, kind=REOPEN_KIND, context={},
+                               idempotency_key=f"reopen:{actor.pk}:{idempotency_key}", channel=Channel.WHATSAPP,
+                               urgent=True, topic=f"conversation:{conversation.pk}", sent_by=actor)
+        audit_record(actor=actor, action=AuditAction.SEND, obj=message, patient=patient, request=request)
+    return message
+
+
+def assignable_staff(conversation: Conversation):
+    """Coordinators and admins; the UI narrows to those who may see the patient."""
+    from django.contrib.auth import get_user_model
+
+    from patients.roles import COORDINATOR
+
+    return get_user_model().objects.filter(is_active=True).filter(
+        groups__name=COORDINATOR
+    ).distinct().order_by("first_name", "username")
+
+
+def conversation_assign(
+    *, conversation: Conversation, actor: AbstractBaseUser, assignee: AbstractBaseUser | None,
+    request: HttpRequest | None = None,
+) -> Conversation:
+    """Give the conversation to a coordinator (None: back to the patient's coordinator)."""
+    if assignee is not None:
+        if not (is_coordinator(assignee) or is_admin(assignee)):
+            raise DomainError("Conversations can only be assigned to coordinators.", field="assignee")
+        if not patients_visible_to(assignee).filter(pk=conversation.patient_id).exists():
+            raise DomainError(
+                f"{assignee.get_username()} cannot see this patient. Make them the patient's coordinator first.",
+                field="assignee",
+            )
+    with transaction.atomic():
+        Conversation.objects.filter(pk=conversation.pk).update(assignee=assignee)
+        conversation.assignee = assignee
+        audit_record(actor=actor, action=AuditAction.CHANGE, obj=conversation, changed_fields=["assignee"],
+                     request=request)
+    return conversation
+
+
+def conversation_set_status(
+    *, conversation: Conversation, actor: AbstractBaseUser, status: str, request: HttpRequest | None = None
+) -> Conversation:
+    """Close or reopen; a new patient message reopens a closed conversation by itself."""
+    if status not in ConversationStatus.values:
+        raise DomainError("Choose open or closed.", field="status")
+    with transaction.atomic():
+        Conversation.objects.filter(pk=conversation.pk).update(status=status)
+        conversation.status = status
+        audit_record(actor=actor, action=AuditAction.CHANGE, obj=conversation, changed_fields=["status"],
+                     request=request)
+    return conversation
+
+
+def message_retry(*, message: Message, actor: AbstractBaseUser, request: HttpRequest | None = None) -> Message:
+    """Try a failed or blocked message again; consent and windows are checked again when it goes."""
+    if message.direction != Direction.OUTBOUND or message.status not in (Status.FAILED, Status.BLOCKED):
+        raise DomainError("Only messages that failed or were not sent can be tried again.")
+    if message.twilio_sid:
+        raise Conflict("Twilio already has this message; it cannot be sent again.")
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Message.objects.filter(
+            pk=message.pk, status__in=(Status.FAILED, Status.BLOCKED), twilio_sid__isnull=True
+        ).update(status=Status.QUEUED, attempts=0, not_before=now, enqueued_at=now, status_reason="",
+                 error_code="", status_changed_at=now)
+        if updated:
+            audit_record(actor=actor, action=AuditAction.SEND, obj=message, patient=message.patient,
+                         request=request)
+            transaction.on_commit(lambda: enqueue_delivery(message.pk))
+    message.refresh_from_db()
+    return message
