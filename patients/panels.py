@@ -1,7 +1,9 @@
 """Extra sections of the care record page, contributed by other apps (e.g. the message thread).
 
 An app registers a `RecordPanel` in its `AppConfig.ready()`; the care record page renders each
-panel's template with the context its `context` callable returns. Callables must run a fixed
+panel's template inside a titled section, with the dict its `context` callable returns (plus
+`patient` and `request`) available as `panel` (e.g. `{{ panel.conversation }}`); messaging's thread
+panel (messaging/record_panel.py) is the example. Callables must run a fixed
 number of queries and must only show what the viewing user may see (the page has already
 checked that the user may see this patient).
 """

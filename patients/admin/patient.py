@@ -132,7 +132,7 @@ class PatientAdmin(PatientDataAdmin):
         record = getattr(obj, "care_record", None)
         if not record or not record.has_flags:
             return ""
-        return format_html('<span class="ct-badge ct-danger" title="{}">review</span>', record.flag_summary)
+        return format_html('<span class="ct-pill ct-danger" title="{}">review</span>', record.flag_summary)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         patient = self.get_object(request, object_id)

@@ -22,7 +22,7 @@ ASSESSMENT_CLASS = {"optimal": "ct-ok", "warning": "ct-warning", "failure": "ct-
 def assessment_badge(test: GeneticTest) -> str:
     if not test.eln_assessment:
         return ""
-    return format_html('<span class="ct-badge {}">{}</span>', ASSESSMENT_CLASS.get(test.eln_assessment, ""),
+    return format_html('<span class="ct-pill {}">{}</span>', ASSESSMENT_CLASS.get(test.eln_assessment, ""),
                        test.get_eln_assessment_display())
 
 

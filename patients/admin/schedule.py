@@ -95,7 +95,7 @@ class MonitoringItemAdmin(PatientDataAdmin):
     @admin.display(description="state", ordering="status")
     def state_badge(self, obj: MonitoringItem) -> str:
         state = obj.state_on(timezone.localdate())
-        return format_html('<span class="ct-badge {}">{}</span>', STATE_CLASS.get(state, ""), state)
+        return format_html('<span class="ct-pill {}">{}</span>', STATE_CLASS.get(state, ""), state)
 
     @admin.display(description="result")
     def result_link(self, obj: MonitoringItem) -> str:

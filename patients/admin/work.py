@@ -51,7 +51,7 @@ class SymptomReportAdmin(PatientDataAdmin):
     def urgent_badge(self, obj: SymptomReport) -> str:
         if not obj.is_urgent:
             return ""
-        return format_html('<span class="ct-badge ct-danger">{}</span>', "red flag" if obj.is_red_flag else "grade ≥ 3")
+        return format_html('<span class="ct-pill ct-danger">{}</span>', "red flag" if obj.is_red_flag else "grade ≥ 3")
 
     def persist_model(self, request, obj, form, change):
         report, urgent = symptom_report_record(patient=obj.patient, symptom=obj.symptom, grade=obj.grade,
@@ -99,7 +99,7 @@ class CareTaskAdmin(PatientDataAdmin):
 
     @admin.display(description="priority", ordering="priority")
     def priority_badge(self, obj: CareTask) -> str:
-        return format_html('<span class="ct-badge {}">{}</span>', PRIORITY_CLASS.get(obj.priority, ""),
+        return format_html('<span class="ct-pill {}">{}</span>', PRIORITY_CLASS.get(obj.priority, ""),
                            obj.get_priority_display())
 
     def persist_model(self, request, obj, form, change):
