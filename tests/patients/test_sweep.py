@@ -53,6 +53,9 @@ def test_daily_task_rolls_schedules_forward(frozen_today):
     assert MonitoringItem.objects.filter(patient=patient).order_by("-due_on").first().due_on > last
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="a real race needs PostgreSQL; SQLite's in-memory test database locks its tables")
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_opening_the_same_task_make_one():
     patient = PatientFactory()
