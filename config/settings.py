@@ -213,8 +213,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # One name for the SMS/WhatsApp choice wherever it appears (channel, last_channel, …).
-    "ENUM_NAME_OVERRIDES": {"ChannelEnum": "patients.models.Channel"},
+    # One enum name per choice set: SMS/WhatsApp wherever it appears (channel, last_channel, …), and the
+    # patients models that each have a "status" / "kind".
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelEnum": "patients.models.Channel",
+        "LanguageEnum": "patients.models.Language",
+        "TestStatusEnum": "patients.models.TestStatus",
+        "ItemStatusEnum": "patients.models.ItemStatus",
+        "TaskStatusEnum": "patients.models.TaskStatus",
+        "AssignmentStatusEnum": "patients.models.AssignmentStatus",
+        "TestKindEnum": "patients.models.TestKind",
+        "MonitoringKindEnum": "patients.models.MonitoringKind",
+    },
 }
 
 # Messaging (see messaging/backends.py). Without Twilio credentials, messages print to the console.
