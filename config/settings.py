@@ -183,6 +183,9 @@ LOGIN_URL = "admin:login"
 # Consult booking rules (consults/slots.py, consults/services.py).
 CONSULT_MIN_NOTICE_MINUTES = env.int("CONSULT_MIN_NOTICE_MINUTES", default=120)
 CONSULT_HORIZON_DAYS = env.int("CONSULT_HORIZON_DAYS", default=30)
+CONSULT_REMINDER_LEAD_HOURS = [int(h) for h in env.list("CONSULT_REMINDER_LEAD_HOURS", default=["24", "2"])]
+# Reminders this close to the consult ignore quiet hours (they would arrive too late otherwise).
+CONSULT_REMINDER_URGENT_BELOW_HOURS = env.int("CONSULT_REMINDER_URGENT_BELOW_HOURS", default=3)
 CONSULT_MAX_UPCOMING_PER_PATIENT = env.int("CONSULT_MAX_UPCOMING_PER_PATIENT", default=2)
 # How long after a consult its manage link still shows the booking (then "this link has expired").
 CONSULT_MANAGE_LINK_DAYS = env.int("CONSULT_MANAGE_LINK_DAYS", default=30)
@@ -214,8 +217,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # One name for the SMS/WhatsApp choice wherever it appears (channel, last_channel, …).
-    "ENUM_NAME_OVERRIDES": {"ChannelEnum": "patients.models.Channel"},
+    # One enum name per choice set: SMS/WhatsApp wherever it appears (channel, last_channel, …), and the
+    # patients models that each have a "status" / "kind".
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelEnum": "patients.models.Channel",
+        "LanguageEnum": "patients.models.Language",
+        "TestStatusEnum": "patients.models.TestStatus",
+        "ItemStatusEnum": "patients.models.ItemStatus",
+        "TaskStatusEnum": "patients.models.TaskStatus",
+        "AssignmentStatusEnum": "patients.models.AssignmentStatus",
+        "TestKindEnum": "patients.models.TestKind",
+        "MonitoringKindEnum": "patients.models.MonitoringKind",
+    },
 }
 
 # Messaging (see messaging/backends.py). Without Twilio credentials, messages print to the console.

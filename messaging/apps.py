@@ -9,7 +9,10 @@ class MessagingConfig(AppConfig):
     def ready(self) -> None:
         from messaging import consult_events
         from messaging.cards import message_cards
+        from messaging.record_panel import MESSAGE_THREAD_PANEL
+        from patients.panels import register_record_panel
         from patients.queue import register_card_provider
 
         register_card_provider(message_cards)
+        register_record_panel(MESSAGE_THREAD_PANEL)
         consult_events.connect()

@@ -1,5 +1,6 @@
 """Consult events (consults/signals.py) turned into patient messages: confirmation on booking, a
-new-time message on reschedule, a cancellation notice; pending messages about a consult that
+new-time message on reschedule, a cancellation notice, a thank-you after a completed consult and an
+offer to rebook after a no-show; pending messages about a consult that
 moved or was cancelled are cancelled. Reminders belong to the follow-ups app.
 
 Receivers run after the booking committed, through `send_robust`: a messaging failure is logged
@@ -29,10 +30,14 @@ def _fresh(consult: Any) -> Any:
 
 
 def _context(consult: Any) -> dict[str, Any]:
-    from consults.services import consult_manage_url
+    from consults.services import consult_ics_url, consult_manage_url
 
     return {"starts_at": consult.start, "expert_name": consult.expert.display_name,
-            "manage_url": consult_manage_url(consult)}
+            "manage_url": consult_manage_url(consult), "ics_url": consult_ics_url(consult)}
+
+
+def _book_url() -> str:
+    return settings.PUBLIC_BASE_URL + reverse("consults:book")
 
 
 def on_consult_booked(sender: Any, consult: Any, **kwargs: Any) -> None:
@@ -54,9 +59,23 @@ def on_consult_cancelled(sender: Any, consult: Any, **kwargs: Any) -> None:
     messages_cancel_pending(topic=consult_topic(consult))
     consult = _fresh(consult)
     message_send(patient=consult.patient, kind="consult_cancelled",
-                 context={"starts_at": consult.start, "book_url": settings.PUBLIC_BASE_URL + reverse("consults:book")},
+                 context={"starts_at": consult.start, "book_url": _book_url()},
                  idempotency_key=f"consult:{consult.pk}:cancelled", topic=f"{consult_topic(consult)}:cancelled",
                  urgent=(consult.cancelled_source or consult.source) in PATIENT_SOURCES)
+
+
+def on_consult_completed(sender: Any, consult: Any, **kwargs: Any) -> None:
+    consult = _fresh(consult)
+    message_send(patient=consult.patient, kind="consult_thanks",
+                 context={"expert_name": consult.expert.display_name, "book_url": _book_url()},
+                 idempotency_key=f"consult:{consult.pk}:thanks", topic=f"{consult_topic(consult)}:after")
+
+
+def on_consult_no_show(sender: Any, consult: Any, **kwargs: Any) -> None:
+    consult = _fresh(consult)
+    message_send(patient=consult.patient, kind="consult_no_show",
+                 context={"starts_at": consult.start, "book_url": _book_url()},
+                 idempotency_key=f"consult:{consult.pk}:no_show", topic=f"{consult_topic(consult)}:after")
 
 
 def connect() -> None:
@@ -65,3 +84,5 @@ def connect() -> None:
     signals.consult_booked.connect(on_consult_booked, dispatch_uid="messaging.consult_booked")
     signals.consult_rescheduled.connect(on_consult_rescheduled, dispatch_uid="messaging.consult_rescheduled")
     signals.consult_cancelled.connect(on_consult_cancelled, dispatch_uid="messaging.consult_cancelled")
+    signals.consult_completed.connect(on_consult_completed, dispatch_uid="messaging.consult_completed")
+    signals.consult_no_show.connect(on_consult_no_show, dispatch_uid="messaging.consult_no_show")

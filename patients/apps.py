@@ -5,3 +5,9 @@ class PatientsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "patients"
     verbose_name = "Patients and care records"
+
+    def ready(self) -> None:
+        from patients.dashboard import care_cards
+        from patients.queue import register_card_provider
+
+        register_card_provider(care_cards)

@@ -39,18 +39,29 @@ def audit_record(
     changed_fields: Iterable[str] = (),
     request: HttpRequest | None = None,
     via: str = "admin",
+    list_of: type[models.Model] | None = None,
+    query: str = "",
 ) -> AuditEntry:
-    """Write one audit entry; `patient` defaults to the object's own patient."""
+    """Write one audit entry; `patient` defaults to the object's own patient.
+
+    For a list page or list API call pass `list_of` (the model listed) and the `query` used instead of `obj`.
+    """
     patient = patient or patient_of(obj)
+    if list_of is not None:
+        object_type, object_id, object_repr = list_of._meta.label, "", f"list {query}".strip()[:200]
+    else:
+        object_type = obj._meta.label if obj is not None else ""
+        object_id = str(obj.pk) if obj is not None and obj.pk is not None else ""
+        object_repr = str(obj)[:200] if obj is not None else ""
     return AuditEntry.objects.create(
         actor=actor if actor.is_authenticated else None,
         actor_name=actor.get_username() if actor.is_authenticated else "anonymous",
         action=action,
         patient=patient,
         patient_ref=patient.pk if patient else None,
-        object_type=obj._meta.label if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
         changed_fields=sorted(changed_fields),
         via=via,
         ip_address=client_ip(request),
@@ -70,8 +81,16 @@ class AuditedAdminMixin:
                 audit_record(actor=request.user, action=AuditAction.VIEW, obj=obj, request=request)
         return response
 
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if request.method == "GET" and getattr(response, "status_code", 200) == 200:
+            # One entry per list page: which list and which filters, not each row shown.
+            audit_record(actor=request.user, action=AuditAction.VIEW, request=request, list_of=self.model,
+                         query=request.META.get("QUERY_STRING", ""))
+        return response
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        self.persist_model(request, obj, form, change)
         audit_record(
             actor=request.user,
             action=AuditAction.CHANGE if change else AuditAction.CREATE,
@@ -79,6 +98,21 @@ class AuditedAdminMixin:
             changed_fields=form.changed_data if form is not None else (),
             request=request,
         )
+
+    def persist_model(self, request, obj, form, change):
+        """Write the object; override to route the write through a service."""
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            audit_record(actor=request.user, action=AuditAction.CREATE, obj=obj, request=request,
+                         changed_fields=[f.name for f in obj._meta.concrete_fields if f.editable])
+        for obj, fields in formset.changed_objects:
+            audit_record(actor=request.user, action=AuditAction.CHANGE, obj=obj, changed_fields=fields,
+                         request=request)
+        for obj in formset.deleted_objects:
+            audit_record(actor=request.user, action=AuditAction.DELETE, obj=obj, request=request)
 
     def delete_model(self, request, obj):
         audit_record(actor=request.user, action=AuditAction.DELETE, obj=obj, request=request)
@@ -94,6 +128,12 @@ class AuditedAPIMixin:
     """DRF generic-view mixin: records retrieve, create, update and delete of patient data."""
 
     audit_via = "api"
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        audit_record(actor=request.user, action=AuditAction.VIEW, request=request, via="api",
+                     list_of=self.get_queryset().model, query=request.META.get("QUERY_STRING", ""))
+        return response
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)

@@ -1,10 +1,34 @@
 """Reads of patient data that decide who may see what."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from datetime import date, datetime, timedelta
 
-from patients.models import Patient
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from patients.models import (
+    CareTask,
+    InsurancePolicy,
+    ItemState,
+    ItemStatus,
+    MonitoringItem,
+    Patient,
+    PriorAuthStatus,
+    SymptomReport,
+    TaskSource,
+    item_state_q,
+)
+from patients.models.work import OPEN_TASK_STATUSES
 from patients.roles import is_admin, is_coordinator, is_expert
+
+
+def _has_consults() -> bool:
+    """Experts see patients through consults; until the consults app defines Consult they see nobody."""
+    try:
+        Patient._meta.get_field("consults")
+    except FieldDoesNotExist:
+        return False
+    return True
 
 
 def patient_visibility_q(user: AbstractBaseUser | AnonymousUser, prefix: str = "") -> Q | None:
@@ -18,7 +42,7 @@ def patient_visibility_q(user: AbstractBaseUser | AnonymousUser, prefix: str = "
     rule = Q(pk__in=[])
     if is_coordinator(user):
         rule |= Q(**{f"{prefix}coordinator": user}) | Q(**{f"{prefix}coordinator__isnull": True})
-    if is_expert(user):
+    if is_expert(user) and _has_consults():
         expert_patients = Patient.objects.filter(consults__expert__user=user).values("pk")
         lookup = f"{prefix.removesuffix('__')}__in" if prefix else "pk__in"
         rule |= Q(**{lookup: expert_patients})
@@ -29,3 +53,59 @@ def patients_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Pati
     rule = patient_visibility_q(user)
     patients = Patient.objects.all()
     return patients if rule is None else patients.filter(rule)
+
+
+def mine_q(user: AbstractBaseUser | AnonymousUser, prefix: str = "") -> Q:
+    """"Mine" on the dashboard and lists: patients I coordinate (experts: every patient they can see)."""
+    if is_expert(user) and not is_coordinator(user) and not is_admin(user):
+        return Q()
+    return Q(**{f"{prefix}coordinator": user})
+
+
+def visible(queryset: QuerySet, user: AbstractBaseUser | AnonymousUser, *, prefix: str = "patient__",
+            mine_only: bool = False) -> QuerySet:
+    """Limit rows of any patient-data model to what `user` may see (and to "mine" when asked)."""
+    rule = patient_visibility_q(user, prefix=prefix)
+    if rule is not None:
+        queryset = queryset.filter(rule)
+    return queryset.filter(mine_q(user, prefix)) if mine_only else queryset
+
+
+def monitoring_items_due(*, on: date, days_before: int) -> QuerySet[MonitoringItem]:
+    """Planned items falling due from `on` to `on + days_before` (inclusive), patient loaded; for reminders."""
+    return (
+        MonitoringItem.objects.filter(status=ItemStatus.PLANNED, due_on__gte=on,
+                                      due_on__lte=on + timedelta(days=days_before))
+        .select_related("patient", "patient__coordinator")
+        .order_by("due_on", "id")
+    )
+
+
+def monitoring_items_overdue(*, on: date) -> QuerySet[MonitoringItem]:
+    """Planned items whose window closed before `on`, patient loaded, oldest first."""
+    return (
+        MonitoringItem.objects.filter(item_state_q(ItemState.OVERDUE, on))
+        .select_related("patient", "patient__coordinator")
+        .order_by("window_ends_on", "id")
+    )
+
+
+def urgent_symptoms_open() -> QuerySet[SymptomReport]:
+    """Urgent reports whose escalation task is still open."""
+    open_task = CareTask.objects.filter(source_kind=TaskSource.SYMPTOM, source_id=OuterRef("pk"),
+                                        status__in=OPEN_TASK_STATUSES)
+    return SymptomReport.objects.filter(is_urgent=True).filter(Exists(open_task))
+
+
+def authorisations_expiring(*, on: date, days: int) -> QuerySet[InsurancePolicy]:
+    """Approved prior authorisations that expire within `days` of `on`, or already have."""
+    return InsurancePolicy.objects.filter(prior_auth_status=PriorAuthStatus.APPROVED,
+                                          prior_auth_expires_on__lte=on + timedelta(days=days))
+
+
+def tasks_due(*, user: AbstractBaseUser, by: datetime, mine_only: bool) -> QuerySet[CareTask]:
+    """Open tasks due by `by`; "mine" is assigned to me, or unassigned on my patients."""
+    tasks = visible(CareTask.objects.filter(status__in=OPEN_TASK_STATUSES, due_at__lte=by), user)
+    if mine_only:
+        tasks = tasks.filter(Q(assignee=user) | Q(assignee__isnull=True, patient__coordinator=user))
+    return tasks

@@ -302,7 +302,9 @@ def test_sweeper_schedule_is_run_by_django_q_scheduler_every_minute(db, patient,
         scheduler(broker=get_broker())
         results = run_tasks()
         results += run_tasks()
-    assert [task["func"] for task in results] == ["messaging.tasks.sweep", "messaging.tasks.deliver"]
+    # Other apps' schedules (consult reminders) run in the same tick; only ours matter here.
+    ours = [task["func"] for task in results if task["func"].startswith("messaging.")]
+    assert ours == ["messaging.tasks.sweep", "messaging.tasks.deliver"]
     assert len(outbox) == 1
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from messaging.inbound import inbound_route
 from messaging.models import Conversation, Message, Status
-from messaging.replies import register_reply_handler, unregister_reply_handler
+from messaging.replies import register_reply_handler, reply_handler_for, unregister_reply_handler
 from messaging.services import message_send
 from tests.factories.people import PatientFactory, UserFactory
 
@@ -132,9 +132,13 @@ def reminder_handler():
         calls.append((inbound.body, prompt.kind))
         return inbound.body.strip().upper() in {"C", "R", "X"}
 
+    # The consults app registers the real C/R/X handler: put it back afterwards.
+    real = reply_handler_for("consult_reminder")
     register_reply_handler("consult_reminder", handle)
     yield calls
     unregister_reply_handler("consult_reminder")
+    if real is not None:
+        register_reply_handler("consult_reminder", real)
 
 
 def send_reminder(patient, key="r1", **kwargs):

@@ -45,6 +45,8 @@ def test_changing_a_patient_records_the_changed_fields(client, alice, alices_pat
         "time_zone": "Asia/Kolkata", "preferred_channel": "sms", "consent_sms": "on",
         "consent_text_version": "2026-01", "coordinator": alice.pk, "source": "web",
     }
+    for inline in ("care_record", "medications", "concomitant_medications", "insurance_policies"):
+        data.update({f"{inline}-TOTAL_FORMS": "0", f"{inline}-INITIAL_FORMS": "0"})
     response = client.post(f"/admin/patients/patient/{alices_patient.pk}/change/", data)
     assert response.status_code == 302, response.content
     entry = AuditEntry.objects.get(action="change")

@@ -65,6 +65,15 @@ class Patient(models.Model):
     def __str__(self) -> str:
         return self.full_name or f"Patient #{self.pk}"
 
+    @property
+    def age(self) -> int | None:
+        """Age in whole years today, in the clinic's zone."""
+        if not self.date_of_birth:
+            return None
+        today = timezone.localdate()
+        born = self.date_of_birth
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
     def can_receive(self, channel: str) -> bool:
         """Consented on that channel and not opted out of it."""
         if channel == Channel.SMS:

@@ -1,17 +1,6 @@
 from django.contrib import admin
 
-from patients.admin_base import PatientDataAdmin
-from patients.models import AuditEntry, Patient
-
-
-@admin.register(Patient)
-class PatientAdmin(PatientDataAdmin):
-    patient_path = ""
-    list_display = ["full_name", "phone", "preferred_channel", "coordinator", "is_lead", "created_at"]
-    list_filter = ["is_lead", "preferred_channel", "language"]
-    search_fields = ["full_name", "phone", "email"]
-    list_select_related = ["coordinator"]
-    raw_id_fields = ["coordinator"]
+from patients.models import AuditEntry
 
 
 @admin.register(AuditEntry)

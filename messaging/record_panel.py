@@ -1,0 +1,43 @@
+"""The patient's message thread on the care record page (a patients.panels RecordPanel).
+
+Read-only there: the latest messages with delivery state and problems; replying, assigning and
+"try again" stay on the conversation page in the inbox, which the panel links to. Showing the
+panel does not mark anything read (the care record view itself is audited by the patients app).
+"""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from messaging.admin_thread import bubbles
+from messaging.models import Conversation
+from messaging.selectors import conversation_thread
+from patients.models import Patient
+from patients.panels import RecordPanel
+
+RECENT_MESSAGES = 8
+
+
+def thread_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
+    """Two queries: the conversation, then its latest messages."""
+    conversation = Conversation.objects.filter(patient=patient).first()
+    if conversation is None:
+        return {"conversation": None, "bubbles": [], "inbox_url": ""}
+    thread = conversation_thread(conversation, limit=RECENT_MESSAGES)
+    return {
+        "conversation": conversation,
+        "bubbles": bubbles(thread, timezone.now()),
+        "inbox_url": reverse("admin:messaging_conversation_change", args=[conversation.pk]),
+        "shown": len(thread),
+    }
+
+
+MESSAGE_THREAD_PANEL = RecordPanel(
+    key="messages",
+    title="Messages with the patient",
+    template="messaging/record_panel.html",
+    context=thread_context,
+    order=50,
+)

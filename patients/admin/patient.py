@@ -1,0 +1,150 @@
+"""The patient list and the care record page (the patient's change view: the whole patient on one screen)."""
+
+from django.contrib import admin
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.html import format_html
+
+from patients.admin.filters import (
+    DiagnosisFilter,
+    FlagFilter,
+    OverdueFilter,
+    PatientScopeFilter,
+    PendingTestFilter,
+)
+from patients.admin_base import PatientDataAdmin
+from patients.models import (
+    CareRecord,
+    ConcomitantMedication,
+    InsurancePolicy,
+    ItemStatus,
+    Medication,
+    MonitoringItem,
+    Patient,
+)
+from patients.overview import care_record_overview
+from patients.panels import record_panels
+from patients.roles import is_admin, is_coordinator
+from patients.services.records import care_record_refresh
+
+
+class PatientInlineMixin:
+    """Inlines follow the parent's role rules: coordinators and admins write, experts read."""
+
+    def has_add_permission(self, request, obj=None):
+        return is_admin(request.user) or is_coordinator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_admin(request.user) or is_coordinator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return True  # the parent admin has already decided the user may see this patient
+
+
+class CareRecordInline(PatientInlineMixin, admin.StackedInline):
+    model = CareRecord
+    can_delete = False
+    max_num = 1
+    verbose_name_plural = "Diagnosis and treatment"
+    fieldsets = [
+        (None, {"fields": [("diagnosis", "diagnosis_detail"), ("icd10_code", "diagnosed_on"), "treating_oncologist"]}),
+        ("CML", {"fields": ["cml_phase"], "classes": ["collapse"]}),
+        ("GIST", {"fields": [("gist_site", "gist_risk", "gist_extent"), "resected_on"], "classes": ["collapse"]}),
+        ("Treatment", {"fields": [("treatment_phase", "tki_started_on", "phase_started_on")]}),
+    ]
+
+
+class MedicationInline(PatientInlineMixin, admin.TabularInline):
+    model = Medication
+    extra = 0
+    fields = ["drug", "is_tki", "dose_mg_per_day", "schedule", "started_on", "stopped_on", "stop_reason"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # A dose change needs a reason and is kept: existing courses change dose through "Change dose".
+        original_init = formset.form.__init__
+
+        def init(form, *args, **inner):
+            original_init(form, *args, **inner)
+            if form.instance.pk and "dose_mg_per_day" in form.fields:
+                form.fields["dose_mg_per_day"].disabled = True
+                form.fields["dose_mg_per_day"].help_text = "Use Change dose to record a new dose and its reason."
+
+        formset.form = type(formset.form.__name__, (formset.form,), {"__init__": init})
+        return formset
+
+
+class ConcomitantMedicationInline(PatientInlineMixin, admin.TabularInline):
+    model = ConcomitantMedication
+    extra = 0
+    fields = ["name", "dose_text", "started_on", "stopped_on", "note"]
+
+
+class InsurancePolicyInline(PatientInlineMixin, admin.TabularInline):
+    model = InsurancePolicy
+    extra = 0
+    fields = ["payer", "policy_number", "prior_auth_status", "prior_auth_reference", "prior_auth_expires_on", "note"]
+
+
+@admin.register(Patient)
+class PatientAdmin(PatientDataAdmin):
+    patient_path = ""
+    change_form_template = "admin/patients/patient/care_record.html"
+    list_display = ["full_name", "diagnosis", "coordinator", "next_due", "flag_badge", "phone"]
+    list_filter = [PatientScopeFilter, DiagnosisFilter, "coordinator", OverdueFilter, PendingTestFilter, FlagFilter,
+                   "is_lead"]
+    search_fields = ["full_name", "phone", "email", "care_record__icd10_code"]
+    list_select_related = ["coordinator", "care_record"]
+    raw_id_fields = ["coordinator"]
+    inlines = [CareRecordInline, MedicationInline, ConcomitantMedicationInline, InsurancePolicyInline]
+    fieldsets = [
+        (None, {"fields": [("full_name", "date_of_birth"), ("phone", "email"), "coordinator", "is_lead", "source"]}),
+        ("Messages", {"fields": [("language", "time_zone", "preferred_channel"), ("consent_sms", "consent_whatsapp"),
+                                 "consent_text_version", "detailed_messages"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        next_due = MonitoringItem.objects.filter(patient=OuterRef("pk"), status=ItemStatus.PLANNED).order_by("due_on")
+        return super().get_queryset(request).annotate(next_due_on=Subquery(next_due.values("due_on")[:1]))
+
+    def get_list_filter(self, request):
+        # Experts see their consult patients only; the coordinator filter would list colleagues for nothing.
+        return self.list_filter if is_admin(request.user) or is_coordinator(request.user) else [
+            DiagnosisFilter, OverdueFilter, PendingTestFilter, FlagFilter]
+
+    @admin.display(description="diagnosis", ordering="care_record__diagnosis")
+    def diagnosis(self, obj: Patient) -> str:
+        record = getattr(obj, "care_record", None)
+        return record.diagnosis_text if record else "—"
+
+    @admin.display(description="next due", ordering="next_due_on")
+    def next_due(self, obj: Patient) -> str:
+        if not obj.next_due_on:
+            return "—"
+        overdue = obj.next_due_on < timezone.localdate()
+        return format_html('<span class="{}">{}</span>', "ct-overdue" if overdue else "", f"{obj.next_due_on:%d %b %Y}")
+
+    @admin.display(description="flags", ordering="care_record__has_flags")
+    def flag_badge(self, obj: Patient) -> str:
+        record = getattr(obj, "care_record", None)
+        if not record or not record.has_flags:
+            return ""
+        return format_html('<span class="ct-pill ct-danger" title="{}">review</span>', record.flag_summary)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        patient = self.get_object(request, object_id)
+        extra_context = dict(extra_context or {})
+        if patient is not None and request.method == "GET":
+            extra_context.update(care_record_overview(patient=patient, today=timezone.localdate()))
+            extra_context["extra_panels"] = record_panels(request, patient)
+            extra_context["can_write"] = self.has_change_permission(request, patient)
+            extra_context["overview_loaded"] = True
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Inline edits (diagnosis, phase, medication) change flags and the schedule.
+        care_record_refresh(patient=form.instance)

@@ -1,0 +1,55 @@
+"""What every patient-data endpoint shares: who may call it, which rows they see, the audit trail."""
+
+from rest_framework import viewsets
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from patients.audit import AuditedAPIMixin
+from patients.roles import is_admin, is_clinic_staff, is_coordinator
+from patients.selectors import mine_q, patient_visibility_q
+
+
+class ClinicStaffPermission(BasePermission):
+    """The admin's rules: clinic staff read; coordinators and admins write; only admins delete.
+
+    A view with `expert_can_create = True` (notes) also lets experts add rows for patients they can see.
+    """
+
+    message = "Only clinic staff may use this endpoint; writing needs the coordinator role."
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not is_clinic_staff(user):
+            return False
+        if request.method in SAFE_METHODS:
+            return True
+        if request.method == "DELETE":
+            return is_admin(user)
+        creating = request.method == "POST" and getattr(view, "action", "") == "create"
+        if creating and getattr(view, "expert_can_create", False):
+            return True
+        return is_admin(user) or is_coordinator(user)
+
+
+class PatientDataViewSet(AuditedAPIMixin, viewsets.ModelViewSet):
+    """Rows limited to patients the caller may see; `?scope=mine` narrows to their own patients."""
+
+    permission_classes = [ClinicStaffPermission]
+    patient_path = "patient"
+    expert_can_create = False
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def base_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        queryset = self.base_queryset()
+        prefix = f"{self.patient_path}__" if self.patient_path else ""
+        rule = patient_visibility_q(self.request.user, prefix=prefix)
+        if rule is not None:
+            queryset = queryset.filter(rule)
+        if self.request.query_params.get("scope") == "mine":
+            queryset = queryset.filter(mine_q(self.request.user, prefix))
+        patient = self.request.query_params.get("patient")
+        if patient and patient.isdigit() and self.patient_path:
+            queryset = queryset.filter(**{f"{self.patient_path}_id": int(patient)})
+        return queryset

@@ -1,0 +1,48 @@
+"""Extra sections of the care record page, contributed by other apps (e.g. the message thread).
+
+An app registers a `RecordPanel` in its `AppConfig.ready()`; the care record page renders each
+panel's template inside a titled section, with the dict its `context` callable returns (plus
+`patient` and `request`) available as `panel` (e.g. `{{ panel.conversation }}`); messaging's thread
+panel (messaging/record_panel.py) is the example. Callables must run a fixed
+number of queries and must only show what the viewing user may see (the page has already
+checked that the user may see this patient).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpRequest
+
+from patients.models import Patient
+
+PanelContext = Callable[[HttpRequest, Patient], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class RecordPanel:
+    key: str  # also the HTML id: "panel-<key>"
+    title: str
+    template: str  # rendered with the context below plus `patient` and `request`
+    context: PanelContext
+    order: int = 100
+    visible_to: Callable[[AbstractBaseUser], bool] | None = None
+
+
+_panels: dict[str, RecordPanel] = {}
+
+
+def register_record_panel(panel: RecordPanel) -> RecordPanel:
+    """Add (or replace, by key) a panel on the care record page."""
+    _panels[panel.key] = panel
+    return panel
+
+
+def record_panels(request: HttpRequest, patient: Patient) -> list[tuple[RecordPanel, dict[str, Any]]]:
+    panels = sorted(_panels.values(), key=lambda p: (p.order, p.key))
+    return [
+        (panel, {"patient": patient, "request": request, **panel.context(request, patient)})
+        for panel in panels
+        if panel.visible_to is None or panel.visible_to(request.user)
+    ]

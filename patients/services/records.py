@@ -1,0 +1,181 @@
+"""The care record and what hangs off it: flags, medication and dose changes, notes, resources, daily sweep."""
+
+from datetime import date, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from config.errors import Conflict, DomainError
+from patients import clinical
+from patients.models import (
+    AssignmentStatus,
+    CareRecord,
+    DoseChange,
+    GeneticTest,
+    InsurancePolicy,
+    Medication,
+    MonitoringItem,
+    Note,
+    Patient,
+    PriorAuthStatus,
+    Resource,
+    ResourceAssignment,
+    TaskPriority,
+    TaskSource,
+    TreatmentPhase,
+    item_state_q,
+)
+from patients.models.monitoring import ItemState
+from patients.services.monitoring import monitoring_schedule_generate, protocol_values
+from patients.services.tasks import care_task_open
+
+
+def _actor(by: AbstractBaseUser | None) -> AbstractBaseUser | None:
+    return by if by is not None and by.is_authenticated else None
+
+
+def active_tki(patient: Patient) -> Medication | None:
+    return Medication.objects.filter(patient=patient, is_tki=True, stopped_on__isnull=True).first()
+
+
+@transaction.atomic
+def care_record_save(*, record: CareRecord, by: AbstractBaseUser | None = None) -> CareRecord:
+    """Validate and save diagnosis / phase changes, then refresh flags and the schedule."""
+    record.full_clean()
+    record.save()
+    care_record_refresh(patient=record.patient)
+    return record
+
+
+@transaction.atomic
+def care_record_refresh(*, patient: Patient, on: date | None = None) -> CareRecord | None:
+    """Re-derive the record's flags, take the TKI start from the medication list, regenerate the schedule."""
+    record = CareRecord.objects.select_for_update().filter(patient=patient).first()
+    if record is None:
+        return None
+    tki = active_tki(patient)
+    changed = []
+    if tki is not None and record.tki_started_on is None:
+        record.tki_started_on = tki.started_on
+        changed.append("tki_started_on")
+    started = tki is not None and tki.started_on <= timezone.localdate()
+    if started and record.treatment_phase == TreatmentPhase.NOT_STARTED:
+        adjuvant = record.diagnosis == "gist" and record.gist_extent == "resected"
+        record.treatment_phase = TreatmentPhase.ADJUVANT if adjuvant else TreatmentPhase.ON_TREATMENT
+        changed.append("treatment_phase")
+    tests = list(GeneticTest.objects.filter(patient=patient))
+    flags = [f for f in clinical.suitability_flags(record=record, tests=tests,
+                                                   dose_mg_per_day=tki.dose_mg_per_day if tki else None)
+             if f.needs_attention]
+    summary = "\n".join(f.text for f in flags)
+    if record.has_flags != bool(flags) or record.flag_summary != summary:
+        record.has_flags, record.flag_summary = bool(flags), summary
+        changed += ["has_flags", "flag_summary"]
+    if changed:
+        record.save(update_fields=[*changed, "updated_at"])
+    monitoring_schedule_generate(care_record=record, on=on)
+    return record
+
+
+@transaction.atomic
+def medication_start(
+    *, patient: Patient, drug: str, dose_mg_per_day: int, started_on: date, schedule: str = "once_daily",
+    is_tki: bool = True, by: AbstractBaseUser | None = None,
+) -> Medication:
+    """Start a drug course; the first TKI course sets the record's start date and phase."""
+    medication = Medication(patient=patient, drug=drug.strip() or "imatinib", dose_mg_per_day=dose_mg_per_day,
+                            started_on=started_on, schedule=schedule, is_tki=is_tki)
+    medication.full_clean()
+    try:
+        with transaction.atomic():
+            medication.save()
+    except IntegrityError:
+        raise Conflict("The patient already has an active TKI course; stop it before starting another.", field="drug")
+    care_record_refresh(patient=patient)
+    return medication
+
+
+@transaction.atomic
+def medication_dose_change(
+    *, medication: Medication, to_mg: int, changed_on: date, reason: str, by: AbstractBaseUser | None = None
+) -> DoseChange:
+    """Change the daily dose, keeping the old and new dose and the reason."""
+    medication = Medication.objects.select_for_update().get(pk=medication.pk)
+    if not reason.strip():
+        raise DomainError("Say why the dose changes.", field="reason")
+    if not 1 <= to_mg <= 1000:
+        raise DomainError("Enter the new daily dose in mg (1 to 1000).", field="to_mg")
+    if to_mg == medication.dose_mg_per_day:
+        raise DomainError(f"The dose is already {to_mg} mg/day.", field="to_mg")
+    if medication.stopped_on is not None:
+        raise Conflict("This course was stopped; start a new course instead.", field="medication")
+    if changed_on < medication.started_on or changed_on > timezone.localdate() + timedelta(days=31):
+        raise DomainError("The change date must fall between the course start and a month from now.",
+                          field="changed_on")
+    change = DoseChange.objects.create(patient=medication.patient, medication=medication, changed_on=changed_on,
+                                       from_mg=medication.dose_mg_per_day, to_mg=to_mg, reason=reason.strip(),
+                                       recorded_by=_actor(by))
+    medication.dose_mg_per_day = to_mg
+    medication.save(update_fields=["dose_mg_per_day"])
+    care_record_refresh(patient=medication.patient)
+    return change
+
+
+@transaction.atomic
+def note_add(*, patient: Patient, body: str, author: AbstractBaseUser) -> Note:
+    """Add a timestamped note; coordinators and the patient's experts may write them."""
+    if not body.strip():
+        raise DomainError("Write the note before saving.", field="body")
+    return Note.objects.create(patient=patient, body=body.strip(), author=author, author_name=author.get_username())
+
+
+@transaction.atomic
+def resource_assign(
+    *, patient: Patient, resource: Resource, status: str = AssignmentStatus.SUGGESTED, follow_up_on: date | None = None,
+    note: str = "", by: AbstractBaseUser | None = None,
+) -> ResourceAssignment:
+    """Offer a directory resource to a patient; one assignment per resource."""
+    if not resource.is_active:
+        raise DomainError("This resource is no longer offered; choose another.", field="resource")
+    try:
+        with transaction.atomic():
+            return ResourceAssignment.objects.create(patient=patient, resource=resource, status=status,
+                                                     follow_up_on=follow_up_on, note=note, assigned_by=_actor(by))
+    except IntegrityError:
+        raise Conflict(f"{resource} is already assigned to this patient; update that assignment.", field="resource")
+
+
+@transaction.atomic
+def care_sweep(*, on: date | None = None) -> dict[str, int]:
+    """Daily: open tasks for expiring authorisations, overdue monitoring and due resource follow-ups."""
+    on = on or timezone.localdate()
+    values = protocol_values()
+    opened = {"authorisation": 0, "monitoring_item": 0, "resource": 0}
+    horizon = on + timedelta(days=values["auth_reminder_days"])
+    expiring = InsurancePolicy.objects.filter(
+        prior_auth_status=PriorAuthStatus.APPROVED, prior_auth_expires_on__lte=horizon
+    ).select_related("patient__coordinator")
+    for policy in expiring:
+        expired = policy.prior_auth_expires_on < on
+        care_task_open(patient=policy.patient, priority=TaskPriority.URGENT if expired else TaskPriority.HIGH,
+                       title=f"Prior authorisation with {policy.payer} {'expired' if expired else 'expires'} "
+                             f"{policy.prior_auth_expires_on:%d %b %Y}: renew",
+                       due=min(policy.prior_auth_expires_on, horizon), source_kind=TaskSource.AUTHORISATION,
+                       source_id=policy.pk)
+        opened["authorisation"] += 1
+    overdue = MonitoringItem.objects.filter(item_state_q(ItemState.OVERDUE, on)).select_related("patient__coordinator")
+    for item in overdue:
+        care_task_open(patient=item.patient, priority=TaskPriority.HIGH, due=on,
+                       title=f"Overdue: {item.get_kind_display()} was due {item.due_on:%d %b %Y}",
+                       source_kind=TaskSource.MONITORING_ITEM, source_id=item.pk, detail=item.reason)
+        opened["monitoring_item"] += 1
+    follow_ups = ResourceAssignment.objects.filter(
+        follow_up_on__lte=on, status__in=[AssignmentStatus.SUGGESTED, AssignmentStatus.REFERRED]
+    ).select_related("patient__coordinator", "resource")
+    for assignment in follow_ups:
+        care_task_open(patient=assignment.patient, priority=TaskPriority.NORMAL, due=assignment.follow_up_on,
+                       title=f"Follow up: {assignment.resource} ({assignment.get_status_display().lower()})",
+                       source_kind=TaskSource.RESOURCE, source_id=assignment.pk)
+        opened["resource"] += 1
+    return opened

@@ -1,0 +1,29 @@
+"""Care-record factories: rows built through the services where the services own the rule."""
+
+from datetime import date
+from decimal import Decimal
+
+from patients.models import CareRecord, GeneticTest, Patient
+from patients.services import medication_start, test_result_record
+from patients.services.records import care_record_save
+from tests.factories.people import PatientFactory
+
+
+def cml_patient(*, started_on: date, coordinator=None, dose: int = 400, **record) -> Patient:
+    """A chronic-phase CML patient on imatinib since `started_on`."""
+    patient = PatientFactory(coordinator=coordinator)
+    care_record_save(record=CareRecord(patient=patient, diagnosis="cml", cml_phase="chronic",
+                                       diagnosed_on=started_on, **record))
+    medication_start(patient=patient, drug="imatinib", dose_mg_per_day=dose, started_on=started_on)
+    return patient
+
+
+def record_for(patient: Patient, **fields) -> CareRecord:
+    return care_record_save(record=CareRecord(patient=patient, **fields))
+
+
+def qpcr(patient: Patient, sample_on: date, is_percent: str | None, *, copies: int = 50_000) -> GeneticTest:
+    return test_result_record(patient=patient, kind="bcr_abl1_qpcr", collected_on=sample_on, resulted_on=sample_on,
+                              bcr_abl1_detected=is_percent is not None,
+                              is_percent=Decimal(is_percent) if is_percent is not None else None,
+                              control_copies=copies)
