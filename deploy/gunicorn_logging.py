@@ -6,6 +6,7 @@ the atoms the access log format can use are reduced to a safe allowlist before f
 """
 
 import json
+import re
 import time
 from typing import Any
 
@@ -16,6 +17,13 @@ from config.observability import redact
 # Request and response headers an access log format may name; everything else is dropped.
 SAFE_REQUEST_HEADERS = {"x-request-id", "x-real-ip", "x-forwarded-for", "user-agent", "host", "content-length"}
 SAFE_RESPONSE_HEADERS = {"content-type", "content-length", "x-request-id"}
+# Headers kept only when they look like what they should be (an id, addresses); anything else is
+# "-". They are not run through `redact`, whose phone pattern would eat digits out of hex ids.
+SHAPED_HEADERS = {
+    "x-request-id": re.compile(r"^[A-Za-z0-9._-]{8,64}$"),
+    "x-real-ip": re.compile(r"^[0-9A-Fa-f:.]{2,45}$"),
+    "x-forwarded-for": re.compile(r"^[0-9A-Fa-f:., ]{2,200}$"),
+}
 # Plain atoms whose values never carry a query string, a token or a cookie.
 SAFE_ATOMS = {"h", "l", "t", "s", "m", "H", "b", "B", "a", "T", "D", "M", "L", "p"}
 
@@ -54,7 +62,9 @@ class RedactingLogger(Logger):
             }
         )
         for key, value in raw.items():
-            if key.startswith("{") and key.endswith("}i") and key[1:-2] in SAFE_REQUEST_HEADERS:
+            if key.startswith("{") and key.endswith("}i") and key[1:-2] in SHAPED_HEADERS:
+                safe[key] = value if SHAPED_HEADERS[key[1:-2]].match(str(value)) else "-"
+            elif key.startswith("{") and key.endswith("}i") and key[1:-2] in SAFE_REQUEST_HEADERS:
                 safe[key] = redact(str(value))
             elif key.startswith("{") and key.endswith("}o") and key[1:-2] in SAFE_RESPONSE_HEADERS:
                 safe[key] = value

@@ -2,6 +2,7 @@
 reminders queued on the real workers, and the evidence that each went to Twilio exactly once
 (the Message rows in PostgreSQL against the calls deploy/twilio_recorder.py saw)."""
 
+import datetime as dt
 import time
 import uuid
 from dataclasses import dataclass
@@ -11,23 +12,17 @@ from twilio.request_validator import RequestValidator
 
 from deploy.topology import TWILIO_TEST_SID, TWILIO_TEST_SMS_FROM, TWILIO_TEST_TOKEN, Topology
 
-# Queue one consult_reminder per consult, in one transaction (delivery is queued on commit), the
-# way the follow-ups app would; prints the Message ids.
-REMINDERS_SCRIPT = """
-from django.db import transaction
-from consults.models import Consult
-from messaging.services import message_send
-ids = []
-with transaction.atomic():
-    for consult in Consult.objects.filter(reference__in={references!r}).select_related("patient", "expert"):
-        message = message_send(
-            patient=consult.patient, kind="consult_reminder",
-            context={{"starts_at": consult.start, "expert_name": consult.expert.display_name}},
-            idempotency_key=f"consult:{{consult.pk}}:reminder:{tag}", topic=f"consult:{{consult.pk}}",
-        )
-        ids.append(message.pk)
-print(",".join(map(str, ids)))
+# The consults app's own reminder sweep (normally a django-q2 Schedule every minute), run as if the
+# clock were `hours` ahead: consults starting 24-46 h from now get their day-before reminder now.
+REMINDER_SWEEP_SCRIPT = """
+from datetime import timedelta
+from django.utils import timezone
+from consults.reminders import consult_reminders_send_due
+print(consult_reminders_send_due(now=timezone.now() + timedelta(hours={hours})))
 """
+REMINDER_CLOCK_AHEAD_HOURS = 22
+# Slots whose day-before reminder that sweep sends: start between 25 and 45 hours from now.
+REMINDER_WINDOW_HOURS = (25, 45)
 
 SWEEP_SCRIPT = "from messaging.tasks import sweep; print(sweep())"
 
@@ -55,10 +50,34 @@ def inbound_params(*, phone: str, body: str, sid: str | None = None) -> dict[str
     }
 
 
-def queue_reminders(topology: Topology, references: list[str], tag: str) -> list[int]:
-    script = REMINDERS_SCRIPT.format(references=references, tag=tag)
-    output = topology.manage("shell", "-v", "0", "-c", script, check=True).stdout.strip().splitlines()[-1]
-    return [int(pk) for pk in output.split(",")]
+def send_due_reminders(topology: Topology) -> int:
+    """Queue the day-before reminders of consults 25-45 h ahead, through consults/reminders.py."""
+    script = REMINDER_SWEEP_SCRIPT.format(hours=REMINDER_CLOCK_AHEAD_HOURS)
+    return int(topology.manage("shell", "-v", "0", "-c", script, check=True).stdout.strip().splitlines()[-1])
+
+
+def reminder_ids(topology: Topology, references: list[str]) -> list[int]:
+    """The consult_reminder messages of these consults (topic consult:<id>)."""
+    rows = topology.sql(
+        """SELECT m.id FROM messaging_message m JOIN consults_consult c ON m.topic = 'consult:' || c.id
+           WHERE c.reference = ANY(%s) AND m.kind = 'consult_reminder' ORDER BY m.id""",
+        (references,),
+    )
+    return [message_id for (message_id,) in rows]
+
+
+def in_reminder_window(slot: dict) -> bool:
+    start = dt.datetime.fromisoformat(slot["start"])
+    now = dt.datetime.now(dt.UTC)
+    low, high = REMINDER_WINDOW_HOURS
+    return now + dt.timedelta(hours=low) < start < now + dt.timedelta(hours=high)
+
+
+def due_unsent(topology: Topology) -> int:
+    """Outbound messages due now and not yet handed to Twilio (future reminders do not count)."""
+    return topology.sql(
+        "SELECT count(*) FROM messaging_message WHERE status IN ('queued', 'sending') AND not_before <= now()"
+    )[0][0]
 
 
 def sent_count(topology: Topology, message_ids: list[int]) -> int:

@@ -62,3 +62,13 @@ def test_cookies_authorization_and_referer_query_are_dropped():
 def test_quotes_in_a_path_keep_the_line_valid_json():
     line, _ = access_line('/search/"quoted"\\path')
     assert line["path"] == '/search/"quoted"\\path'
+
+
+def test_request_id_with_long_digit_runs_is_kept_whole():
+    line, _ = access_line("/", headers={"X-Request-ID": "4feb2a2c08124922681df39e2c7a9bd2"})
+    assert line["request_id"] == "4feb2a2c08124922681df39e2c7a9bd2"
+
+
+def test_forged_request_id_and_client_headers_are_dropped():
+    line, _ = access_line("/", headers={"X-Request-ID": "call me +919812345678", "X-Real-IP": "<script>"})
+    assert (line["request_id"], line["client"]) == ("-", "-")

@@ -17,12 +17,15 @@ import requests
 from deploy.scenario import LoopbackAddresses, audit_bookings, book, booking_load, fetch_slots, seed_load_experts
 from deploy.scenario_messaging import (
     SWEEP_SCRIPT,
+    due_unsent,
     exactly_once_report,
+    in_reminder_window,
     inbound_params,
     let_sending_timeout_pass,
     message_rows,
     post_status_callback,
-    queue_reminders,
+    reminder_ids,
+    send_due_reminders,
     sent_count,
     signed_post,
     wait_until,
@@ -211,7 +214,8 @@ def test_twilio_mock_checks_the_contract_records_calls_and_gives_each_message_it
 def booked(topology):
     """One patient who booked through nginx (POST /api/v1/consults/)."""
     seed_load_experts(topology, count=20)
-    outcome = book(topology, fetch_slots(topology)[0], source_address="127.0.0.3")
+    slot = next(slot for slot in fetch_slots(topology) if in_reminder_window(slot))  # gets a day-before reminder
+    outcome = book(topology, slot, source_address="127.0.0.3")
     assert outcome.status == 201 and outcome.tries == 1
     return outcome
 
@@ -242,8 +246,9 @@ def test_booking_confirmation_reaches_twilio_once_and_status_callbacks_move_it_f
     assert confirmations()[0][1] == "delivered"
 
 
-def test_signed_c_reply_to_a_reminder_is_stored_once_and_routed_by_a_worker(topology, booked):
-    [reminder] = queue_reminders(topology, [booked.reference], tag="e2e-reply")
+def test_signed_c_reply_to_the_reminder_confirms_attendance(topology, booked):
+    assert send_due_reminders(topology) >= 1
+    [reminder] = reminder_ids(topology, [booked.reference])
     assert wait_until(lambda: sent_count(topology, [reminder]) == 1, timeout=30)
     params = inbound_params(phone=booked.phone, body="C")
     first = signed_post(topology, "/messaging/twilio/inbound/", params)
@@ -253,25 +258,31 @@ def test_signed_c_reply_to_a_reminder_is_stored_once_and_routed_by_a_worker(topo
 
     def stored() -> list[tuple]:
         return topology.sql(
-            "SELECT direction, body, status, routed_at FROM messaging_message WHERE twilio_sid = %s",
-            (params["MessageSid"],),
+            "SELECT direction, body, handled_by FROM messaging_message WHERE twilio_sid = %s", (params["MessageSid"],)
         )
 
-    assert wait_until(lambda: stored()[0][3] is not None, timeout=30), "no worker routed the reply"
-    [(direction, body, status, _)] = stored()
-    assert (direction, body, status) == ("in", "C", "received")
+    def confirmed_at():
+        query = "SELECT attendance_confirmed_at FROM consults_consult WHERE reference = %s"
+        return topology.sql(query, (booked.reference,))[0][0]
+
+    assert wait_until(lambda: confirmed_at() is not None, timeout=30), "no worker handled the C reply"
+    [(direction, body, handled_by)] = stored()
+    assert (direction, body) == ("in", "C") and handled_by
+    # The patient is told it worked: that answer goes out through the mock too.
+    assert wait_until(lambda: any(row[2] for row in message_rows(
+        topology, phone=booked.phone, kind="consult_attendance_confirmed")), timeout=30)
 
 
 def test_worker_killed_mid_batch_of_reminders_sends_each_reminder_exactly_once(topology):
-    slots = fetch_slots(topology)
+    slots = [slot for slot in fetch_slots(topology) if in_reminder_window(slot)]
     addresses = LoopbackAddresses()
     outcomes = [book(topology, slot, source_address=addresses.next()) for slot in slots[5:45]]
     assert [outcome.status for outcome in outcomes] == [201] * 40
     # Let the 40 booking confirmations go out first, so the batch below is only reminders.
-    assert wait_until(lambda: topology.sql(
-        "SELECT count(*) FROM messaging_message WHERE status IN ('queued', 'sending')")[0][0] == 0, timeout=60)
+    assert wait_until(lambda: due_unsent(topology) == 0, timeout=60)
 
-    reminders = queue_reminders(topology, [outcome.reference for outcome in outcomes], tag="e2e-batch")
+    send_due_reminders(topology)
+    reminders = reminder_ids(topology, [outcome.reference for outcome in outcomes])
     assert len(reminders) == 40
     # Sends are paced at MESSAGING_SMS_PER_SECOND (10/s): the batch takes about 4 s.
     assert wait_until(lambda: sent_count(topology, reminders) >= 5, timeout=30, interval=0.05)
