@@ -46,6 +46,14 @@ class RedactingLogger(Logger):
 
     atoms_wrapper_class = JsonAtoms
 
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        # UTC like the application's own lines: workers run with TZ set to the clinic's zone by
+        # Django, the master does not, and one log should not mix the two.
+        for handler in self.error_log.handlers:
+            if handler.formatter is not None:
+                handler.formatter.converter = time.gmtime
+
     def atoms(self, resp, req, environ, request_time) -> dict[str, Any]:
         raw = super().atoms(resp, req, environ, request_time)
         path = redact(environ.get("PATH_INFO", "") or "")

@@ -72,3 +72,11 @@ def test_request_id_with_long_digit_runs_is_kept_whole():
 def test_forged_request_id_and_client_headers_are_dropped():
     line, _ = access_line("/", headers={"X-Request-ID": "call me +919812345678", "X-Real-IP": "<script>"})
     assert (line["request_id"], line["client"]) == ("-", "-")
+
+
+def test_gunicorn_error_log_times_are_utc():
+    import time
+
+    config = Config()
+    logger = RedactingLogger(config)
+    assert all(handler.formatter.converter is time.gmtime for handler in logger.error_log.handlers)
