@@ -156,6 +156,8 @@ def monitoring_item_complete(
     item = _planned_for_update(item)
     if completed_on > timezone.localdate():
         raise DomainError("The completion date is in the future; enter when the test was done.", field="completed_on")
+    if not is_plausible_date(completed_on):
+        raise DomainError(f"Enter a completion date after {EARLIEST_DATE.year}.", field="completed_on")
     item.status, item.completed_on, item.updated_by = ItemStatus.DONE, completed_on, _actor(by)
     item.genetic_test, item.lab_result = genetic_test or item.genetic_test, lab_result or item.lab_result
     item.save()

@@ -102,3 +102,25 @@ def test_booking_with_a_json_list_body_is_a_400_not_a_crash(strict_client, froze
     response = strict_client.post("/api/v1/consults/", [1, 2], content_type="application/json")
     assert response.status_code == 400
     assert not Consult.objects.exists()
+
+
+def test_admin_consult_at_the_end_of_the_calendar_is_refused_next_to_start(alice, frozen):
+    from tests.consults.test_admin import add_form
+    from tests.factories.people import PatientFactory
+
+    client = Client(raise_request_exception=True)
+    client.force_login(alice)
+    form = add_form(PatientFactory(coordinator=alice), ExpertFactory(), day="9999-12-31", at="23:59:00")
+    response = client.post("/admin/consults/consult/add/", form)
+    assert response.status_code == 200
+    assert "Enter a time before 3000." in response.content.decode()
+    assert not Consult.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/experts/", "/api/v1/experts/{expert_id}/slots/", "/api/v1/slots/",
+                                  "/api/v1/staff/consults/"])
+def test_paged_lists_are_documented_as_pages_not_bare_arrays(client, path):
+    schema = client.get("/api/schema/?format=json").json()
+    ok = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    page = schema["components"]["schemas"][ok["$ref"].rsplit("/", 1)[1]]
+    assert page["type"] == "object" and {"count", "next", "previous", "results"} <= set(page["properties"])

@@ -76,3 +76,11 @@ def test_a_nul_character_in_a_list_filter_is_a_400_naming_it(api, patient, param
 def test_a_nul_character_in_an_admin_filter_is_a_400(api, url):
     response = api.get(url)
     assert response.status_code == 400 and b"NUL" in response.content
+
+
+def test_completing_a_schedule_item_in_year_one_is_a_400_and_keeps_it_planned(api, patient):
+    item = MonitoringItem.objects.filter(patient=patient, status="planned").first()
+    response = api.post(f"/api/v1/schedule-items/{item.pk}/complete/", {"completed_on": "0001-01-01"},
+                        content_type="application/json")
+    assert response.status_code == 400 and "completed_on" in response.json()
+    assert MonitoringItem.objects.get(pk=item.pk).status == "planned"
