@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
@@ -15,6 +15,7 @@ from consults.models import Consult
 from consults.services import consult_ics_url, consult_manage_url
 from consults.slots import Slot
 from consults.throttles import wait_message
+from patients.timezones import EARLIEST_DATE, LATEST_DATE, is_plausible_date, plausible_instant, zone_or_none
 
 
 class TimeZoneField(serializers.CharField):
@@ -23,11 +24,10 @@ class TimeZoneField(serializers.CharField):
     default_error_messages = {"invalid_zone": "Unknown time zone: use a name like Asia/Kolkata or Europe/London."}
 
     def to_internal_value(self, data: Any) -> ZoneInfo:
-        name = super().to_internal_value(data)
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
+        zone = zone_or_none(super().to_internal_value(data))
+        if zone is None:
             self.fail("invalid_zone")
+        return zone
 
     def to_representation(self, value: Any) -> str:
         return str(value)
@@ -39,6 +39,8 @@ class OffsetDateTimeField(serializers.DateTimeField):
     default_error_messages = {
         "no_offset": "Give the time with its offset, e.g. 2026-12-01T10:30:00+05:30.",
         "invalid": "Give the time in ISO 8601 with its offset, e.g. 2026-12-01T10:30:00+05:30.",
+        "out_of_range": f"Give a time between {EARLIEST_DATE.year} and {LATEST_DATE.year}, "
+        "e.g. a start from the slot list.",
     }
 
     def to_internal_value(self, value: Any) -> datetime:
@@ -47,19 +49,39 @@ class OffsetDateTimeField(serializers.DateTimeField):
                 parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
             except ValueError:
                 self.fail("invalid")
-            if parsed.tzinfo is None:
-                self.fail("no_offset")
-            return parsed
-        if isinstance(value, datetime) and timezone.is_aware(value):
-            return value
-        self.fail("invalid")
+        elif isinstance(value, datetime):
+            parsed = value
+        else:
+            self.fail("invalid")
+        if parsed.tzinfo is None:
+            self.fail("no_offset")
+        # UTC from here on: an odd offset (+23:59) is refused by PostgreSQL, and years near 1 or 9999
+        # overflow in slot arithmetic.
+        instant = plausible_instant(parsed)
+        if instant is None:
+            self.fail("out_of_range")
+        return instant
+
+
+class DayField(serializers.DateField):
+    """A calendar day in the plausible years (slot and consult list filters compute bounds from it)."""
+
+    default_error_messages = {
+        "out_of_range": f"Give a day between {EARLIEST_DATE} and {LATEST_DATE}, as YYYY-MM-DD.",
+    }
+
+    def to_internal_value(self, value: Any) -> date:
+        day = super().to_internal_value(value)
+        if not is_plausible_date(day):
+            self.fail("out_of_range")
+        return day
 
 
 class SlotRangeQuery(serializers.Serializer):
     """?from=YYYY-MM-DD&to=YYYY-MM-DD&tz=Area/City; defaults to the coming week in the clinic's zone."""
 
-    from_ = serializers.DateField(required=False, help_text="First day (in tz), default today.")
-    to = serializers.DateField(required=False, help_text="Last day (in tz), default six days after from.")
+    from_ = DayField(required=False, help_text="First day (in tz), default today.")
+    to = DayField(required=False, help_text="Last day (in tz), default six days after from.")
     tz = TimeZoneField(required=False, help_text="IANA zone the slots are shown in, default the clinic's.")
 
     def get_fields(self) -> dict[str, serializers.Field]:
@@ -70,7 +92,7 @@ class SlotRangeQuery(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         tz = attrs.get("tz") or ZoneInfo(settings.TIME_ZONE)
         day_from: date = attrs.get("from") or timezone.now().astimezone(tz).date()
-        day_to: date = attrs.get("to") or day_from + timedelta(days=6)
+        day_to: date = attrs.get("to") or min(day_from + timedelta(days=6), LATEST_DATE)
         if day_to < day_from:
             raise serializers.ValidationError({"to": "The last day must not be before the first day."})
         if (day_to - day_from).days > settings.CONSULT_HORIZON_DAYS:

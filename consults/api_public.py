@@ -49,6 +49,7 @@ class PublicApi(APIView):
 
 
 class ExpertListApi(PublicApi):
+    pagination_class = SlotPagination  # read by the schema: the answer is a page, not a bare list
     class Output(serializers.Serializer):
         id = serializers.IntegerField()
         name = serializers.CharField(source="display_name")
@@ -83,6 +84,7 @@ SLOT_PARAMS = [
 
 
 class ExpertSlotsApi(PublicApi):
+    pagination_class = SlotPagination
     @extend_schema(summary="Free slots of one expert", parameters=SLOT_PARAMS, responses=SlotOutput(many=True))
     def get(self, request: Request, expert_id: int) -> Response:
         expert = get_object_or_404(expert_list_public(), pk=expert_id)
@@ -94,6 +96,7 @@ class ExpertSlotsApi(PublicApi):
 
 
 class SlotSearchApi(PublicApi):
+    pagination_class = SlotPagination
     class Filters(serializers.Serializer):
         topic = serializers.ChoiceField(choices=Topic.choices, required=False)
         language = serializers.ChoiceField(choices=SpokenLanguage.choices, required=False)

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.errors import NotFound
-from consults.api_common import StaffPagination, TimeZoneField
+from consults.api_common import DayField, StaffPagination, TimeZoneField
 from consults.models import Consult, ConsultSource, ConsultStatus
 from consults.selectors import consult_list_for_staff, consults_visible_to
 from consults.services import consult_cancel, consult_mark_completed, consult_mark_no_show
@@ -93,12 +93,13 @@ def staff_json(consult: Consult, tz: ZoneInfo) -> dict[str, Any]:
 
 
 class ConsultStaffListApi(StaffApi):
+    pagination_class = StaffPagination  # read by the schema: the answer is a page, not a bare list
     class Filters(serializers.Serializer):
         expert = serializers.IntegerField(required=False, min_value=1)
         status = serializers.ChoiceField(choices=ConsultStatus.choices, required=False)
-        date = serializers.DateField(required=False, help_text="One day, in tz.")
-        date_from = serializers.DateField(required=False)
-        date_to = serializers.DateField(required=False)
+        date = DayField(required=False, help_text="One day, in tz.")
+        date_from = DayField(required=False)
+        date_to = DayField(required=False)
         tz = TimeZoneField(required=False)
 
     @extend_schema(

@@ -3,12 +3,12 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
 from consults.slots import Slot
-from patients.timezones import time_zone_choices
+from patients.timezones import time_zone_choices, zone_or_none
 
 # Zones most of the clinic's patients live in come first in the picker.
 COMMON_ZONES = [
@@ -23,10 +23,7 @@ COMMON_ZONES = [
 
 
 def zone_or_default(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name) if name else ZoneInfo(settings.TIME_ZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(settings.TIME_ZONE)
+    return zone_or_none(name) or ZoneInfo(settings.TIME_ZONE)
 
 
 def zone_choices() -> list[tuple[str, list[tuple[str, str]]]]:

@@ -12,17 +12,20 @@ from consults.display import zone_choices
 from consults.models import ConsultMode, Expert, SpokenLanguage, Topic
 from consults.selectors import expert_list_public
 from patients.models import Channel
+from patients.timezones import plausible_instant
 
 
 def parse_slot_value(value: str) -> tuple[Expert, datetime] | None:
     """'<expert id>@<ISO start>' → (active expert, aware start), or None when it cannot be read."""
     expert_id, _, start_text = (value or "").partition("@")
     try:
-        start = datetime.fromisoformat(start_text)
+        start = plausible_instant(datetime.fromisoformat(start_text))
+        if start is None:  # naive, or a tampered year that would overflow when shown
+            return None
         expert = expert_list_public().get(pk=int(expert_id))
     except (ValueError, Expert.DoesNotExist):
         return None
-    return (expert, start) if start.tzinfo is not None else None
+    return expert, start
 
 
 class ExpertChoiceField(forms.ModelChoiceField):

@@ -18,6 +18,7 @@ from consults.errors import SlotTaken
 from consults.models import Consult, ConsultStatus, Expert, new_reference
 from consults.selectors import expert_calendar_around, experts_matching, next_free_slots
 from consults.slots import SlotRules, StartProblem, start_problem
+from patients.timezones import LATEST_DATE, plausible_instant
 
 LOCK_TIMEOUT = "5s"
 TAKEN_MESSAGE = "Sorry, that time was just taken by someone else. Please choose another time."
@@ -101,6 +102,8 @@ def consult_check_staff_time(*, expert: Expert, start: datetime, exclude_consult
     """
     if start <= timezone.now():
         raise DomainError(START_MESSAGES[StartProblem.PAST], field="start")
+    if plausible_instant(start) is None:  # a typing slip like year 9999 would overflow below
+        raise DomainError(f"Enter a time before {LATEST_DATE.year + 1}.", field="start")
     end = start + expert.consult_length
     overlapping = Consult.objects.filter(expert=expert, start__lt=end, end__gt=start).exclude(
         status=ConsultStatus.CANCELLED

@@ -22,7 +22,10 @@ class _SettingsRateThrottle(SimpleRateThrottle):
 
 def _posted(request: Any) -> Any:
     data = getattr(request, "data", None)
-    return data if data is not None else request.POST
+    if data is None:
+        return request.POST
+    # A JSON body may be a list or a bare value; validation answers it with a 400, not the throttle.
+    return data if hasattr(data, "get") else {}
 
 
 def normalised_phone(raw: Any) -> str | None:

@@ -1,15 +1,51 @@
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.core.exceptions import ValidationError
+
+# Dates people can mean. Anything outside is a typing slip, and date arithmetic near Python's own
+# limits (years 1 and 9999) overflows, so such input is refused where it comes in.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+
+
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def zone_or_none(name: Any) -> ZoneInfo | None:
+    """The IANA zone called `name`, or None for anything else; never raises.
+
+    Checked against the zone list rather than by trying ZoneInfo(name): that raises OSError for
+    names that are folders ("America") or too long for a file name, not only ZoneInfoNotFoundError.
+    """
+    if not isinstance(name, str) or name not in _known_zones():
+        return None
+    return ZoneInfo(name)
 
 
 def validate_time_zone(value: str) -> None:
     """An IANA zone name such as Asia/Kolkata."""
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    if zone_or_none(value) is None:
         raise ValidationError(f"{value!r} is not a known time zone; use a name like Asia/Kolkata.")
+
+
+def is_plausible_date(value: date) -> bool:
+    return EARLIEST_DATE <= value <= LATEST_DATE
+
+
+def plausible_instant(moment: datetime) -> datetime | None:
+    """An aware instant as UTC, or None when it is naive or outside the plausible years."""
+    if moment.tzinfo is None:
+        return None
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        return None
+    return utc if is_plausible_date(utc.date()) else None
 
 
 def time_zone_choices() -> list[tuple[str, str]]:

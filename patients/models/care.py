@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from patients import protocols
+from patients.timezones import EARLIEST_DATE, LATEST_DATE, is_plausible_date
 
 
 class Diagnosis(models.TextChoices):
@@ -161,6 +162,11 @@ class CareRecord(models.Model):
             value = getattr(self, name)
             if value and value > today:
                 errors[name] = "This date is in the future; enter the date it happened."
+        for name in ("diagnosed_on", "resected_on", "tki_started_on", "phase_started_on"):
+            value = getattr(self, name)
+            # The schedule is counted from these dates: a slip like year 9999 would overflow it.
+            if value and not is_plausible_date(value) and name not in errors:
+                errors[name] = f"Enter a date between {EARLIEST_DATE.year} and {LATEST_DATE.year}."
         if errors:
             raise ValidationError(errors)
 

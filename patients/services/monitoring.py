@@ -24,6 +24,7 @@ from patients.models import (
 )
 from patients.molecular import PriorResult, mmr_confirmed
 from patients.schedule import PlannedItem, ScheduleInputs, plan_schedule
+from patients.timezones import EARLIEST_DATE, LATEST_DATE, is_plausible_date
 
 
 def protocol_values() -> dict[str, int]:
@@ -122,6 +123,12 @@ def _place(item: MonitoringItem, due_on: date, window: tuple[int, int]) -> None:
     item.window_ends_on = due_on + timedelta(days=window[1])
 
 
+def _check_due_on(due_on: date) -> None:
+    # A staff-typed date; a slip like year 9999 would overflow when the window is placed around it.
+    if not is_plausible_date(due_on):
+        raise DomainError(f"Enter a due date between {EARLIEST_DATE.year} and {LATEST_DATE.year}.", field="due_on")
+
+
 def _new_item(patient: Patient, planned: PlannedItem) -> MonitoringItem:
     item = MonitoringItem(patient=patient, kind=planned.kind, planned_for=planned.planned_for,
                           protocol_key=planned.protocol_key, reason=planned.reason, source=ItemSource.GENERATED)
@@ -149,6 +156,8 @@ def monitoring_item_complete(
     item = _planned_for_update(item)
     if completed_on > timezone.localdate():
         raise DomainError("The completion date is in the future; enter when the test was done.", field="completed_on")
+    if not is_plausible_date(completed_on):
+        raise DomainError(f"Enter a completion date after {EARLIEST_DATE.year}.", field="completed_on")
     item.status, item.completed_on, item.updated_by = ItemStatus.DONE, completed_on, _actor(by)
     item.genetic_test, item.lab_result = genetic_test or item.genetic_test, lab_result or item.lab_result
     item.save()
@@ -173,6 +182,7 @@ def monitoring_item_override(
     """Move a planned item to another date with a reason; regeneration then leaves it alone."""
     if not reason.strip():
         raise DomainError("Say why the date is changed.", field="reason")
+    _check_due_on(due_on)
     item = _planned_for_update(item)
     before, after = (item.due_on - item.window_starts_on).days, (item.window_ends_on - item.due_on).days
     _place(item, due_on, (before, after))
@@ -192,6 +202,7 @@ def monitoring_item_add(
         raise DomainError("Choose what is to be done.", field="kind")
     if not reason.strip():
         raise DomainError("Say why this item is added.", field="reason")
+    _check_due_on(due_on)
     item = MonitoringItem(patient=patient, kind=kind, reason=reason.strip()[:300], source=ItemSource.MANUAL,
                           override_reason=reason.strip()[:300], updated_by=_actor(by))
     _place(item, due_on, (window_days, window_days))
