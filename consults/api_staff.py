@@ -1,6 +1,7 @@
 """Staff API: consult lists for coordinators and experts, and recording outcomes.
 
-Coordinators and admins see every consult; an expert sees only their own (others answer 404);
+Admins see every consult, coordinators those of patients they may see (their own and unassigned),
+an expert only their own (others answer 404);
 anyone else is refused. Session or token authentication.
 """
 

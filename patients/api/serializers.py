@@ -10,8 +10,10 @@ from rest_framework import serializers
 from patients.models import (
     CareRecord,
     CareTask,
+    ElnAssessment,
     GeneticTest,
     LabResult,
+    MolecularResponse,
     MonitoringItem,
     Note,
     Patient,
@@ -63,7 +65,7 @@ def _user(serializer: serializers.Serializer):
 class PatientSerializer(serializers.ModelSerializer):
     coordinator = coordinator_field()
     diagnosis = serializers.CharField(source="care_record.diagnosis", read_only=True, default="")
-    has_flags = serializers.BooleanField(source="care_record.has_flags", read_only=True, default=False)
+    has_flags = serializers.SerializerMethodField()
     next_due_on = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
@@ -71,6 +73,10 @@ class PatientSerializer(serializers.ModelSerializer):
         fields = ["id", "full_name", "phone", "email", "date_of_birth", "language", "time_zone", "preferred_channel",
                   "coordinator", "is_lead", "diagnosis", "has_flags", "next_due_on", "created_at"]
         read_only_fields = ["created_at"]
+
+    def get_has_flags(self, patient: Patient) -> bool:
+        record = getattr(patient, "care_record", None)
+        return bool(record and record.has_flags)
 
 
 class CareRecordSerializer(serializers.ModelSerializer):
@@ -107,6 +113,9 @@ class GeneticTestSerializer(serializers.ModelSerializer):
     """A test at any lifecycle stage; result fields are typed; response and assessment are worked out."""
 
     patient = VisiblePatientField()
+    # Blank until a result is assessed: the schema must admit "" next to the levels.
+    molecular_response = serializers.ChoiceField(choices=[("", ""), *MolecularResponse.choices], read_only=True)
+    eln_assessment = serializers.ChoiceField(choices=[("", ""), *ElnAssessment.choices], read_only=True)
     result_display = serializers.CharField(read_only=True)
     loinc = serializers.CharField(read_only=True)
 

@@ -84,3 +84,20 @@ def test_completing_a_schedule_item_in_year_one_is_a_400_and_keeps_it_planned(ap
                         content_type="application/json")
     assert response.status_code == 400 and "completed_on" in response.json()
     assert MonitoringItem.objects.get(pk=item.pk).status == "planned"
+
+
+def test_patient_without_a_care_record_lists_has_flags_false(client, alice):
+    from tests.factories.people import PatientFactory
+
+    PatientFactory(coordinator=alice)
+    client.force_login(alice)
+    [row] = client.get("/api/v1/patients/").json()["results"]
+    assert row["has_flags"] is False
+
+
+def test_schema_admits_blank_assessment_fields(client):
+    schemas = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    properties = schemas["GeneticTest"]["properties"]
+    for name in ("molecular_response", "eln_assessment"):
+        assert {"$ref": "#/components/schemas/BlankEnum"} in properties[name]["oneOf"]
+    assert schemas["BlankEnum"]["enum"] == [""]
