@@ -5,11 +5,10 @@ from pathlib import PurePath
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from config.errors import DomainError
 from patients.admin.filters import ScopeFilter
 from patients.admin_base import PatientDataAdmin
 from patients.audit import audit_record
@@ -125,14 +124,6 @@ class GeneticTestAdmin(PatientDataAdmin):
 
     def persist_model(self, request, obj, form, change):
         genetic_test_save(test=obj, by=request.user)
-
-    def _changeform_view(self, request, object_id, form_url, extra_context):
-        # A rule broken at save time (e.g. a resulted test sent back to "ordered") shows as a message, not a 500.
-        try:
-            return super()._changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as error:
-            messages.error(request, error.message)
-            return HttpResponseRedirect(request.get_full_path())
 
     def response_add(self, request, obj, post_url_continue=None):
         self._result_message(request, obj)

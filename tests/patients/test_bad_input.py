@@ -101,3 +101,21 @@ def test_schema_admits_blank_assessment_fields(client):
     for name in ("molecular_response", "eln_assessment"):
         assert {"$ref": "#/components/schemas/BlankEnum"} in properties[name]["oneOf"]
     assert schemas["BlankEnum"]["enum"] == [""]
+
+
+def test_admin_refusal_at_save_time_reshows_the_form_with_what_was_typed(api, patient):
+    from tests.factories.care import qpcr
+
+    test = qpcr(patient, date(2026, 3, 10), "0.5")
+    url = f"/admin/patients/genetictest/{test.pk}/change/"
+    form = api.get(url).context["adminform"].form
+    data = {name: ("" if value is None else value) for name, value in form.initial.items()
+            if name in form.fields and name != "report_file"}
+    data.update({"status": "ordered", "lab": "Typed Lab Name"})
+    response = api.post(url, data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "cannot change status" in str(form.errors["status"])
+    assert form["lab"].value() == "Typed Lab Name"
+    test.refresh_from_db()
+    assert test.status == "resulted" and test.lab != "Typed Lab Name"
