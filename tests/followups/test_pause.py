@@ -64,7 +64,7 @@ def test_follow_up_kinds_are_blocked_while_paused_answers_still_go(patient, alic
 
 def test_consult_reminders_skip_paused_patients(patient, alice):
     start = timezone.now() + timedelta(days=3)
-    consult = ConsultFactory(patient=patient, start=start, created_at=timezone.now() - timedelta(days=1))
+    ConsultFactory(patient=patient, start=start, created_at=timezone.now() - timedelta(days=1))
     follow_ups_pause(patient=patient, reason="In hospital", by=alice)
     assert consult_reminders_send_due(now=start - timedelta(hours=24)) == 0
     follow_ups_resume(patient=patient, by=alice)
