@@ -90,6 +90,10 @@ class PauseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
+class ResumeSerializer(serializers.Serializer):
+    """No body: resuming needs only the patient in the URL."""
+
+
 class FollowUpsViewSet(PatientDataViewSet):
     """GET /follow-ups/<patient id>/: overview; POST …/pause/ {reason}; POST …/resume/."""
 
@@ -123,7 +127,7 @@ class FollowUpsViewSet(PatientDataViewSet):
                          via="api")
         return Response(follow_ups_overview(patient=patient).as_dict(), status=201)
 
-    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    @action(detail=True, methods=["post"], serializer_class=ResumeSerializer)
     def resume(self, request, pk=None):
         patient = self._patient(pk)
         follow_ups_resume(patient=patient, by=request.user, request=request, via="api")

@@ -67,21 +67,26 @@ def checkins_send_due(*, now: datetime) -> int:
                      .select_related("patient").order_by("next_at", "pk")[:CHUNK])
         if not plans:
             return sent
-        for plan in plans:
-            day = plan.next_at.astimezone(ZoneInfo(plan.patient.time_zone)).date()
-            if now - plan.next_at < timedelta(days=1):  # after a long outage, wait for next week
-                with transaction.atomic():
-                    session, created = CheckinSession.objects.get_or_create(
-                        patient=plan.patient, occurs_on=day, defaults={"started_at": now})
-                    if created:
-                        # A new week's check-in replaces one still open.
-                        CheckinSession.objects.filter(patient=plan.patient, status=SessionStatus.OPEN).exclude(
-                            pk=session.pk).update(status=SessionStatus.EXPIRED)
-                    message_send(patient=plan.patient, kind="checkin_questions", context={},
-                                 idempotency_key=checkin_key(plan.patient_id, day), topic=checkin_topic(session))
-                    sent += created
-            plan.next_at = checkin_next_at(plan, plan.patient, after=max(now, plan.next_at))
-        CheckinPlan.objects.bulk_update(plans, ["next_at"])
+        with transaction.atomic():  # one commit per chunk (see medication.py)
+            for plan in plans:
+                if now - plan.next_at < timedelta(days=1):  # after a long outage, wait for next week
+                    sent += checkin_start(plan=plan, now=now)
+                plan.next_at = checkin_next_at(plan, plan.patient, after=max(now, plan.next_at))
+            CheckinPlan.objects.bulk_update(plans, ["next_at"])
+
+
+def checkin_start(*, plan: CheckinPlan, now: datetime) -> bool:
+    """Open this week's session and send the questionnaire; False if it was already started."""
+    day = plan.next_at.astimezone(ZoneInfo(plan.patient.time_zone)).date()
+    session, created = CheckinSession.objects.get_or_create(patient=plan.patient, occurs_on=day,
+                                                            defaults={"started_at": now})
+    if created:
+        # A new week's check-in replaces one still open.
+        CheckinSession.objects.filter(patient=plan.patient, status=SessionStatus.OPEN).exclude(
+            pk=session.pk).update(status=SessionStatus.EXPIRED)
+    message_send(patient=plan.patient, kind="checkin_questions", context={},
+                 idempotency_key=checkin_key(plan.patient_id, day), topic=checkin_topic(session))
+    return created
 
 
 def checkins_expire(*, now: datetime) -> int:

@@ -67,13 +67,13 @@ def monitoring_reminders_send_due(*, on: date) -> int:
             last_pk = chunk[-1].pk
             written = set(Message.objects.filter(idempotency_key__in=[monitoring_key(i, stage) for i in chunk])
                           .values_list("idempotency_key", flat=True))
-            for item in chunk:
-                key = monitoring_key(item, stage)
-                if key in written:
-                    continue
-                with transaction.atomic():
+            with transaction.atomic():  # one commit per chunk (see medication.py)
+                for item in chunk:
+                    key = monitoring_key(item, stage)
+                    if key in written:
+                        continue
                     message_send(patient=item.patient, kind=f"monitoring_{stage}",
                                  context={**test_names(item), "due_on": item.due_on},
                                  idempotency_key=key, topic=monitoring_topic(item.pk))
-                sent += 1
+                    sent += 1
     return sent

@@ -15,8 +15,10 @@ from patients.roles import is_admin, is_coordinator
 def panel_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
     pk = patient.pk
     return {
-        "overview": follow_ups_overview(patient=patient),
-        "can_change": is_admin(request.user) or is_coordinator(request.user),
+        # A callable: the template calls it once ({% with %}), so building the page's panel list costs
+        # nothing until the section is rendered.
+        "overview": lambda: follow_ups_overview(patient=patient),
+        "can_change": lambda: is_admin(request.user) or is_coordinator(request.user),
         "pause_url": reverse("followups:pause", args=[patient.pk]),
         "resume_url": reverse("followups:resume", args=[patient.pk]),
         "medication_url": reverse("admin:followups_medicationreminderplan_changelist") + f"?patient__id__exact={pk}",

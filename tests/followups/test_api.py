@@ -109,3 +109,16 @@ def test_care_record_panel_query_count_is_constant(client, patient, alice, djang
                                   reminded_at=timezone.now(), confirm_by=timezone.now())
     with django_assert_max_num_queries(len(base)):
         assert "medication_reminder" in client.get(url).content.decode()
+
+
+def test_demo_seed_gives_asha_plans_and_is_idempotent(db):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("seed_demo", "--force", stdout=out)
+    call_command("seed_demo", "--force", stdout=out)
+    assert "Demo follow-up plans: 3 created." in out.getvalue()
+    assert "Demo follow-up plans: 0 created." in out.getvalue()
+    assert MedicationReminderPlan.objects.count() == 2 and CheckinPlan.objects.count() == 1
