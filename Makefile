@@ -9,7 +9,7 @@ PG_PORT ?= 5432
 # Local-only values for commands run by make; production sets its own in the environment.
 TEST_ENV := DJANGO_SECRET_KEY=make-test-only-key-not-for-production-0123456789abcdef DJANGO_SECURE_SSL_REDIRECT=false
 
-.PHONY: run test lint check pytest pytest-postgres deps browser contract-mock bench clean
+.PHONY: run test lint check pytest pytest-postgres deps browser contract-mock bench clean prod-tools e2e-prod bench-prod
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ contract-mock: node_modules/.installed
 # Debian's Chromium for the Playwright tests (never `playwright install`: no internet here).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# Debian's nginx (and Redis, OpenSSL) for the production topology: started by the tests as
+# children with their own config and ports, never as the system services.
+prod-tools:
+	@command -v nginx >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
+	@command -v redis-server >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
+	@command -v openssl >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl; }
 
 .env:
 	sed "s/^DJANGO_SECRET_KEY=.*/DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')/" .env.example > .env
@@ -59,10 +66,27 @@ pytest-postgres: deps browser contract-mock
 		echo "########################################################"; \
 	fi
 
-test: lint check pytest pytest-postgres
+# The production topology on loopback (deploy/topology.py): nginx, two gunicorn nodes, Redis, two
+# qcluster workers, Prism, database carethread_e2e on the machine's PostgreSQL. Plus the restore drill.
+e2e-prod: deps contract-mock prod-tools
+	@missing="$$($(BIN)/python -c 'from deploy.topology import TopologySettings, missing_services; print("; ".join(missing_services(TopologySettings().pg_admin_url)))')"; \
+	if [ -z "$$missing" ]; then \
+		echo "== production topology (deploy/topology.py)"; \
+		E2E_PROD=1 $(BIN)/pytest tests/deploy -m topology; \
+	else \
+		echo "########################################################"; \
+		echo "SKIPPED PRODUCTION TOPOLOGY TEST: missing $$missing"; \
+		echo "########################################################"; \
+	fi
 
-bench: deps contract-mock
+test: lint check pytest pytest-postgres e2e-prod
+
+bench: deps contract-mock prod-tools
 	$(TEST_ENV) $(BIN)/python -m bench
+
+# At most 60 s of load through the production topology; figures go to deploy/README.md.
+bench-prod: deps contract-mock prod-tools
+	$(BIN)/python -m bench prod_topology
 
 clean:
 	rm -rf $(VENV) node_modules var

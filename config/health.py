@@ -1,5 +1,6 @@
 """`/healthz` for load balancers: cheap, unauthenticated, no patient data."""
 
+import functools
 import logging
 
 from django.db import DatabaseError, connection
@@ -21,11 +22,17 @@ def database_status() -> str:
     return "ok"
 
 
-def broker_status() -> str:
+@functools.cache
+def health_broker():
+    """One broker (and so one Redis connection pool) per process: load balancers call often."""
     from django_q.brokers import get_broker
 
+    return get_broker()
+
+
+def broker_status() -> str:
     try:
-        return "ok" if get_broker().ping() else "down"
+        return "ok" if health_broker().ping() else "down"
     except Exception:  # any broker client error means "down"; the web app itself still serves
         logger.warning("health: broker check failed", exc_info=True)
         return "down"

@@ -42,7 +42,8 @@ class RequestIdFilter(logging.Filter):
 
 # Phone numbers (E.164 or Indian 10-digit mobiles) and secret link tokens must never reach a log
 # line, whichever code wrote it: a log is read by more people than the care record is.
-_PHONE = re.compile(r"(?:whatsapp:)?\+?\d[\d\s-]{8,}\d")
+# Bounded by non-alphanumerics so hex ids (request ids, Twilio SIDs) are left whole.
+_PHONE = re.compile(r"(?<![A-Za-z0-9])(?:whatsapp:)?\+?\d[\d\s-]{8,}\d(?![A-Za-z0-9])")
 _TOKEN_PATH = re.compile(r"(/c/|/manage/)[A-Za-z0-9_-]{8,}")
 
 

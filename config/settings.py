@@ -147,6 +147,9 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 Q_CLUSTER["sync"] = env.bool("Q_SYNC", default=False)
+# Every qcluster runs the scheduler (row locks stop a schedule firing twice); a large fleet may
+# switch it off on worker nodes and run it on one node only (deploy/systemd/carethread-scheduler.service).
+Q_CLUSTER["scheduler"] = env.bool("Q_SCHEDULER", default=True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -162,7 +165,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# collectstatic target; nginx serves it directly in production (deploy/nginx/carethread.conf).
+STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
@@ -306,6 +310,9 @@ X_FRAME_OPTIONS = "DENY"
 # HSTS preload is a one-way commitment the clinic opts into on its own domain.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
+# `/bench/bare`: a minimal view that bench-prod compares real pages against. Off unless asked for.
+BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -326,7 +333,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # runserver's access lines carry paths with manage-link tokens: route them through redaction.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "django_q": {"level": "INFO", "propagate": True},
+        # django-q2 logs as "django-q" (with a hyphen): cluster start/stop and each task at INFO.
+        "django-q": {"level": "INFO", "propagate": True},
         # The SDK logs every request's URL and query (phone numbers) at INFO.
         "twilio": {"level": "WARNING"},
     },

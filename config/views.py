@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -19,3 +20,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
             status=500,
         )
     return render(request, "errors/500.html", status=500)
+
+
+def bench_bare(request: HttpRequest) -> HttpResponse:
+    """The cheapest Django answer through the full middleware stack: bench-prod's baseline.
+
+    Only there when BENCH_BARE_VIEW=1 (the benchmark topology); a 404 everywhere else.
+    """
+    if not settings.BENCH_BARE_VIEW:
+        return not_found(request)
+    return JsonResponse({"ok": True})

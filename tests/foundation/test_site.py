@@ -46,6 +46,13 @@ def test_openapi_schema_and_offline_docs_are_served(client):
     assert "cdn.jsdelivr" not in html and "unpkg.com" not in html
 
 
+def test_redaction_leaves_hex_ids_and_twilio_sids_whole():
+    from config.observability import redact
+
+    text = "request 50344b87b45a1234567890ab sid SM0123456789012345678901234567890a to +91 98123 45678"
+    assert redact(text) == "request 50344b87b45a1234567890ab sid SM0123456789012345678901234567890a to [phone]"
+
+
 def test_log_lines_are_json_and_never_carry_phones_or_link_tokens():
     record = logging.LogRecord(
         "carethread", logging.INFO, __file__, 1, "sent to %s via %s", ("+919812345678", "/c/AbCdEf123456789/"), None

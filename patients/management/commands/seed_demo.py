@@ -17,13 +17,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("Demo data is for local use. Pass --force to load it with DEBUG off.")
         for name in DEMO_MODULES:
-            try:
-                module = import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name != name:
-                    raise
-                continue
-            module.seed(self.stdout)
+            import_module(name).seed(self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo coordinator login: username 'coordinator', password 'carethread-demo' "

@@ -1,0 +1,1 @@
+"""Production deployment: gunicorn/nginx/systemd files, the topology harness and its benchmark."""
