@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("consults.api_urls")),
     path("", include("patients.api_urls")),
     path("", include("messaging.api_urls")),
+    path("", include("followups.api_urls")),
 ]

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "patients",
     "consults",
     "messaging",
+    "followups",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,12 @@ CONSULT_REMINDER_URGENT_BELOW_HOURS = env.int("CONSULT_REMINDER_URGENT_BELOW_HOU
 CONSULT_MAX_UPCOMING_PER_PATIENT = env.int("CONSULT_MAX_UPCOMING_PER_PATIENT", default=2)
 # How long after a consult its manage link still shows the booking (then "this link has expired").
 CONSULT_MANAGE_LINK_DAYS = env.int("CONSULT_MANAGE_LINK_DAYS", default=30)
+
+# Automated follow-ups (followups/): monitoring reminders this many days before an item is due, one
+# overdue nudge up to this many days after its window closed, resource follow-up after a referral.
+FOLLOWUPS_MONITORING_DAYS_BEFORE = env.int("FOLLOWUPS_MONITORING_DAYS_BEFORE", default=3)
+FOLLOWUPS_MONITORING_OVERDUE_DAYS = env.int("FOLLOWUPS_MONITORING_OVERDUE_DAYS", default=14)
+FOLLOWUPS_RESOURCE_FOLLOW_UP_DAYS = env.int("FOLLOWUPS_RESOURCE_FOLLOW_UP_DAYS", default=7)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

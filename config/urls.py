@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/v1/", include("config.api_urls")),
     path("messaging/", include("messaging.urls")),
+    path("followups/", include("followups.urls")),
     path("", include("patients.urls")),
     path("", include("consults.urls")),
 ]

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 
 from consults.models import Consult, ConsultStatus
+from followups.pause import paused_patient_ids
 from messaging.models import Message
 from messaging.services import message_send
 
@@ -51,6 +52,8 @@ def consult_reminders_due(*, now: datetime) -> list[DueReminder]:
                 start__gt=now + shorter,
                 created_at__lte=now,
             )
+            # Paused follow-ups (e.g. in hospital): no reminder; one still due after resuming goes then.
+            .exclude(patient_id__in=paused_patient_ids())
             .select_related("patient", "expert")
             .order_by("start")
         )

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from messaging.channels import next_allowed_time, plan_channel
+from messaging.guards import send_guard_reason
 from messaging.models import Conversation, Direction, Message, Status, WhatsAppTemplate
 from messaging.texts import (
     CONVERSATIONAL_KINDS,
@@ -114,7 +115,9 @@ def message_send(
             now=now,
         )
         status, reason = Status.QUEUED, plan.note
-        if plan.blocked:
+        if guard := send_guard_reason(patient=patient, kind=kind):
+            status, reason = Status.BLOCKED, guard
+        elif plan.blocked:
             status, reason = Status.BLOCKED, plan.blocked_reason
         elif not plan.use_template and (privacy := sms_privacy_reason(patient=patient, channel=plan.channel,
                                                                        body=body)):
