@@ -44,6 +44,7 @@ from messaging.backends import (
     get_backend,
 )
 from messaging.channels import next_allowed_time, plan_channel
+from messaging.guards import send_guard_reason
 from messaging.models import Direction, Message, Status
 from messaging.services import enqueue_delivery, sms_privacy_reason
 from messaging.texts import CONVERSATIONAL_KINDS, sms_segments
@@ -261,7 +262,11 @@ def _deliver_claimed(message: Message, token: str) -> str:
 
 def _replan(message: Message, now: dt.datetime) -> str:
     """Apply the rules again at sending time (the patient may have opted out, the WhatsApp window
-    may have closed, or a retry landed in quiet hours). Returns "" to go ahead."""
+    may have closed, follow-ups may have been paused, or a retry landed in quiet hours). Returns ""
+    to go ahead."""
+    if guard := send_guard_reason(patient=message.patient, kind=message.kind):
+        message.status_reason = guard
+        return "blocked"
     if not message.urgent and next_allowed_time(now, message.patient.time_zone) > now:
         return "deferred"
     plan = plan_channel(

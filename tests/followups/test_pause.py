@@ -118,3 +118,17 @@ def test_only_coordinators_and_admins_may_pause(client, patient, who, status, re
 def test_pause_view_refuses_get(client, patient, alice):
     client.force_login(alice)
     assert client.get(f"/followups/patients/{patient.pk}/pause/").status_code == 405
+
+
+def test_a_follow_up_already_picked_up_by_a_worker_is_not_sent_after_a_pause(patient, alice):
+    from messaging.delivery import message_claim, message_deliver
+
+    reminder = message_send(patient=patient, kind="medication_reminder", context={}, idempotency_key="m2",
+                            topic=f"medication:{patient.pk}")
+    # A pause row written without the cancel step stands for a pause that lost the race with a worker.
+    FollowUpPause.objects.create(patient=patient, reason="In hospital", paused_by=alice)
+    assert message_deliver(message_id=reminder.pk) == "blocked"
+    reminder.refresh_from_db()
+    assert reminder.status == Status.BLOCKED and "follow-ups paused" in reminder.status_reason
+    assert reminder.twilio_sid in ("", None)
+    assert message_claim(message_id=reminder.pk) is None
