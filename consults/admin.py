@@ -185,10 +185,6 @@ class ConsultAdminForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        save_error = getattr(self.request, "_consult_save_error", None)
-        if save_error is not None:
-            self.add_error("start" if save_error.field == "start" else None, save_error.message)
-            return data
         expert, start = data.get("expert"), data.get("start")
         changed = self.instance.pk is None or {"expert", "start"} & set(self.changed_data)
         if expert and start and changed:
@@ -301,17 +297,6 @@ class ConsultAdmin(PatientDataAdmin):
                 return HttpResponseRedirect(request.path + "?when=upcoming")
             extra_context = {**(extra_context or {}), "title": "My schedule"}
         return super().changelist_view(request, extra_context)
-
-    def changeform_view(
-        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: dict | None = None
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as error:
-            # The service refused at save time (e.g. a booking won a race after the form was checked):
-            # the transaction rolled back; show the same form again with the refusal next to the field.
-            request._consult_save_error = error
-            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request: HttpRequest, obj: Consult, form: forms.ModelForm, change: bool) -> None:
         if not change:

@@ -95,7 +95,9 @@ class AuditedAdminMixin:
 
         def clean(form):
             data = form_class.clean(form)
-            form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+            field = refusal.field if refusal.field in form.fields else None
+            if refusal.message not in form.errors.get(field or "__all__", []):  # the form's own check may say it too
+                form.add_error(field, refusal.message)
             return data
 
         return type(form_class.__name__, (form_class,), {"clean": clean})
