@@ -27,6 +27,10 @@ def resource_context(assignment: ResourceAssignment) -> dict[str, str]:
             "phone": resource.phone, "url": "" if hide and sensitive_term(resource.url) else resource.url}
 
 
+def resource_follow_up_key(assignment: ResourceAssignment) -> str:
+    return f"resource:{assignment.pk}:follow-up"
+
+
 def resource_contact_send(*, assignment: ResourceAssignment) -> Message:
     """Send the assigned resource's contact details (once per assignment)."""
     return message_send(patient=assignment.patient, kind="resource_contact", context=resource_context(assignment),
@@ -38,7 +42,7 @@ def resource_follow_ups_send_due(*, now: datetime) -> int:
     since = now - timedelta(days=settings.FOLLOWUPS_RESOURCE_FOLLOW_UP_DAYS)
     assignments = list(ResourceAssignment.objects.filter(status=AssignmentStatus.REFERRED, created_at__lte=since)
                        .exclude(patient_id__in=paused_patient_ids()).select_related("patient", "resource"))
-    keys = {a.pk: f"resource:{a.pk}:follow-up" for a in assignments}
+    keys = {a.pk: resource_follow_up_key(a) for a in assignments}
     written = set(Message.objects.filter(idempotency_key__in=keys.values()).values_list("idempotency_key", flat=True))
     sent = 0
     for assignment in assignments:

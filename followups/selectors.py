@@ -16,8 +16,9 @@ from followups.kinds import FOLLOW_UP_KINDS, REPLY_KINDS
 from followups.medication import Adherence, patient_today, weekly_adherence
 from followups.models import CheckinPlan, CheckinSession, FollowUpPause, MedicationReminderPlan
 from followups.pause import active_pause
+from followups.resources import resource_follow_up_key
 from messaging.models import Direction, Message
-from patients.models import ItemStatus, MonitoringItem, Patient
+from patients.models import AssignmentStatus, ItemStatus, MonitoringItem, Patient, ResourceAssignment
 
 RECENT = 12
 
@@ -61,6 +62,17 @@ class FollowUpsOverview:
         }
 
 
+def _resource_follow_ups(patient: Patient, now: datetime) -> list[Upcoming]:
+    """Referrals whose "did you reach them?" message is still to come (see followups/resources.py)."""
+    wait = timedelta(days=settings.FOLLOWUPS_RESOURCE_FOLLOW_UP_DAYS)
+    referrals = list(ResourceAssignment.objects.filter(patient=patient, status=AssignmentStatus.REFERRED)
+                     .select_related("resource").order_by("created_at")[:5])
+    written = set(Message.objects.filter(idempotency_key__in=[resource_follow_up_key(a) for a in referrals])
+                  .values_list("idempotency_key", flat=True))
+    return [Upcoming(max(a.created_at + wait, now), f"Follow-up on referral to {a.resource.name}")
+            for a in referrals if resource_follow_up_key(a) not in written]
+
+
 def _upcoming(patient: Patient, medication: MedicationReminderPlan | None, checkin: CheckinPlan | None,
               now: datetime) -> list[Upcoming]:
     upcoming: list[Upcoming] = []
@@ -81,6 +93,7 @@ def _upcoming(patient: Patient, medication: MedicationReminderPlan | None, check
             at = consult.start - timedelta(hours=hours)
             if at > now:
                 upcoming.append(Upcoming(at, f"Consult reminder, {hours} h before"))
+    upcoming += _resource_follow_ups(patient, now)
 
     def moment(u: Upcoming) -> datetime:
         return u.at if isinstance(u.at, datetime) else datetime.combine(u.at, datetime.min.time(), tzinfo=now.tzinfo)

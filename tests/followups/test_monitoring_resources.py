@@ -114,6 +114,18 @@ def test_referred_resource_gets_one_follow_up_after_n_days(patient):
     assert resource_follow_ups_send_due(now=now + timedelta(days=8)) == 0
 
 
+def test_care_record_lists_a_referral_follow_up_until_it_is_sent(patient):
+    from followups.selectors import follow_ups_overview
+
+    resource = Resource.objects.create(name="Test financial help", category="financial")
+    assignment = resource_assign(patient=patient, resource=resource, status="referred")
+    [upcoming] = [u for u in follow_ups_overview(patient=patient).upcoming if "referral" in u.what]
+    assert upcoming.at == assignment.created_at + timedelta(days=7)
+    assert "Test financial help" in upcoming.what
+    resource_follow_ups_send_due(now=assignment.created_at + timedelta(days=7))
+    assert not [u for u in follow_ups_overview(patient=patient).upcoming if "referral" in u.what]
+
+
 # --- authorisation expiry (the patients daily sweep already does it; make sure it is configurable) ----
 
 def test_authorisation_task_follows_the_configured_days(patient):
