@@ -3,12 +3,12 @@
 Prism checks each request against Twilio's OpenAPI description, but it answers every send with
 the same example SID and keeps no record. The topology puts this small proxy in front of it so
 that a test can prove how many times the application really called the Messages API:
-- every request is forwarded to Prism unchanged and Prism's answer is returned;
+- every send is forwarded to Prism unchanged, so the spec still judges it;
 - a created Message gets a fresh, well-formed SID (`SM` + 32 hex) instead of the example, and
   echoes the To, From and Body it was sent with, as Twilio would;
 - listing Messages (`GET …/Messages.json?To=…`, which the app uses to reconcile a send whose
-  answer it never got) returns the messages created here to that number, newest first, as
-  Twilio would, instead of Prism's fixed example page;
+  answer it never got) is answered here with the messages created to that number, newest first,
+  as Twilio would: Prism cannot answer it (its example page fails the spec's own schema);
 - one JSON line per request goes to the log file: method, path, form fields, status, SID.
 """
 
@@ -72,20 +72,27 @@ def make_handler(upstream: str, log_path: Path) -> type[BaseHTTPRequestHandler]:
             for name in FORWARDED_HEADERS:
                 if self.headers.get(name):
                     request.add_header(name, self.headers[name])
-            try:
-                with urllib.request.urlopen(request, timeout=20) as answer:  # loopback Prism only
-                    status, payload, content_type = answer.status, answer.read(), answer.headers.get("Content-Type")
-            except urllib.error.HTTPError as error:
-                status, payload, content_type = error.code, error.read(), error.headers.get("Content-Type")
+            path, _, query = self.path.partition("?")
+            if self.command == "GET" and path.endswith("/Messages.json"):
+                # Prism cannot answer a list: the spec's own example fails its schema under --errors
+                # (HTTP 500). Answer from what was recorded, as Twilio would.
+                status, payload, content_type = 200, b"{}", "application/json"
+            else:
+                try:
+                    with urllib.request.urlopen(request, timeout=20) as answer:  # loopback Prism only
+                        status, payload = answer.status, answer.read()
+                        content_type = answer.headers.get("Content-Type")
+                except urllib.error.HTTPError as error:
+                    status, payload, content_type = error.code, error.read(), error.headers.get("Content-Type")
             fields = urllib.parse.parse_qs(body.decode(errors="replace"), keep_blank_values=True)
             form = {key: values[-1] for key, values in fields.items()}
-            path, _, query = self.path.partition("?")
             sid = None
             if path.endswith("/Messages.json") and status in (200, 201):
                 document = json.loads(payload)
                 if self.command == "POST":
                     sid = remember(document, form)
                 else:
+                    document["uri"] = self.path
                     listing(document, urllib.parse.parse_qs(query))
                 payload = json.dumps(document).encode()
             self.send_response(status)

@@ -208,6 +208,10 @@ def test_twilio_mock_checks_the_contract_records_calls_and_gives_each_message_it
     recorded = [(call["status"], call["form"]["Body"]) for call in topology.twilio_requests()[-3:]]
     assert recorded == [(201, "Hello"), (201, "Hello"), (422, "No recipient")]
     assert [call["sid"] for call in topology.twilio_requests()[-3:-1]] == [response.json()["sid"] for response in sent]
+    # Listing (the app's reconcile step) is answered from the record, newest first, as Twilio would.
+    listed = requests.get(api, params={"To": "+919812345678", "PageSize": 20}, auth=auth, timeout=10)
+    assert listed.status_code == 200
+    assert [m["sid"] for m in listed.json()["messages"]][:2] == [r.json()["sid"] for r in reversed(sent)]
 
 
 @pytest.fixture(scope="module")
