@@ -28,13 +28,12 @@ from consults.api_common import (
     consult_public_json,
     slots_json,
 )
-from consults.consent import CONSENT_TEXT_VERSION
+from consults.consent import booking_intake
 from consults.errors import SlotTaken
 from consults.models import ConsultMode, ConsultSource, Expert, SpokenLanguage, Topic
 from consults.selectors import LinkState, consult_by_manage_token, expert_list_public, experts_matching, slots_for_days
 from consults.services import consult_book_for_public, consult_cancel, consult_reschedule
 from consults.throttles import BookingIPThrottle, BookingPhoneThrottle, PublicReadThrottle
-from patients.intake import IntakeDetails
 from patients.models import Channel
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
@@ -178,17 +177,7 @@ class ConsultBookApi(APIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         tz = values.get("tz") or ZoneInfo(settings.TIME_ZONE)
-        details = IntakeDetails(
-            phone=values["phone"],
-            full_name=values["name"].strip(),
-            email=values["email"],
-            preferred_channel=values["channel"],
-            consent_sms=values["consent_sms"],
-            consent_whatsapp=values["consent_whatsapp"],
-            consent_text_version=CONSENT_TEXT_VERSION,
-            time_zone=str(tz),
-            source=ConsultSource.API,
-        )
+        details = booking_intake(values, time_zone=str(tz), source=ConsultSource.API)
         try:
             consult = consult_book_for_public(
                 details=details,

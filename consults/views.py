@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from config.errors import DomainError
-from consults.consent import BOOKING_NOTE, CONSENT_TEXT_VERSION
+from consults.consent import BOOKING_NOTE, booking_intake
 from consults.display import SlotChoice, group_by_day, long_label, slot_value, zone_or_default
 from consults.errors import SlotTaken
 from consults.forms import BookingDetailsForm, SlotSearchForm, parse_slot_value
@@ -24,7 +24,6 @@ from consults.models import ConsultSource, Expert, Topic
 from consults.selectors import experts_matching, slots_for_days
 from consults.services import consult_book_for_public
 from consults.throttles import booking_wait, wait_message
-from patients.intake import IntakeDetails
 
 DAYS_PER_PAGE = 7
 
@@ -132,17 +131,7 @@ def book_details(request: HttpRequest) -> HttpResponse:
         return render(request, "public/book/details.html", _details_context(form), status=429)
     expert, start = form.chosen
     tz = zone_or_default(data["tz"])
-    details = IntakeDetails(
-        phone=data["phone"],
-        full_name=data["name"].strip(),
-        email=data["email"],
-        preferred_channel=data["channel"],
-        consent_sms=data["consent_sms"],
-        consent_whatsapp=data["consent_whatsapp"],
-        consent_text_version=CONSENT_TEXT_VERSION,
-        time_zone=str(tz),
-        source=ConsultSource.WEB,
-    )
+    details = booking_intake(data, time_zone=str(tz), source=ConsultSource.WEB)
     try:
         consult = consult_book_for_public(
             details=details,
