@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods
 from config.errors import DomainError
 from consults.calendar import consult_ics
 from consults.display import group_by_day, long_label, zone_or_default
-from consults.errors import SlotTaken
 from consults.forms import CancelForm, RescheduleForm, parse_slot_value
 from consults.models import Consult
 from consults.selectors import LinkState, ManageLink, consult_by_manage_token, slots_for_days
@@ -38,6 +37,17 @@ def _link_problem(request: HttpRequest, link: ManageLink) -> HttpResponse | None
 
 def _zone(request: HttpRequest, consult: Consult) -> ZoneInfo:
     return zone_or_default(request.GET.get("tz") or request.POST.get("tz") or consult.patient.time_zone)
+
+
+def _changeable(request: HttpRequest, token: str, *, refusal: str) -> tuple[Consult, ZoneInfo] | HttpResponse:
+    """The consult behind a manage link that may still change, or the page that says why not."""
+    link = consult_by_manage_token(token)
+    if (problem := _link_problem(request, link)) is not None:
+        return problem
+    if link.state is not LinkState.ACTIVE:
+        messages.error(request, refusal)
+        return redirect(reverse("consults:manage", args=[token]))
+    return link.consult, _zone(request, link.consult)
 
 
 def _summary(consult: Consult, tz: ZoneInfo) -> dict:
@@ -104,14 +114,10 @@ def _slot_page(consult: Consult, tz: ZoneInfo, week_raw: str | None) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def reschedule(request: HttpRequest, token: str) -> HttpResponse:
-    link = consult_by_manage_token(token)
-    if (problem := _link_problem(request, link)) is not None:
-        return problem
-    consult = link.consult
-    tz = _zone(request, consult)
-    if link.state is not LinkState.ACTIVE:
-        messages.error(request, "This consult can no longer be changed.")
-        return redirect(reverse("consults:manage", args=[token]))
+    found = _changeable(request, token, refusal="This consult can no longer be changed.")
+    if isinstance(found, HttpResponse):
+        return found
+    consult, tz = found
     form = RescheduleForm(request.POST if request.method == "POST" else None, initial={"tz": str(tz)})
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -129,8 +135,6 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
             except DomainError as error:
                 form.add_error("slot" if error.field == "start" else None, error.message)
                 status = error.status
-                if isinstance(error, SlotTaken):
-                    status = 409
             else:
                 messages.success(request, f"Your consult has moved to {long_label(new.start, tz)}.")
                 return redirect(reverse("consults:manage", args=[token]) + "?" + urlencode({"tz": str(tz)}))
@@ -142,14 +146,10 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
-    link = consult_by_manage_token(token)
-    if (problem := _link_problem(request, link)) is not None:
-        return problem
-    consult = link.consult
-    tz = _zone(request, consult)
-    if link.state is not LinkState.ACTIVE:
-        messages.error(request, "This consult can no longer be cancelled online.")
-        return redirect(reverse("consults:manage", args=[token]))
+    found = _changeable(request, token, refusal="This consult can no longer be cancelled online.")
+    if isinstance(found, HttpResponse):
+        return found
+    consult, tz = found
     form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,7 +3,6 @@
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from patients.models import (
@@ -22,15 +21,6 @@ from patients.models.work import OPEN_TASK_STATUSES
 from patients.roles import is_admin, is_coordinator, is_expert
 
 
-def _has_consults() -> bool:
-    """Experts see patients through consults; until the consults app defines Consult they see nobody."""
-    try:
-        Patient._meta.get_field("consults")
-    except FieldDoesNotExist:
-        return False
-    return True
-
-
 def patient_visibility_q(user: AbstractBaseUser | AnonymousUser, prefix: str = "") -> Q | None:
     """A filter for rows whose patient `user` may see (prefix e.g. "patient__"); None means all.
 
@@ -42,7 +32,7 @@ def patient_visibility_q(user: AbstractBaseUser | AnonymousUser, prefix: str = "
     rule = Q(pk__in=[])
     if is_coordinator(user):
         rule |= Q(**{f"{prefix}coordinator": user}) | Q(**{f"{prefix}coordinator__isnull": True})
-    if is_expert(user) and _has_consults():
+    if is_expert(user):
         expert_patients = Patient.objects.filter(consults__expert__user=user).values("pk")
         lookup = f"{prefix.removesuffix('__')}__in" if prefix else "pk__in"
         rule |= Q(**{lookup: expert_patients})
