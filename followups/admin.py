@@ -12,6 +12,7 @@ class PlanAdmin(PatientDataAdmin):
     list_filter = ["active"]
     readonly_fields = ["next_at"]
     autocomplete_fields: list[str] = []
+    record_anchor = "panel-followups"
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user

@@ -13,7 +13,6 @@ from patients.roles import is_admin, is_coordinator
 
 
 def panel_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
-    pk = patient.pk
     return {
         # A callable: the template calls it once ({% with %}), so building the page's panel list costs
         # nothing until the section is rendered.
@@ -21,8 +20,6 @@ def panel_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
         "can_change": lambda: is_admin(request.user) or is_coordinator(request.user),
         "pause_url": reverse("followups:pause", args=[patient.pk]),
         "resume_url": reverse("followups:resume", args=[patient.pk]),
-        "medication_url": reverse("admin:followups_medicationreminderplan_changelist") + f"?patient__id__exact={pk}",
-        "checkin_url": reverse("admin:followups_checkinplan_changelist") + f"?patient__id__exact={pk}",
     }
 
 

@@ -18,6 +18,7 @@ from patients.selectors import patient_visibility_q, patients_visible_to
 
 class PatientDataAdmin(AuditedAdminMixin, admin.ModelAdmin):
     patient_path: str = "patient"
+    record_anchor: str = ""  # the care record section to return to; default: the model's own inline
 
     class Media:
         css = {"all": ["patients/console.css"]}
@@ -71,7 +72,7 @@ class PatientDataAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def _back_to_record(self, request, obj, default):
         url = self.record_url(obj)
         if request.GET.get("from") == "record" and url and "_addanother" not in request.POST:
-            return HttpResponseRedirect(f"{url}#{self.opts.model_name}")
+            return HttpResponseRedirect(f"{url}#{self.record_anchor or self.opts.model_name}")
         return default
 
     def response_add(self, request, obj, post_url_continue=None):
