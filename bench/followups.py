@@ -4,7 +4,14 @@ patients whose day it is (about one in seven), monitoring reminders for one in t
 Prints the sweep's time, query count and messages produced, and the ratio against the raw cost of
 bulk-inserting the same number of Message rows (no rules, no rendering, no queueing). Runs on its own
 throwaway database (a temporary SQLite file, or `bench_<name>` on PostgreSQL when DATABASE_URL points
-there) with the ORM task broker, so it never touches real data or a shared Redis queue.
+there), so it never touches real data.
+
+The task broker is the ORM one inside that database, or Redis as in production when BENCH_REDIS_URL is
+set; the bench then queues under its own cluster name and deletes that queue afterwards, so a running
+worker never sees its tasks:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/carethread BENCH_REDIS_URL=redis://127.0.0.1:6379/15 \
+        .venv/bin/python -m bench followups
 """
 
 import os
@@ -71,7 +78,9 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef")
     os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
-    os.environ["REDIS_URL"] = ""  # ORM broker inside the throwaway database, never the shared Redis queue
+    # Never the clinic's own queue: the ORM broker inside the throwaway database, or a private Redis queue.
+    os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "")
+    os.environ["Q_CLUSTER_NAME"] = f"carethread-bench-{os.getpid()}"
     import django
 
     django.setup()
@@ -96,7 +105,8 @@ def main() -> None:
         now = timezone.now()
         started = time.perf_counter()
         _seed(now)
-        print(f"database: {connection.vendor}; seeded {PATIENTS} patients with dose plans "
+        print(f"database: {connection.vendor}, task broker: {_broker_name()}; "
+              f"seeded {PATIENTS} patients with dose plans "
               f"({time.perf_counter() - started:.1f}s)")
         counter = QueryCounter()
         started = time.perf_counter()
@@ -124,3 +134,18 @@ def main() -> None:
     finally:
         overrides.disable()
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        _broker_delete_queue()
+
+
+def _broker_name() -> str:
+    from django_q.brokers import get_broker
+
+    return get_broker().info()
+
+
+def _broker_delete_queue() -> None:
+    from django_q.brokers import get_broker
+    from django_q.conf import Conf
+
+    if Conf.ORM is None:  # Redis: the private queue would otherwise stay behind
+        get_broker().delete_queue()

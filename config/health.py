@@ -1,12 +1,13 @@
 """`/healthz` for load balancers: cheap, unauthenticated, no patient data."""
 
-import functools
 import logging
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from config.tasks import task_broker
 
 logger = logging.getLogger(__name__)
 
@@ -22,17 +23,9 @@ def database_status() -> str:
     return "ok"
 
 
-@functools.cache
-def health_broker():
-    """One broker (and so one Redis connection pool) per process: load balancers call often."""
-    from django_q.brokers import get_broker
-
-    return get_broker()
-
-
 def broker_status() -> str:
     try:
-        return "ok" if health_broker().ping() else "down"
+        return "ok" if task_broker().ping() else "down"
     except Exception:  # any broker client error means "down"; the web app itself still serves
         logger.warning("health: broker check failed", exc_info=True)
         return "down"

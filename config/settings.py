@@ -133,7 +133,8 @@ else:
 # django-q2. The queue only triggers work; rows in the database are the source of truth, so
 # a task handed out twice (ORM broker) or lost (Redis, worker killed) is recovered by sweeps.
 Q_CLUSTER = {
-    "name": "carethread",
+    # The broker's queue name: deployments (or a benchmark) sharing one Redis each need their own.
+    "name": env.str("Q_CLUSTER_NAME", default="carethread"),
     "workers": env.int("Q_WORKERS", default=2),
     "timeout": 60,
     "retry": 180,
@@ -197,6 +198,12 @@ CONSULT_MANAGE_LINK_DAYS = env.int("CONSULT_MANAGE_LINK_DAYS", default=30)
 FOLLOWUPS_MONITORING_DAYS_BEFORE = env.int("FOLLOWUPS_MONITORING_DAYS_BEFORE", default=3)
 FOLLOWUPS_MONITORING_OVERDUE_DAYS = env.int("FOLLOWUPS_MONITORING_OVERDUE_DAYS", default=14)
 FOLLOWUPS_RESOURCE_FOLLOW_UP_DAYS = env.int("FOLLOWUPS_RESOURCE_FOLLOW_UP_DAYS", default=7)
+# Seconds a follow-up sweep works before it queues its continuation; one more chunk (500 messages)
+# must still fit in the task timeout (Q_CLUSTER["timeout"]).
+FOLLOWUPS_SWEEP_SECONDS = env.int("FOLLOWUPS_SWEEP_SECONDS", default=25)
+if not 1 <= FOLLOWUPS_SWEEP_SECONDS <= Q_CLUSTER["timeout"] // 2:
+    raise ImproperlyConfigured(f"FOLLOWUPS_SWEEP_SECONDS must be between 1 and {Q_CLUSTER['timeout'] // 2} "
+                               "(half the task timeout), so a sweep always finishes its last chunk in time.")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

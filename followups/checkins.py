@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from config.tasks import TaskBudget
 from followups.models import CheckinPlan, CheckinSession, SessionStatus
 from followups.pause import paused_patient_ids
 from followups.plans import checkin_next_at
@@ -58,10 +59,10 @@ def checkin_topic(session: CheckinSession) -> str:
     return f"checkin:{session.pk}"
 
 
-def checkins_send_due(*, now: datetime) -> int:
+def checkins_send_due(*, now: datetime, budget: TaskBudget | None = None) -> int:
     """Start every weekly check-in whose local time has come (one session + one message each)."""
     sent = 0
-    while True:
+    while not (budget and budget.spent()):
         plans = list(CheckinPlan.objects.filter(active=True, next_at__lte=now)
                      .exclude(patient_id__in=paused_patient_ids())
                      .select_related("patient").order_by("next_at", "pk")[:CHUNK])
@@ -73,6 +74,7 @@ def checkins_send_due(*, now: datetime) -> int:
                     sent += checkin_start(plan=plan, now=now)
                 plan.next_at = checkin_next_at(plan, plan.patient, after=max(now, plan.next_at))
             CheckinPlan.objects.bulk_update(plans, ["next_at"])
+    return sent
 
 
 def checkin_start(*, plan: CheckinPlan, now: datetime) -> bool:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from config.tasks import TaskBudget
 from followups.dose_replies import TAKEN
 from followups.models import DoseRecord, DoseStatus, MedicationReminderPlan
 from followups.pause import paused_patient_ids
@@ -34,14 +35,14 @@ def medication_topic(patient_id: int) -> str:
     return f"medication:{patient_id}"
 
 
-def medication_reminders_send_due(*, now: datetime) -> int:
+def medication_reminders_send_due(*, now: datetime, budget: TaskBudget | None = None) -> int:
     """Send every dose reminder whose local time has come; returns how many messages were written.
 
     Queries per chunk of 500 plans: plans, existing keys, then message_send per reminder, one bulk
     insert of dose records and one bulk update of next reminder times.
     """
     sent = 0
-    while True:
+    while not (budget and budget.spent()):
         plans = list(
             MedicationReminderPlan.objects.filter(active=True, next_at__lte=now)
             .exclude(patient_id__in=paused_patient_ids())
@@ -69,6 +70,7 @@ def medication_reminders_send_due(*, now: datetime) -> int:
                 plan.next_at = medication_next_at(plan, plan.patient, after=max(now, plan.next_at))
             DoseRecord.objects.bulk_create(records, ignore_conflicts=True)
             MedicationReminderPlan.objects.bulk_update(plans, ["next_at"])
+    return sent
 
 
 def doses_mark_unconfirmed(*, now: datetime) -> int:

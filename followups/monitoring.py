@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 
+from config.tasks import TaskBudget
 from followups.pause import paused_patient_ids
 from messaging.models import Message
 from messaging.services import message_send
@@ -45,7 +46,7 @@ def test_names(item: MonitoringItem) -> dict[str, str]:
     return {"test_en": english, "test_hi": hindi}
 
 
-def monitoring_reminders_send_due(*, on: date) -> int:
+def monitoring_reminders_send_due(*, on: date, budget: TaskBudget | None = None) -> int:
     """Send due and overdue reminders for `on` (the clinic's date); returns messages written."""
     before = settings.FOLLOWUPS_MONITORING_DAYS_BEFORE
     stages = {
@@ -61,6 +62,8 @@ def monitoring_reminders_send_due(*, on: date) -> int:
                  .order_by("pk"))
         last_pk = 0
         while True:
+            if budget and budget.spent():
+                return sent
             chunk = list(items.filter(pk__gt=last_pk)[:CHUNK])
             if not chunk:
                 break

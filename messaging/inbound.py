@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.errors import DomainError
+from config.tasks import task_enqueue
 from messaging.models import Conversation, ConversationStatus, Direction, Message, Status
 from messaging.replies import registered_reply_kinds, reply_handler_for
 from messaging.services import conversation_for_patient, message_send
@@ -93,9 +94,7 @@ def patient_for_phone(*, phone: str, channel: str, profile_name: str) -> Patient
 
 
 def enqueue_routing(message_id: int) -> None:
-    from django_q.tasks import async_task
-
-    async_task("messaging.tasks.route_inbound", message_id, task_name=f"route-message-{message_id}")
+    task_enqueue("messaging.tasks.route_inbound", message_id, task_name=f"route-message-{message_id}")
 
 
 def _apply_keyword(patient: Patient, channel: str, keyword: str, now: dt.datetime) -> str:

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.tasks import task_enqueue
 from messaging.channels import next_allowed_time, plan_channel
 from messaging.guards import send_guard_reason
 from messaging.models import Conversation, Direction, Message, Status, WhatsAppTemplate
@@ -49,9 +50,7 @@ def whatsapp_template_for(kind: str, language: str) -> WhatsAppTemplate | None:
 
 
 def enqueue_delivery(message_id: int) -> None:
-    from django_q.tasks import async_task
-
-    async_task("messaging.tasks.deliver", message_id, task_name=f"deliver-message-{message_id}")
+    task_enqueue("messaging.tasks.deliver", message_id, task_name=f"deliver-message-{message_id}")
 
 
 def sms_privacy_reason(*, patient: Patient, channel: str, body: str) -> str:

@@ -9,9 +9,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django_q.tasks import async_task
 
 from config.errors import DomainError
+from config.tasks import task_enqueue
 from patients import protocols
 from patients.admin.filters import ItemStateFilter, ScopeFilter
 from patients.admin_base import PatientDataAdmin
@@ -188,5 +188,5 @@ class ProtocolSettingAdmin(admin.ModelAdmin):
 
     def _regenerate(self, request) -> None:
         # Every schedule follows the new value: regenerate in the background once the change is committed.
-        transaction.on_commit(lambda: async_task("patients.tasks.schedules_regenerate"))
+        transaction.on_commit(lambda: task_enqueue("patients.tasks.schedules_regenerate"))
         messages.info(request, "Monitoring schedules are being regenerated with the new value.")

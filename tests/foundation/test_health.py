@@ -26,7 +26,7 @@ def test_healthz_reports_broker_down_when_redis_does_not_answer(client, monkeypa
 
     unreachable = Redis(list_key="carethread-health-test")
     unreachable.connection = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.5)
-    monkeypatch.setattr("config.health.health_broker", lambda: unreachable)
+    monkeypatch.setattr("config.health.task_broker", lambda: unreachable)
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "broker": "down"}

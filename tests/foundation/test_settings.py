@@ -49,3 +49,9 @@ def test_secret_key_can_come_from_a_file(tmp_path):
     env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "", "DJANGO_SECRET_KEY_FILE": str(key_file)}
     result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_sweep_budget_that_cannot_fit_the_task_timeout_refuses_to_start():
+    result = manage("check", **PRODUCTION_ENV, FOLLOWUPS_SWEEP_SECONDS="45")
+    assert result.returncode != 0
+    assert "FOLLOWUPS_SWEEP_SECONDS must be between 1 and 30" in result.stderr
