@@ -138,14 +138,15 @@ def main() -> None:
 
 
 def _broker_name() -> str:
-    from django_q.brokers import get_broker
+    from config.tasks import task_broker
 
-    return get_broker().info()
+    return task_broker().info()
 
 
 def _broker_delete_queue() -> None:
-    from django_q.brokers import get_broker
     from django_q.conf import Conf
 
+    from config.tasks import task_broker
+
     if Conf.ORM is None:  # Redis: the private queue would otherwise stay behind
-        get_broker().delete_queue()
+        task_broker().delete_queue()
