@@ -31,11 +31,7 @@ ACCOUNT = "AC" + "0" * 32
 
 
 def _spec() -> Path:
-    for base in (REPO.parent, REPO.parent.parent):
-        candidate = base / "shared" / "twilio-oai" / "twilio_messages_v2010.json"
-        if candidate.is_file():
-            return candidate
-    raise SystemExit("Twilio OpenAPI spec not found in ../shared/twilio-oai/")
+    return REPO / "tests" / "contract" / "twilio-oai" / "twilio_messages_v2010.json"
 
 
 def _free_port() -> int:

@@ -45,13 +45,12 @@ class ServiceMissing(RuntimeError):
 
 
 def twilio_spec() -> Path:
-    """`shared/twilio-oai/twilio_messages_v2010.json` beside the checkout (or TWILIO_OAI_DIR)."""
+    """Twilio's Messages spec, copied into the repository (tests/contract/twilio-oai/), or TWILIO_OAI_DIR."""
     override = os.environ.get("TWILIO_OAI_DIR")
-    folders = [Path(override)] if override else [parent / "shared" / "twilio-oai" for parent in PROJECT_ROOT.parents]
-    for folder in folders:
-        if (folder / "twilio_messages_v2010.json").is_file():
-            return folder / "twilio_messages_v2010.json"
-    raise ServiceMissing("twilio_messages_v2010.json not found in ../shared/twilio-oai (set TWILIO_OAI_DIR)")
+    folder = Path(override) if override else PROJECT_ROOT / "tests" / "contract" / "twilio-oai"
+    if (folder / "twilio_messages_v2010.json").is_file():
+        return folder / "twilio_messages_v2010.json"
+    raise ServiceMissing(f"twilio_messages_v2010.json not found in {folder} (set TWILIO_OAI_DIR)")
 
 
 def missing_services(pg_admin_url: str) -> list[str]:

@@ -22,6 +22,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hasher() -> None:
+    """The whole suite hashes test users' passwords with MD5: PBKDF2 costs ~0.2 s per user, which was
+    most of the suite's time. Production hashers are untouched (tests/foundation checks settings)."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+
+
 @pytest.fixture
 def alice(db):
     """Coordinator."""
@@ -85,3 +97,29 @@ def screenshot(page):
         return path
 
     return save
+
+
+AXE_JS = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core (npm, injected from node_modules) on the page as it is now; every rule, every impact."""
+    if not AXE_JS.is_file():
+        pytest.fail(f"{AXE_JS} is missing: `make contract-mock` (npm install) installs axe-core.")
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+@pytest.fixture
+def assert_accessible(page):
+    """`assert_accessible()` fails the test with every axe-core violation on the current page."""
+
+    def check(target=None) -> None:
+        violations = axe_violations(target or page)
+        assert violations == [], f"axe-core violations on {(target or page).url}: {violations}"
+
+    return check

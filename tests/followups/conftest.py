@@ -22,7 +22,6 @@ def followup_settings(settings):
     settings.MESSAGING_SMS_PER_SECOND = 0
     settings.MESSAGING_WHATSAPP_PER_SECOND = 0
     settings.MESSAGING_NOTIFY_BY_EMAIL = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MESSAGING_QUIET_HOURS_START = "00:00"
     settings.MESSAGING_QUIET_HOURS_END = "00:00"
     settings.FOLLOWUPS_MONITORING_DAYS_BEFORE = 3

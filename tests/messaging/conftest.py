@@ -30,8 +30,6 @@ def messaging_settings(settings):
     settings.MESSAGING_SMS_PER_SECOND = 0
     settings.MESSAGING_WHATSAPP_PER_SECOND = 0
     settings.MESSAGING_NOTIFY_BY_EMAIL = False
-    # Test users need no strong password hashing (it costs ~0.2 s per user).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Quiet hours off unless a test is about them, so tests do not depend on the time of day.
     settings.MESSAGING_QUIET_HOURS_START = "00:00"
     settings.MESSAGING_QUIET_HOURS_END = "00:00"
@@ -124,16 +122,12 @@ def commit(django_capture_on_commit_callbacks):
 
 # --- Twilio contract mock ----------------------------------------------------------------------
 
-def find_spec() -> Path:
-    """../shared/twilio-oai/ beside the repository (CI), or further up for a git worktree."""
+def find_spec(name: str = "twilio_messages_v2010.json") -> Path:
+    """Twilio's spec copied into the repository (tests/contract/twilio-oai/, Apache-2.0)."""
     explicit = os.environ.get("TWILIO_OAI_SPEC")
-    if explicit:
+    if explicit and name == "twilio_messages_v2010.json":
         return Path(explicit)
-    for base in (REPO.parent, REPO.parent.parent):
-        candidate = base / "shared" / "twilio-oai" / "twilio_messages_v2010.json"
-        if candidate.is_file():
-            return candidate
-    return REPO.parent / "shared" / "twilio-oai" / "twilio_messages_v2010.json"
+    return REPO / "tests" / "contract" / "twilio-oai" / name
 
 
 def free_port() -> int:
@@ -149,7 +143,7 @@ def prism_url(tmp_path_factory) -> Iterator[str]:
     if not prism.exists():
         pytest.fail("Prism is missing: run `make contract-mock` (npm install) first.")
     if not spec.is_file():
-        pytest.fail(f"Twilio OpenAPI spec not found at {spec}; the repository expects ../shared/twilio-oai/.")
+        pytest.fail(f"Twilio OpenAPI spec not found at {spec}.")
     port = free_port()
     log = (tmp_path_factory.mktemp("prism") / "prism.log").open("w")
     process = subprocess.Popen(
