@@ -1,13 +1,12 @@
 """Console: unlock locked-out sign-ins and revoke anyone's API token (admins only, both audited)."""
 
 from axes.admin import AccessAttemptAdmin
-from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.lockout import login_lockout_clear
-from accounts.models import ApiToken
+from accounts.models import ApiToken, SignInLock
 from accounts.tokens import api_token_revoke
 from patients.roles import is_admin
 
@@ -28,7 +27,7 @@ class AdminOnly:
         return False
 
 
-@admin.register(AccessAttempt)
+@admin.register(SignInLock)
 class LockoutAdmin(AdminOnly, AccessAttemptAdmin):
     """Failed sign-ins per username and address; deleting a row (or "Unlock") lets that pair sign in again."""
 
@@ -38,7 +37,7 @@ class LockoutAdmin(AdminOnly, AccessAttemptAdmin):
         return is_admin(request.user)
 
     @admin.action(description="Unlock the selected sign-ins")
-    def unlock(self, request: HttpRequest, queryset: QuerySet[AccessAttempt]) -> None:
+    def unlock(self, request: HttpRequest, queryset: QuerySet[SignInLock]) -> None:
         count = 0
         for attempt in queryset:
             login_lockout_clear(attempt=attempt, actor=request.user, request=request)
@@ -46,10 +45,10 @@ class LockoutAdmin(AdminOnly, AccessAttemptAdmin):
         self.message_user(request, f"Unlocked {count} sign-in record(s); they can sign in again now.",
                           messages.SUCCESS)
 
-    def delete_model(self, request: HttpRequest, obj: AccessAttempt) -> None:
+    def delete_model(self, request: HttpRequest, obj: SignInLock) -> None:
         login_lockout_clear(attempt=obj, actor=request.user, request=request)
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[AccessAttempt]) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[SignInLock]) -> None:
         for attempt in queryset:
             login_lockout_clear(attempt=attempt, actor=request.user, request=request)
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.models import SignInLock
 from patients.audit import audit_record
 from patients.models import AuditAction
 
@@ -46,6 +47,8 @@ class LockoutBackend(AxesStandaloneBackend):
 def login_lockout_clear(*, attempt: AccessAttempt, actor: AbstractBaseUser, request: HttpRequest | None = None) -> None:
     """Unlock: delete the failure record of one username+address, with an audit entry saying whose it was."""
     with transaction.atomic():
+        if not isinstance(attempt, SignInLock):
+            attempt = SignInLock.objects.get(pk=attempt.pk)
         audit_record(actor=actor, action=AuditAction.DELETE, obj=attempt, request=request, via="admin",
                      changed_fields=["failures_since_start"])
         attempt.delete()

@@ -1,5 +1,6 @@
 """Personal API tokens: only a SHA-256 digest of the secret is stored, never the secret itself."""
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -43,3 +44,15 @@ class ApiToken(models.Model):
         if self.revoked_at is not None:
             return "revoked"
         return "active" if self.expires_at > timezone.now() else "expired"
+
+
+class SignInLock(AccessAttempt):
+    """django-axes' failure record for one username and address, named for the console and the audit trail."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "sign-in lock"
+        verbose_name_plural = "sign-in locks (failed passwords)"
+
+    def __str__(self) -> str:
+        return f"Failed sign-ins for {self.username} from {self.ip_address} ({self.failures_since_start})"

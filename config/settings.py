@@ -394,5 +394,7 @@ LOGGING = {
         "django-q": {"level": "INFO", "propagate": True},
         # The SDK logs every request's URL and query (phone numbers) at INFO.
         "twilio": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; failures and lockouts come at WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
