@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        import accounts.schema  # noqa: F401 - registers the OpenAPI descriptions of the authentication classes
         from accounts.sessions import session_start
 
         # Stamps the sign-in time and the two-step state on every new staff session.
