@@ -1,10 +1,12 @@
 """Two-step login with TOTP (django-otp) and single-use recovery codes; enrolment changes are audited."""
 
+import math
 import re
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -17,12 +19,22 @@ APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
 CODE_MISMATCH = ("That code did not match. Check that your phone's clock is set automatically and enter the "
                  "6-digit code showing now, or one of your recovery codes.")
-TOO_MANY = "Too many wrong codes in a row. Wait a minute before trying again, or ask an admin to reset your device."
+TOO_MANY = ("Too many wrong codes in a row: wait {wait} and try again (the wait doubles with each wrong "
+            "code). If you no longer have your phone, use a recovery code or ask an admin to reset your device.")
 
 
 def normalise_code(code: str) -> str:
     # People type codes with spaces or dashes ("123 456", "abcd-efgh"); recovery codes are lower case.
     return re.sub(r"[\s-]", "", code).lower()
+
+
+def throttled(device: TOTPDevice | StaticDevice) -> None:
+    """Refuse while django-otp's back-off after wrong codes is running, saying how long to wait."""
+    allowed, details = device.verify_is_allowed()
+    if not allowed:
+        until = (details or {}).get("locked_until")
+        seconds = max(1, math.ceil((until - timezone.now()).total_seconds())) if until else 60
+        raise DomainError(TOO_MANY.format(wait=f"{seconds} second{'s' if seconds != 1 else ''}"), field="code")
 
 
 def mfa_device_start(*, user: AbstractBaseUser) -> TOTPDevice:
@@ -39,9 +51,7 @@ def mfa_device_confirm(*, device: TOTPDevice, code: str, request: HttpRequest | 
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
         if device.confirmed:
             raise DomainError("Two-step login is already set up for this account.")
-        allowed, _ = device.verify_is_allowed()
-        if not allowed:
-            raise DomainError(TOO_MANY, field="code")
+        throttled(device)
         if not device.verify_token(normalise_code(code)):
             raise DomainError(CODE_MISMATCH, field="code")
         device.confirmed = True
@@ -80,8 +90,8 @@ def mfa_code_check(*, user: AbstractBaseUser, code: str) -> str | None:
     app = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     recovery = StaticDevice.objects.filter(user=user, confirmed=True).first()
     for device in (app, recovery):
-        if device is not None and not device.verify_is_allowed()[0]:
-            raise DomainError(TOO_MANY, field="code")
+        if device is not None:
+            throttled(device)
     app_code = len(code) == 6 and code.isdigit()  # recovery codes are 8 characters
     if app is not None and app_code and app.verify_token(code):
         return "app"

@@ -1,6 +1,8 @@
 """Two-step login: admins must enrol and verify before the console; recovery codes work once."""
 
 import pytest
+import time_machine
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -148,3 +150,12 @@ def test_next_cannot_send_the_user_to_another_site(client, ada, ada_device):
     sign_in(client, "ada")
     response = client.post(VERIFY, {"code": current_code(ada_device), "next": "https://evil.example/"})
     assert response["Location"] == "/admin/"
+
+
+def test_codes_right_after_a_wrong_one_are_held_back_and_say_how_long(client, ada, ada_device):
+    sign_in(client, "ada")
+    with time_machine.travel(timezone.now(), tick=False):
+        client.post(VERIFY, {"code": "abcdefgh"})
+        response = client.post(VERIFY, {"code": current_code(ada_device)})
+    assert "Too many wrong codes in a row: wait 1 second and try again" in response.text
+    assert client.get("/admin/").status_code == 302
