@@ -61,6 +61,14 @@ def mfa_device_confirm(*, device: TOTPDevice, code: str, request: HttpRequest | 
         return recovery_codes_issue(user=device.user, request=request)
 
 
+def mfa_device_remove(*, device: TOTPDevice | StaticDevice, actor: AbstractBaseUser,
+                      request: HttpRequest | None = None) -> None:
+    """An admin removes a user's authenticator or recovery codes (lost phone); audited. The user enrols again."""
+    with transaction.atomic():
+        audit_record(actor=actor, action=AuditAction.DELETE, obj=device, request=request, via="admin")
+        device.delete()
+
+
 def mfa_recovery_codes_replace(*, user: AbstractBaseUser, request: HttpRequest | None = None) -> list[str]:
     """New recovery codes for a user who has set up two-step login; the old ones stop working."""
     with transaction.atomic():

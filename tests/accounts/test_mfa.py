@@ -159,3 +159,21 @@ def test_codes_right_after_a_wrong_one_are_held_back_and_say_how_long(client, ad
         response = client.post(VERIFY, {"code": current_code(ada_device)})
     assert "Too many wrong codes in a row: wait 1 second and try again" in response.text
     assert client.get("/admin/").status_code == 302
+
+
+def test_an_admin_removes_a_lost_device_and_it_is_audited(client, ada, ada_device, alice):
+    lost = TOTPDevice.objects.create(user=alice, name="Authenticator app", confirmed=True)
+    client.force_login(ada)
+    client.post(VERIFY, {"code": current_code(ada_device)})
+    response = client.post(f"/admin/otp_totp/totpdevice/{lost.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert TOTPDevice.objects.filter(user=alice).exists() is False
+    assert AuditEntry.objects.filter(object_type="otp_totp.TOTPDevice", action="delete", actor=ada).count() == 1
+
+
+def test_the_console_never_shows_a_device_secret(client, ada, ada_device):
+    client.force_login(ada)
+    client.post(VERIFY, {"code": current_code(ada_device)})
+    page = client.get(f"/admin/otp_totp/totpdevice/{ada_device.pk}/change/")
+    assert page.status_code == 200
+    assert ada_device.key not in page.text
