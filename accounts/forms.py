@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 
 
 class CodeForm(forms.Form):
@@ -22,5 +23,6 @@ class ApiTokenForm(forms.Form):
         field.initial = settings.API_TOKEN_DEFAULT_DAYS
         field.max_value = settings.API_TOKEN_MAX_DAYS
         field.widget.attrs["max"] = settings.API_TOKEN_MAX_DAYS
-        field.validators.append(forms.IntegerField(max_value=settings.API_TOKEN_MAX_DAYS).validators[-1])
+        # The maximum is a setting read per form, so the validator is added here rather than at class level.
+        field.validators.append(MaxValueValidator(settings.API_TOKEN_MAX_DAYS))
         field.help_text = f"At most {settings.API_TOKEN_MAX_DAYS} days; the token then stops working."

@@ -177,3 +177,10 @@ def test_the_console_never_shows_a_device_secret(client, ada, ada_device):
     page = client.get(f"/admin/otp_totp/totpdevice/{ada_device.pk}/change/")
     assert page.status_code == 200
     assert ada_device.key not in page.text
+
+
+def test_token_pages_wait_for_the_two_step_login(client, ada):
+    sign_in(client, "ada")
+    response = client.get("/account/tokens/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(VERIFY)
