@@ -15,6 +15,7 @@ from config.observability import QuietStaticRequestsFilter
 from consults.models import ConsultStatus
 from messaging.backends import ConsoleBackend, OutboundSend
 from messaging.models import Conversation, Direction, Message, Status
+from messaging.replies import register_reply_handler, reply_handler_for, unregister_reply_handler
 from messaging.services import message_send
 from patients.models import Patient
 from tests.factories.consults import ConsultFactory
@@ -45,7 +46,21 @@ def test_stop_on_whatsapp_opts_out_of_whatsapp_only(whatsapp_patient):
     assert whatsapp_patient.sms_opted_out_at is None
 
 
-def test_c_to_a_consult_reminder_confirms_attendance(patient):
+@pytest.fixture
+def consult_reply_handler():
+    # The consults app registers this in ready(); some routing tests swap it out, so make sure the
+    # real one is in place (and leave the registry as found).
+    from consults.replies import consult_reminder_reply
+
+    before = reply_handler_for("consult_reminder")
+    register_reply_handler("consult_reminder", consult_reminder_reply)
+    yield
+    unregister_reply_handler("consult_reminder")
+    if before is not None:
+        register_reply_handler("consult_reminder", before)
+
+
+def test_c_to_a_consult_reminder_confirms_attendance(patient, consult_reply_handler):
     consult = ConsultFactory(patient=patient, start=timezone.now() + dt.timedelta(hours=20))
     reminder = message_send(patient=patient, kind="consult_reminder", idempotency_key="reminder-24h",
                             context={"starts_at": consult.start}, topic=f"consult:{consult.pk}")
