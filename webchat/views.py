@@ -5,9 +5,9 @@ proved the number, and ends with that session."""
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib import messages as flash
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -69,7 +69,8 @@ def start(request: HttpRequest) -> HttpResponse:
             return render(request, "webchat/start.html", {"form": form}, status=error.status)
         request.session[SESSION_VERIFICATION] = verification.pk
         return redirect("webchat:code")
-    return render(request, "webchat/start.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "left": request.GET.get("left") == "1"}
+    return render(request, "webchat/start.html", context, status=400 if form.errors else 200)
 
 
 @private_page
@@ -77,7 +78,6 @@ def start(request: HttpRequest) -> HttpResponse:
 def code(request: HttpRequest) -> HttpResponse:
     verification = PhoneVerification.objects.filter(pk=request.session.get(SESSION_VERIFICATION) or 0).first()
     if verification is None:
-        flash.info(request, "Start by telling us your name and mobile number.")
         return redirect("webchat:start")
     form = ChatCodeForm(request.POST or None)
     context = {"form": form, "phone_end": verification.phone[-4:]}
@@ -134,5 +134,5 @@ def leave(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("This chat is not open in this browser.")
     chat_end(chat=chat)
     request.session.flush()
-    flash.success(request, "You left the chat. To write again, start a new chat.")
-    return redirect("webchat:start")
+    # A notice in the page itself, not a flash message: the session that would carry it is gone.
+    return redirect(reverse("webchat:start") + "?left=1")

@@ -173,3 +173,20 @@ def test_the_thread_page_reads_messages_in_fixed_queries(client, django_assert_m
         _reply(alice, key=f"r{index}")
     with django_assert_max_num_queries(8):
         client.get(url)
+
+
+def test_after_leaving_the_start_page_says_the_chat_ended(client):
+    open_chat(client)
+    token = WebChat.objects.get().token
+    response = client.post(f"/chat/t/{token}/leave/", follow=True)
+    assert "You left the chat" in response.content.decode()
+
+
+def test_a_web_chat_of_a_patient_with_a_coordinator_is_in_that_coordinators_inbox(client, alice, bob):
+    from messaging.selectors import assigned_to_q, conversations_visible_to
+
+    PatientFactory(phone=PHONE, coordinator=alice)
+    url = open_chat(client)
+    write(client, url, "Hello")
+    assert conversations_visible_to(alice).filter(assigned_to_q(alice)).count() == 1
+    assert conversations_visible_to(bob).count() == 0
