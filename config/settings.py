@@ -244,6 +244,7 @@ SPECTACULAR_SETTINGS = {
         "AssignmentStatusEnum": "patients.models.AssignmentStatus",
         "TestKindEnum": "patients.models.TestKind",
         "MonitoringKindEnum": "patients.models.MonitoringKind",
+        "MessageChannelEnum": "messaging.models.MessageChannel",  # sms, whatsapp, web (issue 13)
     },
 }
 

@@ -65,3 +65,32 @@ def test_without_a_service_sid_the_backend_says_what_to_set(verify, settings):
     settings.TWILIO_VERIFY_SERVICE_SID = ""
     with pytest.raises(VerifyError, match="TWILIO_VERIFY_SERVICE_SID"):
         TwilioVerifyBackend()
+
+
+def test_the_web_chat_sends_its_code_through_twilio_verify(db, verify):
+    from webchat.services import verification_start
+
+    verification = verification_start(phone="+919876500001", full_name="Meera", consent_sms=False,
+                                      ip_address="203.0.113.7")
+    assert verification.twilio_sid.startswith("VE")
+    assert verification.code_hash == ""
+
+
+def test_the_web_chat_opens_when_twilio_approves_the_code(db, verify):
+    from webchat.services import verification_check, verification_start
+
+    verification = verification_start(phone="+919876500001", full_name="Meera", consent_sms=False,
+                                      ip_address="203.0.113.7")
+    chat = verification_check(verification=verification, code="123456")
+    assert chat.patient.phone == "+919876500001"
+
+
+def test_a_refused_start_counts_against_the_limit_and_shows_a_clear_error(db, verify, settings):
+    from config.errors import DomainError
+    from webchat.models import PhoneVerification
+    from webchat.services import verification_start
+
+    settings.TWILIO_VERIFY_SERVICE_SID = "not-a-service-sid"
+    with pytest.raises(DomainError, match="call the clinic"):
+        verification_start(phone="+919876500001", full_name="Meera", consent_sms=False, ip_address=None)
+    assert PhoneVerification.objects.get().locked_at is not None

@@ -190,3 +190,16 @@ def test_a_web_chat_of_a_patient_with_a_coordinator_is_in_that_coordinators_inbo
     write(client, url, "Hello")
     assert conversations_visible_to(alice).filter(assigned_to_q(alice)).count() == 1
     assert conversations_visible_to(bob).count() == 0
+
+
+def test_the_api_can_answer_in_the_web_chat(client, alice):
+    url = open_chat(client)
+    write(client, url, "Hello")
+    staff = Client()
+    staff.force_login(alice)
+    conversation = Conversation.objects.get()
+    response = staff.post(f"/api/v1/conversations/{conversation.pk}/reply/",
+                          {"text": "We will call you.", "channel": "web", "idempotency_key": "api-1"},
+                          content_type="application/json")
+    assert response.status_code == 201
+    assert response.json()["channel"] == "web"
