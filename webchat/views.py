@@ -5,6 +5,7 @@ proved the number, and ends with that session."""
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -51,9 +52,17 @@ def _open_chat(request: HttpRequest) -> WebChat | None:
         return None
 
 
+def codes_can_be_sent() -> bool:
+    # The console backend only prints codes: fine for `make run`, useless to a real patient. With
+    # debug off and no Verify service configured, say so instead of promising an SMS.
+    return settings.DEBUG or settings.VERIFY_BACKEND != "console"
+
+
 @private_page
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
+    if not codes_can_be_sent():
+        return render(request, "webchat/unavailable.html", status=503)
     chat = _open_chat(request)
     if chat is not None:
         return redirect("webchat:thread", token=chat.token)

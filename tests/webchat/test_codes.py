@@ -154,3 +154,12 @@ def test_before_the_code_nothing_joins_an_existing_record(client, codes):
 def test_the_code_page_without_a_started_chat_goes_back_to_the_start(client):
     response = client.get("/chat/code/")
     assert response["Location"] == "/chat/"
+
+
+def test_without_a_code_service_in_production_the_chat_says_to_call(client, settings, codes):
+    settings.DEBUG = False
+    settings.VERIFY_BACKEND = "console"
+    response = start_chat(client)
+    assert response.status_code == 503
+    assert "not available just now" in response.content.decode()
+    assert PhoneVerification.objects.count() == 0
