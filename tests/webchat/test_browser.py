@@ -103,3 +103,22 @@ def test_form_errors_on_the_start_page_are_accessible(live_server, page, assert_
     page.click("button:has-text('Send me a code')")
     page.wait_for_selector(".form-errors")
     assert_accessible()
+
+
+def test_the_debug_simulate_box_on_a_console_thread_is_accessible(live_server, page, alice, settings,
+                                                                   assert_accessible):
+    from messaging.services import conversation_for_patient
+    from tests.factories.people import PatientFactory
+
+    settings.DEBUG = True
+    conversation = conversation_for_patient(PatientFactory(phone="+919876500041", coordinator=alice))
+    staff = Client()
+    staff.force_login(alice)
+    page.context.add_cookies([{"name": "sessionid", "value": staff.cookies["sessionid"].value,
+                               "url": live_server.url}])
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/admin/messaging/conversation/{conversation.pk}/change/")
+    page.fill("#ct-simulate-text", "STOP")
+    page.click("button:has-text('Simulate patient message')")
+    page.wait_for_selector("text=Simulated patient message routed: opted-out.")
+    assert_accessible()
