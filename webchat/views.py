@@ -89,7 +89,7 @@ def code(request: HttpRequest) -> HttpResponse:
     if verification is None:
         return redirect("webchat:start")
     form = ChatCodeForm(request.POST or None)
-    context = {"form": form, "phone_end": verification.phone[-4:]}
+    context = {"form": form, "phone_end": verification.phone[-4:], "ttl_minutes": settings.VERIFY_CODE_TTL_MINUTES}
     if request.method == "POST" and form.is_valid():
         try:
             chat = verification_check(verification=verification, code=form.cleaned_data["code"])

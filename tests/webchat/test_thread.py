@@ -211,3 +211,20 @@ def test_chat_tokens_never_reach_a_log_line():
     assert redact('"GET /chat/t/7AL0thzTEHzqH7EgSWgDPS1Un0R4zQLPTi9-xe7J0uY/ HTTP/1.1" 200') == (
         '"GET /chat/t/[token]/ HTTP/1.1" 200'
     )
+
+
+def test_the_chat_cookie_ends_when_the_browser_closes(client):
+    open_chat(client)
+    cookie = client.cookies["sessionid"]
+    assert cookie["expires"] == ""
+    assert cookie["max-age"] == ""
+
+
+def test_proving_the_number_gives_the_browser_a_new_session_key(client):
+    from messaging.verify import LocmemVerifyBackend
+    from tests.webchat.conftest import start_chat
+
+    start_chat(client)
+    before = client.cookies["sessionid"].value
+    client.post("/chat/code/", {"code": LocmemVerifyBackend.last_code_for(PHONE)})
+    assert client.cookies["sessionid"].value != before
