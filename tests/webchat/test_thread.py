@@ -228,3 +228,11 @@ def test_proving_the_number_gives_the_browser_a_new_session_key(client):
     before = client.cookies["sessionid"].value
     client.post("/chat/code/", {"code": LocmemVerifyBackend.last_code_for(PHONE)})
     assert client.cookies["sessionid"].value != before
+
+
+def test_message_text_is_shown_as_text_not_markup(client):
+    url = open_chat(client)
+    write(client, url, "<script>alert(1)</script>")
+    body = client.get(url).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
