@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "consults",
     "messaging",
     "followups",
+    "webchat",  # web chat for patients without WhatsApp (issue 13)
 ]
 
 MIDDLEWARE = [
@@ -243,6 +244,7 @@ SPECTACULAR_SETTINGS = {
         "AssignmentStatusEnum": "patients.models.AssignmentStatus",
         "TestKindEnum": "patients.models.TestKind",
         "MonitoringKindEnum": "patients.models.MonitoringKind",
+        "MessageChannelEnum": "messaging.models.MessageChannel",  # sms, whatsapp, web (issue 13)
     },
 }
 
@@ -301,6 +303,27 @@ if MESSAGING_BACKEND == "twilio" and not (TWILIO_SMS_FROM or TWILIO_WHATSAPP_FRO
         "or TWILIO_MESSAGING_SERVICE_SID."
     )
 
+# Web chat and one-time codes (webchat/, messaging/verify.py). Without a Verify service the code
+# is made locally and printed in the console; `locmem` keeps codes for tests.
+TWILIO_VERIFY_SERVICE_SID = env.str("TWILIO_VERIFY_SERVICE_SID", default="")
+VERIFY_BACKEND = env.str(
+    "VERIFY_BACKEND",
+    default="twilio" if TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and TWILIO_VERIFY_SERVICE_SID else "console",
+)
+if VERIFY_BACKEND not in {"console", "locmem", "twilio"}:
+    raise ImproperlyConfigured("VERIFY_BACKEND must be one of: console, locmem, twilio.")
+if VERIFY_BACKEND == "twilio" and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and TWILIO_VERIFY_SERVICE_SID):
+    raise ImproperlyConfigured(
+        "VERIFY_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_VERIFY_SERVICE_SID."
+    )
+# Against SMS pumping and guessing: codes per phone and per address per hour, wrong tries per code.
+VERIFY_CODE_TTL_MINUTES = env.int("VERIFY_CODE_TTL_MINUTES", default=10)
+VERIFY_MAX_ATTEMPTS = env.int("VERIFY_MAX_ATTEMPTS", default=5)
+WEBCHAT_CODES_PER_PHONE_HOUR = env.int("WEBCHAT_CODES_PER_PHONE_HOUR", default=5)
+WEBCHAT_CODES_PER_IP_HOUR = env.int("WEBCHAT_CODES_PER_IP_HOUR", default=20)
+# A chat ends with the browser session, and at the latest this long after it was opened.
+WEBCHAT_MAX_HOURS = env.int("WEBCHAT_MAX_HOURS", default=12)
+
 # Security. Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -327,6 +350,8 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "config.observability.RequestIdFilter"},
         "redact": {"()": "config.observability.RedactFilter"},
+        # make run: hide runserver's successful static-file lines (issue 13: messages were buried).
+        "quiet_static": {"()": "config.observability.QuietStaticRequestsFilter"},
     },
     "formatters": {"line": {"()": "config.observability.JsonLineFormatter"}},
     "handlers": {
@@ -340,7 +365,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # runserver's access lines carry paths with manage-link tokens: route them through redaction.
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False,
+                          "filters": ["quiet_static"] if DEBUG else []},
         # django-q2 logs as "django-q" (with a hyphen): cluster start/stop and each task at INFO.
         "django-q": {"level": "INFO", "propagate": True},
         # The SDK logs every request's URL and query (phone numbers) at INFO.
