@@ -75,7 +75,8 @@ def test_a_message_is_delivered_by_a_real_qcluster_process(tmp_path):
         log.close()
     output = (tmp_path / "qcluster.log").read_text()
     assert (status, (sid or "")[:7]) == ("sent", "CONSOLE"), output[-3000:]
-    assert "SMS to +919999900077" in output  # printed by the console backend in the worker
+    assert "OUTGOING SMS" in output  # the console backend's frame, printed by the worker
+    assert "to:      +919999900077" in output
     with sqlite3.connect(database) as connection:
         assert connection.execute(
             "SELECT success FROM django_q_task WHERE func = 'messaging.tasks.deliver'"
