@@ -106,7 +106,7 @@ LANDING: dict = {
             "question": "When should I call for help?",
             "answer": (
                 "<p>For chest pain, fainting or very bad trouble breathing, call 112 now. "
-                "Call the clinic the same day for fever, bleeding, yellow skin, fast weight gain or a bad rash. "
+                "Call the clinic now for fever, bleeding, yellow skin, fast weight gain or a bad rash. "
                 'See <a href="/when-to-get-help/">when to get help</a>.</p>'
             ),
         },
@@ -152,8 +152,7 @@ PAGES: list[dict] = [
                 "<p>Cancer cells grow because a faulty signal tells them to keep growing. "
                 "Imatinib blocks that signal. This is why it is called a <strong>targeted</strong> medicine. "
                 "Doctors also call it a TKI, which is short for tyrosine kinase inhibitor.</p>"
-                "<p>Imatinib does not work like drip chemotherapy. It aims at the faulty signal, "
-                "so it harms fewer healthy cells.</p>"
+                "<p>Because it aims at the faulty signal, imatinib works in a different way from drip chemotherapy.</p>"
                 "<h2>What does it treat?</h2>"
                 "<ul>"
                 '<li><a href="/cml-and-the-philadelphia-chromosome/">CML</a>, a blood cancer '
@@ -182,8 +181,8 @@ PAGES: list[dict] = [
                 "text",
                 "<p>Children take a dose based on their size. The doctor works it out.</p>"
                 "<h2>Does it work?</h2>"
-                "<p>Imatinib has been used since 2001 for CML and since 2002 for GIST. "
-                "In a large study, people with CML took imatinib as their first treatment. "
+                "<p>Imatinib was approved in the USA in 2001 for CML and in 2002 for GIST. "
+                "In a large study, people with CML in the early (chronic) phase took imatinib as their first treatment. "
                 "After 10 years, about 83 in every 100 of them were alive.</p>"
                 "<p>Most people take imatinib for a long time. Your doctor will tell you how long you need it. "
                 "Do not stop taking it unless your doctor tells you to.</p>",
@@ -265,7 +264,7 @@ PAGES: list[dict] = [
             (
                 "text",
                 "<p>GIST stands for gastrointestinal stromal tumour. It is a tumour that grows in the wall of the gut. "
-                "Most are found in the stomach or small bowel. Some grow in the food pipe or large bowel.</p>"
+                "It can grow in the stomach, the small or large bowel, the food pipe or the back passage.</p>"
                 "<h2>Why do genes matter in GIST?</h2>"
                 "<p>Most GISTs have a change in a gene called <strong>KIT</strong>. "
                 "This is true for about 80 to 85 in every 100 GISTs. "
@@ -311,7 +310,7 @@ PAGES: list[dict] = [
                 "This was 82 in 100 for one year.</p>"
                 "<p>So for high-risk GIST, the usual plan is 400 mg a day for 3 years.</p>"
                 "<h2>Imatinib for GIST that has spread</h2>"
-                "<p>If the GIST cannot be removed, or has spread, imatinib can shrink it or stop it growing. "
+                "<p>If the GIST cannot be removed, or has spread, imatinib is used to control it. "
                 "Your doctor will tell you how long to take it.</p>",
             ),
             _consult("new_diagnosis", "Have GIST and questions about surgery or imatinib? Book a free talk."),
@@ -404,7 +403,7 @@ PAGES: list[dict] = [
                 "text",
                 "<h2>Why each dose matters</h2>"
                 "<p>Imatinib works best when there is a steady amount in your body. "
-                "Missing doses often can let the cancer grow again. "
+                "Missing doses often may make it work less well. "
                 "If you miss doses often, tell the team. We can help you find a way that works.</p>",
             ),
             (
@@ -471,6 +470,7 @@ PAGES: list[dict] = [
                         "Show your list of medicines at every visit.",
                         "Ask the chemist before you buy anything new.",
                         "Tell the team if you often take paracetamol.",
+                        "Ask your chemist if you are not sure about a fruit juice.",
                     ],
                     "dont": [
                         "Do not eat grapefruit or drink its juice.",
@@ -509,7 +509,7 @@ PAGES: list[dict] = [
                         [
                             "Warfarin, a blood thinner",
                             "Higher risk of bleeding",
-                            "Do not take them together. Your doctor will choose another one.",
+                            "Tell your doctor before you take both. Your doctor may choose a different blood thinner.",
                         ],
                         [
                             "Paracetamol, taken for a long time",
@@ -598,8 +598,8 @@ PAGES: list[dict] = [
         "body": [
             (
                 "text",
-                "<p>Most people get some side effects. Most are mild. "
-                "They often get better after the first few months. Tell the team about any side effect. "
+                "<p>Most people get some side effects. The common ones are usually mild or moderate. "
+                "Tell the team about any side effect. "
                 "There is often a way to help.</p>"
                 "<h2>Common side effects</h2>"
                 "<ul>"
@@ -1076,7 +1076,7 @@ PAGES: list[dict] = [
                 {
                     "do": [
                         "Keep copies of your ID, prescriptions and bills.",
-                        "Ask for the clinic's free money help session.",
+                        "Ask to see the clinic's financial counsellor.",
                         "Tell the team if your brand of imatinib changes.",
                     ],
                     "dont": [
