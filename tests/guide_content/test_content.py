@@ -12,10 +12,10 @@ import pytest
 import textstat
 
 from consults.models import Topic
-from guide.content import en
+from guide.content import en, hi
 from patients.models import ResourceCategory
 
-LANGUAGES: dict[str, ModuleType] = {"en": en}
+LANGUAGES: dict[str, ModuleType] = {"en": en, "hi": hi}
 LINK_PREFIX: dict[str, str] = {"en": "/", "hi": "/hi/"}
 
 LANDING_KEYS = {"title", "intro", "search_description", "faqs"}
@@ -391,6 +391,23 @@ def test_every_page_matches_schema(lang: str) -> None:
 def test_slugs_are_unique(lang: str) -> None:
     slugs = _slugs(LANGUAGES[lang])
     assert len(slugs) == len(set(slugs))
+
+
+def test_hindi_has_the_same_slugs_in_the_same_order() -> None:
+    assert _slugs(hi) == _slugs(en)
+
+
+def test_hindi_pages_have_the_same_structure() -> None:
+    """Same topic, same block types in the same order, same urgency levels and resource categories."""
+
+    def shape(page: dict) -> tuple:
+        blocks = []
+        for kind, value in page["body"]:
+            detail = {"urgency": "level", "book_consult": "topic"}.get(kind)
+            blocks.append((kind, value[detail] if detail else value.get("categories") if kind == "resources" else None))
+        return (page["slug"], page["topic"], tuple(blocks))
+
+    assert [shape(page) for page in hi.PAGES] == [shape(page) for page in en.PAGES]
 
 
 def test_the_guide_covers_the_sections_of_issue_12() -> None:
