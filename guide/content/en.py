@@ -675,7 +675,7 @@ PAGES: list[dict] = [
                 "urgency",
                 {
                     "level": "call_today",
-                    "heading": "Call the clinic now for these signs",
+                    "heading": "Signs that need a call to the clinic now",
                     "items": [
                         "Fast weight gain, sudden swelling, or feeling short of breath",
                         "Fever, or other signs of an infection",
@@ -709,7 +709,7 @@ PAGES: list[dict] = [
                 "urgency",
                 {
                     "level": "emergency",
-                    "heading": "Call 112 or go to hospital now",
+                    "heading": "Signs of an emergency",
                     "items": [
                         "Chest pain",
                         "Fainting, or being very hard to wake",
@@ -729,7 +729,7 @@ PAGES: list[dict] = [
                 "urgency",
                 {
                     "level": "call_today",
-                    "heading": "Call the clinic now, the same day",
+                    "heading": "Signs that need a call to the clinic now",
                     "items": [
                         "Your weight goes up fast, or you get sudden swelling. Your doctor will tell you how much gain is too much.",
                         "You feel short of breath",
@@ -748,7 +748,7 @@ PAGES: list[dict] = [
                 "urgency",
                 {
                     "level": "next_visit",
-                    "heading": "Tell us at your next visit",
+                    "heading": "Things to tell us at your next visit",
                     "items": [
                         "Mild side effects you can cope with, such as puffy eyes or cramps",
                         "Feeling tired",
