@@ -556,6 +556,11 @@ PAGES: list[dict] = [
         "sources": [_EMA_GLIVEC, _FDA_LABEL],
         "body": [
             (
+                "text",
+                "<p>Heat and damp can harm tablets. Store them with care so they keep working.</p>"
+                "<h2>Where to keep your tablets</h2>",
+            ),
+            (
                 "do_dont",
                 {
                     "do": [

@@ -459,6 +459,14 @@ def test_money_and_support_pages_list_the_resources_directory(slug: str) -> None
     assert wanted <= categories
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_opens_with_a_text_block(lang: str) -> None:
+    """The app titles do/don't lists, tables and cards with smaller headings; opening with text keeps the
+    page's heading levels in order (axe-core's heading-order rule failed when a page opened with a list)."""
+    openers = {page["slug"]: page["body"][0][0] for page in LANGUAGES[lang].PAGES}
+    assert {slug: kind for slug, kind in openers.items() if kind != "text"} == {}
+
+
 @pytest.mark.parametrize("slug", [page["slug"] for page in en.PAGES])
 def test_english_page_reads_at_grade_8_or_below(slug: str) -> None:
     assert grade(page_prose(_page(en, slug))) <= MAX_GRADE
