@@ -1202,6 +1202,11 @@ PAGES: list[dict] = [
         "sources": [_FDA_LABEL, _ELN_2020],
         "body": [
             (
+                "text",
+                "<p>Here are short answers to questions people often ask. "
+                "Your own doctor knows your case best, so ask them too.</p>",
+            ),
+            (
                 "faq",
                 [
                     {
