@@ -7,7 +7,8 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/carethread
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 # Local-only values for commands run by make; production sets its own in the environment.
-TEST_ENV := DJANGO_SECRET_KEY=make-test-only-key-not-for-production-0123456789abcdef DJANGO_SECURE_SSL_REDIRECT=false
+TEST_ENV := DJANGO_SECRET_KEY=make-test-only-key-not-for-production-0123456789abcdef DJANGO_SECURE_SSL_REDIRECT=false \
+	ALLOW_PROCESS_LOCAL_CACHE=true
 
 .PHONY: run test lint check pytest pytest-postgres deps browser contract-mock bench clean prod-tools e2e-prod bench-prod
 

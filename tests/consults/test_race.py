@@ -115,7 +115,7 @@ def test_sqlite_booking_checks_and_inserts_inside_one_immediate_transaction(gene
     overlap_check = next(i for i, sql in enumerate(statements) if 'FROM "consults_consult"' in sql)
     insert = next(i for i, sql in enumerate(statements) if sql.startswith('INSERT INTO "consults_consult"'))
     # One IMMEDIATE transaction holds the write lock from before the check until after the insert.
-    # (After the commit, messaging writes the confirmation in a transaction of its own.)
+    # (The confirmation message is written inside that same transaction: consults/notifications.py.)
     assert statements[: insert + 1].count("BEGIN IMMEDIATE") == 1
     assert begin < overlap_check < insert
     second = Client().post("/api/v1/consults/", {**body, "phone": "+919870000002"}, content_type="application/json")
