@@ -220,6 +220,13 @@ if not 1 <= FOLLOWUPS_SWEEP_SECONDS <= Q_CLUSTER["timeout"] // 2:
     raise ImproperlyConfigured(f"FOLLOWUPS_SWEEP_SECONDS must be between 1 and {Q_CLUSTER['timeout'] // 2} "
                                "(half the task timeout), so a sweep always finishes its last chunk in time.")
 
+# Seconds the nightly care sweep works before queueing its continuation (patients/tasks.py); a chunk
+# of 200 records must still fit in the rest of the task timeout.
+CARE_SWEEP_SECONDS = env.int("CARE_SWEEP_SECONDS", default=25)
+if not 1 <= CARE_SWEEP_SECONDS <= Q_CLUSTER["timeout"] // 2:
+    raise ImproperlyConfigured(f"CARE_SWEEP_SECONDS must be between 1 and {Q_CLUSTER['timeout'] // 2} "
+                               "(half the task timeout), so the sweep always finishes its last chunk in time.")
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -69,7 +69,8 @@ class ScheduleChange:
 
 @transaction.atomic
 def monitoring_schedule_generate(
-    *, patient: Patient | None = None, care_record: CareRecord | None = None, on: date | None = None
+    *, patient: Patient | None = None, care_record: CareRecord | None = None, on: date | None = None,
+    values: dict[str, int] | None = None,
 ) -> ScheduleChange:
     """Bring generated items in line with the protocol plan from `on` (default today); idempotent.
 
@@ -86,7 +87,8 @@ def monitoring_schedule_generate(
     care_record = CareRecord.objects.select_for_update().select_related("patient").get(pk=care_record.pk)
     patient = care_record.patient
     on = on or timezone.localdate()
-    plan = plan_schedule(schedule_inputs(care_record, values=protocol_values()), on=on)
+    # A sweep reads the protocol values once for all records (`values`); a single change reads them now.
+    plan = plan_schedule(schedule_inputs(care_record, values=values or protocol_values()), on=on)
     existing = {
         (item.protocol_key, item.planned_for): item
         for item in MonitoringItem.objects.filter(patient=patient, planned_for__isnull=False,
