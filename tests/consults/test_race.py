@@ -122,6 +122,7 @@ def test_sqlite_booking_checks_and_inserts_inside_one_immediate_transaction(gene
     assert second.status_code == 409 and second.json()["next_slots"]
 
 
+@pytest.mark.slow  # subprocesses on a freshly migrated SQLite file: ~20 s
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="races real SQLite file connections")
 def test_twenty_threads_racing_on_a_sqlite_file_give_one_201_and_409s(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'race.sqlite3'}"}
