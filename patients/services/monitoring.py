@@ -69,8 +69,7 @@ class ScheduleChange:
 
 @transaction.atomic
 def monitoring_schedule_generate(
-    *, patient: Patient | None = None, care_record: CareRecord | None = None, on: date | None = None,
-    values: dict[str, int] | None = None,
+    *, patient: Patient | None = None, care_record: CareRecord | None = None, on: date | None = None
 ) -> ScheduleChange:
     """Bring generated items in line with the protocol plan from `on` (default today); idempotent.
 
@@ -85,10 +84,14 @@ def monitoring_schedule_generate(
             return ScheduleChange(0, 0, 0)
     # One generator per patient at a time: lock the record row.
     care_record = CareRecord.objects.select_for_update().select_related("patient").get(pk=care_record.pk)
+    return monitoring_schedule_apply(care_record=care_record, on=on or timezone.localdate(), values=protocol_values())
+
+
+def monitoring_schedule_apply(*, care_record: CareRecord, on: date, values: dict[str, int]) -> ScheduleChange:
+    """The body of `monitoring_schedule_generate`, for a caller that already holds the record's row lock
+    inside its transaction (the nightly sweep locks a chunk of records in one query)."""
     patient = care_record.patient
-    on = on or timezone.localdate()
-    # A sweep reads the protocol values once for all records (`values`); a single change reads them now.
-    plan = plan_schedule(schedule_inputs(care_record, values=values or protocol_values()), on=on)
+    plan = plan_schedule(schedule_inputs(care_record, values=values), on=on)
     existing = {
         (item.protocol_key, item.planned_for): item
         for item in MonitoringItem.objects.filter(patient=patient, planned_for__isnull=False,
