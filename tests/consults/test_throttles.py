@@ -1,5 +1,6 @@
 """Booking throttles: one atomic counter per limit, keyed by the normalised phone and the trusted address."""
 
+import os
 import shutil
 import socket
 import subprocess
@@ -40,7 +41,9 @@ def free_port() -> int:
 def redis_cache(settings, tmp_path) -> Iterator[None]:
     """A throwaway redis-server on a free port as the default cache (as production has it)."""
     if shutil.which("redis-server") is None:
-        pytest.fail("redis-server is missing: run `make prod-tools`.")
+        if os.environ.get("CI") == "true":
+            pytest.fail("redis-server is missing: run `make prod-tools`.")
+        pytest.skip("redis-server is missing (`make prod-tools` installs it); CI=true fails instead.")
     port = free_port()
     process = subprocess.Popen(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
