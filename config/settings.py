@@ -130,6 +130,21 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits (booking, login) count in the cache: a process-local cache gives every worker its own
+# count, so production refuses one. ALLOW_PROCESS_LOCAL_CACHE=true is for single-process runs with
+# DEBUG off that need no shared limits (the test suite, benchmarks); `check --deploy` still fails.
+ALLOW_PROCESS_LOCAL_CACHE = env.bool("ALLOW_PROCESS_LOCAL_CACHE", default=False)
+if not DEBUG and not REDIS_URL and not ALLOW_PROCESS_LOCAL_CACHE:
+    raise ImproperlyConfigured(
+        "REDIS_URL is not set. Production (DJANGO_DEBUG=false) needs the Redis all workers share, or rate "
+        "limits would count per process: set REDIS_URL (deploy/README.md). For a single-process test or "
+        "benchmark only, set ALLOW_PROCESS_LOCAL_CACHE=true."
+    )
+# Trusted reverse proxies in front of Django, each appending to X-Forwarded-For (deploy/'s nginx: 1).
+# 0 ignores the header, which any client can send (config/request_guards.client_address).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+if not 0 <= NUM_PROXIES <= 5:
+    raise ImproperlyConfigured("NUM_PROXIES must be the number of proxies in front of Django, 0 to 5.")
 
 # django-q2. The queue only triggers work; rows in the database are the source of truth, so
 # a task handed out twice (ORM broker) or lost (Redis, worker killed) is recovered by sweeps.
@@ -206,6 +221,13 @@ if not 1 <= FOLLOWUPS_SWEEP_SECONDS <= Q_CLUSTER["timeout"] // 2:
     raise ImproperlyConfigured(f"FOLLOWUPS_SWEEP_SECONDS must be between 1 and {Q_CLUSTER['timeout'] // 2} "
                                "(half the task timeout), so a sweep always finishes its last chunk in time.")
 
+# Seconds the nightly care sweep works before queueing its continuation (patients/tasks.py); a chunk
+# of 200 records must still fit in the rest of the task timeout.
+CARE_SWEEP_SECONDS = env.int("CARE_SWEEP_SECONDS", default=25)
+if not 1 <= CARE_SWEEP_SECONDS <= Q_CLUSTER["timeout"] // 2:
+    raise ImproperlyConfigured(f"CARE_SWEEP_SECONDS must be between 1 and {Q_CLUSTER['timeout'] // 2} "
+                               "(half the task timeout), so the sweep always finishes its last chunk in time.")
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -216,6 +238,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
+    "NUM_PROXIES": NUM_PROXIES,  # throttles read X-Forwarded-For only as far as trusted proxies vouch
     "DEFAULT_THROTTLE_RATES": {
         "booking_ip": env.str("THROTTLE_BOOKING_IP", default="20/hour"),
         "booking_phone": env.str("THROTTLE_BOOKING_PHONE", default="5/hour"),

@@ -15,6 +15,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # migrates a file database and starts a real qcluster: ~25 s
+
 REPO = Path(__file__).resolve().parents[2]
 
 SEND = """
