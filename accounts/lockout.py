@@ -9,25 +9,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.models import SignInLock
+from config.request_guards import client_address
 from patients.audit import audit_record
 from patients.models import AuditAction
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The caller's address, trusting exactly NUM_PROXIES proxies (the project's one trusted-proxy setting).
-
-    Each trusted proxy appends the address it saw to X-Forwarded-For, so the client is the NUM_PROXIES-th
-    entry from the right; anything further left was written by the client and is ignored. With no
-    proxies (the default) REMOTE_ADDR is the client and the header is not read at all.
-    """
-    remote = request.META.get("REMOTE_ADDR") or None
-    proxies = getattr(settings, "NUM_PROXIES", 0)
-    if not proxies:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if not forwarded:
-        return remote
-    return forwarded[-min(proxies, len(forwarded))]
+    """The caller's address through the project's one trusted-proxy rule (NUM_PROXIES; X-Forwarded-For
+    counts only as far as trusted proxies vouch for it), so a client cannot dodge the lock by forging it."""
+    return client_address(request) or None
 
 
 class LockoutBackend(AxesStandaloneBackend):

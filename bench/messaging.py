@@ -79,6 +79,7 @@ def _child_env(database_dir: str, prism_url: str, *, sync: bool) -> dict[str, st
         "MESSAGING_QUIET_HOURS_START": "00:00",
         "MESSAGING_QUIET_HOURS_END": "00:00",
         "REDIS_URL": "",
+        "ALLOW_PROCESS_LOCAL_CACHE": "true",  # one web process and one worker; no shared limits to keep
         "Q_SYNC": "true" if sync else "false",
         "LOG_LEVEL": "ERROR",
         "DJANGO_SETTINGS_MODULE": "config.settings",

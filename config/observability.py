@@ -44,7 +44,7 @@ class RequestIdFilter(logging.Filter):
 # line, whichever code wrote it: a log is read by more people than the care record is.
 # Bounded by non-alphanumerics so hex ids (request ids, Twilio SIDs) are left whole.
 _PHONE = re.compile(r"(?<![A-Za-z0-9])(?:whatsapp:)?\+?\d[\d\s-]{8,}\d(?![A-Za-z0-9])")
-_TOKEN_PATH = re.compile(r"(/c/|/manage/)[A-Za-z0-9_-]{8,}")
+_TOKEN_PATH = re.compile(r"(/c/|/manage/|/chat/t/)[A-Za-z0-9_-]{8,}")
 
 
 def redact(text: str) -> str:
@@ -73,3 +73,23 @@ class JsonLineFormatter(logging.Formatter):
         if record.exc_info:
             line["exc"] = redact(self.formatException(record.exc_info))
         return json.dumps(line, ensure_ascii=False)
+
+
+class QuietStaticRequestsFilter(logging.Filter):
+    """Drops runserver's access lines for static files and the favicon when they succeeded, so
+    the `make run` console shows the framed outgoing messages and real requests, not a wall of
+    CSS/JS fetches. Errors (4xx/5xx) on static files still show."""
+
+    PREFIXES = ("/static/", "/favicon")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        request_line = str(args[0]) if args else ""
+        parts = request_line.split(" ")
+        path = parts[1] if len(parts) > 1 else ""
+        status = getattr(record, "status_code", None) or (args[1] if len(args) > 1 else 0)
+        try:
+            status = int(status)
+        except (TypeError, ValueError):
+            status = 0
+        return not (path.startswith(self.PREFIXES) and status < 400)

@@ -77,7 +77,8 @@ INSTALLED_APPS = [
     "consults",
     "messaging",
     "followups",
-    "accounts",
+    "webchat",  # web chat for patients without WhatsApp (issue 13)
+    "accounts",  # staff sign-in: lockout, two-step login, session timeouts, personal API tokens (issue 10)
 ]
 
 MIDDLEWARE = [
@@ -141,6 +142,21 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits (booking, login) count in the cache: a process-local cache gives every worker its own
+# count, so production refuses one. ALLOW_PROCESS_LOCAL_CACHE=true is for single-process runs with
+# DEBUG off that need no shared limits (the test suite, benchmarks); `check --deploy` still fails.
+ALLOW_PROCESS_LOCAL_CACHE = env.bool("ALLOW_PROCESS_LOCAL_CACHE", default=False)
+if not DEBUG and not REDIS_URL and not ALLOW_PROCESS_LOCAL_CACHE:
+    raise ImproperlyConfigured(
+        "REDIS_URL is not set. Production (DJANGO_DEBUG=false) needs the Redis all workers share, or rate "
+        "limits would count per process: set REDIS_URL (deploy/README.md). For a single-process test or "
+        "benchmark only, set ALLOW_PROCESS_LOCAL_CACHE=true."
+    )
+# Trusted reverse proxies in front of Django, each appending to X-Forwarded-For (deploy/'s nginx: 1).
+# 0 ignores the header, which any client can send (config/request_guards.client_address).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+if not 0 <= NUM_PROXIES <= 5:
+    raise ImproperlyConfigured("NUM_PROXIES must be the number of proxies in front of Django, 0 to 5.")
 
 # django-q2. The queue only triggers work; rows in the database are the source of truth, so
 # a task handed out twice (ORM broker) or lost (Redis, worker killed) is recovered by sweeps.
@@ -201,8 +217,7 @@ AUTHENTICATION_BACKENDS = [
     "accounts.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# The lockout counts per client address taken through NUM_PROXIES (the trusted-proxy setting the
-# rate limits use; absent = 0, REMOTE_ADDR is the client), see accounts/lockout.py.
+# The lockout counts per client address taken through NUM_PROXIES, like the rate limits (accounts/lockout.py).
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
 # Count failures per username *and* address, so a stranger cannot lock a colleague out from elsewhere.
@@ -252,6 +267,13 @@ if not 1 <= FOLLOWUPS_SWEEP_SECONDS <= Q_CLUSTER["timeout"] // 2:
     raise ImproperlyConfigured(f"FOLLOWUPS_SWEEP_SECONDS must be between 1 and {Q_CLUSTER['timeout'] // 2} "
                                "(half the task timeout), so a sweep always finishes its last chunk in time.")
 
+# Seconds the nightly care sweep works before queueing its continuation (patients/tasks.py); a chunk
+# of 200 records must still fit in the rest of the task timeout.
+CARE_SWEEP_SECONDS = env.int("CARE_SWEEP_SECONDS", default=25)
+if not 1 <= CARE_SWEEP_SECONDS <= Q_CLUSTER["timeout"] // 2:
+    raise ImproperlyConfigured(f"CARE_SWEEP_SECONDS must be between 1 and {Q_CLUSTER['timeout'] // 2} "
+                               "(half the task timeout), so the sweep always finishes its last chunk in time.")
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Personal tokens first: DRF takes the WWW-Authenticate challenge (and so 401, not 403, for a
@@ -264,6 +286,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
+    "NUM_PROXIES": NUM_PROXIES,  # throttles read X-Forwarded-For only as far as trusted proxies vouch
     "DEFAULT_THROTTLE_RATES": {
         "booking_ip": env.str("THROTTLE_BOOKING_IP", default="20/hour"),
         "booking_phone": env.str("THROTTLE_BOOKING_PHONE", default="5/hour"),
@@ -292,6 +315,7 @@ SPECTACULAR_SETTINGS = {
         "AssignmentStatusEnum": "patients.models.AssignmentStatus",
         "TestKindEnum": "patients.models.TestKind",
         "MonitoringKindEnum": "patients.models.MonitoringKind",
+        "MessageChannelEnum": "messaging.models.MessageChannel",  # sms, whatsapp, web (issue 13)
     },
 }
 
@@ -350,6 +374,27 @@ if MESSAGING_BACKEND == "twilio" and not (TWILIO_SMS_FROM or TWILIO_WHATSAPP_FRO
         "or TWILIO_MESSAGING_SERVICE_SID."
     )
 
+# Web chat and one-time codes (webchat/, messaging/verify.py). Without a Verify service the code
+# is made locally and printed in the console; `locmem` keeps codes for tests.
+TWILIO_VERIFY_SERVICE_SID = env.str("TWILIO_VERIFY_SERVICE_SID", default="")
+VERIFY_BACKEND = env.str(
+    "VERIFY_BACKEND",
+    default="twilio" if TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and TWILIO_VERIFY_SERVICE_SID else "console",
+)
+if VERIFY_BACKEND not in {"console", "locmem", "twilio"}:
+    raise ImproperlyConfigured("VERIFY_BACKEND must be one of: console, locmem, twilio.")
+if VERIFY_BACKEND == "twilio" and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and TWILIO_VERIFY_SERVICE_SID):
+    raise ImproperlyConfigured(
+        "VERIFY_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_VERIFY_SERVICE_SID."
+    )
+# Against SMS pumping and guessing: codes per phone and per address per hour, wrong tries per code.
+VERIFY_CODE_TTL_MINUTES = env.int("VERIFY_CODE_TTL_MINUTES", default=10)
+VERIFY_MAX_ATTEMPTS = env.int("VERIFY_MAX_ATTEMPTS", default=5)
+WEBCHAT_CODES_PER_PHONE_HOUR = env.int("WEBCHAT_CODES_PER_PHONE_HOUR", default=5)
+WEBCHAT_CODES_PER_IP_HOUR = env.int("WEBCHAT_CODES_PER_IP_HOUR", default=20)
+# A chat ends with the browser session, and at the latest this long after it was opened.
+WEBCHAT_MAX_HOURS = env.int("WEBCHAT_MAX_HOURS", default=12)
+
 # Security. Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -376,6 +421,8 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "config.observability.RequestIdFilter"},
         "redact": {"()": "config.observability.RedactFilter"},
+        # make run: hide runserver's successful static-file lines (issue 13: messages were buried).
+        "quiet_static": {"()": "config.observability.QuietStaticRequestsFilter"},
     },
     "formatters": {"line": {"()": "config.observability.JsonLineFormatter"}},
     "handlers": {
@@ -389,7 +436,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # runserver's access lines carry paths with manage-link tokens: route them through redaction.
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False,
+                          "filters": ["quiet_static"] if DEBUG else []},
         # django-q2 logs as "django-q" (with a hyphen): cluster start/stop and each task at INFO.
         "django-q": {"level": "INFO", "propagate": True},
         # The SDK logs every request's URL and query (phone numbers) at INFO.

@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("messaging/", include("messaging.urls")),
     path("followups/", include("followups.urls")),
+    path("chat/", include("webchat.urls")),  # web chat (issue 13)
     path("", include("patients.urls")),
     path("", include("consults.urls")),
 ]

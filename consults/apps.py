@@ -8,6 +8,7 @@ class ConsultsConfig(AppConfig):
     verbose_name = "Consults"
 
     def ready(self) -> None:
+        import config.request_guards  # noqa: F401  registers the deploy check for the shared cache the throttles need
         from consults.constraints import on_post_migrate
         from consults.queue_cards import consult_cards
         from consults.replies import consult_reminder_reply

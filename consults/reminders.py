@@ -3,7 +3,7 @@
 A due-time sweep (django-q2 Schedule, every minute) sends each reminder once: the idempotency key
 names the consult, its start time and the lead time, so restarts, retries and overlapping sweeps
 never send twice, and a rescheduled consult (new start) gets its own reminders. Cancelled consults
-are simply no longer selected; their queued messages are cancelled by the cancellation event.
+are simply no longer selected; consult_cancel cancels their queued messages in its transaction.
 """
 
 from dataclasses import dataclass

@@ -54,7 +54,7 @@ def consult_reminder_reply(*, inbound: Message, prompt: Message) -> bool:
             _answer(consult=consult, inbound=inbound, kind="consult_reschedule_link",
                     context={"manage_url": consult_manage_url(consult)})
         else:
-            # The consult_cancelled event sends the cancellation notice with a link to book again.
+            # consult_cancel queues the cancellation notice (with a link to book again) in its transaction.
             consult_cancel(consult=consult, reason="Cancelled by the patient's reply to a reminder.",
                            source=ConsultSource.SMS)
     except ConsultNotChangeable:

@@ -4,6 +4,9 @@ Every booking runs its check and its insert in one transaction. On SQLite that t
 BEGIN IMMEDIATE (settings), so bookings run one at a time; on PostgreSQL the expert's row is
 locked for the check, and the exclusion constraint refuses any overlap whatever happens. Either
 way a lost race surfaces as `SlotTaken`, never as a server error.
+
+Each change writes the patient's message (consults/notifications.py) in that same transaction, so
+a consult and its confirmation, new-time or cancellation message commit or roll back together.
 """
 
 from datetime import datetime
@@ -11,12 +14,20 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError
-from django.urls import reverse
 from django.utils import timezone
 
 from config.errors import DomainError
 from consults.errors import ConsultNotChangeable, IdempotencyKeyReused, SlotTaken, UpcomingLimitReached
 from consults.models import Consult, ConsultMode, ConsultSource, ConsultStatus, Expert, new_manage_token
+from consults.notifications import consult_ics_url as consult_ics_url
+from consults.notifications import consult_manage_url as consult_manage_url
+from consults.notifications import (
+    consult_notify_booked,
+    consult_notify_cancelled,
+    consult_notify_completed,
+    consult_notify_no_show,
+    consult_notify_rescheduled,
+)
 from consults.rules import check_start, consult_check_staff_time, insert_consult, lock_rows, write_transaction
 from consults.signals import (
     consult_attendance_confirmed,
@@ -29,19 +40,6 @@ from consults.signals import (
 )
 from patients.intake import IntakeDetails, patient_intake_for_booking
 from patients.models import Patient
-
-# --- links patients get in messages ----------------------------------------------------------
-
-
-def consult_manage_url(consult: Consult) -> str:
-    """Absolute URL of the patient's manage page (see, reschedule, cancel)."""
-    return settings.PUBLIC_BASE_URL + reverse("consults:manage", args=[consult.manage_token])
-
-
-def consult_ics_url(consult: Consult) -> str:
-    """Absolute URL of the consult's calendar file, downloadable with the manage token alone."""
-    return settings.PUBLIC_BASE_URL + reverse("consults:calendar", args=[consult.manage_token])
-
 
 # --- booking ----------------------------------------------------------------------------------
 
@@ -108,6 +106,7 @@ def consult_book(
             ),
             topic=topic,
         )
+        consult_notify_booked(consult=consult)  # in this transaction: no booking without its confirmation
         emit_on_commit(consult_booked, consult)
     return consult
 
@@ -242,6 +241,7 @@ def consult_reschedule(
             ),
             topic=old.topic,
         )
+        consult_notify_rescheduled(consult=new, previous=old)
         emit_on_commit(consult_rescheduled, new, previous=old)
     return new
 
@@ -267,6 +267,7 @@ def consult_cancel(
         current.status_changed_at = now
         current.status_changed_by = cancelled_by
         current.save()
+        consult_notify_cancelled(consult=current)
         emit_on_commit(consult_cancelled, current)
     return current
 
@@ -300,6 +301,7 @@ def _mark_outcome(*, consult: Consult, status: str, by: AbstractBaseUser | None)
         current.status_changed_at = timezone.now()
         current.status_changed_by = by
         current.save(update_fields=["status", "status_changed_at", "status_changed_by", "updated_at"])
+        (consult_notify_completed if status == ConsultStatus.COMPLETED else consult_notify_no_show)(consult=current)
         emit_on_commit(consult_completed if status == ConsultStatus.COMPLETED else consult_no_show, current)
     return current
 

@@ -1,8 +1,9 @@
-"""Domain events about consults, sent after the write commits.
+"""Domain events about consults, sent after the write commits, for optional observers only.
 
-Messaging connects receivers here (confirmation, reschedule and cancellation messages). Events are
-decoupled side effects: receivers run with `send_robust`, so a failing receiver is logged and can
-never undo or fail a booking. Log lines carry the consult reference only, never patient data.
+The patient's messages are not sent from here: consults/notifications.py writes them inside the
+change's own transaction (the outbox rule), so nothing a patient must receive depends on a receiver.
+Events are decoupled side effects: receivers run with `send_robust`, so a failing receiver is logged
+and can never undo or fail a booking. Log lines carry the consult reference only, never patient data.
 
 Every signal is sent with `sender=Consult` and the keyword arguments named below.
 """

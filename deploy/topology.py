@@ -299,6 +299,7 @@ class Topology:
                 "DJANGO_SECRET_KEY": self.secret_key,
                 "DATABASE_URL": self.database_url,
                 "REDIS_URL": f"redis://127.0.0.1:{self.ports['redis']}/0",
+                "NUM_PROXIES": "1",  # nginx in front, as deploy/carethread.env.example sets it
                 "PUBLIC_BASE_URL": self.base_url,
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "STATIC_ROOT": str(self.static_root),

@@ -24,6 +24,7 @@ from patients.models import Patient, TaskPriority, TaskSource
 from patients.services import care_task_open
 
 UNCONFIRMED_STREAK = 3
+STREAK_LOOKBACK_DAYS = 14  # local days; the dates a streak may span (plus time-zone slack)
 CHUNK = 500
 
 
@@ -82,7 +83,7 @@ def doses_mark_unconfirmed(*, now: datetime) -> int:
             return 0
         DoseRecord.objects.filter(pk__in=[pk for pk, _ in pending]).update(status=DoseStatus.NOT_CONFIRMED)
     patients = {patient_id for _, patient_id in pending}
-    for patient_id in adherence_gaps(patient_ids=patients):
+    for patient_id in adherence_gaps(patient_ids=patients, now=now):
         patient = Patient.objects.select_related("coordinator").get(pk=patient_id)
         plan = MedicationReminderPlan.objects.get(patient=patient)
         care_task_open(
@@ -95,9 +96,15 @@ def doses_mark_unconfirmed(*, now: datetime) -> int:
     return len(pending)
 
 
-def adherence_gaps(*, patient_ids: set[int]) -> list[int]:
-    """Patients (not paused) whose last three reminded days were all "not confirmed"; one query."""
-    rows = (DoseRecord.objects.filter(patient_id__in=patient_ids)
+def adherence_gaps(*, patient_ids: set[int], now: datetime) -> list[int]:
+    """Patients (not paused) whose last three reminded days were all "not confirmed"; one query.
+
+    Reads only the last STREAK_LOOKBACK_DAYS of dose records (the (patient, day) unique index
+    bounds the scan), not every patient's whole history: three days without a reply spread over
+    more than two weeks are not "in a row".
+    """
+    since = (now - timedelta(days=STREAK_LOOKBACK_DAYS)).date()
+    rows = (DoseRecord.objects.filter(patient_id__in=patient_ids, day__gte=since)
             .exclude(patient_id__in=paused_patient_ids())
             .order_by("patient_id", "-day").values_list("patient_id", "status"))
     latest: dict[int, list[str]] = {}

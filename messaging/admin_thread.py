@@ -7,9 +7,10 @@ import uuid
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -29,9 +30,10 @@ from messaging.inbox import (
     default_reply_channel,
     message_retry,
 )
-from messaging.models import Conversation, ConversationStatus, Direction, Message, Status
+from messaging.models import Conversation, ConversationStatus, Direction, Message, MessageChannel, Status
 from messaging.selectors import conversation_thread
 from messaging.services import whatsapp_template_for
+from messaging.simulate import inbound_simulate
 from patients.audit import audit_record
 from patients.models import AuditAction, Channel
 
@@ -71,7 +73,7 @@ def bubbles(thread: list[Message], now: dt.datetime) -> list[Bubble]:
 
 class ReplyForm(forms.Form):
     text = forms.CharField(label="Reply", widget=forms.Textarea(attrs={"rows": 3}), max_length=1200)
-    channel = forms.ChoiceField(choices=[("", "Automatic"), *Channel.choices], required=False)
+    channel = forms.ChoiceField(choices=[("", "Automatic"), *MessageChannel.choices], required=False)
     send_now = forms.BooleanField(required=False, label="Send now even if it is night for the patient")
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
@@ -105,7 +107,7 @@ def render_thread(model_admin, request: HttpRequest, conversation: Conversation,
         "can_act": can_act,
         "reply_form": reply_form or ReplyForm(initial={"idempotency_key": uuid.uuid4().hex}),
         "assign_form": AssignForm(conversation=conversation, initial={"assignee": conversation.assignee_id}),
-        "default_channel": Channel(default_channel).label,
+        "default_channel": MessageChannel(default_channel).label,
         "window_open": window_open,
         "window_hours": window_hours(),
         "window_closes_at": (conversation.last_whatsapp_inbound_at + dt.timedelta(hours=window_hours()))
@@ -114,6 +116,9 @@ def render_thread(model_admin, request: HttpRequest, conversation: Conversation,
         "window_offer": window_offer,
         "patient_url": reverse("admin:patients_patient_change", args=[patient.pk]),
         "is_closed": conversation.status == ConversationStatus.CLOSED,
+        # Local development only: pretend the patient wrote (messaging/simulate.py).
+        "simulate_inbound": settings.DEBUG,
+        "simulate_channels": Channel.choices,
     }
     return TemplateResponse(request, "admin/messaging/conversation/thread.html", context, status=status)
 
@@ -137,6 +142,7 @@ def thread_post(model_admin, request: HttpRequest, conversation: Conversation) -
         "close": _post_status,
         "reopen": _post_status,
         "retry": _post_retry,
+        "simulate_inbound": _post_simulate_inbound,
     }
     handler = handlers.get(action)
     if handler is None:
@@ -218,4 +224,18 @@ def _post_retry(model_admin, request, conversation):
         flash.error(request, error.message)
     else:
         flash.success(request, "The message will be tried again.")
+    return HttpResponseRedirect(_thread_url(conversation))
+
+
+def _post_simulate_inbound(model_admin, request, conversation):
+    """Debug only (404 otherwise): the patient 'writes' through the real inbound path."""
+    if not settings.DEBUG:
+        raise Http404("Simulating patient messages is only available with DJANGO_DEBUG=true.")
+    channel = request.POST.get("channel", Channel.SMS)
+    text = (request.POST.get("text") or "").strip()
+    if channel not in Channel.values or not text:
+        flash.error(request, "Write what the patient says and choose SMS or WhatsApp.")
+        return HttpResponseRedirect(_thread_url(conversation))
+    result = inbound_simulate(phone=str(conversation.patient.phone), channel=channel, body=text)
+    flash.success(request, f"Simulated patient message routed: {result.outcome}.")
     return HttpResponseRedirect(_thread_url(conversation))

@@ -9,10 +9,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from messaging.inbox import conversation_reply
-from messaging.models import Conversation, Message
+from messaging.models import Conversation, Message, MessageChannel
 from messaging.selectors import assigned_to_q, conversation_list_for, conversation_thread, conversations_visible_to
 from patients.audit import audit_record
-from patients.models import AuditAction, Channel
+from patients.models import AuditAction
 from patients.roles import is_admin, is_clinic_staff, is_coordinator
 
 
@@ -80,8 +80,9 @@ class ConversationMessages(APIView):
 
 class ReplyIn(serializers.Serializer):
     text = serializers.CharField(max_length=1200)
-    channel = serializers.ChoiceField(choices=Channel.choices, allow_blank=True, required=False, default="",
-                                      help_text="Empty: the channel the patient last wrote on.")
+    channel = serializers.ChoiceField(choices=MessageChannel.choices, allow_blank=True, required=False, default="",
+                                      help_text="Empty: the channel the patient last wrote on. 'web' answers "
+                                      "in the website's chat (the patient gets a nudge by SMS/WhatsApp).")
     send_now = serializers.BooleanField(required=False, default=False)
     idempotency_key = serializers.CharField(max_length=64)
 

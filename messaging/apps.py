@@ -7,7 +7,6 @@ class MessagingConfig(AppConfig):
     verbose_name = "Messages"
 
     def ready(self) -> None:
-        from messaging import consult_events
         from messaging.cards import message_cards
         from messaging.record_panel import MESSAGE_THREAD_PANEL
         from patients.panels import register_record_panel
@@ -15,4 +14,3 @@ class MessagingConfig(AppConfig):
 
         register_card_provider(message_cards)
         register_record_panel(MESSAGE_THREAD_PANEL)
-        consult_events.connect()

@@ -72,17 +72,33 @@ def address_for(channel: str, phone: str) -> str:
     return f"whatsapp:{phone}" if channel == Channel.WHATSAPP else phone
 
 
+CONSOLE_RULE = "=" * 64
+
+
+def console_frame(outbound: OutboundSend) -> str:
+    """A framed block that stands out among log lines in the `make run` console."""
+    label = "WhatsApp" if outbound.channel == Channel.WHATSAPP else "SMS"
+    text = outbound.body
+    if outbound.content_sid:
+        text = f"[template {outbound.content_sid} {json.dumps(outbound.content_variables, ensure_ascii=False)}]"
+    body = "\n".join(f"  | {line}" for line in (text or "(empty)").splitlines() or [""])
+    return (
+        f"\n{CONSOLE_RULE}\n"
+        f"  OUTGOING {label} (console backend: nothing was sent)\n"
+        f"  to:      {outbound.to}\n"
+        f"  channel: {label}\n"
+        f"  kind:    {outbound.kind or '-'}   message #{outbound.message_id}\n"
+        f"{body}\n"
+        f"{CONSOLE_RULE}\n"
+    )
+
+
 class ConsoleBackend:
     """Prints each message for the local demo and reports it sent. Phone numbers go to stdout only,
     never through the logger."""
 
     def send(self, outbound: OutboundSend) -> SendResult:
-        label = "WhatsApp" if outbound.channel == Channel.WHATSAPP else "SMS"
-        text = outbound.body
-        if outbound.content_sid:
-            text = f"[template {outbound.content_sid} {json.dumps(outbound.content_variables, ensure_ascii=False)}]"
-        sys.stdout.write(f"\n----- {label} to {outbound.to} ({outbound.kind}, message #{outbound.message_id})\n"
-                         f"{text}\n-----\n")
+        sys.stdout.write(console_frame(outbound))
         sys.stdout.flush()
         return SendResult(sid="CONSOLE" + uuid.uuid4().hex[:27], status="sent")
 

@@ -9,9 +9,10 @@ from django.utils import timezone
 from config.errors import Conflict, DomainError
 from messaging.channels import channel_refusal, whatsapp_window_open
 from messaging.errors import NoConsentedChannel, OutsideWhatsAppWindow, PrivacyViolation
-from messaging.models import Conversation, ConversationStatus, Direction, Message, Status
+from messaging.models import Conversation, ConversationStatus, Direction, Message, MessageChannel, Status
 from messaging.services import enqueue_delivery, message_send, whatsapp_template_for
 from messaging.texts import sensitive_term
+from messaging.web_channel import web_reply_send
 from patients.audit import audit_record
 from patients.models import AuditAction, Channel
 from patients.roles import is_admin, is_coordinator
@@ -24,6 +25,9 @@ MAX_REPLY_LENGTH = 1200
 def default_reply_channel(conversation: Conversation) -> str:
     """Answer on the channel the patient last wrote on; else their preferred channel."""
     sms, whatsapp = conversation.last_sms_inbound_at, conversation.last_whatsapp_inbound_at
+    web = conversation.last_web_inbound_at
+    if web and all(other is None or web >= other for other in (sms, whatsapp)):
+        return MessageChannel.WEB
     if sms or whatsapp:
         return Channel.WHATSAPP if (whatsapp and (not sms or whatsapp >= sms)) else Channel.SMS
     return conversation.patient.preferred_channel
@@ -70,6 +74,14 @@ def conversation_reply(
                           field="text")
     patient = conversation.patient
     channel = channel or default_reply_channel(conversation)
+    if channel == MessageChannel.WEB:
+        # Shown on the patient's chat page; the SMS/WhatsApp nudge carries no text, so neither the
+        # consent refusal nor the no-diagnosis-in-SMS rule applies to the answer itself.
+        with transaction.atomic():
+            message = web_reply_send(conversation=conversation, actor=actor, text=text,
+                                     idempotency_key=idempotency_key, request=request, via=via)
+            conversation_mark_seen(conversation=conversation)
+        return message
     now = timezone.now()
     refusal = channel_refusal(patient=patient, conversation=conversation, channel=channel, conversational=True,
                               now=now)

@@ -50,6 +50,15 @@ FINAL_STATUSES = frozenset(
 PROBLEM_STATUSES = (Status.BLOCKED, Status.FAILED, Status.UNDELIVERED)
 
 
+class MessageChannel(models.TextChoices):
+    """Where a message travelled: the patient-facing channels (patients.Channel) plus the website's
+    chat, which carries messages but cannot be chosen as a patient's preferred channel."""
+
+    SMS = "sms", "SMS"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    WEB = "web", "Web chat"
+
+
 class ConversationStatus(models.TextChoices):
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"
@@ -74,11 +83,13 @@ class Conversation(models.Model):
     status = models.CharField(max_length=10, choices=ConversationStatus.choices, default=ConversationStatus.OPEN)
     unread_count = models.PositiveIntegerField(default=0)
     last_message_at = models.DateTimeField(null=True, blank=True)
-    last_channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
+    last_channel = models.CharField(max_length=10, choices=MessageChannel.choices, blank=True)
     # When the patient last wrote on each channel: the WhatsApp 24-hour window and the right to
     # answer someone who wrote first both start here.
     last_sms_inbound_at = models.DateTimeField(null=True, blank=True)
     last_whatsapp_inbound_at = models.DateTimeField(null=True, blank=True)
+    # When the patient last wrote in the website's chat: staff answers go there by default then.
+    last_web_inbound_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -91,17 +102,19 @@ class Conversation(models.Model):
         return f"Conversation with {self.patient}"
 
     def last_inbound_at(self, channel: str):
+        if channel == MessageChannel.WEB:
+            return self.last_web_inbound_at
         return self.last_whatsapp_inbound_at if channel == Channel.WHATSAPP else self.last_sms_inbound_at
 
 
 class Message(models.Model):
-    """One SMS or WhatsApp message, either way. Outbound rows go queued → sending → accepted →
+    """One SMS, WhatsApp or web chat message, either way. Outbound rows go queued → sending → accepted →
     sent → delivered/read, or end blocked/canceled/failed/undelivered with a reason."""
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="messages")
     direction = models.CharField(max_length=3, choices=Direction.choices)
-    channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
+    channel = models.CharField(max_length=10, choices=MessageChannel.choices, blank=True)
     # The channel the caller asked for, if any; the delivery re-plans within it.
     requested_channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
     kind = models.CharField(max_length=50, help_text="Template name, or 'inbound'.")
@@ -160,8 +173,13 @@ class Message(models.Model):
                 name="message_outbound_has_idempotency_key",
                 condition=Q(direction="in") | Q(idempotency_key__isnull=False),
             ),
+            # Web chat messages never pass through Twilio: their idempotency key (from the chat form)
+            # plays the part of the MessageSid.
             models.CheckConstraint(
-                name="message_inbound_has_sid", condition=Q(direction="out") | Q(twilio_sid__isnull=False)
+                name="message_inbound_has_sid_or_web_key",
+                condition=Q(direction="out")
+                | Q(twilio_sid__isnull=False)
+                | Q(channel="web", idempotency_key__isnull=False),
             ),
         ]
 

@@ -12,14 +12,15 @@ from django.http import HttpRequest
 
 from config.errors import DomainError
 from config.observability import request_id_var
+from config.request_guards import client_address
 from patients.models import AuditAction, AuditEntry, Patient
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    # Behind the proxy, REMOTE_ADDR is the proxy; nginx sets X-Real-IP from the real peer.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+    # A client can send X-Real-IP or X-Forwarded-For itself: only what NUM_PROXIES vouches for counts.
+    return client_address(request) or None
 
 
 def patient_of(obj: models.Model | None) -> Patient | None:

@@ -1,30 +1,41 @@
-"""Background work for patients (django-q2). Tasks are thin: they call services."""
+"""Background work for patients (django-q2). Tasks are thin: they call services.
+
+The nightly care sweep (scheduled by migration 0006) runs for at most CARE_SWEEP_SECONDS, then
+queues its own continuation with the day and the cursor it stopped at (patients/sweep.py): at
+20,000 records it works in slices that never meet the task timeout (60 s, one attempt), instead of
+being killed every night before authorisation expiry and overdue tasks run.
+"""
 
 import logging
+from datetime import date
 
+from django.conf import settings
 from django.utils import timezone
 
-from patients.models import CareRecord
-from patients.services.monitoring import monitoring_schedule_generate
-from patients.services.records import care_sweep
+from config.tasks import TaskBudget, task_enqueue
+from patients.sweep import PHASE_NAMES, SweepCursor, care_sweep_run
 
 logger = logging.getLogger(__name__)
 
 
-def schedules_regenerate(on=None) -> int:
-    """Roll every schedule forward (the plan covers the next 12 months) and apply changed protocol values."""
-    on = on or timezone.localdate()
-    count = 0
-    for record_id in CareRecord.objects.values_list("pk", flat=True).iterator(chunk_size=500):
-        record = CareRecord.objects.select_related("patient").get(pk=record_id)
-        monitoring_schedule_generate(care_record=record, on=on)
-        count += 1
-    return count
+def daily_care_sweep(on: str | None = None, phase: str = PHASE_NAMES[0], after_id: int = 0) -> dict[str, int]:
+    """Open tasks for what is due, then roll schedules forward; continues itself when its budget runs out.
+
+    Called with no arguments by the schedule; a continuation names the sweep's day (ISO date, so a
+    sweep that runs past midnight finishes the day it started), the phase and the last id done.
+    """
+    day = date.fromisoformat(on) if on else timezone.localdate()
+    budget = TaskBudget(settings.CARE_SWEEP_SECONDS)
+    done, cursor = care_sweep_run(on=day, start=SweepCursor(on=day, phase=phase, after_id=after_id), budget=budget)
+    result = {**done, "continued": int(cursor is not None)}
+    if cursor is not None:
+        task_enqueue("patients.tasks.daily_care_sweep", cursor.on.isoformat(), cursor.phase, cursor.after_id,
+                     task_name=f"daily_care_sweep-{cursor.on}-{cursor.phase}-{cursor.after_id}")
+    logger.info("care sweep slice done", extra=result)
+    return result
 
 
-def daily_care_sweep() -> dict[str, int]:
-    """Scheduled daily by migration 0006: roll schedules forward, then open tasks for what is due."""
-    regenerated = schedules_regenerate()
-    opened = care_sweep()
-    logger.info("care sweep done", extra={"schedules": regenerated, **opened})
-    return {"schedules": regenerated, **opened}
+def care_sweep_complete(on: date | None = None) -> dict[str, int]:
+    """The whole sweep in this process, chunk by chunk, with no budget (the `care_sweep` command)."""
+    done, _ = care_sweep_run(on=on or timezone.localdate())
+    return done

@@ -84,9 +84,14 @@ def monitoring_schedule_generate(
             return ScheduleChange(0, 0, 0)
     # One generator per patient at a time: lock the record row.
     care_record = CareRecord.objects.select_for_update().select_related("patient").get(pk=care_record.pk)
+    return monitoring_schedule_apply(care_record=care_record, on=on or timezone.localdate(), values=protocol_values())
+
+
+def monitoring_schedule_apply(*, care_record: CareRecord, on: date, values: dict[str, int]) -> ScheduleChange:
+    """The body of `monitoring_schedule_generate`, for a caller that already holds the record's row lock
+    inside its transaction (the nightly sweep locks a chunk of records in one query)."""
     patient = care_record.patient
-    on = on or timezone.localdate()
-    plan = plan_schedule(schedule_inputs(care_record, values=protocol_values()), on=on)
+    plan = plan_schedule(schedule_inputs(care_record, values=values), on=on)
     existing = {
         (item.protocol_key, item.planned_for): item
         for item in MonitoringItem.objects.filter(patient=patient, planned_for__isnull=False,

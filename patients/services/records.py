@@ -13,22 +13,14 @@ from patients.models import (
     CareRecord,
     DoseChange,
     GeneticTest,
-    InsurancePolicy,
     Medication,
-    MonitoringItem,
     Note,
     Patient,
-    PriorAuthStatus,
     Resource,
     ResourceAssignment,
-    TaskPriority,
-    TaskSource,
     TreatmentPhase,
-    item_state_q,
 )
-from patients.models.monitoring import ItemState
-from patients.services.monitoring import monitoring_schedule_generate, protocol_values
-from patients.services.tasks import care_task_open
+from patients.services.monitoring import monitoring_schedule_generate
 
 
 def _actor(by: AbstractBaseUser | None) -> AbstractBaseUser | None:
@@ -146,36 +138,14 @@ def resource_assign(
         raise Conflict(f"{resource} is already assigned to this patient; update that assignment.", field="resource")
 
 
-@transaction.atomic
 def care_sweep(*, on: date | None = None) -> dict[str, int]:
-    """Daily: open tasks for expiring authorisations, overdue monitoring and due resource follow-ups."""
+    """Daily: open tasks for expiring authorisations, overdue monitoring and due resource follow-ups.
+
+    All at once, in chunks of one transaction each (patients/sweep.py); the scheduled task runs the
+    same phases under a time budget with continuations.
+    """
+    from patients.sweep import care_sweep_run
+
     on = on or timezone.localdate()
-    values = protocol_values()
-    opened = {"authorisation": 0, "monitoring_item": 0, "resource": 0}
-    horizon = on + timedelta(days=values["auth_reminder_days"])
-    expiring = InsurancePolicy.objects.filter(
-        prior_auth_status=PriorAuthStatus.APPROVED, prior_auth_expires_on__lte=horizon
-    ).select_related("patient__coordinator")
-    for policy in expiring:
-        expired = policy.prior_auth_expires_on < on
-        care_task_open(patient=policy.patient, priority=TaskPriority.URGENT if expired else TaskPriority.HIGH,
-                       title=f"Prior authorisation with {policy.payer} {'expired' if expired else 'expires'} "
-                             f"{policy.prior_auth_expires_on:%d %b %Y}: renew",
-                       due=min(policy.prior_auth_expires_on, horizon), source_kind=TaskSource.AUTHORISATION,
-                       source_id=policy.pk)
-        opened["authorisation"] += 1
-    overdue = MonitoringItem.objects.filter(item_state_q(ItemState.OVERDUE, on)).select_related("patient__coordinator")
-    for item in overdue:
-        care_task_open(patient=item.patient, priority=TaskPriority.HIGH, due=on,
-                       title=f"Overdue: {item.get_kind_display()} was due {item.due_on:%d %b %Y}",
-                       source_kind=TaskSource.MONITORING_ITEM, source_id=item.pk, detail=item.reason)
-        opened["monitoring_item"] += 1
-    follow_ups = ResourceAssignment.objects.filter(
-        follow_up_on__lte=on, status__in=[AssignmentStatus.SUGGESTED, AssignmentStatus.REFERRED]
-    ).select_related("patient__coordinator", "resource")
-    for assignment in follow_ups:
-        care_task_open(patient=assignment.patient, priority=TaskPriority.NORMAL, due=assignment.follow_up_on,
-                       title=f"Follow up: {assignment.resource} ({assignment.get_status_display().lower()})",
-                       source_kind=TaskSource.RESOURCE, source_id=assignment.pk)
-        opened["resource"] += 1
+    opened, _ = care_sweep_run(on=on, phases=("authorisation", "monitoring_item", "resource"))
     return opened

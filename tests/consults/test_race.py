@@ -115,13 +115,14 @@ def test_sqlite_booking_checks_and_inserts_inside_one_immediate_transaction(gene
     overlap_check = next(i for i, sql in enumerate(statements) if 'FROM "consults_consult"' in sql)
     insert = next(i for i, sql in enumerate(statements) if sql.startswith('INSERT INTO "consults_consult"'))
     # One IMMEDIATE transaction holds the write lock from before the check until after the insert.
-    # (After the commit, messaging writes the confirmation in a transaction of its own.)
+    # (The confirmation message is written inside that same transaction: consults/notifications.py.)
     assert statements[: insert + 1].count("BEGIN IMMEDIATE") == 1
     assert begin < overlap_check < insert
     second = Client().post("/api/v1/consults/", {**body, "phone": "+919870000002"}, content_type="application/json")
     assert second.status_code == 409 and second.json()["next_slots"]
 
 
+@pytest.mark.slow  # subprocesses on a freshly migrated SQLite file: ~20 s
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="races real SQLite file connections")
 def test_twenty_threads_racing_on_a_sqlite_file_give_one_201_and_409s(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'race.sqlite3'}"}

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from followups.dose_replies import MISSED, TAKEN, dose_answer
 from followups.medication import (
+    adherence_gaps,
     doses_mark_unconfirmed,
     medication_reminders_send_due,
     weekly_adherence,
@@ -168,3 +169,24 @@ def test_dose_answer_never_crashes_and_never_reads_a_negation_as_taken(text):
 @given(st.sampled_from(["taken", "TAKEN", "Taken!", "taken ✅"]), st.sampled_from(["", " ", "  ", "\n"]))
 def test_taken_variants_with_spacing(word, pad):
     assert dose_answer(pad + word + pad) == TAKEN
+
+
+def _doses(patient, days: list[date], status: str) -> None:
+    reminded = datetime(2026, 1, 1, tzinfo=UTC)
+    DoseRecord.objects.bulk_create([DoseRecord(patient=patient, day=day, status=status, reminded_at=reminded,
+                                               confirm_by=reminded) for day in days])
+
+
+def test_adherence_gaps_reads_only_the_recent_window(london, django_assert_num_queries):
+    today = date(2026, 3, 30)
+    _doses(london, [today - timedelta(days=n) for n in range(30, 400)], DoseStatus.TAKEN)
+    _doses(london, [today - timedelta(days=n) for n in range(3)], DoseStatus.NOT_CONFIRMED)
+    with django_assert_num_queries(1) as captured:
+        gaps = adherence_gaps(patient_ids={london.pk}, now=datetime(2026, 3, 30, 20, 0, tzinfo=UTC))
+    assert gaps == [london.pk]
+    assert '"day" >=' in captured.captured_queries[0]["sql"]
+
+
+def test_an_old_unconfirmed_streak_outside_the_window_opens_nothing(london):
+    _doses(london, [date(2026, 1, 1), date(2026, 1, 2), date(2026, 1, 3)], DoseStatus.NOT_CONFIRMED)
+    assert adherence_gaps(patient_ids={london.pk}, now=datetime(2026, 3, 30, 20, 0, tzinfo=UTC)) == []

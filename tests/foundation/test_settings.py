@@ -12,11 +12,14 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "clinic.example.org",
     "PUBLIC_BASE_URL": "https://clinic.example.org",
     "DATABASE_URL": "sqlite:////tmp/carethread-deploy-check.sqlite3",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",  # not connected to by `check`; production needs a shared cache
 }
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PUBLIC_", "ALLOWED_"))}
+    # ALLOW_PROCESS_LOCAL_CACHE is pytest's own (pyproject.toml); production never has it.
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("DJANGO_", "PUBLIC_", "ALLOWED_", "ALLOW_PROCESS_LOCAL_CACHE", "REDIS_URL"))}
     clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
@@ -55,3 +58,28 @@ def test_a_sweep_budget_that_cannot_fit_the_task_timeout_refuses_to_start():
     result = manage("check", **PRODUCTION_ENV, FOLLOWUPS_SWEEP_SECONDS="45")
     assert result.returncode != 0
     assert "FOLLOWUPS_SWEEP_SECONDS must be between 1 and 30" in result.stderr
+
+
+def test_production_refuses_to_start_with_a_process_local_cache():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "REDIS_URL"}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "REDIS_URL is not set" in result.stderr
+
+
+def test_check_deploy_fails_when_a_process_local_cache_was_allowed():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "REDIS_URL"}
+    result = manage("check", "--deploy", **env, ALLOW_PROCESS_LOCAL_CACHE="true")
+    assert result.returncode != 0
+    assert "carethread.E001" in result.stderr
+
+
+def test_debug_runs_without_redis():
+    result = manage("check", DJANGO_DEBUG="true", DATABASE_URL=PRODUCTION_ENV["DATABASE_URL"])
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_negative_proxy_count_refuses_to_start():
+    result = manage("check", **PRODUCTION_ENV, NUM_PROXIES="-1")
+    assert result.returncode != 0
+    assert "NUM_PROXIES must be" in result.stderr

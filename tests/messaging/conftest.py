@@ -1,6 +1,7 @@
 """Fixtures for messaging: the locmem outbox, signed Twilio webhooks, a queue drained through
 django-q2's own broker/worker/monitor functions, and the Twilio contract mock (Prism)."""
 
+import contextlib
 import multiprocessing
 import os
 import socket
@@ -136,16 +137,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def prism_url(tmp_path_factory) -> Iterator[str]:
+@contextlib.contextmanager
+def prism_serving(spec: Path, log_dir: Path) -> Iterator[str]:
+    """Run Prism (`--errors`: requests that break the spec get 422) on `spec`; yields its base URL."""
     prism = REPO / "node_modules" / ".bin" / "prism"
-    spec = find_spec()
     if not prism.exists():
         pytest.fail("Prism is missing: run `make contract-mock` (npm install) first.")
     if not spec.is_file():
         pytest.fail(f"Twilio OpenAPI spec not found at {spec}.")
     port = free_port()
-    log = (tmp_path_factory.mktemp("prism") / "prism.log").open("w")
+    log = (log_dir / "prism.log").open("w")
     process = subprocess.Popen(
         [str(prism), "mock", "-h", "127.0.0.1", "-p", str(port), "--errors", str(spec)],
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -174,3 +175,15 @@ def prism_url(tmp_path_factory) -> Iterator[str]:
             process.kill()
         log.close()
 
+
+@pytest.fixture(scope="session")
+def prism_url(tmp_path_factory) -> Iterator[str]:
+    with prism_serving(find_spec(), tmp_path_factory.mktemp("prism")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def prism_verify_url(tmp_path_factory) -> Iterator[str]:
+    """Prism serving Twilio Verify v2 (a second mock: one spec per Prism process)."""
+    with prism_serving(find_spec("twilio_verify_v2.json"), tmp_path_factory.mktemp("prism-verify")) as url:
+        yield url

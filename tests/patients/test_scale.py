@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from patients.models import CareRecord, CareTask, GeneticTest, MonitoringItem, Patient, SymptomReport
 
+pytestmark = pytest.mark.slow  # 10,000 patients: ~45 s
+
 TODAY = date(2026, 6, 15)
 PAGES = [
     "/admin/",

@@ -1,0 +1,85 @@
+"""The messages a consult change sends the patient, written inside the change's own transaction.
+
+Outbox rule (STYLE.md 5): the confirmation, new-time, cancellation, thank-you and no-show rows
+commit together with the consult change that causes them, so a crash or a database error can never
+keep one without the other; `message_send` defers only the delivery task to `on_commit`, and a
+queued row whose task never ran is delivered by the sweeper (messaging/delivery.py).
+
+Each function is called by a service in consults/services.py while its transaction is open and the
+consult row is locked; the idempotency keys name the consult, so a replay never writes a second row.
+Pending messages about a consult that moved or was cancelled are cancelled in the same transaction.
+Reminders belong to consults/reminders.py.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+
+from consults.models import Consult, ConsultSource
+from messaging.models import Message
+from messaging.services import message_send, messages_cancel_pending
+
+# The patient acted just now (website, API, SMS reply): answer at once, even at night. Changes
+# made by staff wait for the end of the patient's quiet hours.
+PATIENT_SOURCES = frozenset({ConsultSource.WEB, ConsultSource.API, ConsultSource.SMS})
+
+
+def consult_topic(consult: Consult) -> str:
+    """The message topic of everything sent about this consult before it takes place."""
+    return f"consult:{consult.pk}"
+
+
+def consult_manage_url(consult: Consult) -> str:
+    """Absolute URL of the patient's manage page (see, reschedule, cancel)."""
+    return settings.PUBLIC_BASE_URL + reverse("consults:manage", args=[consult.manage_token])
+
+
+def consult_ics_url(consult: Consult) -> str:
+    """Absolute URL of the consult's calendar file, downloadable with the manage token alone."""
+    return settings.PUBLIC_BASE_URL + reverse("consults:calendar", args=[consult.manage_token])
+
+
+def _book_url() -> str:
+    return settings.PUBLIC_BASE_URL + reverse("consults:book")
+
+
+def _upcoming_context(consult: Consult) -> dict[str, object]:
+    return {"starts_at": consult.start, "expert_name": consult.expert.display_name,
+            "manage_url": consult_manage_url(consult), "ics_url": consult_ics_url(consult)}
+
+
+def consult_notify_booked(*, consult: Consult) -> Message:
+    """Queue the booking confirmation (manage and calendar links); one row per consult."""
+    return message_send(patient=consult.patient, kind="consult_confirmation", context=_upcoming_context(consult),
+                        idempotency_key=f"consult:{consult.pk}:confirmation", topic=consult_topic(consult),
+                        urgent=consult.source in PATIENT_SOURCES)
+
+
+def consult_notify_rescheduled(*, consult: Consult, previous: Consult) -> Message:
+    """Cancel what was pending about the old time and queue the new-time message."""
+    messages_cancel_pending(topic=consult_topic(previous))
+    return message_send(patient=consult.patient, kind="consult_rescheduled", context=_upcoming_context(consult),
+                        idempotency_key=f"consult:{consult.pk}:rescheduled", topic=consult_topic(consult),
+                        urgent=consult.source in PATIENT_SOURCES)
+
+
+def consult_notify_cancelled(*, consult: Consult) -> Message:
+    """Cancel what was pending about the consult and queue the cancellation notice (link to book again)."""
+    messages_cancel_pending(topic=consult_topic(consult))
+    return message_send(patient=consult.patient, kind="consult_cancelled",
+                        context={"starts_at": consult.start, "book_url": _book_url()},
+                        idempotency_key=f"consult:{consult.pk}:cancelled", topic=f"{consult_topic(consult)}:cancelled",
+                        urgent=(consult.cancelled_source or consult.source) in PATIENT_SOURCES)
+
+
+def consult_notify_completed(*, consult: Consult) -> Message:
+    """Queue the thank-you after a consult that took place."""
+    return message_send(patient=consult.patient, kind="consult_thanks",
+                        context={"expert_name": consult.expert.display_name, "book_url": _book_url()},
+                        idempotency_key=f"consult:{consult.pk}:thanks", topic=f"{consult_topic(consult)}:after")
+
+
+def consult_notify_no_show(*, consult: Consult) -> Message:
+    """Queue the offer to book again after a missed consult."""
+    return message_send(patient=consult.patient, kind="consult_no_show",
+                        context={"starts_at": consult.start, "book_url": _book_url()},
+                        idempotency_key=f"consult:{consult.pk}:no_show", topic=f"{consult_topic(consult)}:after")

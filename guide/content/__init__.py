@@ -1,0 +1,1 @@
+"""The patient guide's words: one module per language (en, hi), shaped as GUIDE_SCHEMA.md describes."""

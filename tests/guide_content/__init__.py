@@ -1,0 +1,1 @@
+"""Tests for the patient guide's written content (guide/content/)."""

@@ -1,0 +1,61 @@
+"""The chat's three forms. The phone field is the booking form's own (so the project validates a
+mobile number in one place), copied per form instance, never redefined here."""
+
+import copy
+import uuid
+
+from django import forms
+
+from consults.consent import CONSENT_SMS_TEXT
+from consults.forms import BookingDetailsForm
+from messaging.web_channel import MAX_WEB_MESSAGE_LENGTH
+
+
+class ChatStartForm(forms.Form):
+    name = forms.CharField(
+        label="Your name", max_length=200, min_length=2,
+        error_messages={"required": "Tell us your name so the clinic knows who is writing.",
+                        "min_length": "Write at least 2 letters of your name."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    consent_sms = forms.BooleanField(required=False, label=CONSENT_SMS_TEXT)
+    # Honeypot: hidden from people, irresistible to naive bots that would pump SMS codes.
+    website = forms.CharField(required=False, label="Leave this empty",
+                              widget=forms.TextInput(attrs={"tabindex": "-1"}))
+
+    field_order = ["name", "phone", "consent_sms", "website"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The booking form's phone field: same parsing, region, messages and validators.
+        self.fields["phone"] = copy.deepcopy(BookingDetailsForm.base_fields["phone"])
+        booking_help = self.fields["phone"].help_text or ""
+        self.fields["phone"].help_text = f"We send a 6-digit code to this number. {booking_help}".strip()
+        self.order_fields(self.field_order)
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError("Leave this field empty.")
+        return ""
+
+
+class ChatCodeForm(forms.Form):
+    code = forms.RegexField(
+        regex=r"^\s*\d{4,10}\s*$", label="Code from the SMS",
+        error_messages={"required": "Enter the code we sent you by SMS.",
+                        "invalid": "Enter the code from the SMS: digits only, e.g. 123456."},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class ChatMessageForm(forms.Form):
+    text = forms.CharField(
+        label="Your message", max_length=MAX_WEB_MESSAGE_LENGTH,
+        error_messages={"required": "Write a message before sending."},
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    @classmethod
+    def blank(cls) -> "ChatMessageForm":
+        return cls(initial={"idempotency_key": uuid.uuid4().hex})
