@@ -4,6 +4,7 @@ Production is `DJANGO_DEBUG=false` with the variables listed in `.env.example` a
 `deploy/README.md`; the module refuses to start with an insecure production configuration.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -62,7 +63,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    # Staff sign-in hardening (accounts/): lockout after failed passwords, TOTP + recovery codes.
+    # rest_framework.authtoken is gone: its tokens were stored in plain text (accounts.ApiToken replaces it).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "phonenumber_field",
@@ -72,6 +78,7 @@ INSTALLED_APPS = [
     "messaging",
     "followups",
     "webchat",  # web chat for patients without WhatsApp (issue 13)
+    "accounts",  # staff sign-in: lockout, two-step login, session timeouts, personal API tokens (issue 10)
 ]
 
 MIDDLEWARE = [
@@ -85,7 +92,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions: end idle/too-old sessions first, then require two-step login on console paths.
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login attempt into the "account locked" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -199,6 +211,40 @@ PHONENUMBER_DEFAULT_FORMAT = "E164"
 
 LOGIN_URL = "admin:login"
 
+# Staff sign-in (accounts/). The lockout backend goes first: it refuses a locked-out username+IP
+# before any password is checked (django-axes); ModelBackend then checks the password.
+AUTHENTICATION_BACKENDS = [
+    "accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The lockout counts per client address taken through NUM_PROXIES, like the rate limits (accounts/lockout.py).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
+# Count failures per username *and* address, so a stranger cannot lock a colleague out from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [env.list("LOGIN_LOCKOUT_PARAMETERS", default=["username", "ip_address"])]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The console's own (audited) unlock admin replaces the one django-axes would register.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+if AXES_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT must be at least 1.")
+# Two-step login: which roles must enrol ("admin" = superusers, or role group names such as
+# "coordinator"), and the paths where a session without a confirmed second step is sent to enrol/verify.
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["admin"])
+MFA_ENFORCED_PATH_PREFIXES = env.list("MFA_ENFORCED_PATH_PREFIXES", default=["/admin/", "/cms/"])
+OTP_TOTP_ISSUER = CLINIC_NAME
+# Staff sessions end after this much inactivity, and in any case SESSION_COOKIE_AGE after sign-in.
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
+# Personal API tokens: lifetime offered by default and the longest a user may choose.
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+if not 1 <= API_TOKEN_DEFAULT_DAYS <= API_TOKEN_MAX_DAYS:
+    raise ImproperlyConfigured("API_TOKEN_DEFAULT_DAYS must be between 1 and API_TOKEN_MAX_DAYS.")
+if SESSION_IDLE_TIMEOUT_MINUTES < 1:
+    raise ImproperlyConfigured("SESSION_IDLE_TIMEOUT_MINUTES must be at least 1.")
+
 # Consult booking rules (consults/slots.py, consults/services.py).
 CONSULT_MIN_NOTICE_MINUTES = env.int("CONSULT_MIN_NOTICE_MINUTES", default=120)
 CONSULT_HORIZON_DAYS = env.int("CONSULT_HORIZON_DAYS", default=30)
@@ -230,9 +276,11 @@ if not 1 <= CARE_SWEEP_SECONDS <= Q_CLUSTER["timeout"] // 2:
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Personal tokens first: DRF takes the WWW-Authenticate challenge (and so 401, not 403, for a
+    # missing or bad credential) from the first class. Sessions count only after the two-step login.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
+        "accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -394,5 +442,7 @@ LOGGING = {
         "django-q": {"level": "INFO", "propagate": True},
         # The SDK logs every request's URL and query (phone numbers) at INFO.
         "twilio": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; failures and lockouts come at WARNING.
+        "axes": {"level": "WARNING"},
     },
 }

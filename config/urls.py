@@ -9,6 +9,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("bench/bare", bench_bare, name="bench-bare"),
     path("admin/", admin.site.urls),
+    # Staff sign-in security: two-step login and personal API tokens (outside /admin/, so a user who
+    # still owes the two-step login can reach these pages).
+    path("account/", include("accounts.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

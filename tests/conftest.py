@@ -54,8 +54,33 @@ def erin(db):
 
 @pytest.fixture
 def ada(db):
-    """Admin."""
-    return UserFactory(username="ada", is_superuser=True)
+    """Admin, with two-step login set up (an authenticator app), as the console requires of admins."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = UserFactory(username="ada", is_superuser=True)
+    TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return user
+
+
+@pytest.fixture(autouse=True)
+def sign_ins_pass_two_step_login(request):
+    """Every sign-in in a test (`client.force_login`, `client.login`, the login form in a browser) counts as
+    having passed the two-step login, so tests about other things need not type TOTP codes. Tests of the
+    two-step login itself are marked `real_mfa` and get the production behaviour."""
+    if request.node.get_closest_marker("real_mfa"):
+        yield
+        return
+    from django.contrib.auth.signals import user_logged_in
+
+    from accounts.sessions import MFA_KEY, MFA_VERIFIED
+
+    def verified(sender, request, user, **kwargs) -> None:
+        request.session[MFA_KEY] = MFA_VERIFIED
+
+    # Connected after accounts' own receiver (AppConfig.ready), so it has the last word.
+    user_logged_in.connect(verified, dispatch_uid="tests.sign_ins_pass_two_step_login")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests.sign_ins_pass_two_step_login")
 
 
 @pytest.fixture
