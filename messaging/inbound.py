@@ -21,7 +21,7 @@ from config.tasks import task_enqueue
 from messaging.models import Conversation, ConversationStatus, Direction, Message, Status
 from messaging.replies import registered_reply_kinds, reply_handler_for
 from messaging.services import conversation_for_patient, message_send
-from patients.models import Channel, Patient
+from patients.models import Channel, Patient, RecordState
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,8 @@ def inbound_parse(params: Mapping[str, str]) -> InboundMessage:
 
 def patient_for_phone(*, phone: str, channel: str, profile_name: str) -> Patient:
     """The patient with this number, or a new lead a coordinator can see (safe against a race)."""
-    patient = Patient.objects.filter(phone=phone).first()
+    # Only the verified record: an unverified intake with the same phone never receives the phone's messages.
+    patient = Patient.objects.filter(phone=phone, record_state=RecordState.VERIFIED).first()
     if patient is not None:
         return patient
     try:
@@ -90,7 +91,7 @@ def patient_for_phone(*, phone: str, channel: str, profile_name: str) -> Patient
                 phone=phone, full_name=profile_name, is_lead=True, source=channel, preferred_channel=channel
             )
     except IntegrityError:
-        return Patient.objects.get(phone=phone)
+        return Patient.objects.get(phone=phone, record_state=RecordState.VERIFIED)
 
 
 def enqueue_routing(message_id: int) -> None:
