@@ -13,6 +13,7 @@ from patients.admin.filters import (
     PendingTestFilter,
 )
 from patients.admin_base import PatientDataAdmin
+from patients.capabilities import can_delete_patient_data, can_edit_care_record
 from patients.models import (
     CareRecord,
     ConcomitantMedication,
@@ -32,13 +33,13 @@ class PatientInlineMixin:
     """Inlines follow the parent's role rules: coordinators and admins write, experts read."""
 
     def has_add_permission(self, request, obj=None):
-        return is_admin(request.user) or is_coordinator(request.user)
+        return can_edit_care_record(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return is_admin(request.user) or is_coordinator(request.user)
+        return can_edit_care_record(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return is_admin(request.user)
+        return can_delete_patient_data(request.user)
 
     def has_view_permission(self, request, obj=None):
         return True  # the parent admin has already decided the user may see this patient

@@ -4,8 +4,8 @@ import pytest
 
 from consults.models import Topic
 from consults.services import consult_book_for_public
-from patients.intake import patient_intake_for_booking
 from messaging.models import Message
+from patients.intake import patient_intake_for_booking
 from patients.models import AuditEntry, Patient, RecordState
 from tests.consults.helpers import DEC_2, ist
 from tests.consults.helpers import details as intake
