@@ -1,10 +1,12 @@
 """The patient list and the care record page (the patient's change view: the whole patient on one screen)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.html import format_html
 
+from config.errors import DomainError
 from patients.admin.filters import (
     DiagnosisFilter,
     FlagFilter,
@@ -13,7 +15,8 @@ from patients.admin.filters import (
     PendingTestFilter,
 )
 from patients.admin_base import PatientDataAdmin
-from patients.capabilities import can_delete_patient_data, can_edit_care_record
+from patients.capabilities import can_delete_patient_data, can_edit_care_record, can_merge_intake
+from patients.intake_link import SOURCE_STAFF, patient_intake_merge
 from patients.models import (
     CareRecord,
     ConcomitantMedication,
@@ -22,6 +25,7 @@ from patients.models import (
     Medication,
     MonitoringItem,
     Patient,
+    RecordState,
 )
 from patients.overview import care_record_overview
 from patients.panels import record_panels
@@ -96,16 +100,40 @@ class PatientAdmin(PatientDataAdmin):
     change_form_template = "admin/patients/patient/care_record.html"
     list_display = ["full_name", "diagnosis", "coordinator", "next_due", "flag_badge", "phone"]
     list_filter = [PatientScopeFilter, DiagnosisFilter, "coordinator", OverdueFilter, PendingTestFilter, FlagFilter,
-                   "is_lead"]
+                   "is_lead", "record_state"]
     search_fields = ["full_name", "phone", "email", "care_record__icd10_code"]
     list_select_related = ["coordinator", "care_record"]
     raw_id_fields = ["coordinator"]
+    readonly_fields = ["record_state", "intake_of"]
+    actions = ["merge_intakes"]
     inlines = [CareRecordInline, MedicationInline, ConcomitantMedicationInline, InsurancePolicyInline]
     fieldsets = [
-        (None, {"fields": [("full_name", "date_of_birth"), ("phone", "email"), "coordinator", "is_lead", "source"]}),
+        (None, {"fields": [("full_name", "date_of_birth"), ("phone", "email"), "coordinator", "is_lead", "source",
+                           ("record_state", "intake_of")]}),
         ("Messages", {"fields": [("language", "time_zone", "preferred_channel"), ("consent_sms", "consent_whatsapp"),
                                  "consent_text_version", "detailed_messages"], "classes": ["collapse"]}),
     ]
+
+    def has_merge_permission(self, request):
+        return can_merge_intake(request.user)
+
+    @admin.action(description="Merge selected unverified intakes into the record they name", permissions=["merge"])
+    def merge_intakes(self, request, queryset):
+        merged = 0
+        for intake in queryset.select_related("intake_of"):
+            if intake.record_state != RecordState.INTAKE:
+                self.message_user(request, f"{intake}: not an unverified intake, nothing to merge.", messages.WARNING)
+                continue
+            try:
+                # The service checks the coordinator may see both records and audits the merge; consent is not copied.
+                patient_intake_merge(intake=intake, by=request.user, source=SOURCE_STAFF, request=request)
+            except (DomainError, PermissionDenied) as error:
+                self.message_user(request, f"{intake}: {getattr(error, 'message', None) or error}", messages.ERROR)
+                continue
+            merged += 1
+        if merged:
+            self.message_user(request, f"{merged} intake(s) merged: their consults are now on the patient's record. "
+                                       "Consent was not copied; ask the patient.", messages.SUCCESS)
 
     def get_queryset(self, request):
         next_due = MonitoringItem.objects.filter(patient=OuterRef("pk"), status=ItemStatus.PLANNED).order_by("due_on")
