@@ -37,7 +37,7 @@ def _adopt(target: Any, source: Any) -> None:
 
 @admin.register(CareTeamAssignment)
 class CareTeamAssignmentAdmin(PatientDataAdmin):
-    list_display = ["patient_link", "member", "reason", "started_at", "assigned_by", "ended_at"]
+    list_display = ["started_at", "patient_link", "member", "reason", "assigned_by", "ended_at"]
     list_filter = [("ended_at", admin.EmptyFieldListFilter), "member"]
     list_select_related = ["patient", "member", "assigned_by"]
     search_fields = ["patient__full_name", "member__username", "member__first_name", "member__last_name"]
