@@ -15,9 +15,11 @@ from patients.admin.filters import (
     PendingTestFilter,
 )
 from patients.admin_base import PatientDataAdmin
+from patients.audit import audit_record
 from patients.capabilities import can_delete_patient_data, can_edit_care_record, can_merge_intake
 from patients.intake_link import SOURCE_STAFF, patient_intake_merge
 from patients.models import (
+    AuditAction,
     CareRecord,
     ConcomitantMedication,
     InsurancePolicy,
@@ -31,6 +33,8 @@ from patients.overview import care_record_overview
 from patients.panels import record_panels
 from patients.roles import is_admin, is_coordinator
 from patients.services.records import care_record_refresh
+
+CONSENT_AND_CHANNEL_FIELDS = ("consent_sms", "consent_whatsapp", "preferred_channel", "detailed_messages")
 
 
 class PatientInlineMixin:
@@ -172,6 +176,14 @@ class PatientAdmin(PatientDataAdmin):
             extra_context["can_write"] = self.has_change_permission(request, patient)
             extra_context["overview_loaded"] = True
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        consent = [field for field in CONSENT_AND_CHANNEL_FIELDS if field in form.changed_data]
+        if consent:
+            # Every consent change says where it came from: here, staff (the admin runs this in one transaction).
+            audit_record(actor=request.user, action=AuditAction.CONSENT, obj=obj, changed_fields=consent,
+                         request=request, via="staff")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
