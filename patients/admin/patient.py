@@ -143,6 +143,14 @@ class PatientAdmin(PatientDataAdmin):
         next_due = MonitoringItem.objects.filter(patient=OuterRef("pk"), status=ItemStatus.PLANNED).order_by("due_on")
         return super().get_queryset(request).annotate(next_due_on=Subquery(next_due.values("due_on")[:1]))
 
+    def get_fieldsets(self, request, obj=None):
+        if can_merge_intake(request.user):
+            return self.fieldsets
+        # Which record an intake may belong to is for coordinators to judge: an expert booked by the
+        # anonymous person must not learn the existing patient's name from it.
+        main = [row for row in self.fieldsets[0][1]["fields"] if row != ("record_state", "intake_of")]
+        return [(None, {"fields": main}), *self.fieldsets[1:]]
+
     def get_list_filter(self, request):
         # Experts see their consult patients only; the coordinator filter would list colleagues for nothing.
         return self.list_filter if is_admin(request.user) or is_coordinator(request.user) else [

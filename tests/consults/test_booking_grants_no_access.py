@@ -92,3 +92,19 @@ def test_expert_staff_consult_api_no_longer_shows_the_cancelled_booking(client, 
 def test_the_known_patients_consent_is_unchanged(attack, known_patient):
     known_patient.refresh_from_db()
     assert known_patient.consent_whatsapp is False
+
+
+def test_expert_booked_by_the_anonymous_person_does_not_learn_the_known_patients_name(client, erin, known_patient,
+                                                                                       frozen):
+    expert = ExpertFactory(user=erin, display_name="Dr Erin")
+    body = {
+        "expert": expert.pk, "start": "2026-12-02T10:00:00+05:30", "topic": "side_effects", "mode": "phone",
+        "name": "Attacker", "phone": "+91 98765 00001", "email": "", "channel": "sms",
+        "consent_sms": False, "consent_whatsapp": False, "note": "",
+    }
+    consult = Consult.objects.get(reference=client.post("/api/v1/consults/", body,
+                                                        content_type="application/json").json()["reference"])
+    client.force_login(erin)
+    page = client.get(f"/admin/patients/patient/{consult.patient_id}/change/")
+    assert page.status_code == 200
+    assert known_patient.full_name not in page.content.decode()

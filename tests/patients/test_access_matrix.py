@@ -257,3 +257,60 @@ def test_coordinator_rules_are_unchanged(client, alice, bob, patient):
     assert api_detail(client, patient) == 404
     client.force_login(alice)
     assert api_detail(client, patient) == 200
+
+
+# --- query counts: lists cost the same for 1 row or 10 ------------------------------------------
+
+
+def queries_for(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def more_patients_on_the_team(alice, erin, count: int) -> None:
+    for _ in range(count):
+        care_team_assign(patient=PatientFactory(coordinator=alice), member=erin, by=alice)
+
+
+def test_care_team_api_list_uses_a_fixed_number_of_queries(client, alice, erin, patient):
+    care_team_assign(patient=patient, member=erin, by=alice)
+    client.force_login(alice)
+    one = queries_for(client, "/api/v1/care-team/")
+    more_patients_on_the_team(alice, erin, 9)
+    assert queries_for(client, "/api/v1/care-team/") == one
+
+
+def test_care_team_console_list_uses_a_fixed_number_of_queries(client, alice, erin, patient):
+    care_team_assign(patient=patient, member=erin, by=alice)
+    client.force_login(alice)
+    one = queries_for(client, "/admin/patients/careteamassignment/")
+    more_patients_on_the_team(alice, erin, 9)
+    assert queries_for(client, "/admin/patients/careteamassignment/") == one
+
+
+def test_break_glass_report_uses_a_fixed_number_of_queries(client, ada, erin, alice, patient):
+    break_glass_open(patient=patient, user=erin, reason="Patient collapsed in clinic, coordinator away")
+    client.force_login(ada)
+    one = queries_for(client, "/admin/patients/breakglassaccess/")
+    for _ in range(9):
+        break_glass_open(patient=PatientFactory(coordinator=alice), user=erin, reason="Urgent question from A&E")
+    assert queries_for(client, "/admin/patients/breakglassaccess/") == one
+
+
+def test_expert_patient_api_list_uses_a_fixed_number_of_queries(client, alice, erin, patient):
+    care_team_assign(patient=patient, member=erin, by=alice)
+    client.force_login(erin)
+    one = queries_for(client, "/api/v1/patients/")
+    more_patients_on_the_team(alice, erin, 9)
+    assert queries_for(client, "/api/v1/patients/") == one
+
+
+def test_break_glass_report_is_for_admins_only(client, erin, alice):
+    client.force_login(erin)
+    assert client.get("/admin/patients/breakglassaccess/").status_code == 403
+    client.force_login(alice)
+    assert client.get("/admin/patients/breakglassaccess/").status_code == 403
