@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
@@ -30,6 +31,14 @@ class RecordState(models.TextChoices):
     VERIFIED = "verified", "Patient record"
     INTAKE = "intake", "Unverified intake (waiting for YES or a coordinator's merge)"
     MERGED = "merged", "Intake merged into the patient record"
+
+
+PHONE_TAKEN = "Another patient record already has this phone number. Search for it and open that record instead."
+
+
+def phone_on_file(phone, *, exclude_pk: int | None = None) -> bool:
+    """Whether a verified patient record other than `exclude_pk` holds `phone`."""
+    return Patient.objects.filter(phone=phone, record_state=RecordState.VERIFIED).exclude(pk=exclude_pk).exists()
 
 
 class Patient(models.Model):
@@ -92,6 +101,13 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return self.full_name or f"Patient #{self.pk}"
+
+    def clean(self) -> None:
+        super().clean()
+        # The partial unique constraint is the last word; this gives staff a readable form error first
+        # (Django skips validating it because record_state is not on the form).
+        if self.phone and self.record_state == RecordState.VERIFIED and phone_on_file(self.phone, exclude_pk=self.pk):
+            raise ValidationError({"phone": PHONE_TAKEN})
 
     @property
     def is_verified(self) -> bool:
