@@ -1,8 +1,10 @@
 """The patient list and the care record page (the patient's change view: the whole patient on one screen)."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -16,7 +18,7 @@ from patients.admin.filters import (
 )
 from patients.admin_base import PatientDataAdmin
 from patients.audit import audit_record
-from patients.capabilities import can_delete_patient_data, can_edit_care_record, can_merge_intake
+from patients.capabilities import can_break_glass, can_delete_patient_data, can_edit_care_record, can_merge_intake
 from patients.intake_link import SOURCE_STAFF, patient_intake_merge
 from patients.models import (
     AuditAction,
@@ -142,6 +144,15 @@ class PatientAdmin(PatientDataAdmin):
     def get_queryset(self, request):
         next_due = MonitoringItem.objects.filter(patient=OuterRef("pk"), status=ItemStatus.PLANNED).order_by("due_on")
         return super().get_queryset(request).annotate(next_due_on=Subquery(next_due.values("due_on")[:1]))
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        if not can_break_glass(request.user):
+            return super()._get_obj_does_not_exist_redirect(request, opts, object_id)
+        # Experts get a 404 that offers break-glass access; it looks the same for any number, so it reveals nothing.
+        context = {**self.admin_site.each_context(request), "title": "Not one of your patients",
+                   "object_id": object_id if str(object_id).isdigit() else "",
+                   "hours": settings.EXPERT_BREAK_GLASS_HOURS}
+        return TemplateResponse(request, "admin/patients/patient/not_visible.html", context, status=404)
 
     def get_fieldsets(self, request, obj=None):
         if can_merge_intake(request.user):

@@ -24,9 +24,14 @@ def test_expert_breaks_glass_and_the_admin_sees_it_on_the_report(live_server, pa
     patient = PatientFactory(coordinator=coordinator, full_name="Glass Patient Gita")
 
     log_in(page, live_server, "dr.ravi")
-    page.goto(f"{live_server.url}/admin/patients/breakglassaccess/add/")
+    response = page.goto(f"{live_server.url}/admin/patients/patient/{patient.pk}/change/")
+    assert response.status == 404
+    assert "Glass Patient Gita" not in page.content()
     assert_accessible()
-    page.fill("#id_patient", str(patient.pk))
+    page.get_by_role("link", name="Open break-glass access").click()
+    page.wait_for_url("**/breakglassaccess/add/**")
+    assert page.input_value("#id_patient") == str(patient.pk)
+    assert_accessible()
     page.fill("#id_reason", "too short")
     page.click("input[name=_save]")
     assert "Say why you need this record now" in page.locator(".errorlist").first.inner_text()

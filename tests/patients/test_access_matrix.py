@@ -314,3 +314,22 @@ def test_break_glass_report_is_for_admins_only(client, erin, alice):
     assert client.get("/admin/patients/breakglassaccess/").status_code == 403
     client.force_login(alice)
     assert client.get("/admin/patients/breakglassaccess/").status_code == 403
+
+
+def test_an_expert_outside_the_care_relationship_is_offered_break_glass(client, erin, patient):
+    client.force_login(erin)
+    response = client.get(f"/admin/patients/patient/{patient.pk}/change/")
+    assert response.status_code == 404
+    assert f"/admin/patients/breakglassaccess/add/?patient={patient.pk}" in response.content.decode()
+
+
+def test_the_break_glass_offer_does_not_name_the_patient(client, erin, patient):
+    client.force_login(erin)
+    assert patient.full_name not in client.get(f"/admin/patients/patient/{patient.pk}/change/").content.decode()
+
+
+def test_the_break_glass_offer_looks_the_same_for_a_number_that_does_not_exist(client, erin, patient):
+    client.force_login(erin)
+    response = client.get("/admin/patients/patient/999999/change/")
+    assert response.status_code == 404
+    assert "Open break-glass access" in response.content.decode()
