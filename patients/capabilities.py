@@ -55,9 +55,13 @@ def can_run_schedule(user: User) -> bool:
 
 
 def can_view_consult(user: User, consult: Consult) -> bool:
-    from consults.selectors import consults_visible_to
-
-    return consults_visible_to(user).filter(pk=consult.pk).exists()
+    """Same rule as consults.selectors.consults_visible_to, for one consult: coordinators and admins by
+    the patient; an expert only their own consults, while they may see the patient."""
+    if is_admin(user):
+        return True
+    if is_coordinator(user) and can_view_patient(user, consult.patient):
+        return True
+    return is_expert(user) and consult.expert.user_id == user.pk and can_view_patient(user, consult.patient)
 
 
 def can_cancel_consult(user: User, consult: Consult | None = None) -> bool:

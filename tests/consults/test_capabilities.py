@@ -150,3 +150,18 @@ def test_admin_cannot_point_a_profile_at_a_login_without_the_expert_role(client,
     assert "holds the expert role" in response.content.decode()
     unlinked.refresh_from_db()
     assert unlinked.user_id is None
+
+
+@pytest.mark.parametrize(("who", "may_cancel"), [("ada", True), ("alice", True), ("erin", False)])
+def test_console_and_api_agree_on_who_cancels(client, request, booked, who, may_cancel):
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    offered = 'value="cancel_selected"' in client.get(CHANGELIST, {"when": "upcoming"}).content.decode()
+    assert offered is may_cancel
+    assert (cancel_api(client, booked).status_code == 200) is may_cancel
+
+
+@pytest.mark.parametrize("who", ["bob", "charlie"])
+def test_people_who_cannot_see_the_consult_cannot_cancel_it(client, request, booked, who):
+    client.force_login(request.getfixturevalue(who))
+    assert cancel_api(client, booked).status_code in (403, 404)
