@@ -255,6 +255,12 @@ CONSULT_MAX_UPCOMING_PER_PATIENT = env.int("CONSULT_MAX_UPCOMING_PER_PATIENT", d
 # How long after a consult its manage link still shows the booking (then "this link has expired").
 CONSULT_MANAGE_LINK_DAYS = env.int("CONSULT_MANAGE_LINK_DAYS", default=30)
 
+# Who may read a patient's record (patients/selectors.py, issue 10): an expert while a non-cancelled
+# consult with the patient is upcoming or ended within this many days, or while on the care team;
+# anything else is break-glass access with a reason, open this many hours and audited.
+EXPERT_ACCESS_RECENT_DAYS = env.int("EXPERT_ACCESS_RECENT_DAYS", default=30)
+EXPERT_BREAK_GLASS_HOURS = env.int("EXPERT_BREAK_GLASS_HOURS", default=4)
+
 # Automated follow-ups (followups/): monitoring reminders this many days before an item is due, one
 # overdue nudge up to this many days after its window closed, resource follow-up after a referral.
 FOLLOWUPS_MONITORING_DAYS_BEFORE = env.int("FOLLOWUPS_MONITORING_DAYS_BEFORE", default=3)

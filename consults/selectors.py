@@ -130,7 +130,8 @@ def booking_horizon_days() -> int:
 
 
 def consults_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Consult]:
-    """Admins see every consult; coordinators those of patients they may see; experts their own."""
+    """Admins see every consult; coordinators those of patients they may see; experts their own, while
+    they may see the patient."""
     base = Consult.objects.select_related("patient", "expert")
     if is_admin(user):
         return base
@@ -138,8 +139,9 @@ def consults_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Cons
     if is_coordinator(user):
         rule |= patient_visibility_q(user, prefix="patient__") or Q()
     if is_expert(user):
-        # An expert sees their own consults, not colleagues' consults with the same patient.
-        rule |= Q(expert__user=user)
+        # An expert sees their own consults, not colleagues' consults with the same patient, and only
+        # while the care relationship lasts: a cancelled or long-past consult shows no patient details.
+        rule |= Q(expert__user=user) & patient_visibility_q(user, prefix="patient__")
     return base.filter(rule)
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.utils import timezone
 
@@ -38,6 +39,7 @@ from consults.signals import (
     consult_rescheduled,
     emit_on_commit,
 )
+from patients.capabilities import can_cancel_consult
 from patients.intake import IntakeDetails, patient_intake_for_booking
 from patients.models import Patient
 
@@ -79,8 +81,9 @@ def consult_book(
             if not expert.takes(topic=topic, language=None):
                 raise DomainError(f"{expert.display_name} does not take consults on this topic.", field="topic")
             check_start(expert=expert, start=start, topic=topic)
+            # Per phone, not per record: an unverified intake shares its phone with the patient record.
             upcoming = Consult.objects.filter(
-                patient=patient, status=ConsultStatus.CONFIRMED, start__gt=timezone.now()
+                patient__phone=patient.phone, status=ConsultStatus.CONFIRMED, start__gt=timezone.now()
             ).count()
             if upcoming >= settings.CONSULT_MAX_UPCOMING_PER_PATIENT:
                 raise UpcomingLimitReached(
@@ -249,7 +252,12 @@ def consult_reschedule(
 def consult_cancel(
     *, consult: Consult, reason: str = "", source: str = ConsultSource.WEB, cancelled_by: AbstractBaseUser | None = None
 ) -> Consult:
-    """Cancel an upcoming consult and free its time; cancelling twice changes nothing."""
+    """Cancel an upcoming consult and free its time; cancelling twice changes nothing.
+
+    Staff (`cancelled_by`) must hold the cancel capability: the console, the API and this agree.
+    """
+    if cancelled_by is not None and not can_cancel_consult(cancelled_by):
+        raise PermissionDenied("Only coordinators and admins can cancel consults.")
     now = timezone.now()
     with write_transaction():
         current = _locked_consult(consult)

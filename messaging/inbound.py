@@ -9,6 +9,7 @@ from functools import partial
 
 import phonenumbers
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -21,7 +22,8 @@ from config.tasks import task_enqueue
 from messaging.models import Conversation, ConversationStatus, Direction, Message, Status
 from messaging.replies import registered_reply_kinds, reply_handler_for
 from messaging.services import conversation_for_patient, message_send
-from patients.models import Channel, Patient
+from patients.audit import audit_record
+from patients.models import AuditAction, Channel, Patient, RecordState
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +83,8 @@ def inbound_parse(params: Mapping[str, str]) -> InboundMessage:
 
 def patient_for_phone(*, phone: str, channel: str, profile_name: str) -> Patient:
     """The patient with this number, or a new lead a coordinator can see (safe against a race)."""
-    patient = Patient.objects.filter(phone=phone).first()
+    # Only the verified record: an unverified intake with the same phone never receives the phone's messages.
+    patient = Patient.objects.filter(phone=phone, record_state=RecordState.VERIFIED).first()
     if patient is not None:
         return patient
     try:
@@ -90,7 +93,7 @@ def patient_for_phone(*, phone: str, channel: str, profile_name: str) -> Patient
                 phone=phone, full_name=profile_name, is_lead=True, source=channel, preferred_channel=channel
             )
     except IntegrityError:
-        return Patient.objects.get(phone=phone)
+        return Patient.objects.get(phone=phone, record_state=RecordState.VERIFIED)
 
 
 def enqueue_routing(message_id: int) -> None:
@@ -101,15 +104,23 @@ def _apply_keyword(patient: Patient, channel: str, keyword: str, now: dt.datetim
     """STOP and START take effect in the webhook itself: nothing may go out after a STOP."""
     field = "whatsapp_opted_out_at" if channel == Channel.WHATSAPP else "sms_opted_out_at"
     if keyword in OPT_OUT_KEYWORDS:
-        Patient.objects.filter(pk=patient.pk, **{f"{field}__isnull": True}).update(**{field: now})
+        if Patient.objects.filter(pk=patient.pk, **{f"{field}__isnull": True}).update(**{field: now}):
+            _audit_keyword_consent(patient, field)
         return keyword
     if keyword in OPT_IN_KEYWORDS:
         # "YES" is also an ordinary answer; it only re-subscribes someone who had opted out.
         if keyword == "YES" and getattr(patient, field) is None:
             return ""
-        Patient.objects.filter(pk=patient.pk).update(**{field: None})
+        if Patient.objects.filter(pk=patient.pk, **{f"{field}__isnull": False}).update(**{field: None}):
+            _audit_keyword_consent(patient, field)
         return keyword
     return keyword
+
+
+def _audit_keyword_consent(patient: Patient, field: str) -> None:
+    # Every consent change records its source (issue 10); here the phone holder's own keyword reply.
+    audit_record(actor=AnonymousUser(), action=AuditAction.CONSENT, obj=patient, changed_fields=[field],
+                 via="keyword")
 
 
 def inbound_record(*, inbound: InboundMessage) -> tuple[Message, bool]:

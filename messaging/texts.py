@@ -29,7 +29,7 @@ _MISSING_FOUND = re.compile("\x00missing:([^\x00]*)\x00")
 URGENT_KINDS = frozenset({"call_clinic_now", "help_reply"})
 # Answers to a patient who wrote first. They may go on a channel the patient used in the last
 # window even without recorded consent (a reply is not unsolicited), never after an opt-out.
-CONVERSATIONAL_KINDS = frozenset({"staff_reply", "help_reply", "opt_in_confirmation"})
+CONVERSATIONAL_KINDS = frozenset({"staff_reply", "help_reply", "opt_in_confirmation", "intake_linked"})
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from rest_framework import viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from patients.audit import AuditedAPIMixin
-from patients.roles import is_admin, is_clinic_staff, is_coordinator
+from patients.capabilities import can_add_note, can_delete_patient_data, can_edit_care_record, can_use_console
 from patients.selectors import mine_q, patient_visibility_q
 
 
@@ -18,16 +18,16 @@ class ClinicStaffPermission(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         user = request.user
-        if not is_clinic_staff(user):
+        if not can_use_console(user):
             return False
         if request.method in SAFE_METHODS:
             return True
         if request.method == "DELETE":
-            return is_admin(user)
+            return can_delete_patient_data(user)
         creating = request.method == "POST" and getattr(view, "action", "") == "create"
         if creating and getattr(view, "expert_can_create", False):
-            return True
-        return is_admin(user) or is_coordinator(user)
+            return can_add_note(user)
+        return can_edit_care_record(user)
 
 
 class PatientDataViewSet(AuditedAPIMixin, viewsets.ModelViewSet):
