@@ -31,6 +31,11 @@ def new_manage_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def new_video_room() -> str:
+    # 128 bits of hex: unguessable, and safe in any meeting service's room name or URL path.
+    return secrets.token_hex(16)
+
+
 class ExpertRole(models.TextChoices):
     HEMATO_ONCOLOGIST = "hemato_oncologist", "Haemato-oncologist"
     GI_ONCOLOGIST = "gi_oncologist", "GI oncologist"
@@ -110,6 +115,11 @@ class Expert(models.Model):
     buffer_minutes = models.PositiveSmallIntegerField(default=10, help_text="Free time kept after each consult.")
     active = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=100)
+    video_url = models.URLField(
+        blank=True,
+        help_text="The expert's own fixed video link (e.g. their clinic meeting room). Empty: each video "
+        "consult gets its own room from VIDEO_ROOM_URL_TEMPLATE.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -229,6 +239,8 @@ class Consult(models.Model):
     # Kept across reschedules so calendar apps update the same event instead of adding one.
     calendar_uid = models.UUIDField(default=uuid.uuid4, editable=False)
     calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
+    # The room name for VIDEO_ROOM_URL_TEMPLATE; only the patient and staff ever see it.
+    video_room = models.CharField(max_length=32, default=new_video_room, editable=False)
 
     rescheduled_from = models.OneToOneField(
         "self", null=True, blank=True, related_name="rescheduled_to", on_delete=models.PROTECT, editable=False

@@ -30,10 +30,9 @@ def _fresh(consult: Any) -> Any:
 
 
 def _context(consult: Any) -> dict[str, Any]:
-    from consults.services import consult_ics_url, consult_manage_url
+    from consults.message_context import consult_message_context
 
-    return {"starts_at": consult.start, "expert_name": consult.expert.display_name,
-            "manage_url": consult_manage_url(consult), "ics_url": consult_ics_url(consult)}
+    return consult_message_context(consult)
 
 
 def _book_url() -> str:
@@ -59,7 +58,7 @@ def on_consult_cancelled(sender: Any, consult: Any, **kwargs: Any) -> None:
     messages_cancel_pending(topic=consult_topic(consult))
     consult = _fresh(consult)
     message_send(patient=consult.patient, kind="consult_cancelled",
-                 context={"starts_at": consult.start, "book_url": _book_url()},
+                 context={"starts_at": consult.start, "book_url": _book_url(), "reference": consult.reference},
                  idempotency_key=f"consult:{consult.pk}:cancelled", topic=f"{consult_topic(consult)}:cancelled",
                  urgent=(consult.cancelled_source or consult.source) in PATIENT_SOURCES)
 
