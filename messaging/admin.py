@@ -100,6 +100,9 @@ class ConversationAdmin(PatientDataAdmin):
 
     @admin.display(description="Last message")
     def last_message(self, conversation):
+        if conversation.unread_count and conversation.unread_body is not None:
+            # Unread: show what the patient asked, even if a reminder went out after it.
+            return f"← {Truncator(conversation.unread_body or '(no text)').chars(60)}"
         arrow = "←" if conversation.last_direction == Direction.INBOUND else "→"
         return f"{arrow} {Truncator(conversation.last_body or '').chars(60)}" if conversation.last_direction else ""
 
