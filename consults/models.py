@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from consults.constraints import TsTzRange, no_overlap_constraint
 from patients.timezones import validate_time_zone
@@ -37,34 +38,34 @@ def new_video_room() -> str:
 
 
 class ExpertRole(models.TextChoices):
-    HEMATO_ONCOLOGIST = "hemato_oncologist", "Haemato-oncologist"
-    GI_ONCOLOGIST = "gi_oncologist", "GI oncologist"
-    NUTRITIONIST = "nutritionist", "Nutritionist"
-    FINANCIAL_COUNSELLOR = "financial_counsellor", "Financial counsellor"
-    NURSE = "nurse", "Oncology nurse"
+    HEMATO_ONCOLOGIST = "hemato_oncologist", _("Haemato-oncologist")
+    GI_ONCOLOGIST = "gi_oncologist", _("GI oncologist")
+    NUTRITIONIST = "nutritionist", _("Nutritionist")
+    FINANCIAL_COUNSELLOR = "financial_counsellor", _("Financial counsellor")
+    NURSE = "nurse", _("Oncology nurse")
 
 
 class Topic(models.TextChoices):
-    NEW_DIAGNOSIS = "new_diagnosis", "New diagnosis"
-    TREATMENT_QUESTION = "treatment_question", "Question about treatment"
-    SIDE_EFFECTS = "side_effects", "Side effects"
-    DIET = "diet", "Diet and nutrition"
-    FINANCIAL_HELP = "financial_help", "Financial help"
-    SECOND_OPINION = "second_opinion", "Second opinion"
+    NEW_DIAGNOSIS = "new_diagnosis", _("New diagnosis")
+    TREATMENT_QUESTION = "treatment_question", _("Question about treatment")
+    SIDE_EFFECTS = "side_effects", _("Side effects")
+    DIET = "diet", _("Diet and nutrition")
+    FINANCIAL_HELP = "financial_help", _("Financial help")
+    SECOND_OPINION = "second_opinion", _("Second opinion")
 
 
 class SpokenLanguage(models.TextChoices):
-    ENGLISH = "en", "English"
-    HINDI = "hi", "Hindi"
-    TAMIL = "ta", "Tamil"
-    TELUGU = "te", "Telugu"
-    KANNADA = "kn", "Kannada"
-    MALAYALAM = "ml", "Malayalam"
-    MARATHI = "mr", "Marathi"
-    BENGALI = "bn", "Bengali"
-    GUJARATI = "gu", "Gujarati"
-    PUNJABI = "pa", "Punjabi"
-    URDU = "ur", "Urdu"
+    ENGLISH = "en", _("English")
+    HINDI = "hi", _("Hindi")
+    TAMIL = "ta", _("Tamil")
+    TELUGU = "te", _("Telugu")
+    KANNADA = "kn", _("Kannada")
+    MALAYALAM = "ml", _("Malayalam")
+    MARATHI = "mr", _("Marathi")
+    BENGALI = "bn", _("Bengali")
+    GUJARATI = "gu", _("Gujarati")
+    PUNJABI = "pa", _("Punjabi")
+    URDU = "ur", _("Urdu")
 
 
 # Which topics each kind of expert takes by default (editable per expert).
@@ -83,16 +84,16 @@ DEFAULT_TOPICS_BY_ROLE: dict[str, list[str]] = {
 
 
 class ConsultStatus(models.TextChoices):
-    CONFIRMED = "confirmed", "Confirmed"
-    CANCELLED = "cancelled", "Cancelled"
-    COMPLETED = "completed", "Completed"
-    NO_SHOW = "no_show", "No-show"
+    CONFIRMED = "confirmed", _("Confirmed")
+    CANCELLED = "cancelled", _("Cancelled")
+    COMPLETED = "completed", _("Completed")
+    NO_SHOW = "no_show", _("No-show")
 
 
 class ConsultMode(models.TextChoices):
-    PHONE = "phone", "Phone call"
-    VIDEO = "video", "Video call"
-    WHATSAPP = "whatsapp", "WhatsApp call"
+    PHONE = "phone", _("Phone call")
+    VIDEO = "video", _("Video call")
+    WHATSAPP = "whatsapp", _("WhatsApp call")
 
 
 class ConsultSource(models.TextChoices):
