@@ -17,15 +17,16 @@ from patients.models import Language
 _WHEN = "{{ starts_at|date:'D j M, g:i A T' }}"
 _REFERENCE = "{% if reference %}{{ reference }}{% else %}-{% endif %}"
 _MANAGE = "{% if manage_url %}{{ manage_url }}{% else %}-{% endif %}"
+_VIDEO = "{% if video_url %}{{ video_url }}{% else %}-{% endif %}"
 
 # Kind → the numbered variables its template is built with (values from that kind's context; see
 # the first line of templates/messages/<kind>.en.txt). Answers to a patient who just wrote
 # (help_reply, staff_reply, check-in follow-ups, acknowledgements) are inside the window and need none.
 CONVERSATION_STARTING_KINDS: dict[str, dict[str, str]] = {
-    "consult_confirmation": {"1": "patient_name", "2": _WHEN, "3": _REFERENCE, "4": _MANAGE},
-    "consult_rescheduled": {"1": "patient_name", "2": _WHEN, "3": _REFERENCE, "4": _MANAGE},
+    "consult_confirmation": {"1": "patient_name", "2": _WHEN, "3": _REFERENCE, "4": _MANAGE, "5": _VIDEO},
+    "consult_rescheduled": {"1": "patient_name", "2": _WHEN, "3": _REFERENCE, "4": _MANAGE, "5": _VIDEO},
     "consult_cancelled": {"1": "patient_name", "2": _WHEN, "3": _REFERENCE},
-    "consult_reminder": {"1": "patient_name", "2": _WHEN, "3": _REFERENCE},
+    "consult_reminder": {"1": "patient_name", "2": _WHEN, "3": _REFERENCE, "4": _VIDEO},
     "consult_thanks": {"1": "patient_name"},
     "consult_no_show": {"1": "patient_name", "2": _WHEN},
     "conversation_reopen": {"1": "patient_name"},

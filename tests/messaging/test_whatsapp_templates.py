@@ -96,3 +96,12 @@ def test_a_blocked_whatsapp_confirmation_keeps_its_reason_for_staff():
     message_send(patient=patient, kind="consult_confirmation", context={"starts_at": timezone.now()},
                  idempotency_key="no-template", urgent=True)
     assert "no approved WhatsApp template is set up for 'consult_confirmation'" in Message.objects.get().status_reason
+
+
+def test_a_video_consults_whatsapp_confirmation_carries_the_video_link():
+    whatsapp_templates_seed_demo()
+    patient = PatientFactory(consent_whatsapp=True, preferred_channel="whatsapp")
+    message = message_send(patient=patient, kind="consult_confirmation",
+                           context={"starts_at": timezone.now(), "video_url": "https://meet.jit.si/carethread-abc"},
+                           idempotency_key="video-template", urgent=True)
+    assert message.content_variables["5"] == "https://meet.jit.si/carethread-abc"
