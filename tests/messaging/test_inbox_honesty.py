@@ -79,3 +79,12 @@ def test_inbox_list_shows_the_latest_message_once_read(client, alice, patient):
     client.force_login(alice)
     body = client.get(LIST).content.decode()
     assert "→ CareThread" in body
+
+
+def test_inbox_api_gives_the_unread_question_beside_the_last_message(client, alice, patient):
+    inbound(patient, "Can I take it with food?", when=timezone.now() - dt.timedelta(minutes=5))
+    message_send(patient=patient, kind="consult_reminder", context={"starts_at": timezone.now()},
+                 idempotency_key="reminder-after-question-api", urgent=True)
+    client.force_login(alice)
+    row = client.get("/api/v1/conversations/").json()["results"][0]
+    assert row["unread_message"] == "Can I take it with food?"
