@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from patients.intake import IntakeDetails
-from patients.models import Channel
+from patients.models import Channel, Language
 
 CONSENT_TEXT_VERSION = "2026-02"
 
@@ -68,8 +68,6 @@ def booking_language_adopt(*, consult: Any, language: str) -> None:
     """A patient who books for the first time in a page language we write messages in gets it as
     their message language. Call inside the booking's transaction, so the confirmation (sent after
     commit) is already in that language. A returning patient's language is the clinic's to keep."""
-    from patients.models import Language
-
     patient = consult.patient
     if language not in Language.values or patient.language == language:
         return
