@@ -102,3 +102,15 @@ def test_dates_on_the_manage_page_read_in_hindi(client, frozen):
     body = hindi(client, "consults:manage", consult.manage_token).content.decode()
     assert "बुधवार 2" in body  # Wednesday 2 December, in Django's Hindi date names
 
+
+
+@pytest.mark.django_db
+def test_a_slot_taken_meanwhile_is_explained_in_hindi(client, frozen):
+    from tests.factories.consults import ConsultFactory
+
+    expert = ExpertFactory()
+    ConsultFactory(expert=expert, start=ist(DEC_2, 10))
+    with translation.override("hi"):
+        url = reverse("consults:book-details")
+    body = client.post(url, details_form(expert), HTTP_ACCEPT_LANGUAGE="hi").content.decode()
+    assert "यह समय अभी-अभी किसी और ने ले लिया" in body
