@@ -209,3 +209,8 @@ def test_a_hindi_booking_keeps_a_returning_patients_language(client, frozen, dja
     client.post(hindi_url("consults:book-details"), details_form(ExpertFactory()), HTTP_ACCEPT_LANGUAGE="hi")
     patient.refresh_from_db()
     assert patient.language == "en"
+
+
+def test_confirmation_page_says_how_to_stop_messages(client, frozen, django_capture_on_commit_callbacks):
+    response = book(client, django_capture_on_commit_callbacks, details_form(ExpertFactory()))
+    assert "reply STOP to any of them" in client.get(response["Location"]).content.decode()
