@@ -25,7 +25,7 @@ def hindi_path(name: str, *args) -> str:
 def hindi_page(browser):
     context = browser.new_context(locale="hi-IN", timezone_id="Asia/Kolkata", viewport={"width": 420, "height": 900},
                                   extra_http_headers={"Accept-Language": "hi"})
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)  # the shared 2-core machine can be slow to answer
     page = context.new_page()
     yield page
     context.close()
