@@ -232,11 +232,9 @@ class ManageApi(PublicApi):
 
 
 class ManageRescheduleApi(PublicApi):
-    # Moving a booking takes a slot like booking does: same per-address limit.
-    throttle_classes = [PublicReadThrottle, BookingIPThrottle]
-
-    def throttled(self, request: Request, wait: float | None) -> None:
-        raise BookingThrottled(wait)
+    # Not a booking attempt: the secret link names one consult, which moves and frees its old slot.
+    # Counting it against the booking limit refused patients behind a shared address (carrier NAT,
+    # clinic Wi-Fi) their own change; the public read limit still applies.
 
     class RescheduleInput(serializers.Serializer):
         start = OffsetDateTimeField()

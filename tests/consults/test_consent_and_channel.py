@@ -214,3 +214,15 @@ def test_a_hindi_booking_keeps_a_returning_patients_language(client, frozen, dja
 def test_confirmation_page_says_how_to_stop_messages(client, frozen, django_capture_on_commit_callbacks):
     response = book(client, django_capture_on_commit_callbacks, details_form(ExpertFactory()))
     assert "reply STOP to any of them" in client.get(response["Location"]).content.decode()
+
+
+def test_rescheduling_through_the_api_by_the_patients_link_is_not_a_booking_attempt(client, frozen, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "booking_ip": "1/hour"},
+    }
+    client.post("/book/details/", details_form(ExpertFactory()))
+    consult = Consult.objects.get()
+    response = client.post(f"/api/v1/consults/manage/{consult.manage_token}/reschedule/",
+                           {"start": "2026-12-02T15:00:00+05:30"}, content_type="application/json")
+    assert response.status_code == 200
