@@ -192,6 +192,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("hi", "हिन्दी")]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Kolkata")
 USE_I18N = True
+# Translations of the booking and manage pages (branch reach): locale/hi/LC_MESSAGES/django.po.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -254,6 +256,11 @@ CONSULT_REMINDER_URGENT_BELOW_HOURS = env.int("CONSULT_REMINDER_URGENT_BELOW_HOU
 CONSULT_MAX_UPCOMING_PER_PATIENT = env.int("CONSULT_MAX_UPCOMING_PER_PATIENT", default=2)
 # How long after a consult its manage link still shows the booking (then "this link has expired").
 CONSULT_MANAGE_LINK_DAYS = env.int("CONSULT_MANAGE_LINK_DAYS", default=30)
+# Video consults (branch reach): each consult's room is this URL with {room} replaced by the
+# consult's unguessable room name; an expert's own fixed link (Expert.video_url) wins. Empty: no link.
+VIDEO_ROOM_URL_TEMPLATE = env.str("VIDEO_ROOM_URL_TEMPLATE", default="https://meet.jit.si/carethread-{room}")
+if VIDEO_ROOM_URL_TEMPLATE and "{room}" not in VIDEO_ROOM_URL_TEMPLATE:
+    raise ImproperlyConfigured("VIDEO_ROOM_URL_TEMPLATE must contain {room}, e.g. https://meet.jit.si/clinic-{room}.")
 
 # Who may read a patient's record (patients/selectors.py, issue 10): an expert while a non-cancelled
 # consult with the patient is upcoming or ended within this many days, or while on the care team;

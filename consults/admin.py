@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from config.errors import DomainError
+from consults import admin_consult_page as consult_page
 from consults.expert_profiles import NOT_AN_EXPERT, expert_user_set
 from consults.models import (
     Consult,
@@ -132,6 +133,7 @@ class ExpertAdminForm(forms.ModelForm):
             "active",
             "sort_order",
             "user",
+            "video_url",
         ]
 
     def clean_user(self) -> Any:
@@ -255,6 +257,9 @@ class ConsultAdmin(PatientDataAdmin):
     actions = ["mark_completed", "mark_no_show", "cancel_selected"]
     readonly_fields = [
         "reference",
+        "patient_phone",
+        "patient_local_time",
+        "video_link",
         "end",
         "status",
         "source",
@@ -278,6 +283,20 @@ class ConsultAdmin(PatientDataAdmin):
     @admin.display(description="When", ordering="start")
     def when(self, obj: Consult) -> str:
         return f"{timezone.localtime(obj.start):%a %d %b %Y, %H:%M}"
+
+    # The expert's view of one consult (consults/admin_consult_page.py).
+    patient_phone = staticmethod(admin.display(description="Patient's phone")(consult_page.patient_phone))
+    patient_local_time = staticmethod(
+        admin.display(description="Patient's local time")(consult_page.patient_local_time)
+    )
+    video_link = staticmethod(admin.display(description="Video link")(consult_page.video_link))
+
+    def get_urls(self) -> list:
+        return [consult_page.outcome_url(self), *super().get_urls()]
+
+    def render_change_form(self, request: HttpRequest, context: dict, *args: Any, **kwargs: Any) -> HttpResponse:
+        context["may_record_outcome"] = consult_page.outcome_buttons_shown(request, context.get("original"))
+        return super().render_change_form(request, context, *args, **kwargs)
 
     @admin.display(description="Confirmed by patient", boolean=True)
     def attendance(self, obj: Consult) -> bool:

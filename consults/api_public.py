@@ -28,7 +28,7 @@ from consults.api_common import (
     consult_public_json,
     slots_json,
 )
-from consults.consent import booking_intake
+from consults.consent import CONSENT_SMS_TEXT, CONSENT_WHATSAPP_TEXT, booking_intake
 from consults.errors import SlotTaken
 from consults.models import ConsultMode, ConsultSource, Expert, SpokenLanguage, Topic
 from consults.selectors import LinkState, consult_by_manage_token, expert_list_public, experts_matching, slots_for_days
@@ -131,9 +131,18 @@ class BookingInput(serializers.Serializer):
     name = serializers.CharField(max_length=200, min_length=2)
     phone = PhoneNumberField(error_messages={"invalid": "Enter a valid phone number, e.g. +91 98765 43210."})
     email = serializers.EmailField(required=False, allow_blank=True, default="")
-    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.SMS)
-    consent_sms = serializers.BooleanField(default=False)
-    consent_whatsapp = serializers.BooleanField(default=False)
+    channel = serializers.ChoiceField(
+        choices=Channel.choices, default=Channel.SMS,
+        help_text="Where the patient wants their confirmation and reminders. Nothing is sent without consent "
+        "on that channel.",
+    )
+    # Per channel, affirmative and withdrawable (reply STOP): send true only when the patient ticked it.
+    consent_sms = serializers.BooleanField(
+        default=False, help_text=f"The patient agreed, unprompted by a pre-ticked box, to: “{CONSENT_SMS_TEXT}”"
+    )
+    consent_whatsapp = serializers.BooleanField(
+        default=False, help_text=f"The patient agreed, unprompted by a pre-ticked box, to: “{CONSENT_WHATSAPP_TEXT}”"
+    )
     note = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
     tz = TimeZoneField(required=False, help_text="Zone for the times in the answer (default the clinic's).")
 
@@ -223,11 +232,9 @@ class ManageApi(PublicApi):
 
 
 class ManageRescheduleApi(PublicApi):
-    # Moving a booking takes a slot like booking does: same per-address limit.
-    throttle_classes = [PublicReadThrottle, BookingIPThrottle]
-
-    def throttled(self, request: Request, wait: float | None) -> None:
-        raise BookingThrottled(wait)
+    # Not a booking attempt: the secret link names one consult, which moves and frees its old slot.
+    # Counting it against the booking limit refused patients behind a shared address (carrier NAT,
+    # clinic Wi-Fi) their own change; the public read limit still applies.
 
     class RescheduleInput(serializers.Serializer):
         start = OffsetDateTimeField()

@@ -11,6 +11,8 @@ from datetime import datetime
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from config.errors import Busy, DomainError
 from consults.constraints import is_overlap_violation
@@ -21,16 +23,17 @@ from consults.slots import SlotRules, StartProblem, start_problem
 from patients.timezones import LATEST_DATE, plausible_instant
 
 LOCK_TIMEOUT = "5s"
-TAKEN_MESSAGE = "Sorry, that time was just taken by someone else. Please choose another time."
+# Lazy: shown on the booking pages in the page's language (the API answers in English).
+TAKEN_MESSAGE = _("Sorry, that time was just taken by someone else. Please choose another time.")
 START_MESSAGES = {
-    StartProblem.PAST: "That time has already passed. Please choose a time from the list.",
-    StartProblem.TOO_SOON: "Consults need at least {notice} of notice. Please choose a later time.",
-    StartProblem.BEYOND_HORIZON: "You can book up to {horizon} days ahead. Please choose an earlier time.",
-    StartProblem.NOT_OFFERED: "That is not one of the expert's consult times. Please choose a time from the list.",
+    StartProblem.PAST: _("That time has already passed. Please choose a time from the list."),
+    StartProblem.TOO_SOON: _("Consults need at least {notice} of notice. Please choose a later time."),
+    StartProblem.BEYOND_HORIZON: _("You can book up to {horizon} days ahead. Please choose an earlier time."),
+    StartProblem.NOT_OFFERED: _("That is not one of the expert's consult times. Please choose a time from the list."),
 }
 
 
-BUSY_MESSAGE = "We are busy taking other bookings. Please try again in a moment."
+BUSY_MESSAGE = _("We are busy taking other bookings. Please try again in a moment.")
 
 
 def _is_lock_timeout(error: OperationalError) -> bool:
@@ -65,8 +68,8 @@ def _notice_text() -> str:
     minutes = settings.CONSULT_MIN_NOTICE_MINUTES
     if minutes % 60 == 0:
         hours = minutes // 60
-        return f"{hours} hour" + ("s" if hours != 1 else "")
-    return f"{minutes} minutes"
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 def slot_taken_error(expert: Expert, start: datetime, topic: str | None) -> SlotTaken:

@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from config.errors import DomainError
 from consults.errors import ConsultNotChangeable, IdempotencyKeyReused, SlotTaken, UpcomingLimitReached
@@ -87,9 +88,11 @@ def consult_book(
             ).count()
             if upcoming >= settings.CONSULT_MAX_UPCOMING_PER_PATIENT:
                 raise UpcomingLimitReached(
-                    "This phone number already has the most upcoming consults we can book at once. "
-                    "Use the link in your confirmation message to change an existing consult, "
-                    "or call the clinic for help.",
+                    gettext(
+                        "This phone number already has the most upcoming consults we can book at once. "
+                        "Use the link in your confirmation message to change an existing consult, "
+                        "or call the clinic for help."
+                    ),
                     field="phone",
                 )
         consult = insert_consult(

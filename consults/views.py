@@ -4,19 +4,24 @@ Step 1 (/book/) and step 2 (/book/slots/) are GET forms, so the browser's back b
 links just work; step 3 (/book/details/) posts the booking and redirects to the confirmation.
 """
 
+import hashlib
+import re
+import uuid
 from datetime import date, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from config.errors import DomainError
-from consults.consent import BOOKING_NOTE, booking_intake
+from consults.consent import BOOKING_NOTE, booking_intake, booking_language_adopt
 from consults.display import SlotChoice, group_by_day, long_label, slot_value, zone_or_default
 from consults.errors import SlotTaken
 from consults.forms import BookingDetailsForm, SlotSearchForm, parse_slot_value
@@ -26,6 +31,17 @@ from consults.services import consult_book_for_public
 from consults.throttles import booking_wait, wait_message
 
 DAYS_PER_PAGE = 7
+BOOKING_KEY = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _booking_idempotency(form: BookingDetailsForm) -> tuple[str | None, str]:
+    """(idempotency key, fingerprint) for this form's booking: the same form sent again for the same
+    person and time finds the first booking; going back and choosing another time books anew."""
+    key = form.cleaned_data.get("booking_key") or ""
+    if not BOOKING_KEY.match(key):
+        return None, ""
+    fingerprint = hashlib.sha256(f"{form.cleaned_data['slot']}|{form.cleaned_data['phone']}".encode()).hexdigest()
+    return f"web:{key}:{fingerprint[:16]}", fingerprint
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -115,6 +131,7 @@ def book_details(request: HttpRequest) -> HttpResponse:
         if not parse_slot_value(initial["slot"]) or initial["topic"] not in Topic.values:
             query = urlencode({k: v for k, v in initial.items() if k != "slot" and v})
             return redirect(reverse("consults:book") + ("?" + query if query else ""))
+        initial["booking_key"] = uuid.uuid4().hex
         return render(request, "public/book/details.html", _details_context(BookingDetailsForm(initial=initial)))
 
     form = BookingDetailsForm(request.POST)
@@ -123,7 +140,7 @@ def book_details(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     if data["website"]:
         # A person never sees the honeypot; nothing is stored and the bot learns little.
-        form.add_error(None, "We could not take this booking. Please call the clinic to book.")
+        form.add_error(None, _("We could not take this booking. Please call the clinic to book."))
         return render(request, "public/book/details.html", _details_context(form), status=400)
     minutes = booking_wait(request)
     if minutes is not None:
@@ -132,16 +149,22 @@ def book_details(request: HttpRequest) -> HttpResponse:
     expert, start = form.chosen
     tz = zone_or_default(data["tz"])
     details = booking_intake(data, time_zone=str(tz), source=ConsultSource.WEB)
+    idempotency_key, fingerprint = _booking_idempotency(form)
     try:
-        consult = consult_book_for_public(
-            details=details,
-            expert=expert,
-            start=start,
-            topic=data["topic"],
-            mode=data["mode"],
-            note=data["note"].strip(),
-            source=ConsultSource.WEB,
-        )
+        # One transaction: the page's language is on the patient before the confirmation is written.
+        with transaction.atomic():
+            consult = consult_book_for_public(
+                details=details,
+                expert=expert,
+                start=start,
+                topic=data["topic"],
+                mode=data["mode"],
+                note=data["note"].strip(),
+                source=ConsultSource.WEB,
+                idempotency_key=idempotency_key,
+                request_fingerprint=fingerprint,
+            )
+            booking_language_adopt(consult=consult, language=translation.get_language() or "")
     except SlotTaken as taken:
         names = taken.expert_names
         alternatives = [

@@ -29,11 +29,13 @@ class ConversationOut(serializers.ModelSerializer):
     is_lead = serializers.BooleanField(source="patient.is_lead")
     assigned_to = serializers.SerializerMethodField()
     last_message = serializers.CharField(source="last_body", allow_null=True)
+    # The patient's latest unread message: our later automatic texts must not hide it.
+    unread_message = serializers.CharField(source="unread_body", allow_null=True)
 
     class Meta:
         model = Conversation
         fields = ["id", "patient_id", "patient_name", "is_lead", "status", "unread_count", "last_message_at",
-                  "last_channel", "last_message", "assigned_to"]
+                  "last_channel", "last_message", "unread_message", "assigned_to"]
 
     def get_assigned_to(self, conversation) -> str | None:
         person = conversation.assignee or conversation.patient.coordinator

@@ -29,7 +29,7 @@ def details_form(expert, start=None, **overrides) -> dict:
         "email": "meena@example.org",
         "mode": "phone",
         "channel": "sms",
-        "consent_sms": "on",
+        "consent": "on",
         "note": "Swollen ankles since last week",
         "website": "",
     }
@@ -38,7 +38,7 @@ def details_form(expert, start=None, **overrides) -> dict:
 
 
 def field_error(html: str, field: str) -> str:
-    match = re.search(rf'id="id_{field}_errors"><li>(.*?)</li>', html)
+    match = re.search(rf'id="id_{field}_error"><li>(.*?)</li>', html)
     return match.group(1) if match else ""
 
 
