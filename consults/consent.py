@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from patients.intake import IntakeDetails
-from patients.models import Channel, Language
+from patients.models import Channel
 
 CONSENT_TEXT_VERSION = "2026-02"
 
@@ -47,7 +47,7 @@ def channel_consents(channel: str, agreed: bool) -> tuple[bool, bool]:
     return channel == Channel.SMS, channel == Channel.WHATSAPP
 
 
-def booking_intake(values: Mapping[str, Any], *, time_zone: str, source: str) -> IntakeDetails:
+def booking_intake(values: Mapping[str, Any], *, time_zone: str, source: str, language: str = "") -> IntakeDetails:
     """The person as a booking form or API call describes them, under today's consent wording."""
     channel = values["channel"]
     return IntakeDetails(
@@ -61,17 +61,5 @@ def booking_intake(values: Mapping[str, Any], *, time_zone: str, source: str) ->
         consent_text_version=CONSENT_TEXT_VERSION,
         time_zone=time_zone,
         source=source,
+        language=language,
     )
-
-
-def booking_language_adopt(*, consult: Any, language: str) -> None:
-    """A patient who books for the first time in a page language we write messages in gets it as
-    their message language. Call inside the booking's transaction, so the confirmation (sent after
-    commit) is already in that language. A returning patient's language is the clinic's to keep."""
-    patient = consult.patient
-    if language not in Language.values or patient.language == language:
-        return
-    if type(consult).objects.filter(patient=patient).exclude(pk=consult.pk).exists():
-        return
-    patient.language = language
-    patient.save(update_fields=["language", "updated_at"])

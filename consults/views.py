@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from config.errors import DomainError
-from consults.consent import BOOKING_NOTE, booking_intake, booking_language_adopt
+from consults.consent import BOOKING_NOTE, booking_intake
 from consults.display import SlotChoice, group_by_day, long_label, slot_value, zone_or_default
 from consults.errors import SlotTaken
 from consults.forms import BookingDetailsForm, SlotSearchForm, parse_slot_value
@@ -148,23 +147,22 @@ def book_details(request: HttpRequest) -> HttpResponse:
         return render(request, "public/book/details.html", _details_context(form), status=429)
     expert, start = form.chosen
     tz = zone_or_default(data["tz"])
-    details = booking_intake(data, time_zone=str(tz), source=ConsultSource.WEB)
+    # A new patient who books on the Hindi pages gets Hindi messages, the confirmation included.
+    details = booking_intake(data, time_zone=str(tz), source=ConsultSource.WEB,
+                             language=translation.get_language() or "")
     idempotency_key, fingerprint = _booking_idempotency(form)
     try:
-        # One transaction: the page's language is on the patient before the confirmation is written.
-        with transaction.atomic():
-            consult = consult_book_for_public(
-                details=details,
-                expert=expert,
-                start=start,
-                topic=data["topic"],
-                mode=data["mode"],
-                note=data["note"].strip(),
-                source=ConsultSource.WEB,
-                idempotency_key=idempotency_key,
-                request_fingerprint=fingerprint,
-            )
-            booking_language_adopt(consult=consult, language=translation.get_language() or "")
+        consult = consult_book_for_public(
+            details=details,
+            expert=expert,
+            start=start,
+            topic=data["topic"],
+            mode=data["mode"],
+            note=data["note"].strip(),
+            source=ConsultSource.WEB,
+            idempotency_key=idempotency_key,
+            request_fingerprint=fingerprint,
+        )
     except SlotTaken as taken:
         names = taken.expert_names
         alternatives = [

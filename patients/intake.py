@@ -19,7 +19,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from messaging.services import message_send
 from patients.audit import audit_record
-from patients.models import AuditAction, Channel, Patient, PatientSource, RecordState
+from patients.models import AuditAction, Channel, Language, Patient, PatientSource, RecordState
 from patients.timezones import validate_time_zone
 
 VERIFICATION_KIND = "intake_verification"
@@ -39,6 +39,8 @@ class IntakeDetails:
     consent_text_version: str = ""
     time_zone: str = "Asia/Kolkata"
     source: str = PatientSource.WEB
+    # The language the person booked in: a NEW patient's messages use it; a returning patient's stays as it is.
+    language: str = ""
 
 
 def verification_topic(intake: Patient) -> str:
@@ -129,6 +131,7 @@ def _create(details: IntakeDetails) -> Patient | None:
                 consent_text_version=details.consent_text_version if consent_given else "",
                 time_zone=details.time_zone,
                 source=details.source,
+                **({"language": details.language} if details.language in Language.values else {}),
             )
             if consent_given:
                 # A new phone: the booker's consent on the form is the patient's own act; record where it came from.
