@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "messaging",
     "followups",
     "webchat",  # web chat for patients without WhatsApp (issue 13)
+    "insights",  # clinic insights page for coordinators and admins (issue 14)
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from config.views import bench_bare
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("bench/bare", bench_bare, name="bench-bare"),
+    path("admin/insights/", include("insights.urls")),  # clinic insights (issue 14); before the admin catch-all
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
