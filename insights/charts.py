@@ -45,6 +45,14 @@ def _nice_max(value: float) -> float:
     return 10 * power
 
 
+def _count_max(value: float) -> int:
+    """For counts: four gridline steps of 1, 2 or 5 x 10^n, so no gridline reads "1.25 bookings"."""
+    step = 1
+    while step * 4 < value:
+        step = step * 5 // 2 if str(step).startswith("2") else step * 2
+    return step * 4
+
+
 def _number(value: float) -> str:
     return f"{value:g}" if value < 10_000 else f"{value:,.0f}"
 
@@ -86,7 +94,7 @@ def stacked_week_bars(*, key: str, title: str, desc: str, weeks: Sequence[date],
                       series: Sequence[Series]) -> SafeString:
     """One bar per week, stacked by series (counts)."""
     totals = [sum(s.values[index] or 0 for s in series) for index in range(len(weeks))]
-    top_value = _nice_max(max(totals, default=0))
+    top_value = _count_max(max(totals, default=0))
     centres, slot = _slots(len(weeks))
     bar = max(slot * 0.7, 1.0)
     parts = _open(key, title, desc) + _y_axis(top_value, "")
