@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from insights.csv_export import spreadsheet_safe
-from insights.reports import consult_outcomes, dose_adherence, first_reply
+from insights.reports import REPORTS, consult_outcomes, dose_adherence, first_reply
 from insights.selectors import period_ending_this_week
 from messaging.models import Status
 from tests.factories.activity import inbound, outbound
@@ -36,6 +36,12 @@ def test_coordinators_and_admins_open_the_page(client, request, who, frozen_now)
 def test_experts_and_outsiders_get_403(client, request, who, frozen_now):
     client.force_login(request.getfixturevalue(who))
     assert client.get(PAGE).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "ada"])
+def test_coordinators_and_admins_download(client, request, who, frozen_now):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(CSV).status_code == 200
 
 
 @pytest.mark.parametrize("who", ["erin", "charlie"])
@@ -184,8 +190,9 @@ def test_csv_query_count_does_not_grow_with_the_data(client, alice, clinic):
     assert len(after) == len(before)
 
 
-def test_each_report_reads_with_one_query(clinic, alice, django_assert_num_queries):
+@pytest.mark.parametrize("key", list(REPORTS))
+def test_each_report_reads_with_one_query(clinic, alice, key, django_assert_num_queries):
     period = period_ending_this_week()
     alice._role_names = {"coordinator"}  # the role lookup is cached per request; count only the report
     with django_assert_num_queries(1):
-        first_reply(alice, period)
+        REPORTS[key](alice, period)
