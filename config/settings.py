@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "followups",
     "webchat",  # web chat for patients without WhatsApp (issue 13)
     "accounts",  # staff sign-in: lockout, two-step login, session timeouts, personal API tokens (issue 10)
+    "insights",  # clinic insights page for coordinators and admins (issue 14)
 ]
 
 MIDDLEWARE = [

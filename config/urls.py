@@ -8,6 +8,7 @@ from config.views import bench_bare
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("bench/bare", bench_bare, name="bench-bare"),
+    path("admin/insights/", include("insights.urls")),  # clinic insights (issue 14); before the admin catch-all
     path("admin/", admin.site.urls),
     # Staff sign-in security: two-step login and personal API tokens (outside /admin/, so a user who
     # still owes the two-step login can reach these pages).
