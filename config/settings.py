@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "messaging",
     "followups",
     "webchat",  # web chat for patients without WhatsApp (issue 13)
+    "interop",  # FHIR R4 export of care records and import of lab results (issue 16)
 ]
 
 MIDDLEWARE = [
