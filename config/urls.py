@@ -4,10 +4,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from config.health import healthz
 from config.views import bench_bare
+from interop.console import fhir_export_page
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("bench/bare", bench_bare, name="bench-bare"),
+    # The care record's FHIR download page (issue 16); before admin/ so the admin's catch-all does not take it.
+    path("admin/patients/patient/<int:pk>/fhir/", admin.site.admin_view(fhir_export_page), name="patient-fhir-page"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
