@@ -145,7 +145,9 @@ def _patient(resource: dict[str, Any], path: str, by: AbstractBaseUser) -> Patie
         raise FhirInputError(f"Name the patient in subject.identifier (system {codes.patient_identifier_system()}) "
                              "or as subject.reference 'Patient/<id>', as the export writes it.",
                              expression=f"{path}.subject", issue="required")
-    patient = Patient.objects.filter(pk=int(key)).first() if key.isdigit() else None
+    # ASCII digits of a plausible length only: anything else cannot be an id, and must not overflow the query.
+    is_id = key.isascii() and key.isdigit() and len(key) <= 18
+    patient = Patient.objects.filter(pk=int(key)).first() if is_id else None
     if patient is None or not can_import_patient_results(by, patient):
         # A patient the caller may not edit is reported as unknown: the answer must not reveal who exists.
         raise FhirInputError(f"No patient with id {key} whose record you may change; check the subject.",

@@ -257,3 +257,10 @@ def test_export_runs_a_fixed_number_of_queries_whatever_the_record_size(client, 
 def test_export_dates_are_iso_dates(client, alice, cml_record):
     patient = resources(export(client, alice, cml_record), "Patient")[0]
     assert date.fromisoformat(patient["birthDate"]) == date(1971, 3, 9)
+
+
+def test_lead_without_a_care_record_exports_a_valid_bundle_of_patient_and_consent(client, alice):
+    lead = PatientFactory(coordinator=alice, is_lead=True)
+    bundle = export(client, alice, lead).json()
+    Bundle.model_validate(bundle)
+    assert [e["resource"]["resourceType"] for e in bundle["entry"]] == ["Patient", "Consent"]

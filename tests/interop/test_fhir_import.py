@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.test import Client
 
 from interop import imports as imports_module
 from interop.models import ImportedObservation
@@ -367,3 +368,36 @@ def test_both_endpoints_are_in_the_openapi_schema(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
     assert "/api/v1/patients/{id}/fhir/" in schema["paths"]
     assert "post" in schema["paths"]["/api/v1/fhir/Observation"]
+
+
+def strange_bodies(patient) -> list:
+    def changed(**fields):
+        return {**qpcr_observation(patient), **fields}
+
+    return [
+        [qpcr_observation(patient)],
+        "just text",
+        {"resourceType": "Bundle", "type": "collection"},
+        {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {"resourceType": "Patient"}}]},
+        changed(subject={"identifier": {"system": PATIENT_SYSTEM, "value": "9" * 40}}),
+        changed(subject={"identifier": {"system": PATIENT_SYSTEM, "value": "١٢"}}),
+        changed(subject={"display": "Asha"}),
+        changed(identifier=[{"system": "s" * 300, "value": "1"}]),
+        changed(effectiveDateTime="2026"),
+        changed(effectiveDateTime="2026-02-30"),
+        changed(valueQuantity={"value": 1e300, "unit": "%", "code": "%"}),
+        changed(component=[{"code": {"coding": [{"code": "abl1-control-copies"}]},
+                            "valueQuantity": {"value": -5}}]),
+        changed(component=[{"code": {"coding": [{"code": "abl1-control-copies"}]},
+                            "valueQuantity": {"value": 1e30}}]),
+    ]
+
+
+@pytest.mark.parametrize("index", range(13))
+def test_strange_bodies_get_a_4xx_outcome_and_store_nothing(alice, fresh, index):
+    client = Client(raise_request_exception=True)
+    client.force_login(alice)
+    response = client.post(URL, json.dumps(strange_bodies(fresh)[index]), content_type="application/fhir+json")
+    assert 400 <= response.status_code < 500
+    assert response.json()["resourceType"] == "OperationOutcome"
+    assert not GeneticTest.objects.filter(patient=fresh).exists()
