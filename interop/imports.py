@@ -96,19 +96,27 @@ def _import_one(resource: dict[str, Any], *, path: str, by: AbstractBaseUser,
         raise FhirInputError(f"Only final results are imported; this one is '{status}'. Send it once it is final.",
                              expression=f"{path}.status")
     try:
-        with transaction.atomic():  # a savepoint: a lost race leaves nothing behind
+        with transaction.atomic():  # a savepoint: a lost race leaves no result behind
             result = _record(resource, path=path, patient=patient, by=by)
-            imported = ImportedObservation.objects.create(
-                identifier_system=system, identifier_value=value, patient=patient, fingerprint=fingerprint,
-                imported_by=by, **({"genetic_test": result} if isinstance(result, GeneticTest)
-                                   else {"lab_result": result}))
-    except IntegrityError:
+            try:
+                with transaction.atomic():
+                    imported = ImportedObservation.objects.create(
+                        identifier_system=system, identifier_value=value, patient=patient, fingerprint=fingerprint,
+                        imported_by=by, **({"genetic_test": result} if isinstance(result, GeneticTest)
+                                           else {"lab_result": result}))
+            except IntegrityError:
+                raise _LostRace
+    except _LostRace:
         # Another request imported the same identifier between our check and our insert: the constraint decides.
         earlier = ImportedObservation.objects.get(identifier_system=system, identifier_value=value)
         return _resent(earlier, patient=patient, fingerprint=fingerprint, path=path)
     audit_record(actor=by, action=AuditAction.CREATE, obj=result, request=request, via="fhir",
                  changed_fields=["fhir_import"])
     return ImportOutcome(imported=imported, created=True)
+
+
+class _LostRace(Exception):
+    """The identifier's row was inserted by a concurrent import; ours (and its result) must roll back."""
 
 
 def _resent(earlier: ImportedObservation, *, patient: Patient, fingerprint: str, path: str) -> ImportOutcome:
