@@ -29,6 +29,8 @@ from interop.permissions import can_export_patient_record, may_import_results
 from patients.models import GeneticTest, Patient
 from patients.roles import is_clinic_staff
 
+MAX_BODY_BYTES = 5_000_000
+
 
 class FhirJSONRenderer(JSONRenderer):
     media_type = FHIR_JSON
@@ -41,8 +43,13 @@ class FhirJSONParser(BaseParser):
     media_type = FHIR_JSON
 
     def parse(self, stream, media_type=None, parser_context=None) -> Any:
+        # DRF reads the stream itself, past Django's DATA_UPLOAD_MAX_MEMORY_SIZE: cap the body here.
+        raw = stream.read(MAX_BODY_BYTES + 1) if stream is not None else b""
+        if len(raw) > MAX_BODY_BYTES:
+            raise ParseError(f"The body is larger than {MAX_BODY_BYTES // 1_000_000} MB; send fewer Observations "
+                             "per request.")
         try:
-            return json.loads(stream.read().decode(settings.DEFAULT_CHARSET), parse_float=Decimal)
+            return json.loads(raw.decode(settings.DEFAULT_CHARSET), parse_float=Decimal)
         except (ValueError, UnicodeDecodeError) as error:
             raise ParseError(f"The body is not JSON: {error}")
 

@@ -32,6 +32,7 @@ from patients.models import AuditAction, GeneticTest, LabResult, Patient, TestKi
 from patients.services import lab_result_record, test_result_record
 
 FINAL_STATUSES = ("final", "amended", "corrected")
+MAX_BUNDLE_ENTRIES = 200
 COUNT_CODES = {loinc: (field, unit) for field, loinc, _name, unit in codes.BLOOD_COUNTS}
 IMPORTABLE = (f"BCR::ABL1 IS % (LOINC {protocols.LOINC_BCR_ABL1_IS}) or blood counts (LOINC {protocols.LOINC_CBC}, "
               f"{', '.join(COUNT_CODES)})")
@@ -58,6 +59,11 @@ def observations_import(*, payload: dict[str, Any], by: AbstractBaseUser,
 def _observations_in(payload: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     kind = payload.get("resourceType") if isinstance(payload, dict) else None
     model = {"Observation": Observation, "Bundle": Bundle}.get(kind)
+    entries = payload.get("entry") if kind == "Bundle" else None
+    if isinstance(entries, list) and len(entries) > MAX_BUNDLE_ENTRIES:
+        # One transaction holds the whole Bundle: keep it short enough not to hold locks for long.
+        raise FhirInputError(f"A Bundle may hold at most {MAX_BUNDLE_ENTRIES} Observations; split it.",
+                             expression="Bundle.entry", issue="too-costly", status=http.HTTP_400_BAD_REQUEST)
     if model is None:
         raise FhirInputError(f"Send an R4 Observation or a Bundle of Observations, not {kind or 'this body'}.",
                              expression="resourceType", issue="not-supported", status=http.HTTP_400_BAD_REQUEST)
@@ -71,16 +77,16 @@ def _observations_in(payload: dict[str, Any]) -> list[tuple[str, dict[str, Any]]
                              status=http.HTTP_400_BAD_REQUEST)
     if kind == "Observation":
         return [("Observation", payload)]
-    entries = []
+    found = []
     for index, entry in enumerate(payload.get("entry") or []):
         resource = entry.get("resource") or {}
         if resource.get("resourceType") != "Observation":
             raise FhirInputError(f"Bundle entry {index} is a {resource.get('resourceType')}; only Observations are "
                                  "imported.", expression=f"Bundle.entry[{index}].resource", issue="not-supported")
-        entries.append((f"Bundle.entry[{index}].resource", resource))
-    if not entries:
+        found.append((f"Bundle.entry[{index}].resource", resource))
+    if not found:
         raise FhirInputError("The Bundle has no entries; add the Observations to import.", expression="Bundle.entry")
-    return entries
+    return found
 
 
 def _import_one(resource: dict[str, Any], *, path: str, by: AbstractBaseUser,

@@ -401,3 +401,27 @@ def test_strange_bodies_get_a_4xx_outcome_and_store_nothing(alice, fresh, index)
     assert 400 <= response.status_code < 500
     assert response.json()["resourceType"] == "OperationOutcome"
     assert not GeneticTest.objects.filter(patient=fresh).exists()
+
+
+def test_bundle_of_more_than_200_observations_is_refused_before_anything_is_read(client, alice, fresh):
+    observations = [qpcr_observation(fresh, identifier=f"Q-{n}") for n in range(201)]
+    response = post(client, alice, bundle_of(*observations))
+    assert response.status_code == 400
+    assert "at most 200" in issue(response)["diagnostics"]
+
+
+def test_body_over_5_mb_is_refused(client, alice, fresh):
+    observation = qpcr_observation(fresh)
+    observation["method"] = {"text": "x" * 5_000_001}
+    response = post(client, alice, observation)
+    assert response.status_code == 400
+    assert "larger than 5 MB" in issue(response)["diagnostics"]
+
+
+def test_error_answers_are_valid_r4b_operation_outcomes(client, alice, fresh):
+    from fhir.resources.R4B.operationoutcome import OperationOutcome
+
+    observation = qpcr_observation(fresh)
+    observation["code"]["coding"][0]["code"] = "2345-7"
+    outcome = OperationOutcome.model_validate(post(client, alice, observation).json())
+    assert outcome.issue[0].code == "code-invalid"
