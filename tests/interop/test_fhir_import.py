@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 from django.test import Client
+from fhir.resources.R4B.operationoutcome import OperationOutcome
 
 from interop import imports as imports_module
 from interop.models import ImportedObservation
@@ -419,8 +420,6 @@ def test_body_over_5_mb_is_refused(client, alice, fresh):
 
 
 def test_error_answers_are_valid_r4b_operation_outcomes(client, alice, fresh):
-    from fhir.resources.R4B.operationoutcome import OperationOutcome
-
     observation = qpcr_observation(fresh)
     observation["code"]["coding"][0]["code"] = "2345-7"
     outcome = OperationOutcome.model_validate(post(client, alice, observation).json())
