@@ -35,7 +35,7 @@ class CareRecordRows:
 
 
 def care_record_rows(*, patient: Patient, with_message_bodies: bool) -> CareRecordRows:
-    """Load the rows with one query per table (10 in all), oldest first so the bundle reads as a history."""
+    """Load the rows with one query per table (9 in all), oldest first so the bundle reads as a history."""
     messages = Message.objects.filter(patient=patient).order_by("created_at", "id")
     if not with_message_bodies:
         # Bodies stay in the database unless asked for: they never enter this process.
