@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "webchat",  # web chat for patients without WhatsApp (issue 13)
     "accounts",  # staff sign-in: lockout, two-step login, session timeouts, personal API tokens (issue 10)
     "insights",  # clinic insights page for coordinators and admins (issue 14)
+    "interop",  # FHIR R4 export of care records and import of lab results (issue 16)
 ]
 
 MIDDLEWARE = [

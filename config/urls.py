@@ -4,11 +4,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from config.health import healthz
 from config.views import bench_bare
+from interop.console import fhir_export_page
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("bench/bare", bench_bare, name="bench-bare"),
     path("admin/insights/", include("insights.urls")),  # clinic insights (issue 14); before the admin catch-all
+    # The care record's FHIR download page (issue 16); before admin/ so the admin's catch-all does not take it.
+    path("admin/patients/patient/<int:pk>/fhir/", admin.site.admin_view(fhir_export_page), name="patient-fhir-page"),
     path("admin/", admin.site.urls),
     # Staff sign-in security: two-step login and personal API tokens (outside /admin/, so a user who
     # still owes the two-step login can reach these pages).
