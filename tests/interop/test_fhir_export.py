@@ -196,9 +196,10 @@ def test_who_may_export_alices_patient(client, request, cml_record, who, status)
     assert export(client, request.getfixturevalue(who), cml_record).status_code == status
 
 
-def test_anonymous_caller_gets_403_as_an_operation_outcome(client, cml_record):
+def test_anonymous_caller_gets_401_as_an_operation_outcome(client, cml_record):
     response = client.get(f"/api/v1/patients/{cml_record.pk}/fhir/")
-    assert response.status_code == 403
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Token")
     assert response.json()["resourceType"] == "OperationOutcome"
 
 

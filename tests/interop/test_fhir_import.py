@@ -361,8 +361,8 @@ def test_expert_of_the_patient_still_may_not_import(client, erin, cml_record):
 
 def test_anonymous_caller_may_not_import(client, fresh):
     response = post(client, None, qpcr_observation(fresh))
-    assert response.status_code == 403
-    assert issue(response)["code"] == "forbidden"
+    assert response.status_code == 401
+    assert issue(response)["code"] == "login"
 
 
 def test_both_endpoints_are_in_the_openapi_schema(client):
