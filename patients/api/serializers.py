@@ -64,7 +64,8 @@ def _user(serializer: serializers.Serializer):
 
 class PatientSerializer(serializers.ModelSerializer):
     coordinator = coordinator_field()
-    diagnosis = serializers.CharField(source="care_record.diagnosis", read_only=True, default="")
+    # "" until the patient has a care record (a source path through the missing record would give null).
+    diagnosis = serializers.SerializerMethodField()
     has_flags = serializers.SerializerMethodField()
     next_due_on = serializers.DateField(read_only=True, allow_null=True)
 
@@ -73,6 +74,10 @@ class PatientSerializer(serializers.ModelSerializer):
         fields = ["id", "full_name", "phone", "email", "date_of_birth", "language", "time_zone", "preferred_channel",
                   "coordinator", "is_lead", "diagnosis", "has_flags", "next_due_on", "created_at"]
         read_only_fields = ["created_at"]
+
+    def get_diagnosis(self, patient: Patient) -> str:
+        record = getattr(patient, "care_record", None)
+        return record.diagnosis if record else ""
 
     def get_has_flags(self, patient: Patient) -> bool:
         record = getattr(patient, "care_record", None)
