@@ -6,7 +6,7 @@ Same roles and row visibility as the patients API; every call is audited.
 import re
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -186,6 +186,8 @@ class ResumeSerializer(serializers.Serializer):
     """No body: resuming needs only the patient in the URL."""
 
 
+# The router adds list and create; neither exists (they answer 404/405), so the schema leaves them out.
+@extend_schema_view(list=extend_schema(exclude=True), create=extend_schema(exclude=True))
 class FollowUpsViewSet(PatientDataViewSet):
     """GET /follow-ups/<patient id>/: overview; POST …/pause/ {reason}; POST …/resume/."""
 

@@ -64,7 +64,7 @@ def _reply_with_key(key_prefix: str, key: str) -> Message | None:
         return existing
     raise IdempotencyKeyReused(
         "This idempotency_key was already used for a different reply (another text, channel or conversation). "
-        "Use a new key for each new reply; reload the page in the console.",
+        "Use a new key for each new reply (in the console, check the text and send again).",
         field="idempotency_key",
     )
 
