@@ -20,20 +20,23 @@ PERMISSIONS_POLICY = ", ".join(
                     "microphone", "payment", "usb")
 )
 
-# The API docs (Swagger UI, Redoc) style themselves with inline styles their JS writes at run time, and
-# Redoc's search runs in a blob: worker; those pages hold no patient data, so only they get this leeway.
+# The API docs (Swagger UI, Redoc) style themselves with inline styles their JS writes at run time,
+# Redoc's search runs in a blob: worker and its sidebar shows its logo from its CDN; those pages hold
+# no patient data, so only they get this leeway.
 API_DOCS_PATHS = ("/api/docs/", "/api/redoc/")
+API_DOCS_IMAGES = "https://cdn.redoc.ly"
 
 NO_STORE_PATHS = re.compile(r"^/(api/v1/|c/[^/]+/)")
 
 
 def content_security_policy(*, nonce: str, path: str) -> str:
-    style_src = "'self' 'unsafe-inline'" if path.startswith(API_DOCS_PATHS) else f"'self' 'nonce-{nonce}'"
+    docs = path.startswith(API_DOCS_PATHS)
+    style_src = "'self' 'unsafe-inline'" if docs else f"'self' 'nonce-{nonce}'"
     directives = [
         "default-src 'self'",
         f"script-src 'self' 'nonce-{nonce}'",
         f"style-src {style_src}",
-        "img-src 'self' data:",
+        f"img-src 'self' data: {API_DOCS_IMAGES}" if docs else "img-src 'self' data:",
         "worker-src 'self' blob:",
         "object-src 'none'",
         "base-uri 'self'",
