@@ -11,6 +11,8 @@ from rest_framework.exceptions import ValidationError
 
 # At most 18 digits: always below 2**63, so every database's bigint can hold it.
 ID_REGEX = "[0-9]{1,18}"
+# The largest id a serializer's IntegerField should accept (`max_value=MAX_ID`) for the same reason.
+MAX_ID = 2**63 - 1
 
 
 class IdConverter:

@@ -75,3 +75,32 @@ def test_odd_list_queries_never_500(api, query):
     for endpoint in ("/api/v1/patients/", "/api/v1/genetic-tests/", "/api/v1/schedule-items/", "/api/v1/tasks/"):
         response = api.get(f"{endpoint}?{query}")
         assert response.status_code < 500, endpoint
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    (f"expert={HUGE}", "expert"), ("expert=abc", "expert"), ("date=2026-02-30", "date"),
+    ("date=not-a-day", "date"), ("date_from=0000-01-01", "date_from"), ("date_to=99999-01-01", "date_to"),
+    ("tz=Mars/Olympus", "tz"),
+])
+def test_bad_staff_consult_filters_are_a_400_naming_them(api, query, field):
+    response = api.get(f"/api/v1/staff/consults/?{query}")
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+@pytest.mark.parametrize("body", [{"expert": int(HUGE)}, {"expert": HUGE}])
+def test_a_huge_expert_id_in_a_public_booking_is_a_400_naming_it(client, body):
+    response = client.post("/api/v1/consults/", {"start": "2026-12-02T10:00:00+05:30", "topic": "side_effects",
+                                                 "name": "Asha Menon", "phone": "+91 98765 43210", **body},
+                           content_type="application/json")
+    assert response.status_code == 400
+    assert "expert" in response.json()
+
+
+@pytest.mark.parametrize(("endpoint", "body"), [
+    ("/api/v1/patients/", {"full_name": "Asha Menon", "phone": "+919876543210", "coordinator": int(HUGE)}),
+    ("/api/v1/resource-assignments/", {"patient": 1, "resource": int(HUGE)}),
+])
+def test_a_huge_related_id_in_a_staff_body_is_a_400(api, patient, endpoint, body):
+    response = api.post(endpoint, body, content_type="application/json")
+    assert response.status_code == 400
