@@ -104,3 +104,9 @@ def test_a_huge_expert_id_in_a_public_booking_is_a_400_naming_it(client, body):
 def test_a_huge_related_id_in_a_staff_body_is_a_400(api, patient, endpoint, body):
     response = api.post(endpoint, body, content_type="application/json")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/api/v1/consults/manage/abc%00def/", "/c/abc%00def/", "/api/v1/patients/1%00/"])
+def test_a_nul_in_the_path_is_a_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
