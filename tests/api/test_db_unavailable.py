@@ -77,3 +77,15 @@ def test_other_errors_are_still_500s(alice, monkeypatch):
     client.force_login(alice)
     monkeypatch.setattr(patient_views.PatientViewSet, "list", lambda *a, **k: 1 / 0)
     assert client.get("/api/v1/patients/").status_code == 500
+
+
+def test_a_database_lost_inside_a_middleware_is_a_503_too(monkeypatch):
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    def lost(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(SessionMiddleware, "process_response", lost)
+    response = Client(raise_request_exception=False).get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
