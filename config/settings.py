@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+import phonenumbers
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -85,6 +86,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.observability.RequestIdMiddleware",
+    # CSP (with a per-request nonce), Permissions-Policy, no-store on patient data (config/security_headers.py).
+    "config.security_headers.SecurityHeadersMiddleware",
+    # A database that cannot be reached answers 503 "call the clinic", not 500 (config/db_unavailable.py).
+    "config.db_unavailable.DatabaseUnavailableMiddleware",
     "config.request_guards.NulQueryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -212,6 +217,18 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 PHONENUMBER_DEFAULT_REGION = "IN"
 PHONENUMBER_DEFAULT_FORMAT = "E164"
+# Which numbers the public may give us (patients/contact_validation.py): the clinic's own country and
+# mobiles only, so a booking cannot make the clinic text premium or far-away numbers (SMS pumping).
+# Types: mobile, fixed_line_or_mobile (where a country's plan cannot tell), fixed_line, toll_free, voip, …
+PATIENT_PHONE_COUNTRIES = [code.upper() for code in env.list("PATIENT_PHONE_COUNTRIES", default=["IN"])]
+PATIENT_PHONE_TYPES = env.list("PATIENT_PHONE_TYPES", default=["mobile", "fixed_line_or_mobile"])
+_unknown_countries = set(PATIENT_PHONE_COUNTRIES) - phonenumbers.SUPPORTED_REGIONS
+_unknown_types = set(PATIENT_PHONE_TYPES) - {"mobile", "fixed_line_or_mobile", "fixed_line", "toll_free", "voip",
+                                             "personal_number", "uan"}
+if not PATIENT_PHONE_COUNTRIES or _unknown_countries:
+    raise ImproperlyConfigured(f"PATIENT_PHONE_COUNTRIES needs country codes like IN, not {_unknown_countries}.")
+if not PATIENT_PHONE_TYPES or _unknown_types:
+    raise ImproperlyConfigured(f"PATIENT_PHONE_TYPES has unknown types {_unknown_types}; use e.g. mobile.")
 
 LOGIN_URL = "admin:login"
 
@@ -302,6 +319,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
     "NUM_PROXIES": NUM_PROXIES,  # throttles read X-Forwarded-For only as far as trusted proxies vouch
+    # JSON that cannot be parsed (too deep, bad UTF-8) is a 400, never a 500 (config/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "booking_ip": env.str("THROTTLE_BOOKING_IP", default="20/hour"),
         "booking_phone": env.str("THROTTLE_BOOKING_PHONE", default="5/hour"),
@@ -372,6 +395,8 @@ MESSAGING_SMS_PER_SECOND = env.float("MESSAGING_SMS_PER_SECOND", default=10)
 MESSAGING_WHATSAPP_PER_SECOND = env.float("MESSAGING_WHATSAPP_PER_SECOND", default=50)
 # E-mail the assignee (a link only, no patient data) when a patient's message lands unread.
 MESSAGING_NOTIFY_BY_EMAIL = env.bool("MESSAGING_NOTIFY_BY_EMAIL", default=False)
+# Inbound attachments become links in the console only on these https hosts (messaging/media.py).
+MESSAGING_MEDIA_HOSTS = env.list("MESSAGING_MEDIA_HOSTS", default=["api.twilio.com", "media.twiliocdn.com"])
 for _name in ("MESSAGING_QUIET_HOURS_START", "MESSAGING_QUIET_HOURS_END"):
     _value = globals()[_name]
     if not (len(_value) == 5 and _value[2] == ":" and _value[:2].isdigit() and _value[3:].isdigit()

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -34,6 +33,7 @@ from consults.models import ConsultMode, ConsultSource, Expert, SpokenLanguage, 
 from consults.selectors import LinkState, consult_by_manage_token, expert_list_public, experts_matching, slots_for_days
 from consults.services import consult_book_for_public, consult_cancel, consult_reschedule
 from consults.throttles import BookingIPThrottle, BookingPhoneThrottle, PublicReadThrottle
+from patients.contact_validation import PatientNameSerializerField, PatientPhoneSerializerField
 from patients.models import Channel
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
@@ -128,8 +128,8 @@ class BookingInput(serializers.Serializer):
     start = OffsetDateTimeField(help_text="Slot start, ISO 8601 with offset, as given in a slot list.")
     topic = serializers.ChoiceField(choices=Topic.choices)
     mode = serializers.ChoiceField(choices=ConsultMode.choices, default=ConsultMode.PHONE)
-    name = serializers.CharField(max_length=200, min_length=2)
-    phone = PhoneNumberField(error_messages={"invalid": "Enter a valid phone number, e.g. +91 98765 43210."})
+    name = PatientNameSerializerField()  # patients/contact_validation.py: what we may text and greet
+    phone = PatientPhoneSerializerField()
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     channel = serializers.ChoiceField(
         choices=Channel.choices, default=Channel.SMS,

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.errors import NotFound
+from config.ids import MAX_ID
 from consults.api_common import DayField, StaffPagination, TimeZoneField
 from consults.models import Consult, ConsultSource, ConsultStatus
 from consults.selectors import consult_list_for_staff, consults_visible_to
@@ -99,7 +100,7 @@ def staff_json(consult: Consult, tz: ZoneInfo) -> dict[str, Any]:
 class ConsultStaffListApi(StaffApi):
     pagination_class = StaffPagination  # read by the schema: the answer is a page, not a bare list
     class Filters(serializers.Serializer):
-        expert = serializers.IntegerField(required=False, min_value=1)
+        expert = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
         status = serializers.ChoiceField(choices=ConsultStatus.choices, required=False)
         date = DayField(required=False, help_text="One day, in tz.")
         date_from = DayField(required=False)

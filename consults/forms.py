@@ -7,12 +7,12 @@ from django import forms
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.formfields import PhoneNumberField
 
 from consults.consent import CONSENT_TEXT, NO_MESSAGES, channel_consents
 from consults.display import zone_choices
 from consults.models import ConsultMode, Expert, SpokenLanguage, Topic
 from consults.selectors import expert_list_public
+from patients.contact_validation import PatientNameFormField, PatientPhoneFormField, phone_example
 from patients.models import Channel
 from patients.timezones import plausible_instant
 
@@ -89,9 +89,9 @@ class BookingDetailsForm(forms.Form):
     slot = forms.CharField(widget=forms.HiddenInput, error_messages={"required": _("Choose a time first.")})
     topic = forms.ChoiceField(choices=Topic.choices, widget=forms.HiddenInput)
     tz = forms.CharField(widget=forms.HiddenInput)
-    name = forms.CharField(
+    # Names and numbers end up in texts from the clinic's number: patients/contact_validation.py decides.
+    name = PatientNameFormField(
         label=_("Your name"),
-        max_length=200,
         min_length=2,
         error_messages={
             "required": _("Tell us your name so the expert knows who they are calling."),
@@ -100,15 +100,10 @@ class BookingDetailsForm(forms.Form):
             "max_length": _("Write your name in at most 200 characters."),
         },
     )
-    phone = PhoneNumberField(
-        region="IN",
+    phone = PatientPhoneFormField(
         label=_("Mobile number"),
-        help_text="With country code if outside India, e.g. +44 7700 900123.",
-        error_messages={
-            "required": "Enter the mobile number the expert should call.",
-            "invalid": "Enter a valid mobile number, e.g. 98765 43210 or +91 98765 43210.",
-        },
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        help_text=f"For example {phone_example()}.",
+        error_messages={"required": _("Enter the mobile number the expert should call.")},
     )
     email = forms.EmailField(
         required=False,
@@ -148,7 +143,6 @@ class BookingDetailsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.chosen: tuple[Expert, datetime] | None = None
 
     def clean_slot(self) -> str:

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from config.errors import DomainError
 from messaging.channels import whatsapp_window_open, window_hours
-from messaging.errors import OutsideWhatsAppWindow
+from messaging.errors import IdempotencyKeyReused, OutsideWhatsAppWindow
 from messaging.inbox import (
     REOPEN_KIND,
     assignable_staff,
@@ -195,6 +195,13 @@ def _post_reply(model_admin, request, conversation):
         form.add_error("channel", error.message)
         return render_thread(model_admin, request, conversation, reply_form=form, window_offer=error.extra,
                              status=409)
+    except IdempotencyKeyReused as error:
+        # The key is a hidden field: show the error above the form and give it a fresh key, so that
+        # sending again (after checking the text) is a new reply rather than the same refusal.
+        form.add_error(None, error.message)
+        form.data = form.data.copy()
+        form.data["idempotency_key"] = uuid.uuid4().hex
+        return render_thread(model_admin, request, conversation, reply_form=form, status=error.status)
     except DomainError as error:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return render_thread(model_admin, request, conversation, reply_form=form, status=error.status)

@@ -104,6 +104,7 @@ class ConversationReply(APIView):
             404: OpenApiResponse(description="No such conversation for this user."),
             409: OpenApiResponse(description="Channel not allowed, or WhatsApp's 24-hour window is closed; "
                                              "`template_available` and `sms_available` say what can be done."),
+            422: OpenApiResponse(description="The idempotency_key was already used for a different reply."),
         },
     )
     def post(self, request, pk: int):

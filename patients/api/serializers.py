@@ -65,7 +65,8 @@ def _user(serializer: serializers.Serializer):
 
 class PatientSerializer(serializers.ModelSerializer):
     coordinator = coordinator_field()
-    diagnosis = serializers.CharField(source="care_record.diagnosis", read_only=True, default="")
+    # "" until the patient has a care record (a source path through the missing record would give null).
+    diagnosis = serializers.SerializerMethodField()
     has_flags = serializers.SerializerMethodField()
     next_due_on = serializers.DateField(read_only=True, allow_null=True)
 
@@ -80,6 +81,9 @@ class PatientSerializer(serializers.ModelSerializer):
         if phone_on_file(phone, exclude_pk=self.instance.pk if self.instance else None):
             raise serializers.ValidationError(PHONE_TAKEN)
         return phone
+    def get_diagnosis(self, patient: Patient) -> str:
+        record = getattr(patient, "care_record", None)
+        return record.diagnosis if record else ""
 
     def get_has_flags(self, patient: Patient) -> bool:
         record = getattr(patient, "care_record", None)

@@ -123,7 +123,7 @@ def test_form_errors_sit_next_to_their_fields_and_keep_what_was_typed(client, fr
     response = client.post("/book/details/", details_form(expert, phone="12", email="nope", name=""))
     assert response.status_code == 400
     body = response.content.decode()
-    assert "valid mobile number" in field_error(body, "phone")
+    assert "Enter a mobile number from India" in field_error(body, "phone")
     assert "valid email" in field_error(body, "email")
     assert "Tell us your name" in field_error(body, "name")
     assert 'value="12"' in body and "Swollen ankles since last week" in body
