@@ -71,6 +71,20 @@ INSTALLED_APPS = [
     "consults",
     "messaging",
     "followups",
+    # The patient guide (issue 12): Wagtail at /cms/, pages served at / and /hi/.
+    "guide",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +179,16 @@ LANGUAGES = [("en", "English"), ("hi", "हिन्दी")]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Kolkata")
 USE_I18N = True
 USE_TZ = True
+
+# The patient guide (Wagtail): editors at /cms/, pages in English and Hindi (guide/README in guide/models.py).
+WAGTAIL_SITE_NAME = CLINIC_NAME
+WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# The database backend uses PostgreSQL full-text search on PostgreSQL, plain matching on SQLite.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Seconds a rendered guide page stays cached; every publish invalidates all of them at once.
+GUIDE_CACHE_SECONDS = env.int("GUIDE_CACHE_SECONDS", default=3600)
 
 STATIC_URL = "static/"
 # collectstatic target; nginx serves it directly in production (deploy/nginx/carethread.conf).

@@ -28,10 +28,6 @@ from consults.throttles import booking_wait, wait_message
 DAYS_PER_PAGE = 7
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/home.html")
-
-
 def book_start(request: HttpRequest) -> HttpResponse:
     """Step 1: topic, optional expert and language, time zone."""
     initial = {key: request.GET.get(key) for key in ("topic", "expert", "language", "tz") if request.GET.get(key)}
