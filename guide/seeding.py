@@ -11,6 +11,7 @@ from importlib import import_module
 from types import ModuleType
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -19,6 +20,7 @@ from wagtail.models import Locale, Page, Site
 
 from guide.blocks import GuideStreamBlock
 from guide.models import ClinicallyReviewedPage, GuidePage, LandingPage, twelve_months_after
+from guide.structure import guide_structure_ensure
 
 BLOCK_TYPES = set(GuideStreamBlock.base_blocks)
 HINDI = "hi"
@@ -172,6 +174,14 @@ def _english_landing(locale: Locale, fields: dict, streams: dict, *, reviewer, o
     return landing, True
 
 
+def _ensure_root() -> bool:
+    """Wagtail's tree root (made by its migrations; recreated if a test database was flushed)."""
+    if Page.get_first_root_node() is not None:
+        return False
+    Page.add_root(instance=Page(title="Root", slug="root", live=True))
+    return True
+
+
 def _make_site_root(landing: LandingPage) -> None:
     """The English landing page is the site root; Wagtail's placeholder "Welcome" page goes."""
     site = Site.objects.filter(is_default_site=True).first()
@@ -192,6 +202,9 @@ def guide_seed(*, content: dict[str, ModuleType], reviewer: AbstractBaseUser,
     """Create or update the landing page and every guide page in English, then their Hindi translations."""
     owner = owner or reviewer
     report = SeedReport()
+    guide_structure_ensure(django_apps)  # locales first: a new root page needs one
+    if _ensure_root():
+        guide_structure_ensure(django_apps)  # again, to give the groups and workflow the new root
     english_code = settings.LANGUAGE_CODE
     english = Locale.objects.get_or_create(language_code=english_code)[0]
     hindi = Locale.objects.get_or_create(language_code=HINDI)[0]

@@ -3,8 +3,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.management.base import BaseCommand, CommandError
 
 from guide import seeding
-
-REVIEWERS_GROUP = "Clinical reviewers"
+from guide.structure import REVIEWERS_GROUP
 
 
 class Command(BaseCommand):
