@@ -256,6 +256,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Wagtail's admin API under /cms/ is not part of CareThread's documented API.
+    "PREPROCESSING_HOOKS": ["guide.api_schema.exclude_cms_endpoints"],
     # One enum name per choice set: SMS/WhatsApp wherever it appears (channel, last_channel, …), and the
     # patients models that each have a "status" / "kind".
     "ENUM_NAME_OVERRIDES": {
