@@ -2,10 +2,11 @@
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page
 
+from guide.models import GuidePage, LandingPage, PatientStoryPage
 from patients.models import Resource
 
 
@@ -15,12 +16,12 @@ def public_resources(*, categories: list[str]) -> list[Resource]:
 
 
 def guide_pages_overdue(*, today: date | None = None) -> QuerySet:
-    """Live guide pages (any type, any language) whose next clinical review date has passed."""
-    from guide.models import GuidePage, LandingPage
+    """Live pages of every guide type, in every language, whose next clinical review date has passed.
 
+    One query: each page type is a child table of Page, reached through its one-to-one link.
+    """
     today = today or timezone.localdate()
-    ids = [
-        *LandingPage.objects.live().filter(next_review_due__lt=today).values_list("pk", flat=True),
-        *GuidePage.objects.live().filter(next_review_due__lt=today).values_list("pk", flat=True),
-    ]
-    return Page.objects.filter(pk__in=ids).order_by("path")
+    overdue = Q()
+    for model in (LandingPage, GuidePage, PatientStoryPage):
+        overdue |= Q(**{f"{model._meta.model_name}__next_review_due__lt": today})
+    return Page.objects.live().filter(overdue).order_by("path")

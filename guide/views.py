@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from wagtail.models import Locale
 
-from guide.models import GuidePage, LandingPage
+from guide.models import GuidePage, LandingPage, PatientStoryPage
 
 SEARCH_PAGE_SIZE = 10
 MAX_QUERY_LENGTH = 200
@@ -34,6 +34,7 @@ def sitemap(request: HttpRequest) -> HttpResponse:
     pages = [
         *LandingPage.objects.live().public().select_related("locale"),
         *GuidePage.objects.live().public().select_related("locale"),
+        *PatientStoryPage.objects.live().public().select_related("locale"),
     ]
     by_key: dict = {}
     for page in pages:
