@@ -62,6 +62,12 @@ def test_the_chat_button_opens_the_message_choices_without_javascript(browser, l
         context.close()
 
 
+def test_message_an_expert_in_the_header_opens_the_choices(live_server, page):
+    page.goto(f"{live_server.url}/missed-doses/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Message an expert").click()
+    assert page.get_by_role("link", name="WhatsApp us").is_visible()
+
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 @pytest.mark.parametrize("path", PUBLIC_PATHS)
 def test_public_guide_pages_have_no_accessibility_violations(live_server, page, assert_accessible, path, viewport):
