@@ -217,3 +217,9 @@ def test_the_landing_cards_follow_a_published_child(client, guide_site, reviewer
     page.summary = "A new summary for the card."
     page.save_revision(user=reviewer).publish(user=reviewer)
     assert "A new summary for the card." in client.get("/").content.decode()
+
+
+def test_no_template_syntax_leaks_into_a_page(client, guide_site):
+    body = client.get("/how-to-take-imatinib/").content.decode()
+    assert "{#" not in body
+    assert "{%" not in body

@@ -8,6 +8,7 @@ from wagtail.models import Page, Revision, Site
 
 from guide import seeding
 from guide.models import GuidePage, LandingPage
+from guide.seeding import load_content as real_load_content  # imported before any test patches it
 from tests.guide.sample_content import CONTENT
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,7 @@ def test_missing_content_fails_with_a_clear_message(reviewer, monkeypatch):
     def missing(name: str):
         raise ModuleNotFoundError(f"No module named {name!r}")
 
+    monkeypatch.setattr(seeding, "load_content", real_load_content)
     monkeypatch.setattr(seeding, "import_module", missing)
     with pytest.raises(CommandError, match=r"guide/content/en\.py is missing"):
         call_command("seed_guide", reviewer=reviewer.username)
