@@ -30,6 +30,10 @@ class GuideContentError(Exception):
     """The content modules are missing or do not follow GUIDE_SCHEMA.md."""
 
 
+class GuideContentMissing(GuideContentError):
+    """guide/content/en.py or hi.py does not exist (yet)."""
+
+
 @dataclass
 class SeedReport:
     created: int = 0
@@ -44,7 +48,7 @@ def load_content() -> dict[str, ModuleType]:
         try:
             modules[code] = import_module(f"guide.content.{code}")
         except ModuleNotFoundError as error:
-            raise GuideContentError(
+            raise GuideContentMissing(
                 f"The guide's content module guide/content/{code}.py is missing ({error}). "
                 "It comes from the content branch; see GUIDE_SCHEMA.md."
             ) from error

@@ -88,3 +88,15 @@ def test_an_unknown_block_type_is_refused_by_name(reviewer, monkeypatch):
 def test_an_unknown_reviewer_is_refused(sample_content, db):
     with pytest.raises(CommandError, match="No user named 'nobody'"):
         call_command("seed_guide", reviewer="nobody")
+
+
+def test_seed_demo_still_runs_without_the_guide_content(settings, monkeypatch):
+    def missing(name: str):
+        raise ModuleNotFoundError(f"No module named {name!r}")
+
+    settings.DEBUG = True
+    monkeypatch.setattr(seeding, "load_content", real_load_content)
+    monkeypatch.setattr(seeding, "import_module", missing)
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "Patient guide not seeded: The guide's content module guide/content/en.py is missing" in out.getvalue()
