@@ -340,8 +340,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# SAMEORIGIN, not DENY: Wagtail's live preview shows the page in a same-origin iframe next to the editor.
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"
 # HSTS preload is a one-way commitment the clinic opts into on its own domain.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
