@@ -82,6 +82,20 @@ INSTALLED_APPS = [
     "accounts",  # staff sign-in: lockout, two-step login, session timeouts, personal API tokens (issue 10)
     "insights",  # clinic insights page for coordinators and admins (issue 14)
     "interop",  # FHIR R4 export of care records and import of lab results (issue 16)
+    # The patient guide (issue 12): Wagtail at /cms/, pages served at / and /hi/.
+    "guide",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +216,16 @@ USE_I18N = True
 # Translations of the booking and manage pages (branch reach): locale/hi/LC_MESSAGES/django.po.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
+
+# The patient guide (Wagtail): editors at /cms/, pages in English and Hindi (guide/README in guide/models.py).
+WAGTAIL_SITE_NAME = CLINIC_NAME
+WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# The database backend uses PostgreSQL full-text search on PostgreSQL, plain matching on SQLite.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Seconds a rendered guide page stays cached; every publish invalidates all of them at once.
+GUIDE_CACHE_SECONDS = env.int("GUIDE_CACHE_SECONDS", default=3600)
 
 STATIC_URL = "static/"
 # collectstatic target; nginx serves it directly in production (deploy/nginx/carethread.conf).
@@ -342,6 +366,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Wagtail's admin API under /cms/ is not part of CareThread's documented API.
+    "PREPROCESSING_HOOKS": ["guide.api_schema.exclude_cms_endpoints"],
     # One enum name per choice set: SMS/WhatsApp wherever it appears (channel, last_channel, …), and the
     # patients models that each have a "status" / "kind".
     "ENUM_NAME_OVERRIDES": {

@@ -43,10 +43,6 @@ def _booking_idempotency(form: BookingDetailsForm) -> tuple[str | None, str]:
     return f"web:{key}:{fingerprint[:16]}", fingerprint
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/home.html")
-
-
 def book_start(request: HttpRequest) -> HttpResponse:
     """Step 1: topic, optional expert and language, time zone."""
     initial = {key: request.GET.get(key) for key in ("topic", "expert", "language", "tz") if request.GET.get(key)}

@@ -34,6 +34,16 @@ def fast_password_hasher() -> None:
     get_hashers_by_algorithm.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def guide_sample_content(monkeypatch) -> None:
+    """seed_demo seeds the patient guide too: every test gets the guide's small sample content
+    (tests/guide/sample_content.py), never the real guide/content modules."""
+    from guide import seeding
+    from tests.guide.sample_content import CONTENT
+
+    monkeypatch.setattr(seeding, "load_content", lambda: CONTENT)
+
+
 @pytest.fixture
 def alice(db):
     """Coordinator."""

@@ -14,6 +14,7 @@ from consults.models import Consult, ConsultStatus
 from consults.slots import Slot
 from tests.consults.helpers import DEC_2, ist
 from tests.factories.consults import ConsultFactory, ExpertFactory
+from tests.guide.fixtures import guide_site, reviewer, sample_content  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,7 @@ def field_error(html: str, field: str) -> str:
     return match.group(1) if match else ""
 
 
+@pytest.mark.usefixtures("guide_site")
 def test_home_page_links_to_booking_and_whatsapp(client):
     body = client.get("/").content.decode()
     assert 'href="/book/"' in body and "https://wa.me/918040001234" in body and "sms:" in body
@@ -261,3 +263,19 @@ def test_a_consult_that_has_started_cannot_be_changed_online(client, consult):
         assert "can no longer be changed here" in page and "Change time" not in page
         assert client.post(f"/c/{consult.manage_token}/cancel/", {"reason": "other"}).status_code == 302
     assert Consult.objects.get(pk=consult.pk).status == ConsultStatus.CONFIRMED
+
+
+def test_a_topic_in_the_link_is_already_chosen(client, frozen):
+    body = client.get("/book/", {"topic": "diet"}).content.decode()
+    assert re.search(r'<input[^>]*value="diet"[^>]*checked', body)
+
+
+def test_an_unknown_topic_in_the_link_chooses_nothing(client, frozen):
+    body = client.get("/book/", {"topic": "<b>x</b>"}).content.decode()
+    assert not re.search(r"<input[^>]*checked", body)
+
+
+def test_booking_is_also_served_under_the_hindi_prefix(client, frozen):
+    response = client.get("/hi/book/", {"topic": "diet"})
+    assert response.status_code == 200
+    assert re.search(r'<input[^>]*value="diet"[^>]*checked', response.content.decode())
