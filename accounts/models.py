@@ -14,7 +14,8 @@ class ApiToken(models.Model):
     the secret nor anything that can be replayed.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    # related_name: wagtailcore.APIToken already takes 'api_tokens' on the user.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_api_tokens")
     name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'lab import script'.")
     prefix = models.CharField(max_length=16, unique=True, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0006_daily_sweep_schedule'),
+        ('patients', '0007_care_team_break_glass_and_unverified_intake'),
     ]
 
     operations = [
