@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.sessions import ENROL, LAST_SEEN_KEY, STARTED_KEY, mfa_step_needed
+from config.db_unavailable import answers_503_when_database_down
 
 # Saving the session on every request would cost a write per page; a minute of slack is harmless
 # against a 30-minute idle limit.
@@ -29,6 +30,7 @@ class SessionTimeoutMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
+    @answers_503_when_database_down
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             self.check(request)
@@ -68,6 +70,7 @@ class MfaRequiredMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
+    @answers_503_when_database_down
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated and self.is_protected(request.path):
             step = mfa_step_needed(request, request.user)

@@ -6,6 +6,8 @@ that suggests something they did was wrong.
 
 import logging
 from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -48,3 +50,19 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.warning("database unavailable: answering 503 (%s)", type(exception).__name__)
         return database_unavailable_response(request)
+
+
+def answers_503_when_database_down(call: Callable[[Any, HttpRequest], HttpResponse]) -> Callable[..., HttpResponse]:
+    """For a middleware's `__call__` that reads the database itself (the session, `request.user`)
+    before the view runs: Django turns such an error into a 500 with a traceback before the view-level
+    `process_exception` above could see it, so the middleware answers the same 503 at once."""
+
+    @wraps(call)
+    def guarded(middleware: Any, request: HttpRequest) -> HttpResponse:
+        try:
+            return call(middleware, request)
+        except (OperationalError, InterfaceError) as exception:
+            logger.warning("database unavailable: answering 503 (%s)", type(exception).__name__)
+            return database_unavailable_response(request)
+
+    return guarded
