@@ -132,7 +132,7 @@ def test_twenty_threads_racing_on_a_sqlite_file_give_one_201_and_409s(tmp_path):
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # migrations plus 20 racers; an upper bound, not a timing assertion
     )
     assert result.returncode == 0, result.stderr[-3000:]
     outcome = json.loads(result.stdout.strip().splitlines()[-1])

@@ -34,7 +34,7 @@ print(message.pk)
 
 def manage(env: dict[str, str], *args: str) -> str:
     done = subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=120)
+                          timeout=600)  # a fresh database runs every migration (Wagtail has many); slow under load
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
 
