@@ -26,12 +26,18 @@ PERMISSIONS_POLICY = ", ".join(
 API_DOCS_PATHS = ("/api/docs/", "/api/redoc/")
 API_DOCS_IMAGES = "https://cdn.redoc.ly"
 
-NO_STORE_PATHS = re.compile(r"^/(api/v1/|c/[^/]+/)")
+# The staff consoles (Django's admin, Wagtail's editor) ship widgets (date pickers, collapsible
+# fieldsets, Wagtail's panels) whose scripts write style attributes. Styles only: their scripts still
+# need this request's nonce, and both consoles sit behind sign-in and the two-step login.
+CONSOLE_PATHS = ("/admin/", "/cms/")
+
+# Patient data: the API, manage links in every language (/c/<token>/, /hi/c/<token>/).
+NO_STORE_PATHS = re.compile(r"^/(api/v1/|(?:[a-z]{2}/)?c/[^/]+/)")
 
 
 def content_security_policy(*, nonce: str, path: str) -> str:
     docs = path.startswith(API_DOCS_PATHS)
-    style_src = "'self' 'unsafe-inline'" if docs else f"'self' 'nonce-{nonce}'"
+    style_src = "'self' 'unsafe-inline'" if docs or path.startswith(CONSOLE_PATHS) else f"'self' 'nonce-{nonce}'"
     directives = [
         "default-src 'self'",
         f"script-src 'self' 'nonce-{nonce}'",

@@ -65,5 +65,23 @@ def test_a_manage_page_is_not_stored(client):
     assert "no-store" in response["Cache-Control"]
 
 
+def test_a_hindi_manage_page_is_not_stored_either(client):
+    consult = ConsultFactory(start=datetime.now(ZoneInfo("Asia/Kolkata")) + timedelta(days=2))
+    response = client.get(f"/hi/c/{consult.manage_token}/")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_console_pages_may_style_inline_but_scripts_need_the_nonce(client, alice):
+    client.force_login(alice)
+    policy = client.get("/admin/")["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy
+    assert re.search(r"script-src 'self' 'nonce-[^']+'(;|$)", policy)
+
+
+def test_public_pages_allow_no_inline_style(client):
+    assert "'unsafe-inline'" not in client.get("/book/")["Content-Security-Policy"]
+
+
 def test_the_public_home_page_may_be_cached(client):
     assert "no-store" not in client.get("/").get("Cache-Control", "")
