@@ -5,15 +5,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import BigIntegerField, Func, Q, QuerySet
 from django.utils import timezone
 
-from consults.models import Consult, ConsultStatus, Expert, TimeOff, WeeklyAvailability
-from consults.slots import Block, ExpertCalendar, Slot, SlotRules, free_slots, local_day_bounds, merge_by_time
+from consults.models import MAX_CONSULT_MINUTES, Consult, ConsultStatus, Expert, TimeOff, WeeklyAvailability
+from consults.slots import Block, ExpertCalendar, Slot, SlotList, SlotRules, free_starts, local_day_bounds
 from patients.roles import is_admin, is_coordinator, is_expert
 from patients.selectors import patient_visibility_q
 
@@ -27,6 +28,51 @@ def experts_matching(*, topic: str | None = None, language: str | None = None) -
     # Topics and languages are short JSON lists on a handful of rows: filtering in Python keeps
     # this identical on SQLite and PostgreSQL.
     return [expert for expert in expert_list_public() if expert.takes(topic=topic, language=language)]
+
+
+class EpochSeconds(Func):
+    """A timestamp column as whole seconds since the epoch, rounded down (or up with `ceil=True`).
+
+    Slot lists read thousands of consult times; ints straight from the database skip Django's
+    aware-datetime parsing of each one (issue 11: ~270 ms for 20,000 timestamps).
+    """
+
+    output_field = BigIntegerField()
+    arity = 1
+
+    def __init__(self, expression: str, *, ceil: bool = False) -> None:
+        super().__init__(expression)
+        self.ceil = ceil
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        rounding = "CEIL" if self.ceil else "FLOOR"
+        return self.as_sql(compiler, connection, template=f"{rounding}(EXTRACT(EPOCH FROM %(expressions)s))::bigint")
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # Stored as 'YYYY-MM-DD HH:MM:SS[.ffffff]' UTC text; strftime('%s') drops the fraction, and
+        # comparing the text with its whole-second form adds 1 when a fraction was dropped.
+        whole = "CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)"
+        template = (
+            f"({whole} + (%(expressions)s > datetime({whole}, 'unixepoch')))" if self.ceil else whole
+        )
+        return self.as_sql(compiler, connection, template=template)
+
+
+def active_consults_near(
+    expert_ids: Sequence[int], *, window_start: datetime, window_end: datetime, margin: timedelta
+) -> QuerySet[Consult]:
+    """Active consults of the experts that reach into [window_start - margin, window_end + margin).
+
+    The lower bound on `start` (a consult is never longer than MAX_CONSULT_MINUTES) lets the
+    (expert, start) index skip the expert's past; `end > …` alone would read their whole history.
+    """
+    reach_from = window_start - margin
+    return Consult.objects.filter(
+        expert_id__in=expert_ids,
+        start__gt=reach_from - timedelta(minutes=MAX_CONSULT_MINUTES),
+        start__lt=window_end + margin,
+        end__gt=reach_from,
+    ).exclude(status=ConsultStatus.CANCELLED)
 
 
 def expert_calendars(
@@ -51,16 +97,18 @@ def expert_calendars(
         expert_id__in=ids, start__lt=window_end, end__gt=window_start
     ).values_list("expert_id", "start", "end"):
         time_off[expert_id].append((start, end))
-    busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    busy: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     consults = (
-        Consult.objects.filter(expert_id__in=ids, start__lt=window_end + max_buffer, end__gt=window_start - max_buffer)
-        .exclude(status=ConsultStatus.CANCELLED)
+        active_consults_near(ids, window_start=window_start, window_end=window_end, margin=max_buffer)
         .exclude(pk__in=exclude_consult_ids)
+        .annotate(start_s=EpochSeconds("start"), end_s=EpochSeconds("end", ceil=True))
         .order_by("expert_id", "start")
-        .values_list("expert_id", "start", "end")
+        .values_list("expert_id", "start_s", "end_s")
     )
-    for expert_id, start, end in consults:
-        busy[expert_id].append((start, end))
+    for expert_id, start_s, end_s in consults:
+        starts, ends = busy[expert_id]
+        starts.append(start_s)
+        ends.append(end_s)
     return [
         ExpertCalendar(
             expert_id=expert.pk,
@@ -69,7 +117,7 @@ def expert_calendars(
             buffer=expert.buffer,
             blocks=blocks[expert.pk],
             time_off=time_off[expert.pk],
-            busy=busy[expert.pk],
+            busy_epochs=busy[expert.pk],
         )
         for expert in experts
     ]
@@ -89,18 +137,22 @@ def expert_calendar_around(
 
 def slots_between(
     experts: Sequence[Expert], *, window_start: datetime, window_end: datetime, rules: SlotRules | None = None
-) -> list[Slot]:
+) -> SlotList:
+    """Free slots of the experts in the window, earliest first (ties in the experts' order); 3 queries.
+
+    The answer holds ints and builds `Slot` objects only for what is read (a page), see SlotList.
+    """
     rules = rules or SlotRules.from_settings()
     calendars = expert_calendars(experts, window_start=window_start, window_end=window_end)
-    order = {expert.pk: index for index, expert in enumerate(experts)}
-    return merge_by_time(
-        (free_slots(c, window_start=window_start, window_end=window_end, rules=rules) for c in calendars), order
+    return SlotList(
+        calendars,
+        [free_starts(c, window_start=window_start, window_end=window_end, rules=rules) for c in calendars],
     )
 
 
 def slots_for_days(
     experts: Sequence[Expert], *, day_from: date, day_to: date, tz: ZoneInfo, rules: SlotRules | None = None
-) -> list[Slot]:
+) -> SlotList:
     """Free slots of the experts on the viewer's local days day_from..day_to (inclusive)."""
     window_start, window_end = local_day_bounds(day_from, day_to, tz)
     return slots_between(experts, window_start=window_start, window_end=window_end, rules=rules)
@@ -117,7 +169,8 @@ def next_free_slots(
     found: list[Slot] = []
     while window_start < window_end and len(found) < limit:
         chunk_end = min(window_start + timedelta(days=7), window_end)
-        found.extend(slots_between(experts, window_start=window_start, window_end=chunk_end, rules=rules))
+        chunk = slots_between(experts, window_start=window_start, window_end=chunk_end, rules=rules)
+        found += chunk[: limit - len(found)]  # Slot objects only for what is kept
         window_start = chunk_end
     return found[:limit]
 
