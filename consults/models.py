@@ -262,6 +262,10 @@ class Consult(models.Model):
             models.Index(fields=["expert", "start"]),
             models.Index(fields=["start"]),
             models.Index(fields=["status", "start"]),
+            # The booking's per-patient limit counts confirmed consults after now (consults/rules.py).
+            models.Index(
+                fields=["patient", "start"], condition=Q(status="confirmed"), name="consult_patient_upcoming_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(start__lt=models.F("end")), name="consult_start_before_end"),

@@ -75,6 +75,17 @@ def active_consults_near(
     ).exclude(status=ConsultStatus.CANCELLED)
 
 
+def expert_blocks(expert_id: int) -> list[Block]:
+    """One expert's weekly hours."""
+    return [
+        Block(weekday, start, end)
+        # order_by(): the model's default ordering would join the expert table to sort by its name.
+        for weekday, start, end in WeeklyAvailability.objects.filter(expert_id=expert_id)
+        .order_by()
+        .values_list("weekday", "start_time", "end_time")
+    ]
+
+
 def expert_calendars(
     experts: Sequence[Expert],
     *,
@@ -88,14 +99,19 @@ def expert_calendars(
     ids = [expert.pk for expert in experts]
     max_buffer = timedelta(minutes=max(expert.buffer_minutes for expert in experts))
     blocks: dict[int, list[Block]] = defaultdict(list)
-    for expert_id, weekday, start, end in WeeklyAvailability.objects.filter(expert_id__in=ids).values_list(
-        "expert_id", "weekday", "start_time", "end_time"
+    # order_by() on both: the models' default ordering joins the expert table only to sort.
+    for expert_id, weekday, start, end in (
+        WeeklyAvailability.objects.filter(expert_id__in=ids)
+        .order_by()
+        .values_list("expert_id", "weekday", "start_time", "end_time")
     ):
         blocks[expert_id].append(Block(weekday, start, end))
     time_off: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    for expert_id, start, end in TimeOff.objects.filter(
-        expert_id__in=ids, start__lt=window_end, end__gt=window_start
-    ).values_list("expert_id", "start", "end"):
+    for expert_id, start, end in (
+        TimeOff.objects.filter(expert_id__in=ids, start__lt=window_end, end__gt=window_start)
+        .order_by()
+        .values_list("expert_id", "start", "end")
+    ):
         time_off[expert_id].append((start, end))
     busy: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     consults = (
