@@ -5,11 +5,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connections
 from django.db.models import BigIntegerField, Func, Q, QuerySet
 from django.utils import timezone
 
@@ -56,6 +59,16 @@ class EpochSeconds(Func):
             f"({whole} + (%(expressions)s > datetime({whole}, 'unixepoch')))" if self.ceil else whole
         )
         return self.as_sql(compiler, connection, template=template)
+
+
+def _plain_rows(query: QuerySet) -> list[tuple]:
+    """The query's rows as the driver returns them: ints stay ints without Django's per-row converters."""
+    if query.query.is_empty():  # e.g. `pk__in=[]` filters: Django would raise EmptyResultSet compiling it
+        return []
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def active_consults_near(
@@ -113,7 +126,6 @@ def expert_calendars(
         .values_list("expert_id", "start", "end")
     ):
         time_off[expert_id].append((start, end))
-    busy: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     consults = (
         active_consults_near(ids, window_start=window_start, window_end=window_end, margin=max_buffer)
         .exclude(pk__in=exclude_consult_ids)
@@ -121,10 +133,10 @@ def expert_calendars(
         .order_by("expert_id", "start")
         .values_list("expert_id", "start_s", "end_s")
     )
-    for expert_id, start_s, end_s in consults:
-        starts, ends = busy[expert_id]
-        starts.append(start_s)
-        ends.append(end_s)
+    busy: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for expert_id, rows in groupby(_plain_rows(consults), key=itemgetter(0)):
+        rows = list(rows)
+        busy[expert_id] = ([row[1] for row in rows], [row[2] for row in rows])
     return [
         ExpertCalendar(
             expert_id=expert.pk,

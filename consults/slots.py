@@ -132,9 +132,10 @@ class _Grid:
             self.busy_starts = [epoch_floor(start) for start, _ in calendar.busy]
             self.busy_ends = [epoch_ceil(end) for _, end in calendar.busy]
 
-    def candidates(self, first: int, last: int, first_day: date, last_day: date) -> Iterator[int]:
+    def candidates(self, first: int, last: int, first_day: date, last_day: date) -> list[int]:
         """Grid starts s with first <= s <= last on the expert's local days first_day..last_day, ascending."""
         length, step = self.length, self.step
+        found: list[int] = []
         day = first_day
         while day <= last_day:
             blocks = self.by_weekday.get(day.weekday(), ())
@@ -145,11 +146,28 @@ class _Grid:
                 start = block_start
                 if start < first:  # jump straight to the first grid time inside the window
                     start += -((block_start - first) // step) * step
-                stop = min(block_end - length, last)
-                day_starts.extend(range(start, stop + 1, step))
+                day_starts.extend(range(start, min(block_end - length, last) + 1, step))
             # Overlapping blocks must not offer a time twice.
-            yield from (sorted(set(day_starts)) if len(blocks) > 1 else day_starts)
+            found.extend(sorted(set(day_starts)) if len(blocks) > 1 else day_starts)
             day += timedelta(days=1)
+        return found
+
+    def not_busy(self, starts: list[int]) -> list[int]:
+        """The ascending `starts` that come within the buffer of no active consult, in one merge pass."""
+        busy_starts, busy_ends, count = self.busy_starts, self.busy_ends, len(self.busy_starts)
+        if not count:
+            return starts
+        reach, buffer = self.length + self.buffer, self.buffer
+        free: list[int] = []
+        index = 0
+        for start in starts:
+            # Skip consults that end (plus buffer) by this start; ends ascend as consults never overlap.
+            while index < count and busy_ends[index] + buffer <= start:
+                index += 1
+            if index < count and busy_starts[index] < start + reach:
+                continue
+            free.append(start)
+        return free
 
     def is_busy(self, start: int) -> bool:
         """Whether [start, start + length) comes within the buffer of an active consult (O(log n))."""
@@ -176,9 +194,8 @@ def free_starts(
     grid = _Grid(calendar)
     # A day earlier than the window's local date covers blocks that began before midnight UTC.
     candidates = grid.candidates(first, last, grid.local_date(first) - timedelta(days=1), grid.local_date(last))
-    if grid.time_off:
-        return [s for s in candidates if not grid.is_busy(s) and not grid.is_off(s)]
-    return [s for s in candidates if not grid.is_busy(s)]
+    free = grid.not_busy(candidates)
+    return [s for s in free if not grid.is_off(s)] if grid.time_off else free
 
 
 def free_slots(
