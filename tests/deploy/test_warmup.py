@@ -18,9 +18,18 @@ def test_warm_up_parses_every_message_text_into_the_cached_loader():
     assert len(loader.get_template_cache) == len(list(MESSAGES_DIR.glob("*.txt")))
 
 
-def test_warm_up_leaves_no_database_connection_open():
-    warm_up()
-    assert all(connection.connection is None for connection in connections.all())
+def test_warm_up_opens_no_database_connection():
+    connections.close_all()  # whatever earlier tests left open
+    opened = []
+    for connection in connections.all():
+        monkey = connection.connect
+        connection.connect = lambda monkey=monkey: opened.append(monkey) or monkey()
+    try:
+        warm_up()
+    finally:
+        for connection in connections.all():
+            del connection.connect
+    assert opened == []
 
 
 def test_gunicorn_preloads_the_app_and_recycles_workers_rarely(monkeypatch):
