@@ -147,7 +147,23 @@ def check_locked_start(*, locked: Expert, judged_with: Expert, start: datetime, 
         time_off=[(start, end)] if locked.time_off_hit else [],
         busy=[(start, end)] if locked.clashes else [],
     )
-    _raise_for(start_problem(calendar, start, SlotRules.from_settings()), expert=locked, start=start, topic=topic)
+    problem = start_problem(calendar, start, SlotRules.from_settings())
+    if problem is StartProblem.TAKEN:
+        # The next free times are looked up by `with_next_slots` once the transaction has ended:
+        # a run of 409s for one popular time then does not queue on the expert's row lock.
+        taken = SlotTaken(TAKEN_MESSAGE)
+        taken.pending_offer = (locked, start, topic)
+        raise taken
+    _raise_for(problem, expert=locked, start=start, topic=topic)
+
+
+def with_next_slots(taken: SlotTaken) -> SlotTaken:
+    """A SlotTaken raised under the expert's lock, now carrying the next free times to offer."""
+    pending = getattr(taken, "pending_offer", None)
+    if pending is None:
+        return taken
+    expert, start, topic = pending
+    return slot_taken_error(expert, start, topic)
 
 
 def consult_check_staff_time(*, expert: Expert, start: datetime, exclude_consult_id: int | None = None) -> None:

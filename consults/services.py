@@ -35,6 +35,7 @@ from consults.rules import (
     expert_locked_for_booking,
     insert_consult,
     lock_rows,
+    with_next_slots,
     write_transaction,
 )
 from consults.signals import (
@@ -70,19 +71,22 @@ def consult_book(
     Patients (web, api, sms) may only take published free slots and hold a limited number of
     upcoming consults; staff may book any free time that is not in the past.
     """
-    with write_transaction():
-        return _book(
-            patient=patient,
-            expert=expert,
-            start=start,
-            topic=topic,
-            mode=mode,
-            note=note,
-            source=source,
-            booked_by=booked_by,
-            idempotency_key=idempotency_key,
-            request_fingerprint=request_fingerprint,
-        )
+    try:
+        with write_transaction():
+            return _book(
+                patient=patient,
+                expert=expert,
+                start=start,
+                topic=topic,
+                mode=mode,
+                note=note,
+                source=source,
+                booked_by=booked_by,
+                idempotency_key=idempotency_key,
+                request_fingerprint=request_fingerprint,
+            )
+    except SlotTaken as taken:
+        raise with_next_slots(taken) from None
 
 
 def _book(
@@ -177,12 +181,14 @@ def consult_book_for_public(
                 idempotency_key=idempotency_key,
                 request_fingerprint=request_fingerprint,
             )
-    except (IntegrityError, SlotTaken):
+    except (IntegrityError, SlotTaken) as error:
         # A concurrent retry with the same key may have won: answer with its consult.
         if idempotency_key:
             existing = consult_for_idempotency_key(key=idempotency_key, fingerprint=request_fingerprint)
             if existing is not None:
                 return existing
+        if isinstance(error, SlotTaken):
+            raise with_next_slots(error) from None
         raise
 
 

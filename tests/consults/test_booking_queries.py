@@ -66,6 +66,11 @@ def test_a_taken_slot_is_refused_before_any_insert_with_a_fixed_number_of_statem
     statements = consult_statements(captured)
     assert taken.value.next_slots
     assert not any("INSERT" in sql for sql in statements)
+    # The next free times are read after the transaction ended, not under the expert's lock.
+    sql = [query["sql"] for query in captured.captured_queries]
+    ended = max(i for i, text in enumerate(sql) if "ROLLBACK" in text)
+    after = [text for text in sql[ended + 1 :] if "SAVEPOINT" not in text]
+    assert len(after) == 3  # weekly hours, time off, busy times of the next week
     # [patient lock], expert locked with the checks, weekly hours, then the next free times
     # (one week: experts' hours, time off, busy times).
     assert len(statements) == 5 + PATIENT_LOCK
