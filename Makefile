@@ -45,7 +45,9 @@ run: deps .env
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	@echo "CareThread on http://127.0.0.1:8000/  (console: /admin/, API docs: /api/docs/)"
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f Procfile.dev start
+	# -e /dev/null: settings read .env themselves (django-environ), exactly as seed_demo just did;
+	# honcho's own .env parser would hand the processes different values (it drops spaces).
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f Procfile.dev -e /dev/null start
 
 lint: deps
 	$(BIN)/ruff check .

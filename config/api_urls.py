@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("patients.api_urls")),
     path("", include("messaging.api_urls")),
     path("", include("followups.api_urls")),
+    path("", include("interop.urls")),  # FHIR export and import (issue 16)
 ]

@@ -7,11 +7,11 @@ from django.conf import settings
 from django.core import checks
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
-from config.views import wants_json
+from config.views import not_found, wants_json
 
 
 class NulQueryMiddleware:
-    """A NUL character in a query parameter answers 400 naming the parameter.
+    """A NUL character in a query parameter answers 400 naming the parameter; in the path, 404.
 
     PostgreSQL text cannot hold NUL, so any filter built from such a value (including the admin's
     own list filters) would otherwise fail inside the database as a 500. Forms and serializers
@@ -22,6 +22,9 @@ class NulQueryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            # No URL of ours contains NUL; a token or id with one would reach the database otherwise.
+            return not_found(request)
         for name, values in request.GET.lists():
             if "\x00" in name or any("\x00" in value for value in values):
                 field = name.replace("\x00", "")

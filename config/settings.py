@@ -4,9 +4,11 @@ Production is `DJANGO_DEBUG=false` with the variables listed in `.env.example` a
 `deploy/README.md`; the module refuses to start with an insecure production configuration.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+import phonenumbers
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -62,7 +64,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    # Staff sign-in hardening (accounts/): lockout after failed passwords, TOTP + recovery codes.
+    # rest_framework.authtoken is gone: its tokens were stored in plain text (accounts.ApiToken replaces it).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "phonenumber_field",
@@ -72,10 +79,31 @@ INSTALLED_APPS = [
     "messaging",
     "followups",
     "webchat",  # web chat for patients without WhatsApp (issue 13)
+    "accounts",  # staff sign-in: lockout, two-step login, session timeouts, personal API tokens (issue 10)
+    "insights",  # clinic insights page for coordinators and admins (issue 14)
+    "interop",  # FHIR R4 export of care records and import of lab results (issue 16)
+    # The patient guide (issue 12): Wagtail at /cms/, pages served at / and /hi/.
+    "guide",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
 ]
 
 MIDDLEWARE = [
     "config.observability.RequestIdMiddleware",
+    # CSP (with a per-request nonce), Permissions-Policy, no-store on patient data (config/security_headers.py).
+    "config.security_headers.SecurityHeadersMiddleware",
+    # A database that cannot be reached answers 503 "call the clinic", not 500 (config/db_unavailable.py).
+    "config.db_unavailable.DatabaseUnavailableMiddleware",
     "config.request_guards.NulQueryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -85,7 +113,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions: end idle/too-old sessions first, then require two-step login on console paths.
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login attempt into the "account locked" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -186,7 +219,19 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("hi", "हिन्दी")]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Kolkata")
 USE_I18N = True
+# Translations of the booking and manage pages (branch reach): locale/hi/LC_MESSAGES/django.po.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
+
+# The patient guide (Wagtail): editors at /cms/, pages in English and Hindi (guide/README in guide/models.py).
+WAGTAIL_SITE_NAME = CLINIC_NAME
+WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# The database backend uses PostgreSQL full-text search on PostgreSQL, plain matching on SQLite.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Seconds a rendered guide page stays cached; every publish invalidates all of them at once.
+GUIDE_CACHE_SECONDS = env.int("GUIDE_CACHE_SECONDS", default=3600)
 
 STATIC_URL = "static/"
 # collectstatic target; nginx serves it directly in production (deploy/nginx/carethread.conf).
@@ -202,8 +247,54 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 PHONENUMBER_DEFAULT_REGION = "IN"
 PHONENUMBER_DEFAULT_FORMAT = "E164"
+# Which numbers the public may give us (patients/contact_validation.py): the clinic's own country and
+# mobiles only, so a booking cannot make the clinic text premium or far-away numbers (SMS pumping).
+# Types: mobile, fixed_line_or_mobile (where a country's plan cannot tell), fixed_line, toll_free, voip, …
+PATIENT_PHONE_COUNTRIES = [code.upper() for code in env.list("PATIENT_PHONE_COUNTRIES", default=["IN"])]
+PATIENT_PHONE_TYPES = env.list("PATIENT_PHONE_TYPES", default=["mobile", "fixed_line_or_mobile"])
+_unknown_countries = set(PATIENT_PHONE_COUNTRIES) - phonenumbers.SUPPORTED_REGIONS
+_unknown_types = set(PATIENT_PHONE_TYPES) - {"mobile", "fixed_line_or_mobile", "fixed_line", "toll_free", "voip",
+                                             "personal_number", "uan"}
+if not PATIENT_PHONE_COUNTRIES or _unknown_countries:
+    raise ImproperlyConfigured(f"PATIENT_PHONE_COUNTRIES needs country codes like IN, not {_unknown_countries}.")
+if not PATIENT_PHONE_TYPES or _unknown_types:
+    raise ImproperlyConfigured(f"PATIENT_PHONE_TYPES has unknown types {_unknown_types}; use e.g. mobile.")
 
 LOGIN_URL = "admin:login"
+
+# Staff sign-in (accounts/). The lockout backend goes first: it refuses a locked-out username+IP
+# before any password is checked (django-axes); ModelBackend then checks the password.
+AUTHENTICATION_BACKENDS = [
+    "accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The lockout counts per client address taken through NUM_PROXIES, like the rate limits (accounts/lockout.py).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
+# Count failures per username *and* address, so a stranger cannot lock a colleague out from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [env.list("LOGIN_LOCKOUT_PARAMETERS", default=["username", "ip_address"])]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The console's own (audited) unlock admin replaces the one django-axes would register.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+if AXES_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT must be at least 1.")
+# Two-step login: which roles must enrol ("admin" = superusers, or role group names such as
+# "coordinator"), and the paths where a session without a confirmed second step is sent to enrol/verify.
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["admin"])
+MFA_ENFORCED_PATH_PREFIXES = env.list("MFA_ENFORCED_PATH_PREFIXES", default=["/admin/", "/cms/"])
+OTP_TOTP_ISSUER = CLINIC_NAME
+# Staff sessions end after this much inactivity, and in any case SESSION_COOKIE_AGE after sign-in.
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
+# Personal API tokens: lifetime offered by default and the longest a user may choose.
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+if not 1 <= API_TOKEN_DEFAULT_DAYS <= API_TOKEN_MAX_DAYS:
+    raise ImproperlyConfigured("API_TOKEN_DEFAULT_DAYS must be between 1 and API_TOKEN_MAX_DAYS.")
+if SESSION_IDLE_TIMEOUT_MINUTES < 1:
+    raise ImproperlyConfigured("SESSION_IDLE_TIMEOUT_MINUTES must be at least 1.")
 
 # Consult booking rules (consults/slots.py, consults/services.py).
 CONSULT_MIN_NOTICE_MINUTES = env.int("CONSULT_MIN_NOTICE_MINUTES", default=120)
@@ -214,6 +305,17 @@ CONSULT_REMINDER_URGENT_BELOW_HOURS = env.int("CONSULT_REMINDER_URGENT_BELOW_HOU
 CONSULT_MAX_UPCOMING_PER_PATIENT = env.int("CONSULT_MAX_UPCOMING_PER_PATIENT", default=2)
 # How long after a consult its manage link still shows the booking (then "this link has expired").
 CONSULT_MANAGE_LINK_DAYS = env.int("CONSULT_MANAGE_LINK_DAYS", default=30)
+# Video consults (branch reach): each consult's room is this URL with {room} replaced by the
+# consult's unguessable room name; an expert's own fixed link (Expert.video_url) wins. Empty: no link.
+VIDEO_ROOM_URL_TEMPLATE = env.str("VIDEO_ROOM_URL_TEMPLATE", default="https://meet.jit.si/carethread-{room}")
+if VIDEO_ROOM_URL_TEMPLATE and "{room}" not in VIDEO_ROOM_URL_TEMPLATE:
+    raise ImproperlyConfigured("VIDEO_ROOM_URL_TEMPLATE must contain {room}, e.g. https://meet.jit.si/clinic-{room}.")
+
+# Who may read a patient's record (patients/selectors.py, issue 10): an expert while a non-cancelled
+# consult with the patient is upcoming or ended within this many days, or while on the care team;
+# anything else is break-glass access with a reason, open this many hours and audited.
+EXPERT_ACCESS_RECENT_DAYS = env.int("EXPERT_ACCESS_RECENT_DAYS", default=30)
+EXPERT_BREAK_GLASS_HOURS = env.int("EXPERT_BREAK_GLASS_HOURS", default=4)
 
 # Automated follow-ups (followups/): monitoring reminders this many days before an item is due, one
 # overdue nudge up to this many days after its window closed, resource follow-up after a referral.
@@ -236,15 +338,23 @@ if not 1 <= CARE_SWEEP_SECONDS <= Q_CLUSTER["timeout"] // 2:
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Personal tokens first: DRF takes the WWW-Authenticate challenge (and so 401, not 403, for a
+    # missing or bad credential) from the first class. Sessions count only after the two-step login.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
+        "accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
     "NUM_PROXIES": NUM_PROXIES,  # throttles read X-Forwarded-For only as far as trusted proxies vouch
+    # JSON that cannot be parsed (too deep, bad UTF-8) is a 400, never a 500 (config/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "booking_ip": env.str("THROTTLE_BOOKING_IP", default="20/hour"),
         "booking_phone": env.str("THROTTLE_BOOKING_PHONE", default="5/hour"),
@@ -262,6 +372,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Wagtail's admin API under /cms/ is not part of CareThread's documented API.
+    "PREPROCESSING_HOOKS": ["guide.api_schema.exclude_cms_endpoints"],
     # One enum name per choice set: SMS/WhatsApp wherever it appears (channel, last_channel, …), and the
     # patients models that each have a "status" / "kind".
     "ENUM_NAME_OVERRIDES": {
@@ -315,6 +427,8 @@ MESSAGING_SMS_PER_SECOND = env.float("MESSAGING_SMS_PER_SECOND", default=10)
 MESSAGING_WHATSAPP_PER_SECOND = env.float("MESSAGING_WHATSAPP_PER_SECOND", default=50)
 # E-mail the assignee (a link only, no patient data) when a patient's message lands unread.
 MESSAGING_NOTIFY_BY_EMAIL = env.bool("MESSAGING_NOTIFY_BY_EMAIL", default=False)
+# Inbound attachments become links in the console only on these https hosts (messaging/media.py).
+MESSAGING_MEDIA_HOSTS = env.list("MESSAGING_MEDIA_HOSTS", default=["api.twilio.com", "media.twiliocdn.com"])
 for _name in ("MESSAGING_QUIET_HOURS_START", "MESSAGING_QUIET_HOURS_END"):
     _value = globals()[_name]
     if not (len(_value) == 5 and _value[2] == ":" and _value[:2].isdigit() and _value[3:].isdigit()
@@ -400,5 +514,7 @@ LOGGING = {
         "django-q": {"level": "INFO", "propagate": True},
         # The SDK logs every request's URL and query (phone numbers) at INFO.
         "twilio": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; failures and lockouts come at WARNING.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -1,14 +1,23 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from config.health import healthz
 from config.views import bench_bare
+from guide import views as guide_views
+from interop.console import fhir_export_page
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("bench/bare", bench_bare, name="bench-bare"),
+    path("admin/insights/", include("insights.urls")),  # clinic insights (issue 14); before the admin catch-all
+    # The care record's FHIR download page (issue 16); before admin/ so the admin's catch-all does not take it.
+    path("admin/patients/patient/<int:pk>/fhir/", admin.site.admin_view(fhir_export_page), name="patient-fhir-page"),
     path("admin/", admin.site.urls),
+    # Staff sign-in security: two-step login and personal API tokens (outside /admin/, so a user who
+    # still owes the two-step login can reach these pages).
+    path("account/", include("accounts.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
@@ -17,8 +26,20 @@ urlpatterns = [
     path("followups/", include("followups.urls")),
     path("chat/", include("webchat.urls")),  # web chat (issue 13)
     path("", include("patients.urls")),
-    path("", include("consults.urls")),
+    # The patient guide (Wagtail): editors at /cms/; sitemap and robots for the whole public site.
+    path("cms/", include("wagtail.admin.urls")),
+    path("sitemap.xml", guide_views.sitemap, name="sitemap"),
+    path("robots.txt", guide_views.robots, name="robots"),
 ]
+
+# Public pages in English at / and in Hindi at /hi/: booking, manage links, guide search, then every
+# guide page (Wagtail's catch-all, so it must come last).
+urlpatterns += i18n_patterns(
+    path("", include("consults.urls")),
+    path("search/", guide_views.search, name="guide-search"),
+    path("", include("wagtail.urls")),
+    prefix_default_language=False,
+)
 
 handler404 = "config.views.not_found"
 handler500 = "config.views.server_error"

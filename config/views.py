@@ -1,3 +1,5 @@
+import sys
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -14,6 +16,13 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # A lost database raised outside a view (a middleware saving the session) still gets the 503 page.
+    from django.db import InterfaceError, OperationalError
+
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        from config.db_unavailable import database_unavailable_response
+
+        return database_unavailable_response(request)
     if wants_json(request):
         return JsonResponse(
             {"code": "server_error", "detail": "Something went wrong on our side. Please try again."},

@@ -11,12 +11,15 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from config.errors import DomainError
+from consults import admin_consult_page as consult_page
+from consults.expert_profiles import NOT_AN_EXPERT, expert_user_set
 from consults.models import (
     Consult,
     ConsultSource,
@@ -39,12 +42,22 @@ from consults.services import (
 from consults.throttles import normalised_phone
 from patients.admin_base import PatientDataAdmin
 from patients.audit import audit_record
+from patients.capabilities import (
+    can_be_on_care_team,
+    can_cancel_consult,
+    can_change_expert_profile,
+    can_change_expert_user,
+    can_complete_consult,
+    can_delete_expert,
+    can_run_schedule,
+    can_use_console,
+)
 from patients.models import AuditAction
-from patients.roles import is_admin, is_clinic_staff, is_coordinator, is_expert
+from patients.roles import is_expert
 
 
 def _runs_schedule(request: HttpRequest) -> bool:
-    return is_admin(request.user) or is_coordinator(request.user)
+    return can_run_schedule(request.user)
 
 
 class AvailabilityFormSet(forms.BaseInlineFormSet):
@@ -120,7 +133,14 @@ class ExpertAdminForm(forms.ModelForm):
             "active",
             "sort_order",
             "user",
+            "video_url",
         ]
+
+    def clean_user(self) -> Any:
+        user = self.cleaned_data.get("user")
+        if user is not None and not can_be_on_care_team(user):
+            raise forms.ValidationError(NOT_AN_EXPERT)
+        return user
 
 
 @admin.register(Expert)
@@ -133,20 +153,35 @@ class ExpertAdmin(admin.ModelAdmin):
     inlines = [WeeklyAvailabilityInline, TimeOffInline]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return _runs_schedule(request)
+        return can_change_expert_profile(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _runs_schedule(request)
+        return can_change_expert_profile(request.user, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _runs_schedule(request)
+        return can_change_expert_profile(request.user, obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return _runs_schedule(request)
+        return can_change_expert_profile(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Experts with consults are kept for the record (PROTECT); switch them inactive instead.
-        return is_admin(request.user)
+        return can_delete_expert(request.user, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Expert | None = None) -> list[str]:
+        # The login decides whose patients someone sees: only admins change it (expert_user_set audits it).
+        return [] if can_change_expert_user(request.user, obj) else ["user"]
+
+    def save_model(self, request: HttpRequest, obj: Expert, form: forms.ModelForm, change: bool) -> None:
+        if "user" not in form.changed_data:
+            super().save_model(request, obj, form, change)
+            return
+        new_user = obj.user
+        with transaction.atomic():
+            # Save the profile with its login as it was, then change the login through the audited service.
+            obj.user = Expert.objects.get(pk=obj.pk).user if change else None
+            super().save_model(request, obj, form, change)
+            expert_user_set(expert=obj, user=new_user, by=request.user, request=request)
 
 
 class WhenFilter(admin.SimpleListFilter):
@@ -222,6 +257,9 @@ class ConsultAdmin(PatientDataAdmin):
     actions = ["mark_completed", "mark_no_show", "cancel_selected"]
     readonly_fields = [
         "reference",
+        "patient_phone",
+        "patient_local_time",
+        "video_link",
         "end",
         "status",
         "source",
@@ -246,6 +284,20 @@ class ConsultAdmin(PatientDataAdmin):
     def when(self, obj: Consult) -> str:
         return f"{timezone.localtime(obj.start):%a %d %b %Y, %H:%M}"
 
+    # The expert's view of one consult (consults/admin_consult_page.py).
+    patient_phone = staticmethod(admin.display(description="Patient's phone")(consult_page.patient_phone))
+    patient_local_time = staticmethod(
+        admin.display(description="Patient's local time")(consult_page.patient_local_time)
+    )
+    video_link = staticmethod(admin.display(description="Video link")(consult_page.video_link))
+
+    def get_urls(self) -> list:
+        return [consult_page.outcome_url(self), *super().get_urls()]
+
+    def render_change_form(self, request: HttpRequest, context: dict, *args: Any, **kwargs: Any) -> HttpResponse:
+        context["may_record_outcome"] = consult_page.outcome_buttons_shown(request, context.get("original"))
+        return super().render_change_form(request, context, *args, **kwargs)
+
     @admin.display(description="Confirmed by patient", boolean=True)
     def attendance(self, obj: Consult) -> bool:
         return obj.attendance_confirmed_at is not None
@@ -255,7 +307,7 @@ class ConsultAdmin(PatientDataAdmin):
         return consults_visible_to(request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_clinic_staff(request.user)
+        return can_use_console(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Consult | None = None) -> bool:
         if _runs_schedule(request):
@@ -272,7 +324,10 @@ class ConsultAdmin(PatientDataAdmin):
         return False  # consults are cancelled, never deleted
 
     def has_outcome_permission(self, request: HttpRequest) -> bool:
-        return is_clinic_staff(request.user)
+        return can_complete_consult(request.user)
+
+    def has_cancel_permission(self, request: HttpRequest) -> bool:
+        return can_cancel_consult(request.user)
 
     def get_fields(self, request: HttpRequest, obj: Consult | None = None) -> list[str]:
         editable = list(ConsultAdminForm.Meta.fields)
@@ -336,8 +391,9 @@ class ConsultAdmin(PatientDataAdmin):
         changed = 0
         for consult in queryset:
             try:
-                service(consult=consult, by=request.user)
-                self._audit(request, consult, AuditAction.CHANGE, ["status"])
+                with transaction.atomic():  # the change and its audit entry commit together
+                    service(consult=consult, by=request.user)
+                    self._audit(request, consult, AuditAction.CHANGE, ["status"])
                 changed += 1
             except DomainError as error:
                 self.message_user(request, f"{consult.reference}: {error.message}", messages.ERROR)
@@ -352,20 +408,21 @@ class ConsultAdmin(PatientDataAdmin):
     def mark_no_show(self, request: HttpRequest, queryset: QuerySet[Consult]) -> None:
         self._apply(request, queryset, consult_mark_no_show, "no-show")
 
-    @admin.action(description="Cancel selected consults (asks for a reason)", permissions=["change"])
+    @admin.action(description="Cancel selected consults (asks for a reason)", permissions=["cancel"])
     def cancel_selected(self, request: HttpRequest, queryset: QuerySet[Consult]) -> HttpResponse | None:
         form = CancelSelectedForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             cancelled = 0
             for consult in queryset:
                 try:
-                    consult_cancel(
-                        consult=consult,
-                        reason=form.cleaned_data["reason"],
-                        source=ConsultSource.STAFF,
-                        cancelled_by=request.user,
-                    )
-                    self._audit(request, consult, AuditAction.CHANGE, ["status", "cancellation_reason"])
+                    with transaction.atomic():  # the cancellation and its audit entry commit together
+                        consult_cancel(
+                            consult=consult,
+                            reason=form.cleaned_data["reason"],
+                            source=ConsultSource.STAFF,
+                            cancelled_by=request.user,
+                        )
+                        self._audit(request, consult, AuditAction.CHANGE, ["status", "cancellation_reason"])
                     cancelled += 1
                 except DomainError as error:
                     self.message_user(request, f"{consult.reference}: {error.message}", messages.ERROR)

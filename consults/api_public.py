@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -28,12 +27,13 @@ from consults.api_common import (
     consult_public_json,
     slots_json,
 )
-from consults.consent import booking_intake
+from consults.consent import CONSENT_SMS_TEXT, CONSENT_WHATSAPP_TEXT, booking_intake
 from consults.errors import SlotTaken
 from consults.models import ConsultMode, ConsultSource, Expert, SpokenLanguage, Topic
 from consults.selectors import LinkState, consult_by_manage_token, expert_list_public, experts_matching, slots_for_days
 from consults.services import consult_book_for_public, consult_cancel, consult_reschedule
 from consults.throttles import BookingIPThrottle, BookingPhoneThrottle, PublicReadThrottle
+from patients.contact_validation import PatientNameSerializerField, PatientPhoneSerializerField
 from patients.models import Channel
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
@@ -128,12 +128,21 @@ class BookingInput(serializers.Serializer):
     start = OffsetDateTimeField(help_text="Slot start, ISO 8601 with offset, as given in a slot list.")
     topic = serializers.ChoiceField(choices=Topic.choices)
     mode = serializers.ChoiceField(choices=ConsultMode.choices, default=ConsultMode.PHONE)
-    name = serializers.CharField(max_length=200, min_length=2)
-    phone = PhoneNumberField(error_messages={"invalid": "Enter a valid phone number, e.g. +91 98765 43210."})
+    name = PatientNameSerializerField()  # patients/contact_validation.py: what we may text and greet
+    phone = PatientPhoneSerializerField()
     email = serializers.EmailField(required=False, allow_blank=True, default="")
-    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.SMS)
-    consent_sms = serializers.BooleanField(default=False)
-    consent_whatsapp = serializers.BooleanField(default=False)
+    channel = serializers.ChoiceField(
+        choices=Channel.choices, default=Channel.SMS,
+        help_text="Where the patient wants their confirmation and reminders. Nothing is sent without consent "
+        "on that channel.",
+    )
+    # Per channel, affirmative and withdrawable (reply STOP): send true only when the patient ticked it.
+    consent_sms = serializers.BooleanField(
+        default=False, help_text=f"The patient agreed, unprompted by a pre-ticked box, to: “{CONSENT_SMS_TEXT}”"
+    )
+    consent_whatsapp = serializers.BooleanField(
+        default=False, help_text=f"The patient agreed, unprompted by a pre-ticked box, to: “{CONSENT_WHATSAPP_TEXT}”"
+    )
     note = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
     tz = TimeZoneField(required=False, help_text="Zone for the times in the answer (default the clinic's).")
 
@@ -223,11 +232,9 @@ class ManageApi(PublicApi):
 
 
 class ManageRescheduleApi(PublicApi):
-    # Moving a booking takes a slot like booking does: same per-address limit.
-    throttle_classes = [PublicReadThrottle, BookingIPThrottle]
-
-    def throttled(self, request: Request, wait: float | None) -> None:
-        raise BookingThrottled(wait)
+    # Not a booking attempt: the secret link names one consult, which moves and frees its old slot.
+    # Counting it against the booking limit refused patients behind a shared address (carrier NAT,
+    # clinic Wi-Fi) their own change; the public read limit still applies.
 
     class RescheduleInput(serializers.Serializer):
         start = OffsetDateTimeField()

@@ -1,14 +1,17 @@
 """Staff API: consult lists for coordinators and experts, and recording outcomes.
 
 Admins see every consult, coordinators those of patients they may see (their own and unassigned),
-an expert only their own (others answer 404);
-anyone else is refused. Session or token authentication.
+an expert only their own while in a care relationship with the patient (others answer 404);
+anyone else is refused. What each may do is asked of patients.capabilities, like the console:
+an expert records outcomes of their consults but cannot cancel (403). Session or token authentication.
 """
 
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -17,20 +20,21 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.errors import NotFound
+from config.ids import MAX_ID
 from consults.api_common import DayField, StaffPagination, TimeZoneField
 from consults.models import Consult, ConsultSource, ConsultStatus
 from consults.selectors import consult_list_for_staff, consults_visible_to
 from consults.services import consult_cancel, consult_mark_completed, consult_mark_no_show
 from patients.audit import AuditedAPIMixin, audit_record
+from patients.capabilities import can_cancel_consult, can_complete_consult, can_use_console
 from patients.models import AuditAction
-from patients.roles import is_clinic_staff
 
 
 class IsClinicStaff(BasePermission):
     message = "Only clinic staff (coordinators, experts, admins) can use this endpoint."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        return is_clinic_staff(request.user)
+        return can_use_console(request.user)
 
 
 class StaffApi(APIView):
@@ -96,7 +100,7 @@ def staff_json(consult: Consult, tz: ZoneInfo) -> dict[str, Any]:
 class ConsultStaffListApi(StaffApi):
     pagination_class = StaffPagination  # read by the schema: the answer is a page, not a bare list
     class Filters(serializers.Serializer):
-        expert = serializers.IntegerField(required=False, min_value=1)
+        expert = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
         status = serializers.ChoiceField(choices=ConsultStatus.choices, required=False)
         date = DayField(required=False, help_text="One day, in tz.")
         date_from = DayField(required=False)
@@ -158,16 +162,24 @@ class ConsultStaffDetailApi(AuditedAPIMixin, generics.RetrieveAPIView, StaffApi)
 class ConsultCompleteApi(StaffApi):
     @extend_schema(summary="Mark a consult that has started as completed", request=None, responses=ConsultStaffOutput)
     def post(self, request: Request, consult_id: int) -> Response:
-        consult = consult_mark_completed(consult=self.get_consult(consult_id), by=request.user)
-        self.audit_change(consult, ["status"])
+        consult = self.get_consult(consult_id)
+        if not can_complete_consult(request.user, consult):
+            raise PermissionDenied("You cannot record the outcome of this consult.")
+        with transaction.atomic():  # the change and its audit entry commit together
+            consult = consult_mark_completed(consult=consult, by=request.user)
+            self.audit_change(consult, ["status"])
         return Response(staff_json(consult, self.zone()))
 
 
 class ConsultNoShowApi(StaffApi):
     @extend_schema(summary="Mark a consult that has started as a no-show", request=None, responses=ConsultStaffOutput)
     def post(self, request: Request, consult_id: int) -> Response:
-        consult = consult_mark_no_show(consult=self.get_consult(consult_id), by=request.user)
-        self.audit_change(consult, ["status"])
+        consult = self.get_consult(consult_id)
+        if not can_complete_consult(request.user, consult):
+            raise PermissionDenied("You cannot record the outcome of this consult.")
+        with transaction.atomic():
+            consult = consult_mark_no_show(consult=consult, by=request.user)
+            self.audit_change(consult, ["status"])
         return Response(staff_json(consult, self.zone()))
 
 
@@ -176,16 +188,22 @@ class ConsultStaffCancelApi(StaffApi):
         reason = serializers.CharField(max_length=300)
 
     @extend_schema(
-        summary="Cancel an upcoming consult, with a reason", request=StaffCancelInput, responses=ConsultStaffOutput
+        summary="Cancel an upcoming consult, with a reason (coordinators and admins; experts get 403)",
+        request=StaffCancelInput,
+        responses=ConsultStaffOutput,
     )
     def post(self, request: Request, consult_id: int) -> Response:
+        consult = self.get_consult(consult_id)
+        if not can_cancel_consult(request.user, consult):
+            raise PermissionDenied("Only coordinators and admins can cancel consults. Ask the patient's coordinator.")
         data = self.StaffCancelInput(data=request.data)
         data.is_valid(raise_exception=True)
-        consult = consult_cancel(
-            consult=self.get_consult(consult_id),
-            reason=data.validated_data["reason"],
-            source=ConsultSource.STAFF,
-            cancelled_by=request.user,
-        )
-        self.audit_change(consult, ["status", "cancellation_reason"])
+        with transaction.atomic():  # the cancellation and its audit entry commit together
+            consult = consult_cancel(
+                consult=consult,
+                reason=data.validated_data["reason"],
+                source=ConsultSource.STAFF,
+                cancelled_by=request.user,
+            )
+            self.audit_change(consult, ["status", "cancellation_reason"])
         return Response(staff_json(consult, self.zone()))

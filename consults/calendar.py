@@ -9,12 +9,14 @@ from icalendar import Alarm, Calendar, Event
 
 from consults.models import Consult, ConsultStatus
 from consults.services import consult_manage_url
+from consults.video import consult_video_url
 
 
 def consult_ics(consult: Consult) -> bytes:
     """One VEVENT; the UID and SEQUENCE survive reschedules so calendars update the same event."""
     host = urlsplit(settings.PUBLIC_BASE_URL).hostname or "carethread"
     manage_url = consult_manage_url(consult)
+    video_url = consult_video_url(consult)
     calendar = Calendar()
     calendar.add("prodid", f"-//{settings.CLINIC_NAME}//CareThread//EN")
     calendar.add("version", "2.0")
@@ -27,13 +29,18 @@ def consult_ics(consult: Consult) -> bytes:
     event.add("dtend", consult.end)
     # Calendars are often shared or shown on lock screens: the summary names no diagnosis or topic.
     event.add("summary", f"Free consult with {consult.expert.display_name} ({settings.CLINIC_NAME})")
+    how = (
+        f"Video call: join at {video_url} at the time of the consult."
+        if video_url
+        else f"{consult.get_mode_display()}: the expert will contact you at the time of the consult."
+    )
     event.add(
         "description",
-        f"Reference {consult.reference}. {consult.get_mode_display()}: the expert will contact you at the "
-        f"time of the consult.\nChange or cancel: {manage_url}\nClinic phone: {settings.CLINIC_PHONE}",
+        f"Reference {consult.reference}. {how}\nChange or cancel: {manage_url}\nClinic phone: {settings.CLINIC_PHONE}",
     )
-    event.add("location", consult.get_mode_display())
-    event.add("url", manage_url)
+    # Calendar apps turn a LOCATION or URL that is a link into a "join" button.
+    event.add("location", video_url or consult.get_mode_display())
+    event.add("url", video_url or manage_url)
     event.add("status", "CANCELLED" if consult.status == ConsultStatus.CANCELLED else "CONFIRMED")
     if consult.status == ConsultStatus.CONFIRMED:
         alarm = Alarm()

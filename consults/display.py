@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import dateformat
 
 from consults.slots import Slot
 from patients.timezones import time_zone_choices, zone_or_none
@@ -38,13 +39,14 @@ def time_label(moment: datetime, tz: tzinfo) -> str:
 
 
 def day_label(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+    # Django's date format names days and months in the page's language.
+    return dateformat.format(day, "D j M")
 
 
 def long_label(moment: datetime, tz: tzinfo) -> str:
     """'Tuesday 1 December 2026, 10:30 am (IST, Asia/Kolkata)'."""
     local = moment.astimezone(tz)
-    return f"{local:%A} {local.day} {local:%B %Y}, {time_label(local, tz)} ({local.tzname()}, {tz})"
+    return f"{dateformat.format(local, 'l j F Y')}, {time_label(local, tz)} ({local.tzname()}, {tz})"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from consults.constraints import TsTzRange, no_overlap_constraint
 from patients.timezones import validate_time_zone
@@ -31,35 +32,40 @@ def new_manage_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def new_video_room() -> str:
+    # 128 bits of hex: unguessable, and safe in any meeting service's room name or URL path.
+    return secrets.token_hex(16)
+
+
 class ExpertRole(models.TextChoices):
-    HEMATO_ONCOLOGIST = "hemato_oncologist", "Haemato-oncologist"
-    GI_ONCOLOGIST = "gi_oncologist", "GI oncologist"
-    NUTRITIONIST = "nutritionist", "Nutritionist"
-    FINANCIAL_COUNSELLOR = "financial_counsellor", "Financial counsellor"
-    NURSE = "nurse", "Oncology nurse"
+    HEMATO_ONCOLOGIST = "hemato_oncologist", _("Haemato-oncologist")
+    GI_ONCOLOGIST = "gi_oncologist", _("GI oncologist")
+    NUTRITIONIST = "nutritionist", _("Nutritionist")
+    FINANCIAL_COUNSELLOR = "financial_counsellor", _("Financial counsellor")
+    NURSE = "nurse", _("Oncology nurse")
 
 
 class Topic(models.TextChoices):
-    NEW_DIAGNOSIS = "new_diagnosis", "New diagnosis"
-    TREATMENT_QUESTION = "treatment_question", "Question about treatment"
-    SIDE_EFFECTS = "side_effects", "Side effects"
-    DIET = "diet", "Diet and nutrition"
-    FINANCIAL_HELP = "financial_help", "Financial help"
-    SECOND_OPINION = "second_opinion", "Second opinion"
+    NEW_DIAGNOSIS = "new_diagnosis", _("New diagnosis")
+    TREATMENT_QUESTION = "treatment_question", _("Question about treatment")
+    SIDE_EFFECTS = "side_effects", _("Side effects")
+    DIET = "diet", _("Diet and nutrition")
+    FINANCIAL_HELP = "financial_help", _("Financial help")
+    SECOND_OPINION = "second_opinion", _("Second opinion")
 
 
 class SpokenLanguage(models.TextChoices):
-    ENGLISH = "en", "English"
-    HINDI = "hi", "Hindi"
-    TAMIL = "ta", "Tamil"
-    TELUGU = "te", "Telugu"
-    KANNADA = "kn", "Kannada"
-    MALAYALAM = "ml", "Malayalam"
-    MARATHI = "mr", "Marathi"
-    BENGALI = "bn", "Bengali"
-    GUJARATI = "gu", "Gujarati"
-    PUNJABI = "pa", "Punjabi"
-    URDU = "ur", "Urdu"
+    ENGLISH = "en", _("English")
+    HINDI = "hi", _("Hindi")
+    TAMIL = "ta", _("Tamil")
+    TELUGU = "te", _("Telugu")
+    KANNADA = "kn", _("Kannada")
+    MALAYALAM = "ml", _("Malayalam")
+    MARATHI = "mr", _("Marathi")
+    BENGALI = "bn", _("Bengali")
+    GUJARATI = "gu", _("Gujarati")
+    PUNJABI = "pa", _("Punjabi")
+    URDU = "ur", _("Urdu")
 
 
 # Which topics each kind of expert takes by default (editable per expert).
@@ -78,16 +84,16 @@ DEFAULT_TOPICS_BY_ROLE: dict[str, list[str]] = {
 
 
 class ConsultStatus(models.TextChoices):
-    CONFIRMED = "confirmed", "Confirmed"
-    CANCELLED = "cancelled", "Cancelled"
-    COMPLETED = "completed", "Completed"
-    NO_SHOW = "no_show", "No-show"
+    CONFIRMED = "confirmed", _("Confirmed")
+    CANCELLED = "cancelled", _("Cancelled")
+    COMPLETED = "completed", _("Completed")
+    NO_SHOW = "no_show", _("No-show")
 
 
 class ConsultMode(models.TextChoices):
-    PHONE = "phone", "Phone call"
-    VIDEO = "video", "Video call"
-    WHATSAPP = "whatsapp", "WhatsApp call"
+    PHONE = "phone", _("Phone call")
+    VIDEO = "video", _("Video call")
+    WHATSAPP = "whatsapp", _("WhatsApp call")
 
 
 class ConsultSource(models.TextChoices):
@@ -116,6 +122,11 @@ class Expert(models.Model):
     buffer_minutes = models.PositiveSmallIntegerField(default=10, help_text="Free time kept after each consult.")
     active = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=100)
+    video_url = models.URLField(
+        blank=True,
+        help_text="The expert's own fixed video link (e.g. their clinic meeting room). Empty: each video "
+        "consult gets its own room from VIDEO_ROOM_URL_TEMPLATE.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -236,6 +247,8 @@ class Consult(models.Model):
     # Kept across reschedules so calendar apps update the same event instead of adding one.
     calendar_uid = models.UUIDField(default=uuid.uuid4, editable=False)
     calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
+    # The room name for VIDEO_ROOM_URL_TEMPLATE; only the patient and staff ever see it.
+    video_room = models.CharField(max_length=32, default=new_video_room, editable=False)
 
     rescheduled_from = models.OneToOneField(
         "self", null=True, blank=True, related_name="rescheduled_to", on_delete=models.PROTECT, editable=False

@@ -14,6 +14,9 @@ Reminders belong to consults/reminders.py.
 from django.conf import settings
 from django.urls import reverse
 
+from consults.message_context import consult_ics_url as consult_ics_url
+from consults.message_context import consult_manage_url as consult_manage_url
+from consults.message_context import consult_message_context
 from consults.models import Consult, ConsultSource
 from messaging.models import Message
 from messaging.services import message_send, messages_cancel_pending
@@ -28,23 +31,12 @@ def consult_topic(consult: Consult) -> str:
     return f"consult:{consult.pk}"
 
 
-def consult_manage_url(consult: Consult) -> str:
-    """Absolute URL of the patient's manage page (see, reschedule, cancel)."""
-    return settings.PUBLIC_BASE_URL + reverse("consults:manage", args=[consult.manage_token])
-
-
-def consult_ics_url(consult: Consult) -> str:
-    """Absolute URL of the consult's calendar file, downloadable with the manage token alone."""
-    return settings.PUBLIC_BASE_URL + reverse("consults:calendar", args=[consult.manage_token])
-
-
 def _book_url() -> str:
     return settings.PUBLIC_BASE_URL + reverse("consults:book")
 
 
 def _upcoming_context(consult: Consult) -> dict[str, object]:
-    return {"starts_at": consult.start, "expert_name": consult.expert.display_name,
-            "manage_url": consult_manage_url(consult), "ics_url": consult_ics_url(consult)}
+    return consult_message_context(consult)
 
 
 def consult_notify_booked(*, consult: Consult) -> Message:
@@ -66,7 +58,7 @@ def consult_notify_cancelled(*, consult: Consult) -> Message:
     """Cancel what was pending about the consult and queue the cancellation notice (link to book again)."""
     messages_cancel_pending(topic=consult_topic(consult))
     return message_send(patient=consult.patient, kind="consult_cancelled",
-                        context={"starts_at": consult.start, "book_url": _book_url()},
+                        context={"starts_at": consult.start, "book_url": _book_url(), "reference": consult.reference},
                         idempotency_key=f"consult:{consult.pk}:cancelled", topic=f"{consult_topic(consult)}:cancelled",
                         urgent=(consult.cancelled_source or consult.source) in PATIENT_SOURCES)
 

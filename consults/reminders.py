@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 
+from consults.message_context import consult_message_context
 from consults.models import Consult, ConsultStatus
 from followups.pause import paused_patient_ids
 from messaging.models import Message
@@ -75,7 +76,7 @@ def consult_reminders_send_due(*, now: datetime) -> int:
             message_send(
                 patient=consult.patient,
                 kind="consult_reminder",
-                context={"starts_at": consult.start, "expert_name": consult.expert.display_name},
+                context=consult_message_context(consult, links=False),
                 idempotency_key=item.idempotency_key,
                 topic=f"consult:{consult.pk}",
                 # A reminder deferred past the consult by quiet hours would be useless: the

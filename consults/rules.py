@@ -13,6 +13,8 @@ from django.db import IntegrityError, OperationalError, connection, models, tran
 from django.db.models import Count, Exists, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from config.errors import Busy, DomainError
 from consults.constraints import is_overlap_violation
@@ -28,16 +30,17 @@ from consults.selectors import (
 from consults.slots import ExpertCalendar, SlotRules, StartProblem, start_problem
 from patients.timezones import LATEST_DATE, plausible_instant
 
-TAKEN_MESSAGE = "Sorry, that time was just taken by someone else. Please choose another time."
+# Lazy: shown on the booking pages in the page's language (the API answers in English).
+TAKEN_MESSAGE = _("Sorry, that time was just taken by someone else. Please choose another time.")
 START_MESSAGES = {
-    StartProblem.PAST: "That time has already passed. Please choose a time from the list.",
-    StartProblem.TOO_SOON: "Consults need at least {notice} of notice. Please choose a later time.",
-    StartProblem.BEYOND_HORIZON: "You can book up to {horizon} days ahead. Please choose an earlier time.",
-    StartProblem.NOT_OFFERED: "That is not one of the expert's consult times. Please choose a time from the list.",
+    StartProblem.PAST: _("That time has already passed. Please choose a time from the list."),
+    StartProblem.TOO_SOON: _("Consults need at least {notice} of notice. Please choose a later time."),
+    StartProblem.BEYOND_HORIZON: _("You can book up to {horizon} days ahead. Please choose an earlier time."),
+    StartProblem.NOT_OFFERED: _("That is not one of the expert's consult times. Please choose a time from the list."),
 }
 
 
-BUSY_MESSAGE = "We are busy taking other bookings. Please try again in a moment."
+BUSY_MESSAGE = _("We are busy taking other bookings. Please try again in a moment.")
 
 
 def _is_lock_timeout(error: OperationalError) -> bool:
@@ -74,8 +77,8 @@ def _notice_text() -> str:
     minutes = settings.CONSULT_MIN_NOTICE_MINUTES
     if minutes % 60 == 0:
         hours = minutes // 60
-        return f"{hours} hour" + ("s" if hours != 1 else "")
-    return f"{minutes} minutes"
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 def slot_taken_error(expert: Expert, start: datetime, topic: str | None) -> SlotTaken:
@@ -107,19 +110,20 @@ def _raise_for(problem: StartProblem | None, *, expert: Expert, start: datetime,
         raise DomainError(message, field="start")
 
 
-def expert_locked_for_booking(*, expert: Expert, patient_id: int, start: datetime, now: datetime) -> Expert:
+def expert_locked_for_booking(*, expert: Expert, patient_phone: str, start: datetime, now: datetime) -> Expert:
     """The expert's row, locked (PostgreSQL), read in the same statement as the booking's checks.
 
-    Annotated with `upcoming_consults` (the patient's confirmed consults after `now`), `clashes`
+    Annotated with `upcoming_consults` (confirmed consults after `now` of every record with this phone:
+    an unverified intake shares its phone with the patient's record), `clashes`
     (an active consult within the buffer of [start, start + length)) and `time_off_hit`, judged with
     the length and buffer of `expert` as the caller loaded it; `check_locked_start` re-checks the
     slow way if the locked row says otherwise.
     """
     end = start + expert.consult_length
     upcoming = (
-        Consult.objects.filter(patient_id=patient_id, status=ConsultStatus.CONFIRMED, start__gt=now)
+        Consult.objects.filter(patient__phone=patient_phone, status=ConsultStatus.CONFIRMED, start__gt=now)
         .order_by()
-        .values("patient_id")
+        .values("patient__phone")
         .annotate(n=Count("pk"))
         .values("n")
     )

@@ -211,7 +211,8 @@ def booking_horizon_days() -> int:
 
 
 def consults_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Consult]:
-    """Admins see every consult; coordinators those of patients they may see; experts their own."""
+    """Admins see every consult; coordinators those of patients they may see; experts their own, while
+    they may see the patient."""
     base = Consult.objects.select_related("patient", "expert")
     if is_admin(user):
         return base
@@ -219,8 +220,9 @@ def consults_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Cons
     if is_coordinator(user):
         rule |= patient_visibility_q(user, prefix="patient__") or Q()
     if is_expert(user):
-        # An expert sees their own consults, not colleagues' consults with the same patient.
-        rule |= Q(expert__user=user)
+        # An expert sees their own consults, not colleagues' consults with the same patient, and only
+        # while the care relationship lasts: a cancelled or long-past consult shows no patient details.
+        rule |= Q(expert__user=user) & patient_visibility_q(user, prefix="patient__")
     return base.filter(rule)
 
 
@@ -283,3 +285,39 @@ def consult_by_manage_token(token: str, *, now: datetime | None = None) -> Manag
     if consult.status != ConsultStatus.CONFIRMED or consult.start <= now:
         return ManageLink(LinkState.PAST, consult)
     return ManageLink(LinkState.ACTIVE, consult)
+
+
+class MessageOutcome(StrEnum):
+    """What the patient's confirmation page may truthfully say about messages."""
+
+    SENDING = "sending"  # queued or further: it is on its way on `channel`
+    DECLINED = "declined"  # the patient agreed to no channel: we will not message them
+    NOT_SENT = "not_sent"  # they agreed, but the message could not go (staff see why)
+
+
+@dataclass(frozen=True)
+class ConfirmationStatus:
+    outcome: MessageOutcome
+    channel: str = ""
+
+
+def consult_confirmation_status(consult: Consult) -> ConfirmationStatus:
+    """Read what actually happened to the booking confirmation, so the page never claims a message
+    that was blocked, and says plainly when the patient asked for none."""
+    from messaging.models import Direction, Status
+    from patients.models import Channel
+
+    patient = consult.patient
+    sent = (
+        consult.patient.messages.filter(
+            direction=Direction.OUTBOUND, kind="consult_confirmation", topic=f"consult:{consult.pk}"
+        )
+        .exclude(status__in=(Status.BLOCKED, Status.CANCELED, Status.FAILED, Status.UNDELIVERED))
+        .values_list("channel", flat=True)
+        .first()
+    )
+    if sent:
+        return ConfirmationStatus(MessageOutcome.SENDING, Channel(sent).label)
+    if not (patient.can_receive(Channel.SMS) or patient.can_receive(Channel.WHATSAPP)):
+        return ConfirmationStatus(MessageOutcome.DECLINED)
+    return ConfirmationStatus(MessageOutcome.NOT_SENT)

@@ -13,8 +13,10 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from config.errors import DomainError
 from consults.errors import ConsultNotChangeable, IdempotencyKeyReused, SlotTaken, UpcomingLimitReached
@@ -47,6 +49,7 @@ from consults.signals import (
     consult_rescheduled,
     emit_on_commit,
 )
+from patients.capabilities import can_cancel_consult
 from patients.intake import IntakeDetails, patient_intake_for_booking
 from patients.models import Patient
 
@@ -109,7 +112,7 @@ def _book(
     now = timezone.now()
     lock_rows((Patient, patient.pk))  # serializes this patient's bookings for the upcoming count
     # Under the expert's row lock, in one statement: active flag, consult length, and the checks.
-    locked = expert_locked_for_booking(expert=expert, patient_id=patient.pk, start=start, now=now)
+    locked = expert_locked_for_booking(expert=expert, patient_phone=str(patient.phone), start=start, now=now)
     if staff:
         consult_check_staff_time(expert=locked, start=start)
     else:
@@ -122,9 +125,11 @@ def _book(
         check_locked_start(locked=locked, judged_with=expert, start=start, topic=topic)
         if locked.upcoming_consults >= settings.CONSULT_MAX_UPCOMING_PER_PATIENT:
             raise UpcomingLimitReached(
-                "This phone number already has the most upcoming consults we can book at once. "
-                "Use the link in your confirmation message to change an existing consult, "
-                "or call the clinic for help.",
+                gettext(
+                    "This phone number already has the most upcoming consults we can book at once. "
+                    "Use the link in your confirmation message to change an existing consult, "
+                    "or call the clinic for help."
+                ),
                 field="phone",
             )
     consult = insert_consult(
@@ -290,7 +295,12 @@ def consult_reschedule(
 def consult_cancel(
     *, consult: Consult, reason: str = "", source: str = ConsultSource.WEB, cancelled_by: AbstractBaseUser | None = None
 ) -> Consult:
-    """Cancel an upcoming consult and free its time; cancelling twice changes nothing."""
+    """Cancel an upcoming consult and free its time; cancelling twice changes nothing.
+
+    Staff (`cancelled_by`) must hold the cancel capability: the console, the API and this agree.
+    """
+    if cancelled_by is not None and not can_cancel_consult(cancelled_by):
+        raise PermissionDenied("Only coordinators and admins can cancel consults.")
     now = timezone.now()
     with write_transaction():
         current = _locked_consult(consult)

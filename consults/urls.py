@@ -5,7 +5,6 @@ from consults import views, views_manage
 app_name = "consults"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("book/", views.book_start, name="book"),
     path("book/slots/", views.book_slots, name="book-slots"),
     path("book/details/", views.book_details, name="book-details"),

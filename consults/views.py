@@ -4,6 +4,9 @@ Step 1 (/book/) and step 2 (/book/slots/) are GET forms, so the browser's back b
 links just work; step 3 (/book/details/) posts the booking and redirects to the confirmation.
 """
 
+import hashlib
+import re
+import uuid
 from datetime import date, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -12,7 +15,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from config.errors import DomainError
@@ -26,10 +30,17 @@ from consults.services import consult_book_for_public
 from consults.throttles import booking_wait, wait_message
 
 DAYS_PER_PAGE = 7
+BOOKING_KEY = re.compile(r"^[0-9a-f]{32}$")
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/home.html")
+def _booking_idempotency(form: BookingDetailsForm) -> tuple[str | None, str]:
+    """(idempotency key, fingerprint) for this form's booking: the same form sent again for the same
+    person and time finds the first booking; going back and choosing another time books anew."""
+    key = form.cleaned_data.get("booking_key") or ""
+    if not BOOKING_KEY.match(key):
+        return None, ""
+    fingerprint = hashlib.sha256(f"{form.cleaned_data['slot']}|{form.cleaned_data['phone']}".encode()).hexdigest()
+    return f"web:{key}:{fingerprint[:16]}", fingerprint
 
 
 def book_start(request: HttpRequest) -> HttpResponse:
@@ -115,6 +126,7 @@ def book_details(request: HttpRequest) -> HttpResponse:
         if not parse_slot_value(initial["slot"]) or initial["topic"] not in Topic.values:
             query = urlencode({k: v for k, v in initial.items() if k != "slot" and v})
             return redirect(reverse("consults:book") + ("?" + query if query else ""))
+        initial["booking_key"] = uuid.uuid4().hex
         return render(request, "public/book/details.html", _details_context(BookingDetailsForm(initial=initial)))
 
     form = BookingDetailsForm(request.POST)
@@ -123,7 +135,7 @@ def book_details(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     if data["website"]:
         # A person never sees the honeypot; nothing is stored and the bot learns little.
-        form.add_error(None, "We could not take this booking. Please call the clinic to book.")
+        form.add_error(None, _("We could not take this booking. Please call the clinic to book."))
         return render(request, "public/book/details.html", _details_context(form), status=400)
     minutes = booking_wait(request)
     if minutes is not None:
@@ -131,7 +143,10 @@ def book_details(request: HttpRequest) -> HttpResponse:
         return render(request, "public/book/details.html", _details_context(form), status=429)
     expert, start = form.chosen
     tz = zone_or_default(data["tz"])
-    details = booking_intake(data, time_zone=str(tz), source=ConsultSource.WEB)
+    # A new patient who books on the Hindi pages gets Hindi messages, the confirmation included.
+    details = booking_intake(data, time_zone=str(tz), source=ConsultSource.WEB,
+                             language=translation.get_language() or "")
+    idempotency_key, fingerprint = _booking_idempotency(form)
     try:
         consult = consult_book_for_public(
             details=details,
@@ -141,6 +156,8 @@ def book_details(request: HttpRequest) -> HttpResponse:
             mode=data["mode"],
             note=data["note"].strip(),
             source=ConsultSource.WEB,
+            idempotency_key=idempotency_key,
+            request_fingerprint=fingerprint,
         )
     except SlotTaken as taken:
         names = taken.expert_names

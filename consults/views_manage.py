@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from config.errors import DomainError
@@ -20,9 +21,15 @@ from consults.calendar import consult_ics
 from consults.display import group_by_day, long_label, zone_or_default
 from consults.forms import CancelForm, RescheduleForm, parse_slot_value
 from consults.models import Consult
-from consults.selectors import LinkState, ManageLink, consult_by_manage_token, slots_for_days
+from consults.selectors import (
+    LinkState,
+    ManageLink,
+    consult_by_manage_token,
+    consult_confirmation_status,
+    slots_for_days,
+)
 from consults.services import consult_cancel, consult_manage_url, consult_reschedule
-from consults.throttles import booking_wait, wait_message
+from consults.video import consult_video_url
 
 DAYS_PER_PAGE = 7
 
@@ -57,6 +64,7 @@ def _summary(consult: Consult, tz: ZoneInfo) -> dict:
         "when": long_label(consult.start, tz),
         "manage_url": consult_manage_url(consult),
         "ics_path": reverse("consults:calendar", args=[consult.manage_token]),
+        "video_url": consult_video_url(consult),
     }
 
 
@@ -66,6 +74,9 @@ def manage(request: HttpRequest, token: str, *, just_booked: bool = False) -> Ht
         return problem
     context = {**_summary(link.consult, _zone(request, link.consult)), "state": link.state.value}
     context["just_booked"] = just_booked and link.state is LinkState.ACTIVE
+    if context["just_booked"]:
+        # What was really queued or blocked, not what the patient hoped for.
+        context["confirmation"] = consult_confirmation_status(link.consult)
     return render(request, "public/manage/manage.html", context)
 
 
@@ -114,20 +125,18 @@ def _slot_page(consult: Consult, tz: ZoneInfo, week_raw: str | None) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def reschedule(request: HttpRequest, token: str) -> HttpResponse:
-    found = _changeable(request, token, refusal="This consult can no longer be changed.")
+    found = _changeable(request, token, refusal=_("This consult can no longer be changed."))
     if isinstance(found, HttpResponse):
         return found
     consult, tz = found
     form = RescheduleForm(request.POST if request.method == "POST" else None, initial={"tz": str(tz)})
     status = 200
     if request.method == "POST" and form.is_valid():
+        # No booking throttle here: the secret link already names one consult, and people behind one
+        # address (mobile carrier NAT, clinic Wi-Fi) must still be able to move their own booking.
         chosen = parse_slot_value(form.cleaned_data["slot"])
-        minutes = booking_wait(request)
-        if minutes is not None:
-            form.add_error(None, wait_message(minutes))
-            status = 429
-        elif chosen is None or chosen[0].pk != consult.expert_id:
-            form.add_error("slot", "That time could not be read. Please choose a time from the list.")
+        if chosen is None or chosen[0].pk != consult.expert_id:
+            form.add_error("slot", _("That time could not be read. Please choose a time from the list."))
             status = 400
         else:
             try:
@@ -136,7 +145,8 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
                 form.add_error("slot" if error.field == "start" else None, error.message)
                 status = error.status
             else:
-                messages.success(request, f"Your consult has moved to {long_label(new.start, tz)}.")
+                moved = _("Your consult has moved to %(when)s.") % {"when": long_label(new.start, tz)}
+                messages.success(request, moved)
                 return redirect(reverse("consults:manage", args=[token]) + "?" + urlencode({"tz": str(tz)}))
     elif request.method == "POST":
         status = 400
@@ -146,7 +156,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
-    found = _changeable(request, token, refusal="This consult can no longer be cancelled online.")
+    found = _changeable(request, token, refusal=_("This consult can no longer be cancelled online."))
     if isinstance(found, HttpResponse):
         return found
     consult, tz = found
@@ -157,7 +167,7 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Your consult is cancelled. You can book a new one at any time.")
+            messages.success(request, _("Your consult is cancelled. You can book a new one at any time."))
             return redirect(reverse("consults:manage", args=[token]) + "?" + urlencode({"tz": str(tz)}))
     status = 400 if request.method == "POST" else 200
     return render(request, "public/manage/cancel.html", {**_summary(consult, tz), "form": form}, status=status)

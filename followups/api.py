@@ -3,7 +3,10 @@
 Same roles and row visibility as the patients API; every call is audited.
 """
 
+import re
+
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -23,8 +26,32 @@ def _user(serializer):
     return serializer.context["request"].user
 
 
+LOCAL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+@extend_schema_field({"type": "string", "pattern": LOCAL_TIME_PATTERN, "example": "09:00"})
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time in the patient's zone as "HH:MM" (no seconds, no offset), in and out.
+
+    OpenAPI's `format: time` means an RFC 3339 time with an offset, which a local time has not;
+    and the whole value must match, so "09:00\x00" is refused rather than read as 09:00.
+    """
+
+    default_error_messages = {"invalid": "Give the time as HH:MM on a 24-hour clock, like 09:00 or 21:30."}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], **kwargs)
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or not re.fullmatch(r"[0-9]{2}:[0-9]{2}(:[0-9]{2})?", value):
+            self.fail("invalid")
+        return super().to_internal_value(value)
+
+
 class MedicationPlanSerializer(serializers.ModelSerializer):
     patient = VisiblePatientField()
+    # Required on create: a reminder at a time nobody chose could go out at the wrong hour for the dose.
+    local_time = LocalTimeField()
 
     class Meta:
         model = MedicationReminderPlan
@@ -50,6 +77,8 @@ class MedicationPlanSerializer(serializers.ModelSerializer):
 
 class CheckinPlanSerializer(serializers.ModelSerializer):
     patient = VisiblePatientField()
+    # Required on create: a reminder at a time nobody chose could go out at the wrong hour for the dose.
+    local_time = LocalTimeField()
 
     class Meta:
         model = CheckinPlan
@@ -86,6 +115,69 @@ class CheckinPlanViewSet(PatientDataViewSet):
         return CheckinPlan.objects.order_by("id")
 
 
+class _OverviewMedicationPlan(serializers.Serializer):
+    active = serializers.BooleanField()
+    local_time = LocalTimeField()
+    cutoff_hours = serializers.IntegerField()
+    next_at = serializers.DateTimeField(allow_null=True)
+
+
+class _OverviewCheckinPlan(serializers.Serializer):
+    active = serializers.BooleanField()
+    weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="0 = Monday.")
+    local_time = LocalTimeField()
+    next_at = serializers.DateTimeField(allow_null=True)
+
+
+class _OverviewAdherence(serializers.Serializer):
+    percent = serializers.IntegerField(allow_null=True, help_text="Null until a day is settled.")
+    taken = serializers.IntegerField()
+    missed = serializers.IntegerField()
+    not_confirmed = serializers.IntegerField()
+    days = serializers.IntegerField()
+
+
+class _OverviewCheckin(serializers.Serializer):
+    occurs_on = serializers.DateField()
+    status = serializers.CharField()
+    grades = serializers.DictField(child=serializers.IntegerField(), help_text="Question number → grade 0–3.")
+    comment = serializers.CharField(allow_blank=True)
+    urgent = serializers.BooleanField()
+
+
+class _OverviewUpcoming(serializers.Serializer):
+    at = serializers.DateTimeField()
+    what = serializers.CharField()
+
+
+class _OverviewMessage(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    status_reason = serializers.CharField(allow_blank=True)
+    channel = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+    not_before = serializers.DateTimeField()
+
+
+class FollowUpsOverviewSerializer(serializers.Serializer):
+    """A patient's follow-ups as the care record shows them (followups.selectors.follow_ups_overview)."""
+
+    paused = serializers.BooleanField()
+    pause_reason = serializers.CharField(allow_blank=True)
+    paused_at = serializers.DateTimeField(allow_null=True)
+    medication_plan = _OverviewMedicationPlan(allow_null=True)
+    checkin_plan = _OverviewCheckinPlan(allow_null=True)
+    adherence_week = _OverviewAdherence()
+    checkins = _OverviewCheckin(many=True)
+    upcoming = _OverviewUpcoming(many=True)
+    recent = _OverviewMessage(many=True)
+
+
+def _overview(patient: Patient) -> dict:
+    return FollowUpsOverviewSerializer(follow_ups_overview(patient=patient).as_dict()).data
+
+
 class PauseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
@@ -94,6 +186,8 @@ class ResumeSerializer(serializers.Serializer):
     """No body: resuming needs only the patient in the URL."""
 
 
+# The router adds list and create; neither exists (they answer 404/405), so the schema leaves them out.
+@extend_schema_view(list=extend_schema(exclude=True), create=extend_schema(exclude=True))
 class FollowUpsViewSet(PatientDataViewSet):
     """GET /follow-ups/<patient id>/: overview; POST …/pause/ {reason}; POST …/resume/."""
 
@@ -113,11 +207,13 @@ class FollowUpsViewSet(PatientDataViewSet):
     def _patient(self, pk) -> Patient:
         return get_object_or_404(patients_visible_to(self.request.user), pk=pk)
 
+    @extend_schema(responses=FollowUpsOverviewSerializer)
     def retrieve(self, request, pk=None):
         patient = self._patient(pk)
         audit_record(actor=request.user, action=AuditAction.VIEW, obj=patient, request=request, via="api")
-        return Response(follow_ups_overview(patient=patient).as_dict())
+        return Response(_overview(patient))
 
+    @extend_schema(request=PauseSerializer, responses={201: FollowUpsOverviewSerializer})
     @action(detail=True, methods=["post"])
     def pause(self, request, pk=None):
         patient = self._patient(pk)
@@ -125,10 +221,11 @@ class FollowUpsViewSet(PatientDataViewSet):
         data.is_valid(raise_exception=True)
         follow_ups_pause(patient=patient, reason=data.validated_data["reason"], by=request.user, request=request,
                          via="api")
-        return Response(follow_ups_overview(patient=patient).as_dict(), status=201)
+        return Response(_overview(patient), status=201)
 
+    @extend_schema(request=None, responses=FollowUpsOverviewSerializer)
     @action(detail=True, methods=["post"], serializer_class=ResumeSerializer)
     def resume(self, request, pk=None):
         patient = self._patient(pk)
         follow_ups_resume(patient=patient, by=request.user, request=request, via="api")
-        return Response(follow_ups_overview(patient=patient).as_dict())
+        return Response(_overview(patient))

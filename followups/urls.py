@@ -1,9 +1,10 @@
 from django.urls import path
 
+import config.ids  # noqa: F401  (registers the <id:…> path converter)
 from followups import views
 
 app_name = "followups"
 urlpatterns = [
-    path("patients/<int:patient_id>/pause/", views.pause, name="pause"),
-    path("patients/<int:patient_id>/resume/", views.resume, name="resume"),
+    path("patients/<id:patient_id>/pause/", views.pause, name="pause"),
+    path("patients/<id:patient_id>/resume/", views.resume, name="resume"),
 ]

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib import messages as flash
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, IntegerField, Value, When
@@ -13,6 +14,7 @@ from messaging.admin_thread import thread_get, thread_post
 from messaging.models import Conversation, Direction, Message, WhatsAppTemplate
 from messaging.selectors import assigned_to_q, conversation_list_for
 from messaging.texts import available_kinds
+from messaging.whatsapp_templates import whatsapp_sending_for_real, whatsapp_template_gaps
 from patients.admin_base import PatientDataAdmin
 from patients.roles import is_admin, is_clinic_staff, is_coordinator
 
@@ -100,6 +102,9 @@ class ConversationAdmin(PatientDataAdmin):
 
     @admin.display(description="Last message")
     def last_message(self, conversation):
+        if conversation.unread_count and conversation.unread_body is not None:
+            # Unread: show what the patient asked, even if a reminder went out after it.
+            return f"← {Truncator(conversation.unread_body or '(no text)').chars(60)}"
         arrow = "←" if conversation.last_direction == Direction.INBOUND else "→"
         return f"{arrow} {Truncator(conversation.last_body or '').chars(60)}" if conversation.last_direction else ""
 
@@ -166,6 +171,18 @@ class WhatsAppTemplateAdmin(admin.ModelAdmin):
     form = WhatsAppTemplateForm
     list_display = ["kind", "language", "content_sid", "active", "updated_at"]
     list_filter = ["language", "active"]
+
+    def changelist_view(self, request, extra_context=None):
+        gaps = whatsapp_template_gaps()
+        if gaps:
+            text = (
+                "These messages have no approved WhatsApp template, so patients who only allow WhatsApp do not "
+                "get them unless they wrote in the last 24 hours (each is shown as 'Not sent' with the reason): "
+                + ", ".join(gaps) + "."
+            )
+            # A warning where messages really go out; locally a note (the demo's stand-ins count as missing).
+            (flash.warning if whatsapp_sending_for_real() else flash.info)(request, text)
+        return super().changelist_view(request, extra_context)
 
     def has_module_permission(self, request):
         return is_clinic_staff(request.user)

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from config.errors import DomainError
 from messaging.channels import whatsapp_window_open, window_hours
-from messaging.errors import OutsideWhatsAppWindow
+from messaging.errors import IdempotencyKeyReused, OutsideWhatsAppWindow
 from messaging.inbox import (
     REOPEN_KIND,
     assignable_staff,
@@ -59,15 +59,45 @@ class Bubble:
     tick_label: str
     problem: bool
     scheduled_for: dt.datetime | None
+    note: str = ""
+
+
+# Keyword answers messaging.inbound writes, by the idempotency key prefix it gives them.
+AUTO_REPLY_KEYS = {"help": "help", "opt-in": "opt-in"}
+
+
+def inbound_note(message: Message, replies: dict[str, Message]) -> str:
+    """What happened to a patient's message, in words that never claim a reply nobody sent."""
+    handled = message.handled_by
+    if handled in AUTO_REPLY_KEYS:
+        reply = replies.get(f"{AUTO_REPLY_KEYS[handled]}:{message.pk}")
+        if reply is None:
+            if message.channel == Channel.SMS and settings.TWILIO_SMS_AUTO_REPLIES:
+                if settings.MESSAGING_BACKEND == "twilio":
+                    return f"keyword {message.keyword}: Twilio's own SMS auto-reply answers it (not shown here)"
+                return f"keyword {message.keyword}: no answer was sent (Twilio answers it only when sending for real)"
+            return f"keyword {message.keyword}: no answer was sent"
+        if reply.is_problem or reply.status == Status.CANCELED:
+            why = reply.status_reason or reply.get_status_display()
+            return f"keyword {message.keyword}: the automatic answer was not sent ({why})"
+        return f"keyword {message.keyword}: answered automatically"
+    if handled == "opt-out":
+        return f"keyword {message.keyword}: opted out, nothing more is sent on this channel"
+    if handled:
+        return f"handled automatically ({handled})"
+    return f"keyword {message.keyword}" if message.keyword else ""
 
 
 def bubbles(thread: list[Message], now: dt.datetime) -> list[Bubble]:
+    # Answers are found among the messages already loaded: no query per bubble.
+    replies = {m.idempotency_key: m for m in thread if m.direction == Direction.OUTBOUND and m.idempotency_key}
     rows = []
     for message in thread:
         inbound = message.direction == Direction.INBOUND
         ticks, label = ("", "") if inbound else TICKS.get(message.status, ("", message.get_status_display()))
         scheduled = message.not_before if message.status == Status.QUEUED and message.not_before > now else None
-        rows.append(Bubble(message, inbound, ticks, label, message.is_problem, scheduled))
+        note = inbound_note(message, replies) if inbound else ""
+        rows.append(Bubble(message, inbound, ticks, label, message.is_problem, scheduled, note))
     return rows
 
 
@@ -165,6 +195,13 @@ def _post_reply(model_admin, request, conversation):
         form.add_error("channel", error.message)
         return render_thread(model_admin, request, conversation, reply_form=form, window_offer=error.extra,
                              status=409)
+    except IdempotencyKeyReused as error:
+        # The key is a hidden field: show the error above the form and give it a fresh key, so that
+        # sending again (after checking the text) is a new reply rather than the same refusal.
+        form.add_error(None, error.message)
+        form.data = form.data.copy()
+        form.data["idempotency_key"] = uuid.uuid4().hex
+        return render_thread(model_admin, request, conversation, reply_form=form, status=error.status)
     except DomainError as error:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return render_thread(model_admin, request, conversation, reply_form=form, status=error.status)

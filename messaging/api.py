@@ -29,11 +29,13 @@ class ConversationOut(serializers.ModelSerializer):
     is_lead = serializers.BooleanField(source="patient.is_lead")
     assigned_to = serializers.SerializerMethodField()
     last_message = serializers.CharField(source="last_body", allow_null=True)
+    # The patient's latest unread message: our later automatic texts must not hide it.
+    unread_message = serializers.CharField(source="unread_body", allow_null=True)
 
     class Meta:
         model = Conversation
         fields = ["id", "patient_id", "patient_name", "is_lead", "status", "unread_count", "last_message_at",
-                  "last_channel", "last_message", "assigned_to"]
+                  "last_channel", "last_message", "unread_message", "assigned_to"]
 
     def get_assigned_to(self, conversation) -> str | None:
         person = conversation.assignee or conversation.patient.coordinator
@@ -102,6 +104,7 @@ class ConversationReply(APIView):
             404: OpenApiResponse(description="No such conversation for this user."),
             409: OpenApiResponse(description="Channel not allowed, or WhatsApp's 24-hour window is closed; "
                                              "`template_available` and `sms_available` say what can be done."),
+            422: OpenApiResponse(description="The idempotency_key was already used for a different reply."),
         },
     )
     def post(self, request, pk: int):

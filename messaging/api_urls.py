@@ -1,9 +1,10 @@
 from django.urls import path
 
+import config.ids  # noqa: F401  (registers the <id:…> path converter)
 from messaging import api
 
 urlpatterns = [
     path("conversations/", api.ConversationList.as_view(), name="conversation-list"),
-    path("conversations/<int:pk>/messages/", api.ConversationMessages.as_view(), name="conversation-messages"),
-    path("conversations/<int:pk>/reply/", api.ConversationReply.as_view(), name="conversation-reply"),
+    path("conversations/<id:pk>/messages/", api.ConversationMessages.as_view(), name="conversation-messages"),
+    path("conversations/<id:pk>/reply/", api.ConversationReply.as_view(), name="conversation-reply"),
 ]

@@ -12,6 +12,7 @@ from messaging.selectors import (
     inbox_unread_counts,
     problem_messages_visible_to,
 )
+from messaging.whatsapp_templates import whatsapp_sending_for_real, whatsapp_template_gaps
 from patients.queue import QueueCard
 from patients.roles import is_clinic_staff
 
@@ -43,4 +44,15 @@ def message_cards(user: AbstractBaseUser, mine_only: bool) -> list[QueueCard]:
         url=f"{log}?status__in=blocked,failed,undelivered&direction__exact=out",
         order=20,
     )
-    return [unread, failed]
+    cards = [unread, failed]
+    # Only where messages really go out: locally the demo's stand-ins are expected.
+    if whatsapp_sending_for_real() and (gaps := whatsapp_template_gaps()):
+        cards.append(QueueCard(
+            key="messaging-whatsapp-templates",
+            title="WhatsApp messages with no approved template (they cannot start a WhatsApp conversation)",
+            count=len(gaps),
+            url=reverse("admin:messaging_whatsapptemplate_changelist"),
+            urgent=True,
+            order=25,
+        ))
+    return cards

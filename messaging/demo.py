@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from messaging.inbound import InboundMessage, inbound_record, inbound_route
-from messaging.models import Message, Status, WhatsAppTemplate
+from messaging.models import Message, Status
 from messaging.services import message_send
+from messaging.whatsapp_templates import whatsapp_templates_seed_demo
 from patients.models import Patient
 
 CLINIC_NUMBER = "+14155550100"
@@ -45,19 +46,16 @@ def _outbound(patient: Patient, key: str, kind: str, context: dict, *, status: s
 
 @transaction.atomic
 def seed(out: TextIO) -> None:
+    if settings.MESSAGING_BACKEND != "twilio":
+        # Stand-ins so WhatsApp bookings, reminders and the "send the template" button work
+        # locally; a real clinic pastes the ContentSids Meta approved.
+        added = whatsapp_templates_seed_demo()
+        out.write(f"Demo WhatsApp templates: {added} added (clearly fake ContentSids, replace before going live).\n")
     patients = {str(patient.phone): patient for patient in Patient.objects.filter(phone__startswith="+9199999000")}
     asha, ravi, lakshmi = (patients.get(phone) for phone in ("+919999900001", "+919999900002", "+919999900003"))
     if not (asha and ravi and lakshmi):
         out.write("Demo conversations skipped: run patients' demo seed first.\n")
         return
-    if settings.MESSAGING_BACKEND != "twilio":
-        # A stand-in so the "send the template" button can be tried locally; a real clinic pastes
-        # the ContentSid Meta approved.
-        WhatsAppTemplate.objects.get_or_create(
-            kind="conversation_reopen", language="en",
-            defaults={"content_sid": "HX" + "0" * 32, "variables": {"1": "patient_name"},
-                      "description": "Demo placeholder: replace with your approved template's ContentSid."},
-        )
     starts_at = timezone.now() + dt.timedelta(days=2)
     _outbound(asha, "demo:asha:confirmation", "consult_confirmation", {"starts_at": starts_at, "expert_name": "Dr Rao"},
               status=Status.DELIVERED, minutes_ago=26 * 60)

@@ -29,3 +29,10 @@ class MessageTemplateError(DomainError):
     """A template used a value the caller did not pass (a programming error)."""
 
     code = "message_template_error"
+
+
+class IdempotencyKeyReused(DomainError):
+    """A reply's idempotency key came back with a different text, channel or conversation."""
+
+    status = 422
+    code = "idempotency_key_reused"

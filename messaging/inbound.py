@@ -9,6 +9,7 @@ from functools import partial
 
 import phonenumbers
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.mail import send_mail
 from django.db import IntegrityError, router, transaction
 from django.db.models import F
@@ -23,7 +24,8 @@ from config.tasks import task_enqueue
 from messaging.models import Conversation, ConversationStatus, Direction, Message, Status
 from messaging.replies import registered_reply_kinds, reply_handler_for
 from messaging.services import conversation_for_patient, message_send
-from patients.models import Channel, Patient
+from patients.audit import audit_record
+from patients.models import AuditAction, Channel, Patient, RecordState
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +88,9 @@ def patient_for_phone(*, phone: str, channel: str, profile_name: str) -> Patient
 
     A known patient comes with their conversation (one query); see `_conversation_of`.
     """
-    patient = Patient.objects.select_related("conversation").filter(phone=phone).first()
+    # Only the verified record: an unverified intake with the same phone never receives the phone's messages.
+    patient = (Patient.objects.select_related("conversation")
+               .filter(phone=phone, record_state=RecordState.VERIFIED).first())
     if patient is not None:
         return patient
     try:
@@ -95,7 +99,7 @@ def patient_for_phone(*, phone: str, channel: str, profile_name: str) -> Patient
                 phone=phone, full_name=profile_name, is_lead=True, source=channel, preferred_channel=channel
             )
     except IntegrityError:
-        return Patient.objects.get(phone=phone)
+        return Patient.objects.get(phone=phone, record_state=RecordState.VERIFIED)
 
 
 def _conversation_of(patient: Patient) -> Conversation:
@@ -136,12 +140,21 @@ def _keyword_taking_effect(patient: Patient, channel: str, keyword: str) -> str:
 
 
 def _apply_keyword(patient: Patient, channel: str, keyword: str, now: dt.datetime) -> None:
-    """STOP and START take effect in the webhook itself: nothing may go out after a STOP."""
+    """STOP and START take effect in the webhook itself: nothing may go out after a STOP. The keyword
+    is already as it acts on this patient (`_keyword_taking_effect`); each change is audited."""
     field = "whatsapp_opted_out_at" if channel == Channel.WHATSAPP else "sms_opted_out_at"
     if keyword in OPT_OUT_KEYWORDS:
-        Patient.objects.filter(pk=patient.pk, **{f"{field}__isnull": True}).update(**{field: now})
+        if Patient.objects.filter(pk=patient.pk, **{f"{field}__isnull": True}).update(**{field: now}):
+            _audit_keyword_consent(patient, field)
     elif keyword in OPT_IN_KEYWORDS:
-        Patient.objects.filter(pk=patient.pk).update(**{field: None})
+        if Patient.objects.filter(pk=patient.pk, **{f"{field}__isnull": False}).update(**{field: None}):
+            _audit_keyword_consent(patient, field)
+
+
+def _audit_keyword_consent(patient: Patient, field: str) -> None:
+    # Every consent change records its source (issue 10); here the phone holder's own keyword reply.
+    audit_record(actor=AnonymousUser(), action=AuditAction.CONSENT, obj=patient, changed_fields=[field],
+                 via="keyword")
 
 
 def inbound_record(*, inbound: InboundMessage) -> tuple[Message, bool]:

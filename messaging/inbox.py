@@ -1,6 +1,11 @@
 """What staff do in the inbox: reply, send the WhatsApp template, assign, close, mark read, retry.
 Every action is audited; replies go through `message_send` like everything else."""
 
+import hashlib
+import json
+import re
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.http import HttpRequest
@@ -8,7 +13,7 @@ from django.utils import timezone
 
 from config.errors import Conflict, DomainError
 from messaging.channels import channel_refusal, whatsapp_window_open
-from messaging.errors import NoConsentedChannel, OutsideWhatsAppWindow, PrivacyViolation
+from messaging.errors import IdempotencyKeyReused, NoConsentedChannel, OutsideWhatsAppWindow, PrivacyViolation
 from messaging.models import Conversation, ConversationStatus, Direction, Message, MessageChannel, Status
 from messaging.services import enqueue_delivery, message_send, whatsapp_template_for
 from messaging.texts import sensitive_term
@@ -20,6 +25,8 @@ from patients.selectors import patients_visible_to
 
 REOPEN_KIND = "conversation_reopen"
 MAX_REPLY_LENGTH = 1200
+# No ':' in a client's key: the stored key is "reply:<staff>:<key>:<fingerprint>" and is looked up by prefix.
+REPLY_KEY = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 def default_reply_channel(conversation: Conversation) -> str:
@@ -48,6 +55,24 @@ def conversation_mark_seen(*, conversation: Conversation) -> int:
     return marked
 
 
+def reply_fingerprint(*, conversation: Conversation, text: str, channel: str, send_now: bool) -> str:
+    """What a reply's idempotency key is bound to: its conversation, text, requested channel and urgency."""
+    body = json.dumps([conversation.pk, text, channel or "", bool(send_now)], ensure_ascii=False)
+    return hashlib.sha256(body.encode()).hexdigest()[:32]
+
+
+def _reply_with_key(key_prefix: str, key: str) -> Message | None:
+    """The reply already sent under this staff member's key, or None; 422 if it was for another reply."""
+    existing = Message.objects.filter(idempotency_key__startswith=key_prefix).first()
+    if existing is None or existing.idempotency_key == key:
+        return existing
+    raise IdempotencyKeyReused(
+        "This idempotency_key was already used for a different reply (another text, channel or conversation). "
+        "Use a new key for each new reply (in the console, check the text and send again).",
+        field="idempotency_key",
+    )
+
+
 def conversation_reply(
     *,
     conversation: Conversation,
@@ -60,13 +85,20 @@ def conversation_reply(
     via: str = "admin",
 ) -> Message:
     """Send a staff member's free-text reply. Refuses (never silently switches channel) when the
-    channel is not allowed, WhatsApp's 24-hour window is closed, or an SMS would name a diagnosis."""
-    # Keys come from the reply form or an API client; scoped per staff member so two cannot collide.
-    key = f"staff:{actor.pk}:{idempotency_key}"
-    existing = Message.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing  # a double submit: already sent and audited once
+    channel is not allowed, WhatsApp's 24-hour window is closed, or an SMS would name a diagnosis.
+
+    The same key with the same conversation, text, channel and urgency returns the reply already
+    sent (a double submit); the same key with anything else is IdempotencyKeyReused (422), never a
+    silently dropped reply."""
     text = (text or "").strip()
+    if not REPLY_KEY.match(idempotency_key or ""):
+        raise DomainError("idempotency_key must be 1-64 letters, digits, '-', '_' or '.' (a UUID is ideal).",
+                          field="idempotency_key")
+    key_prefix = f"reply:{actor.pk}:{idempotency_key}:"
+    key = key_prefix + reply_fingerprint(conversation=conversation, text=text, channel=channel, send_now=send_now)
+    existing = _reply_with_key(key_prefix, key)
+    if existing is not None:
+        return existing
     if not text:
         raise DomainError("Write a message before sending.", field="text")
     if len(text) > MAX_REPLY_LENGTH:
@@ -105,6 +137,12 @@ def conversation_reply(
             field="text",
         )
     with transaction.atomic():
+        # One reply per key even when two submits race: the sender's row lock orders them, and the
+        # second finds the first's message.
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+        existing = _reply_with_key(key_prefix, key)
+        if existing is not None:
+            return existing
         message = message_send(
             patient=patient,
             kind="staff_reply",

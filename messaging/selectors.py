@@ -28,6 +28,10 @@ def conversations_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet
 def conversation_list_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Conversation]:
     """The inbox list: patient, assignee and a preview of the last message in one query."""
     last = Message.objects.filter(conversation=OuterRef("pk")).order_by("-created_at", "-pk")
+    # The patient's latest unread message matters more than our latest automatic text.
+    unread = Message.objects.filter(
+        conversation=OuterRef("pk"), direction=Direction.INBOUND, seen_at__isnull=True, routed_at__isnull=False
+    ).order_by("-created_at", "-pk")
     return (
         conversations_visible_to(user)
         .select_related("patient", "patient__coordinator", "assignee")
@@ -35,6 +39,7 @@ def conversation_list_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Co
             last_body=Subquery(last.values("body")[:1]),
             last_direction=Subquery(last.values("direction")[:1]),
             last_status=Subquery(last.values("status")[:1]),
+            unread_body=Subquery(unread.values("body")[:1]),
         )
     )
 

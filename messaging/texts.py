@@ -18,6 +18,7 @@ from django.template import Context, Engine, TemplateDoesNotExist
 from django.utils import timezone, translation
 
 from messaging.errors import MessageTemplateError, UnknownMessageKind
+from patients.contact_validation import name_is_greetable
 from patients.models import Language, Patient
 
 MESSAGES_DIR = Path(settings.BASE_DIR) / "templates" / "messages"
@@ -29,7 +30,7 @@ _MISSING_FOUND = re.compile("\x00missing:([^\x00]*)\x00")
 URGENT_KINDS = frozenset({"call_clinic_now", "help_reply"})
 # Answers to a patient who wrote first. They may go on a channel the patient used in the last
 # window even without recorded consent (a reply is not unsolicited), never after an opt-out.
-CONVERSATIONAL_KINDS = frozenset({"staff_reply", "help_reply", "opt_in_confirmation"})
+CONVERSATIONAL_KINDS = frozenset({"staff_reply", "help_reply", "opt_in_confirmation", "intake_linked"})
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,11 @@ def kind_exists(kind: str) -> bool:
 
 
 def first_name(patient: Patient) -> str:
-    return (patient.full_name or "").split(" ")[0]
+    """The name to greet with, or "" when the stored name is not one a person would sign (a link, digits):
+    whatever a stranger typed into the booking form must not go out in a text from the clinic's number."""
+    if not name_is_greetable(patient.full_name):
+        return ""
+    return patient.full_name.split()[0]
 
 
 def message_context(*, patient: Patient, context: dict[str, Any]) -> dict[str, Any]:

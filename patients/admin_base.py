@@ -7,12 +7,13 @@ Forms opened from the care record carry `from=record`; saving them returns to th
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
 from patients.audit import AuditedAdminMixin
-from patients.roles import COORDINATOR, is_admin, is_clinic_staff, is_coordinator
+from patients.capabilities import can_add_note, can_delete_patient_data, can_edit_care_record, can_use_console
+from patients.roles import COORDINATOR
 from patients.selectors import patient_visibility_q, patients_visible_to
 
 
@@ -35,21 +36,24 @@ class PatientDataAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return queryset if rule is None else queryset.filter(rule)
 
     def has_module_permission(self, request):
-        return is_clinic_staff(request.user)
+        return can_use_console(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return is_clinic_staff(request.user)
+        return can_use_console(request.user)  # which rows: get_queryset
 
     def has_add_permission(self, request):
-        return is_admin(request.user) or is_coordinator(request.user) or (
-            self.expert_can_add and is_clinic_staff(request.user)
-        )
+        return can_edit_care_record(request.user) or (self.expert_can_add and can_add_note(request.user))
 
     def has_change_permission(self, request, obj=None):
-        return is_admin(request.user) or is_coordinator(request.user)
+        return can_edit_care_record(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return is_admin(request.user)
+        return can_delete_patient_data(request.user)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django's default bounces to the index with "doesn't exist"; a record outside someone's care
+        # relationship answers 404 instead, the same as one that does not exist.
+        raise Http404(f"No {opts.verbose_name} with this id is visible to you.")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # A patient picked in a form must be one this user may see, whatever id is posted.

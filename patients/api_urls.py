@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from patients.api import views
+from patients.api import access, views
 
 router = SimpleRouter()
 router.register("patients", views.PatientViewSet, basename="patient")
@@ -16,5 +16,6 @@ router.register("tasks", views.CareTaskViewSet, basename="task")
 router.register("resources", views.ResourceViewSet, basename="resource")
 router.register("resource-assignments", views.ResourceAssignmentViewSet, basename="resource-assignment")
 router.register("notes", views.NoteViewSet, basename="note")
+router.register("care-team", access.CareTeamAssignmentViewSet, basename="care-team")
 
 urlpatterns = router.urls

@@ -11,3 +11,7 @@ class PatientsConfig(AppConfig):
         from patients.queue import register_card_provider
 
         register_card_provider(care_cards)
+
+        from patients.intake_link import register as register_intake_replies
+
+        register_intake_replies()  # a YES to the intake verification message links the booking

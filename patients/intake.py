@@ -1,18 +1,29 @@
 """Public intake: find or create a patient by phone when someone books, without revealing anything.
 
-Whoever types a phone number on the public site may not be that patient, so intake never shows
-or overwrites what the clinic already holds: the caller gets the same answer whether the number
-was known or not, blank fields are filled, and consent is only ever added, never removed.
+Whoever types a phone number on the public site may not be that patient. So a booking for a new
+phone creates the patient (their consent on the form is their own act), but a booking for a phone
+already on file never joins that record by itself: it goes to a separate unverified intake record
+(`record_state=intake`, `intake_of` = the existing record), and the phone holder gets a message
+that names nothing clinical asking them to reply YES. Their YES (patients/intake_link.py) links the
+intake and applies the consent and channel the booker asked for; without it the intake stays
+separate until a coordinator merges it (without applying any consent). The caller gets the same
+answer either way.
 """
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 
-from patients.models import Channel, Patient, PatientSource
+from messaging.services import message_send
+from patients.audit import audit_record
+from patients.models import AuditAction, Channel, Language, Patient, PatientSource, RecordState
 from patients.timezones import validate_time_zone
+
+VERIFICATION_KIND = "intake_verification"
+CONSENT_FIELDS = ("consent_sms", "consent_whatsapp")
 
 
 @dataclass(frozen=True)
@@ -28,54 +39,88 @@ class IntakeDetails:
     consent_text_version: str = ""
     time_zone: str = "Asia/Kolkata"
     source: str = PatientSource.WEB
+    # The language the person booked in: a NEW patient's messages use it; a returning patient's stays as it is.
+    language: str = ""
 
 
-def _add_consent(patient: Patient, details: IntakeDetails) -> list[str]:
-    """Turn on newly given consent; never turn any off (only an explicit opt-out does that)."""
-    changed: list[str] = []
-    for field in ("consent_sms", "consent_whatsapp"):
-        if getattr(details, field) and not getattr(patient, field):
-            setattr(patient, field, True)
-            changed.append(field)
-    if changed:
-        patient.consent_at = timezone.now()
-        patient.consent_text_version = details.consent_text_version
-        changed += ["consent_at", "consent_text_version"]
-    return changed
+def verification_topic(intake: Patient) -> str:
+    return f"intake:{intake.pk}"
 
 
 def patient_intake_for_booking(*, details: IntakeDetails) -> Patient:
-    """Return the patient with this phone, creating them if new; fills blanks, adds consent only."""
+    """The patient a public booking belongs to: a new patient for a new phone, else the phone's unverified intake.
+
+    Call inside the booking's transaction: the intake, its verification message and its audit
+    entries commit with the consult or not at all.
+    """
     validate_time_zone(details.time_zone)
     with transaction.atomic():
-        patient = Patient.objects.filter(phone=details.phone).first()
-        if patient is None:
+        existing = Patient.objects.filter(phone=details.phone, record_state=RecordState.VERIFIED).first()
+        if existing is None:
             patient = _create(details)
             if patient is not None:
                 return patient
-            # Someone else created the same phone a moment ago: fall through and update theirs.
-            patient = Patient.objects.get(phone=details.phone)
-        changed = _add_consent(patient, details)
-        if not patient.full_name and details.full_name:
-            patient.full_name = details.full_name
-            changed.append("full_name")
-        if not patient.email and details.email:
-            patient.email = details.email
-            changed.append("email")
-        if patient.is_lead:
-            # They have now booked: no longer just a lead.
-            patient.is_lead = False
-            changed.append("is_lead")
-        if changed:
-            patient.save(update_fields=[*changed, "updated_at"])
-        return patient
+            # Someone created the same phone a moment ago: their record is now the one on file.
+            existing = Patient.objects.get(phone=details.phone, record_state=RecordState.VERIFIED)
+        return _intake_for(existing, details)
+
+
+def requested_changes(details: IntakeDetails) -> dict:
+    """What an anonymous booker asked for that only the phone holder may grant."""
+    return {
+        "consent_sms": details.consent_sms,
+        "consent_whatsapp": details.consent_whatsapp,
+        "consent_text_version": details.consent_text_version,
+        "preferred_channel": details.preferred_channel,
+        "full_name": details.full_name,
+        "email": details.email,
+        "source": details.source,
+    }
+
+
+def _intake_for(existing: Patient, details: IntakeDetails) -> Patient:
+    intake = Patient.objects.select_for_update().filter(phone=details.phone, record_state=RecordState.INTAKE).first()
+    if intake is None:
+        try:
+            with transaction.atomic():
+                # No consent on the intake itself: messages to this phone follow the verified record's consent.
+                intake = Patient.objects.create(
+                    phone=details.phone, full_name=details.full_name, email=details.email,
+                    preferred_channel=details.preferred_channel, time_zone=details.time_zone, source=details.source,
+                    record_state=RecordState.INTAKE, intake_of=existing, requested_changes=requested_changes(details),
+                )
+        except IntegrityError:
+            intake = Patient.objects.select_for_update().get(phone=details.phone, record_state=RecordState.INTAKE)
+    else:
+        # A later booking's request replaces the earlier one; consent asked for before is kept (only ever added).
+        asked = requested_changes(details)
+        for field in CONSENT_FIELDS:
+            asked[field] = asked[field] or bool(intake.requested_changes.get(field))
+        intake.requested_changes = asked
+        intake.save(update_fields=["requested_changes", "updated_at"])
+    audit_record(actor=AnonymousUser(), action=AuditAction.CREATE, obj=intake, patient=existing,
+                 changed_fields=["intake"], via=details.source)
+    _ask_phone_holder(existing=existing, intake=intake)
+    return intake
+
+
+def _ask_phone_holder(*, existing: Patient, intake: Patient) -> None:
+    """Ask the phone holder, on the record they already have, to reply YES; at most once a day per intake."""
+    message_send(
+        patient=existing,
+        kind=VERIFICATION_KIND,
+        context={},
+        idempotency_key=f"{verification_topic(intake)}:verify:{timezone.localdate():%Y-%m-%d}",
+        topic=verification_topic(intake),
+        urgent=True,  # the booker is waiting; the text names nothing clinical
+    )
 
 
 def _create(details: IntakeDetails) -> Patient | None:
     consent_given = details.consent_sms or details.consent_whatsapp
     try:
         with transaction.atomic():
-            return Patient.objects.create(
+            patient = Patient.objects.create(
                 phone=details.phone,
                 full_name=details.full_name,
                 email=details.email,
@@ -86,6 +131,12 @@ def _create(details: IntakeDetails) -> Patient | None:
                 consent_text_version=details.consent_text_version if consent_given else "",
                 time_zone=details.time_zone,
                 source=details.source,
+                **({"language": details.language} if details.language in Language.values else {}),
             )
+            if consent_given:
+                # A new phone: the booker's consent on the form is the patient's own act; record where it came from.
+                audit_record(actor=AnonymousUser(), action=AuditAction.CONSENT, obj=patient,
+                             changed_fields=[f for f in CONSENT_FIELDS if getattr(details, f)], via=details.source)
+            return patient
     except IntegrityError:
         return None

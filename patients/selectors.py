@@ -2,11 +2,16 @@
 
 from datetime import date, datetime, timedelta
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from patients.models import (
+    BreakGlassAccess,
     CareTask,
+    CareTeamAssignment,
     InsurancePolicy,
     ItemState,
     ItemStatus,
@@ -21,11 +26,33 @@ from patients.models.work import OPEN_TASK_STATUSES
 from patients.roles import is_admin, is_coordinator, is_expert
 
 
+def expert_patient_ids(user: AbstractBaseUser, *, now: datetime | None = None) -> QuerySet[Patient]:
+    """Ids of the patients an expert is in a care relationship with right now (a subquery, not a list).
+
+    A non-cancelled consult with them that is already booked and is upcoming or ended within
+    EXPERT_ACCESS_RECENT_DAYS; an open care-team assignment; or an unexpired break-glass access.
+    """
+    # Looked up by name: patients does not import the consults app (consults depends on patients).
+    consult_model = apps.get_model("consults", "Consult")
+    now = now or timezone.now()
+    recent = now - timedelta(days=settings.EXPERT_ACCESS_RECENT_DAYS)
+    by_consult = Q(pk__in=consult_model.objects.filter(
+        expert__user=user, created_at__lte=now, end__gte=recent,
+    ).exclude(status="cancelled").values("patient_id"))
+    by_team = Q(pk__in=CareTeamAssignment.objects.filter(
+        member=user, started_at__lte=now,
+    ).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now)).values("patient_id"))
+    by_break_glass = Q(pk__in=BreakGlassAccess.objects.filter(
+        user=user, started_at__lte=now, expires_at__gt=now,
+    ).values("patient_id"))
+    return Patient.objects.filter(by_consult | by_team | by_break_glass).values("pk")
+
+
 def patient_visibility_q(user: AbstractBaseUser | AnonymousUser, prefix: str = "") -> Q | None:
     """A filter for rows whose patient `user` may see (prefix e.g. "patient__"); None means all.
 
     Admins see everyone; coordinators see their own and unassigned patients; experts see the
-    patients they have consults with; anyone else sees nobody.
+    patients they are in a care relationship with now (`expert_patient_ids`); anyone else nobody.
     """
     if is_admin(user):
         return None
@@ -33,9 +60,8 @@ def patient_visibility_q(user: AbstractBaseUser | AnonymousUser, prefix: str = "
     if is_coordinator(user):
         rule |= Q(**{f"{prefix}coordinator": user}) | Q(**{f"{prefix}coordinator__isnull": True})
     if is_expert(user):
-        expert_patients = Patient.objects.filter(consults__expert__user=user).values("pk")
         lookup = f"{prefix.removesuffix('__')}__in" if prefix else "pk__in"
-        rule |= Q(**{lookup: expert_patients})
+        rule |= Q(**{lookup: expert_patient_ids(user)})
     return rule
 
 

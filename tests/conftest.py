@@ -34,6 +34,16 @@ def fast_password_hasher() -> None:
     get_hashers_by_algorithm.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def guide_sample_content(monkeypatch) -> None:
+    """seed_demo seeds the patient guide too: every test gets the guide's small sample content
+    (tests/guide/sample_content.py), never the real guide/content modules."""
+    from guide import seeding
+    from tests.guide.sample_content import CONTENT
+
+    monkeypatch.setattr(seeding, "load_content", lambda: CONTENT)
+
+
 @pytest.fixture
 def alice(db):
     """Coordinator."""
@@ -54,8 +64,33 @@ def erin(db):
 
 @pytest.fixture
 def ada(db):
-    """Admin."""
-    return UserFactory(username="ada", is_superuser=True)
+    """Admin, with two-step login set up (an authenticator app), as the console requires of admins."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = UserFactory(username="ada", is_superuser=True)
+    TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return user
+
+
+@pytest.fixture(autouse=True)
+def sign_ins_pass_two_step_login(request):
+    """Every sign-in in a test (`client.force_login`, `client.login`, the login form in a browser) counts as
+    having passed the two-step login, so tests about other things need not type TOTP codes. Tests of the
+    two-step login itself are marked `real_mfa` and get the production behaviour."""
+    if request.node.get_closest_marker("real_mfa"):
+        yield
+        return
+    from django.contrib.auth.signals import user_logged_in
+
+    from accounts.sessions import MFA_KEY, MFA_VERIFIED
+
+    def verified(sender, request, user, **kwargs) -> None:
+        request.session[MFA_KEY] = MFA_VERIFIED
+
+    # Connected after accounts' own receiver (AppConfig.ready), so it has the last word.
+    user_logged_in.connect(verified, dispatch_uid="tests.sign_ins_pass_two_step_login")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests.sign_ins_pass_two_step_login")
 
 
 @pytest.fixture
@@ -84,8 +119,14 @@ def page(browser):
     context = browser.new_context(locale="en-IN", timezone_id="Asia/Kolkata", viewport={"width": 420, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
+    # Anything the Content-Security-Policy blocks (an inline script or style, a third-party font)
+    # fails the test: a page that only looks fine without its script is broken for a real visitor.
+    blocked: list[str] = []
+    page.on("console", lambda message: blocked.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert blocked == [], f"blocked by the Content-Security-Policy: {blocked}"
 
 
 @pytest.fixture
@@ -106,7 +147,9 @@ def axe_violations(page) -> list[dict]:
     """Run axe-core (npm, injected from node_modules) on the page as it is now; every rule, every impact."""
     if not AXE_JS.is_file():
         pytest.fail(f"{AXE_JS} is missing: `make contract-mock` (npm install) installs axe-core.")
-    page.add_script_tag(path=str(AXE_JS))
+    # Evaluated through the DevTools protocol rather than added as a <script> tag: the pages' CSP
+    # (config/security_headers.py) rightly refuses an inline script without its nonce.
+    page.evaluate(AXE_JS.read_text() + "\n;undefined")
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]][:5]}

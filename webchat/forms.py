@@ -1,22 +1,24 @@
-"""The chat's three forms. The phone field is the booking form's own (so the project validates a
-mobile number in one place), copied per form instance, never redefined here."""
+"""The chat's three forms. Name and phone are the project's public contact fields
+(patients/contact_validation.py), the same checks as booking: numbers we may text, names we may greet."""
 
-import copy
 import uuid
 
 from django import forms
 
 from consults.consent import CONSENT_SMS_TEXT
-from consults.forms import BookingDetailsForm
 from messaging.web_channel import MAX_WEB_MESSAGE_LENGTH
+from patients.contact_validation import PatientNameFormField, PatientPhoneFormField, phone_example
 
 
 class ChatStartForm(forms.Form):
-    name = forms.CharField(
-        label="Your name", max_length=200, min_length=2,
+    name = PatientNameFormField(
+        label="Your name", min_length=2,
         error_messages={"required": "Tell us your name so the clinic knows who is writing.",
                         "min_length": "Write at least 2 letters of your name."},
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = PatientPhoneFormField(
+        label="Mobile number",
+        error_messages={"required": "Enter the mobile number we should send the code to."},
     )
     consent_sms = forms.BooleanField(required=False, label=CONSENT_SMS_TEXT)
     # Honeypot: hidden from people, irresistible to naive bots that would pump SMS codes.
@@ -27,11 +29,7 @@ class ChatStartForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # The booking form's phone field: same parsing, region, messages and validators.
-        self.fields["phone"] = copy.deepcopy(BookingDetailsForm.base_fields["phone"])
-        booking_help = self.fields["phone"].help_text or ""
-        self.fields["phone"].help_text = f"We send a 6-digit code to this number. {booking_help}".strip()
-        self.order_fields(self.field_order)
+        self.fields["phone"].help_text = f"We send a 6-digit code to this number. For example {phone_example()}."
 
     def clean_website(self) -> str:
         if self.cleaned_data.get("website"):

@@ -1,9 +1,10 @@
-"""`{% inbox_badge %}`: unread conversations in the console header (one query)."""
+"""`{% inbox_badge %}`: unread conversations in the console header (one query); `|media_linkable`."""
 
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
+from messaging.media import media_url_is_linkable
 from messaging.selectors import inbox_unread_counts
 from patients.roles import is_clinic_staff
 
@@ -26,3 +27,9 @@ def inbox_badge(context) -> str:
         '<a class="ct-inbox-link" href="{}?unread=1&amp;assigned=me">mine: {}</a> /',
         url, counts["total"], url, counts["mine"],
     )
+
+
+@register.filter
+def media_linkable(url: str) -> bool:
+    """Whether an attachment URL may be shown as a link (messaging/media.py)."""
+    return media_url_is_linkable(url)

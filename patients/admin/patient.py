@@ -1,10 +1,14 @@
 """The patient list and the care record page (the patient's change view: the whole patient on one screen)."""
 
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from config.errors import DomainError
 from patients.admin.filters import (
     DiagnosisFilter,
     FlagFilter,
@@ -13,7 +17,11 @@ from patients.admin.filters import (
     PendingTestFilter,
 )
 from patients.admin_base import PatientDataAdmin
+from patients.audit import audit_record
+from patients.capabilities import can_break_glass, can_delete_patient_data, can_edit_care_record, can_merge_intake
+from patients.intake_link import SOURCE_STAFF, patient_intake_merge
 from patients.models import (
+    AuditAction,
     CareRecord,
     ConcomitantMedication,
     InsurancePolicy,
@@ -21,24 +29,27 @@ from patients.models import (
     Medication,
     MonitoringItem,
     Patient,
+    RecordState,
 )
 from patients.overview import care_record_overview
 from patients.panels import record_panels
 from patients.roles import is_admin, is_coordinator
 from patients.services.records import care_record_refresh
 
+CONSENT_AND_CHANNEL_FIELDS = ("consent_sms", "consent_whatsapp", "preferred_channel", "detailed_messages")
+
 
 class PatientInlineMixin:
     """Inlines follow the parent's role rules: coordinators and admins write, experts read."""
 
     def has_add_permission(self, request, obj=None):
-        return is_admin(request.user) or is_coordinator(request.user)
+        return can_edit_care_record(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return is_admin(request.user) or is_coordinator(request.user)
+        return can_edit_care_record(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return is_admin(request.user)
+        return can_delete_patient_data(request.user)
 
     def has_view_permission(self, request, obj=None):
         return True  # the parent admin has already decided the user may see this patient
@@ -95,20 +106,61 @@ class PatientAdmin(PatientDataAdmin):
     change_form_template = "admin/patients/patient/care_record.html"
     list_display = ["full_name", "diagnosis", "coordinator", "next_due", "flag_badge", "phone"]
     list_filter = [PatientScopeFilter, DiagnosisFilter, "coordinator", OverdueFilter, PendingTestFilter, FlagFilter,
-                   "is_lead"]
+                   "is_lead", "record_state"]
     search_fields = ["full_name", "phone", "email", "care_record__icd10_code"]
     list_select_related = ["coordinator", "care_record"]
     raw_id_fields = ["coordinator"]
+    readonly_fields = ["record_state", "intake_of"]
+    actions = ["merge_intakes"]
     inlines = [CareRecordInline, MedicationInline, ConcomitantMedicationInline, InsurancePolicyInline]
     fieldsets = [
-        (None, {"fields": [("full_name", "date_of_birth"), ("phone", "email"), "coordinator", "is_lead", "source"]}),
+        (None, {"fields": [("full_name", "date_of_birth"), ("phone", "email"), "coordinator", "is_lead", "source",
+                           ("record_state", "intake_of")]}),
         ("Messages", {"fields": [("language", "time_zone", "preferred_channel"), ("consent_sms", "consent_whatsapp"),
                                  "consent_text_version", "detailed_messages"], "classes": ["collapse"]}),
     ]
 
+    def has_merge_permission(self, request):
+        return can_merge_intake(request.user)
+
+    @admin.action(description="Merge selected unverified intakes into the record they name", permissions=["merge"])
+    def merge_intakes(self, request, queryset):
+        merged = 0
+        for intake in queryset.select_related("intake_of"):
+            if intake.record_state != RecordState.INTAKE:
+                self.message_user(request, f"{intake}: not an unverified intake, nothing to merge.", messages.WARNING)
+                continue
+            try:
+                # The service checks the coordinator may see both records and audits the merge; consent is not copied.
+                patient_intake_merge(intake=intake, by=request.user, source=SOURCE_STAFF, request=request)
+            except (DomainError, PermissionDenied) as error:
+                self.message_user(request, f"{intake}: {getattr(error, 'message', None) or error}", messages.ERROR)
+                continue
+            merged += 1
+        if merged:
+            self.message_user(request, f"{merged} intake(s) merged: their consults are now on the patient's record. "
+                                       "Consent was not copied; ask the patient.", messages.SUCCESS)
+
     def get_queryset(self, request):
         next_due = MonitoringItem.objects.filter(patient=OuterRef("pk"), status=ItemStatus.PLANNED).order_by("due_on")
         return super().get_queryset(request).annotate(next_due_on=Subquery(next_due.values("due_on")[:1]))
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        if not can_break_glass(request.user):
+            return super()._get_obj_does_not_exist_redirect(request, opts, object_id)
+        # Experts get a 404 that offers break-glass access; it looks the same for any number, so it reveals nothing.
+        context = {**self.admin_site.each_context(request), "title": "Not one of your patients",
+                   "object_id": object_id if str(object_id).isdigit() else "",
+                   "hours": settings.EXPERT_BREAK_GLASS_HOURS}
+        return TemplateResponse(request, "admin/patients/patient/not_visible.html", context, status=404)
+
+    def get_fieldsets(self, request, obj=None):
+        if can_merge_intake(request.user):
+            return self.fieldsets
+        # Which record an intake may belong to is for coordinators to judge: an expert booked by the
+        # anonymous person must not learn the existing patient's name from it.
+        main = [row for row in self.fieldsets[0][1]["fields"] if row != ("record_state", "intake_of")]
+        return [(None, {"fields": main}), *self.fieldsets[1:]]
 
     def get_list_filter(self, request):
         # Experts see their consult patients only; the coordinator filter would list colleagues for nothing.
@@ -143,6 +195,14 @@ class PatientAdmin(PatientDataAdmin):
             extra_context["can_write"] = self.has_change_permission(request, patient)
             extra_context["overview_loaded"] = True
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        consent = [field for field in CONSENT_AND_CHANNEL_FIELDS if field in form.changed_data]
+        if consent:
+            # Every consent change says where it came from: here, staff (the admin runs this in one transaction).
+            audit_record(actor=request.user, action=AuditAction.CONSENT, obj=obj, changed_fields=consent,
+                         request=request, via="staff")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -14,8 +14,8 @@ from patients.services.records import medication_dose_change, resource_assign
 class ResourceAdmin(admin.ModelAdmin):
     """The directory is not patient data: all staff read it, admins edit it."""
 
-    list_display = ["name", "category", "phone", "url", "is_active"]
-    list_filter = ["category", "is_active"]
+    list_display = ["name", "category", "phone", "url", "is_active", "is_public"]
+    list_filter = ["category", "is_active", "is_public"]
     search_fields = ["name", "description"]
 
     def has_module_permission(self, request):

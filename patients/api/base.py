@@ -3,8 +3,9 @@
 from rest_framework import viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from config.ids import ID_REGEX, query_id
 from patients.audit import AuditedAPIMixin
-from patients.roles import is_admin, is_clinic_staff, is_coordinator
+from patients.capabilities import can_add_note, can_delete_patient_data, can_edit_care_record, can_use_console
 from patients.selectors import mine_q, patient_visibility_q
 
 
@@ -18,22 +19,23 @@ class ClinicStaffPermission(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         user = request.user
-        if not is_clinic_staff(user):
+        if not can_use_console(user):
             return False
         if request.method in SAFE_METHODS:
             return True
         if request.method == "DELETE":
-            return is_admin(user)
+            return can_delete_patient_data(user)
         creating = request.method == "POST" and getattr(view, "action", "") == "create"
         if creating and getattr(view, "expert_can_create", False):
-            return True
-        return is_admin(user) or is_coordinator(user)
+            return can_add_note(user)
+        return can_edit_care_record(user)
 
 
 class PatientDataViewSet(AuditedAPIMixin, viewsets.ModelViewSet):
     """Rows limited to patients the caller may see; `?scope=mine` narrows to their own patients."""
 
     permission_classes = [ClinicStaffPermission]
+    lookup_value_regex = ID_REGEX  # /abc/ or a 30-digit id is a 404, not a database error
     patient_path = "patient"
     expert_can_create = False
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -49,7 +51,7 @@ class PatientDataViewSet(AuditedAPIMixin, viewsets.ModelViewSet):
             queryset = queryset.filter(rule)
         if self.request.query_params.get("scope") == "mine":
             queryset = queryset.filter(mine_q(self.request.user, prefix))
-        patient = self.request.query_params.get("patient")
-        if patient and patient.isdigit() and self.patient_path:
-            queryset = queryset.filter(**{f"{self.patient_path}_id": int(patient)})
+        patient = query_id(self.request.query_params, "patient")
+        if patient is not None and self.patient_path:
+            queryset = queryset.filter(**{f"{self.patient_path}_id": patient})
         return queryset

@@ -21,6 +21,7 @@ from patients.models import (
     ResourceAssignment,
     SymptomReport,
 )
+from patients.models.people import PHONE_TAKEN, phone_on_file
 from patients.roles import COORDINATOR
 from patients.selectors import patients_visible_to
 from patients.services import (
@@ -64,7 +65,8 @@ def _user(serializer: serializers.Serializer):
 
 class PatientSerializer(serializers.ModelSerializer):
     coordinator = coordinator_field()
-    diagnosis = serializers.CharField(source="care_record.diagnosis", read_only=True, default="")
+    # "" until the patient has a care record (a source path through the missing record would give null).
+    diagnosis = serializers.SerializerMethodField()
     has_flags = serializers.SerializerMethodField()
     next_due_on = serializers.DateField(read_only=True, allow_null=True)
 
@@ -73,6 +75,15 @@ class PatientSerializer(serializers.ModelSerializer):
         fields = ["id", "full_name", "phone", "email", "date_of_birth", "language", "time_zone", "preferred_channel",
                   "coordinator", "is_lead", "diagnosis", "has_flags", "next_due_on", "created_at"]
         read_only_fields = ["created_at"]
+
+    def validate_phone(self, phone):
+        # One verified record per phone (a partial unique constraint): a readable 400, never a 500.
+        if phone_on_file(phone, exclude_pk=self.instance.pk if self.instance else None):
+            raise serializers.ValidationError(PHONE_TAKEN)
+        return phone
+    def get_diagnosis(self, patient: Patient) -> str:
+        record = getattr(patient, "care_record", None)
+        return record.diagnosis if record else ""
 
     def get_has_flags(self, patient: Patient) -> bool:
         record = getattr(patient, "care_record", None)

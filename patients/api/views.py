@@ -7,6 +7,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config.ids import ID_REGEX
 from patients.api import serializers as s
 from patients.api.base import ClinicStaffPermission, PatientDataViewSet
 from patients.audit import audit_record
@@ -174,6 +175,7 @@ class ResourceViewSet(viewsets.ModelViewSet):
 
     serializer_class = s.ResourceSerializer
     permission_classes = [ClinicStaffPermission]
+    lookup_value_regex = ID_REGEX
     http_method_names = ["get", "post", "patch", "head", "options"]
     queryset = Resource.objects.order_by("category", "name")
 

@@ -1,5 +1,6 @@
 """Patient data models, split by subdomain; import them from here (`from patients.models import Patient`)."""
 
+from patients.models.access import BreakGlassAccess, CareTeamAssignment
 from patients.models.care import (
     CareRecord,
     CmlPhase,
@@ -43,6 +44,7 @@ from patients.models.people import (
     Language,
     Patient,
     PatientSource,
+    RecordState,
 )
 from patients.models.resources import AssignmentStatus, Resource, ResourceAssignment, ResourceCategory
 from patients.models.work import CareTask, ReportSource, SymptomReport, TaskPriority, TaskSource, TaskStatus
@@ -51,8 +53,10 @@ __all__ = [
     "AssignmentStatus",
     "AuditAction",
     "AuditEntry",
+    "BreakGlassAccess",
     "CareRecord",
     "CareTask",
+    "CareTeamAssignment",
     "Channel",
     "CmlPhase",
     "ConcomitantMedication",
@@ -81,6 +85,7 @@ __all__ = [
     "PhResult",
     "PriorAuthStatus",
     "ProtocolSetting",
+    "RecordState",
     "ReportSource",
     "Resource",
     "ResourceAssignment",

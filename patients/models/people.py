@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
@@ -24,11 +25,32 @@ class PatientSource(models.TextChoices):
     STAFF = "staff", "Staff"
 
 
+class RecordState(models.TextChoices):
+    """Whether a record is the phone holder's own, or an anonymous booking not yet proven to be theirs."""
+
+    VERIFIED = "verified", "Patient record"
+    INTAKE = "intake", "Unverified intake (waiting for YES or a coordinator's merge)"
+    MERGED = "merged", "Intake merged into the patient record"
+
+
+PHONE_TAKEN = "Another patient record already has this phone number. Search for it and open that record instead."
+
+
+def phone_on_file(phone, *, exclude_pk: int | None = None) -> bool:
+    """Whether a verified patient record other than `exclude_pk` holds `phone`."""
+    return Patient.objects.filter(phone=phone, record_state=RecordState.VERIFIED).exclude(pk=exclude_pk).exists()
+
+
 class Patient(models.Model):
-    """A person the clinic talks to: a booked patient, or a lead who messaged us first."""
+    """A person the clinic talks to: a booked patient, or a lead who messaged us first.
+
+    A public booking for a phone that already has a record does not join it: it becomes an
+    `intake` record naming that record in `intake_of`, linked only after the phone holder replies
+    YES (or a coordinator merges it). Only one verified record and one open intake hold a phone.
+    """
 
     full_name = models.CharField(max_length=200, blank=True)
-    phone = PhoneNumberField(unique=True, help_text="Mobile number in international format.")
+    phone = PhoneNumberField(db_index=True, help_text="Mobile number in international format.")
     email = models.EmailField(blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
@@ -55,15 +77,41 @@ class Patient(models.Model):
     )
     is_lead = models.BooleanField(default=False, help_text="Contacted us but has not booked or been enrolled.")
     source = models.CharField(max_length=10, choices=PatientSource.choices, default=PatientSource.WEB)
+    record_state = models.CharField(max_length=10, choices=RecordState.choices, default=RecordState.VERIFIED,
+                                    editable=False)
+    intake_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="intakes",
+                                  editable=False, help_text="The existing record this anonymous booking may belong to.")
+    # What the anonymous booker asked for (consent, channel); applied to `intake_of` only after the YES proof.
+    requested_changes = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["full_name", "id"]
         indexes = [models.Index(fields=["coordinator", "full_name"])]
+        constraints = [
+            models.UniqueConstraint(fields=["phone"], condition=models.Q(record_state="verified"),
+                                    name="patient_phone_unique_verified",
+                                    violation_error_message="Another patient record already has this phone number."),
+            models.UniqueConstraint(fields=["phone"], condition=models.Q(record_state="intake"),
+                                    name="patient_phone_one_open_intake"),
+            models.CheckConstraint(condition=models.Q(record_state="verified") | models.Q(intake_of__isnull=False),
+                                   name="patient_intake_names_its_record"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or f"Patient #{self.pk}"
+
+    def clean(self) -> None:
+        super().clean()
+        # The partial unique constraint is the last word; this gives staff a readable form error first
+        # (Django skips validating it because record_state is not on the form).
+        if self.phone and self.record_state == RecordState.VERIFIED and phone_on_file(self.phone, exclude_pk=self.pk):
+            raise ValidationError({"phone": PHONE_TAKEN})
+
+    @property
+    def is_verified(self) -> bool:
+        return self.record_state == RecordState.VERIFIED
 
     @property
     def age(self) -> int | None:
@@ -90,6 +138,9 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", "Deleted"
     SEND = "send", "Sent a message"
     EXPORT = "export", "Exported"
+    CONSENT = "consent", "Changed consent"
+    MERGE = "merge", "Merged records"
+    BREAK_GLASS = "breakglass", "Opened break-glass access"
 
 
 class AuditEntry(models.Model):

@@ -23,6 +23,11 @@ class Resource(models.Model):
     is_active = models.BooleanField(
         default=True, help_text="Inactive resources stay on old referrals but are not offered."
     )
+    # The patient guide's resources block lists only these (one directory, not a copy on the website).
+    is_public = models.BooleanField(
+        "show on website", default=False,
+        help_text="Listed on the public patient guide. Only for organisations that welcome direct contact.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

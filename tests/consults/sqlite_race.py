@@ -47,7 +47,7 @@ def main(attempts: int) -> dict:
                     "expert": expert.pk,
                     "start": slot.start.isoformat(),
                     "topic": "side_effects",
-                    "name": f"Racer {index}",
+                    "name": f"Racer {chr(65 + index % 26)}",  # letters only: names are validated
                     "phone": f"+9198700{index:05d}",
                 },
                 content_type="application/json",

@@ -167,7 +167,7 @@ def test_booking_answers_201_with_the_contract_fields(client, frozen):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"phone": "12345"}, "phone", "valid phone number"),
+        ({"phone": "12345"}, "phone", "mobile number from India"),
         ({"start": "2026-12-02T10:00:00"}, "start", "offset"),
         ({"start": "next tuesday"}, "start", "ISO 8601"),
         ({"start": "2026-12-02T10:05:00+05:30"}, "start", "not one of the expert's consult times"),

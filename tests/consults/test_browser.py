@@ -26,7 +26,7 @@ def test_patient_books_a_consult_and_reschedules_it(live_server, page, screensho
     screenshot("book-details")
     page.get_by_label("Your name").fill("Asha Test")
     page.get_by_label("Mobile number").fill("98765 43210")
-    page.get_by_label("Send me SMS about my consult").check()
+    page.get_by_label("Yes, send me messages about this consult").check()
     page.get_by_label("Anything the expert should know").fill("Ankles swell in the evening.")
     page.get_by_role("button", name="Book my free consult").click()
 

@@ -14,6 +14,7 @@ from consults.models import Consult, ConsultStatus
 from consults.slots import Slot
 from tests.consults.helpers import DEC_2, ist
 from tests.factories.consults import ConsultFactory, ExpertFactory
+from tests.guide.fixtures import guide_site, reviewer, sample_content  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def details_form(expert, start=None, **overrides) -> dict:
         "email": "meena@example.org",
         "mode": "phone",
         "channel": "sms",
-        "consent_sms": "on",
+        "consent": "on",
         "note": "Swollen ankles since last week",
         "website": "",
     }
@@ -38,10 +39,11 @@ def details_form(expert, start=None, **overrides) -> dict:
 
 
 def field_error(html: str, field: str) -> str:
-    match = re.search(rf'id="id_{field}_errors"><li>(.*?)</li>', html)
+    match = re.search(rf'id="id_{field}_error"><li>(.*?)</li>', html)
     return match.group(1) if match else ""
 
 
+@pytest.mark.usefixtures("guide_site")
 def test_home_page_links_to_booking_and_whatsapp(client):
     body = client.get("/").content.decode()
     assert 'href="/book/"' in body and "https://wa.me/918040001234" in body and "sms:" in body
@@ -123,7 +125,7 @@ def test_form_errors_sit_next_to_their_fields_and_keep_what_was_typed(client, fr
     response = client.post("/book/details/", details_form(expert, phone="12", email="nope", name=""))
     assert response.status_code == 400
     body = response.content.decode()
-    assert "valid mobile number" in field_error(body, "phone")
+    assert "Enter a mobile number from India" in field_error(body, "phone")
     assert "valid email" in field_error(body, "email")
     assert "Tell us your name" in field_error(body, "name")
     assert 'value="12"' in body and "Swollen ankles since last week" in body
@@ -261,3 +263,19 @@ def test_a_consult_that_has_started_cannot_be_changed_online(client, consult):
         assert "can no longer be changed here" in page and "Change time" not in page
         assert client.post(f"/c/{consult.manage_token}/cancel/", {"reason": "other"}).status_code == 302
     assert Consult.objects.get(pk=consult.pk).status == ConsultStatus.CONFIRMED
+
+
+def test_a_topic_in_the_link_is_already_chosen(client, frozen):
+    body = client.get("/book/", {"topic": "diet"}).content.decode()
+    assert re.search(r'<input[^>]*value="diet"[^>]*checked', body)
+
+
+def test_an_unknown_topic_in_the_link_chooses_nothing(client, frozen):
+    body = client.get("/book/", {"topic": "<b>x</b>"}).content.decode()
+    assert not re.search(r"<input[^>]*checked", body)
+
+
+def test_booking_is_also_served_under_the_hindi_prefix(client, frozen):
+    response = client.get("/hi/book/", {"topic": "diet"})
+    assert response.status_code == 200
+    assert re.search(r'<input[^>]*value="diet"[^>]*checked', response.content.decode())

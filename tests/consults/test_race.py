@@ -46,7 +46,7 @@ def race(expert, start) -> list[tuple[int, dict]]:
                     "expert": expert.pk,
                     "start": start.isoformat(),
                     "topic": "side_effects",
-                    "name": f"Racer {index}",
+                    "name": f"Racer {chr(65 + index % 26)}",  # letters only: names are validated
                     "phone": f"+9198700{index:05d}",
                 },
                 content_type="application/json",

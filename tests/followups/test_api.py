@@ -67,7 +67,7 @@ def test_overview_shows_plans_adherence_and_upcoming(api, patient, alice):
     medication_plan_save(patient=patient, active=True, local_time=time(9, 0))
     api.force_authenticate(alice)
     body = api.get(f"/api/v1/follow-ups/{patient.pk}/").json()
-    assert body["medication_plan"]["local_time"] == "09:00:00"
+    assert body["medication_plan"]["local_time"] == "09:00"
     assert body["adherence_week"]["percent"] is None
     assert any("Dose reminder" in item["what"] for item in body["upcoming"])
 

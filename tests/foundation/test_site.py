@@ -5,29 +5,32 @@ from django.core.management import CommandError, call_command
 
 from config.observability import JsonLineFormatter, RedactFilter, RequestIdFilter
 from patients.models import Patient
+from tests.guide.fixtures import guide_site, reviewer, sample_content  # noqa: F401
 
 
+@pytest.mark.usefixtures("guide_site")
 def test_home_page_offers_booking_and_whatsapp(client, settings):
     response = client.get("/")
     assert response.status_code == 200
     body = response.content.decode()
     assert settings.CLINIC_NAME in body
     assert 'href="/book/"' in body
-    assert "https://wa.me/918040001234" in body
+    assert "https://wa.me/918040001234?text=" in body
 
 
-def test_unknown_page_gets_friendly_html_404(client):
+def test_unknown_page_gets_friendly_html_404(client, db):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "We could not find that page" in response.content.decode()
 
 
-def test_unknown_api_path_gets_json_404(client):
+def test_unknown_api_path_gets_json_404(client, db):
     response = client.get("/api/v1/no-such-thing/")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
 
 
+@pytest.mark.usefixtures("guide_site")
 def test_every_response_carries_a_request_id(client):
     response = client.get("/", HTTP_X_REQUEST_ID="abcdef0123456789")
     assert response["X-Request-ID"] == "abcdef0123456789"
@@ -66,6 +69,7 @@ def test_log_lines_are_json_and_never_carry_phones_or_link_tokens():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("sample_content")  # the guide's own sample content, never the real guide/content
 def test_seed_demo_is_idempotent(settings):
     settings.DEBUG = True
     call_command("seed_demo", stdout=open("/dev/null", "w"))

@@ -114,7 +114,7 @@ def test_other_coordinator_gets_404(client, bob, conversation):
 
 
 def test_outsider_and_anonymous_are_refused(client, charlie, conversation):
-    assert client.get(LIST).status_code == 403
+    assert client.get(LIST).status_code == 401
     client.force_login(charlie)
     assert client.get(LIST).status_code == 403
     assert reply(client, conversation).status_code == 403

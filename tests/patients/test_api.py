@@ -36,7 +36,7 @@ def ids(response) -> set[int]:
 
 @pytest.mark.parametrize("endpoint", LISTS)
 def test_outsider_and_anonymous_are_refused(client, charlie, endpoint):
-    assert client.get(f"/api/v1/{endpoint}/").status_code == 403
+    assert client.get(f"/api/v1/{endpoint}/").status_code == 401
     client.force_login(charlie)
     assert client.get(f"/api/v1/{endpoint}/").status_code == 403
 

@@ -34,7 +34,7 @@ def test_opening_a_patient_in_the_console_is_audited(client, alice, alices_patie
 def test_coordinator_cannot_open_another_coordinators_patient_by_url(client, bob, alices_patient):
     client.force_login(bob)
     response = client.get(f"/admin/patients/patient/{alices_patient.pk}/change/")
-    assert response.status_code == 302  # admin redirects "does not exist" to the list
+    assert response.status_code == 404  # outside one's patients: the same answer as a record that does not exist
     assert not AuditEntry.objects.exists()
 
 

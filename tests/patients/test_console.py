@@ -70,14 +70,14 @@ def test_coordinator_sees_own_and_unassigned_but_not_a_colleagues_patients(clien
     client.force_login(alice)
     body = client.get("/admin/patients/patient/").content.decode()
     assert alices_patient.full_name in body and unassigned.full_name in body and bobs.full_name not in body
-    assert client.get(record_url(bobs)).status_code == 302
+    assert client.get(record_url(bobs)).status_code == 404
 
 
 def test_coordinator_cannot_reach_a_colleagues_patient_rows_by_url(client, bob, alices_patient):
     test = qpcr(alices_patient, add_months(START, 6), "0.5")
     item = MonitoringItem.objects.filter(patient=alices_patient, status="planned").first()
     client.force_login(bob)
-    assert client.get(f"/admin/patients/genetictest/{test.pk}/change/").status_code == 302
+    assert client.get(f"/admin/patients/genetictest/{test.pk}/change/").status_code == 404
     assert client.get(f"/admin/patients/monitoringitem/{item.pk}/complete/").status_code == 404
     assert client.post(f"/admin/patients/monitoringitem/{item.pk}/skip/", {"reason": "x"}).status_code == 404
     assert MonitoringItem.objects.get(pk=item.pk).status == "planned"
@@ -96,7 +96,7 @@ def test_coordinator_cannot_attach_a_result_to_a_colleagues_patient(client, bob,
 def test_expert_without_consults_sees_no_patients_and_cannot_write(client, erin, alices_patient):
     client.force_login(erin)
     assert client.get("/admin/patients/patient/").status_code == 200
-    assert client.get(record_url(alices_patient)).status_code == 302
+    assert client.get(record_url(alices_patient)).status_code == 404
     assert client.get("/admin/patients/genetictest/add/").status_code == 403
     assert client.get("/admin/patients/note/add/").status_code == 200  # notes: yes, for their own patients
 

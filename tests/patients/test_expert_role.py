@@ -51,7 +51,7 @@ def test_expert_cannot_change_the_record(client, erin, consult_patient):
 
 def test_expert_cannot_open_another_patient_by_url(client, erin, other_patient):
     client.force_login(erin)
-    assert client.get(f"/admin/patients/patient/{other_patient.pk}/change/").status_code == 302
+    assert client.get(f"/admin/patients/patient/{other_patient.pk}/change/").status_code == 404
     assert client.get(f"/api/v1/patients/{other_patient.pk}/").status_code == 404
 
 

@@ -4,7 +4,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 # Each app seeds its own fictional demo data; order matters (people before consults and records).
-DEMO_MODULES = ["patients.demo", "consults.demo", "patients.demo_care", "messaging.demo", "followups.demo"]
+DEMO_MODULES = [
+    "patients.demo", "consults.demo", "patients.demo_care", "messaging.demo", "followups.demo", "guide.demo",
+]
 
 
 class Command(BaseCommand):

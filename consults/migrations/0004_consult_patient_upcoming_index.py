@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consults', '0002_reminder_schedule'),
+        ('consults', '0003_video_rooms_and_expert_video_links'),
         ('patients', '0006_daily_sweep_schedule'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,28 @@
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code", max_length=32, strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True,
+                                      "spellcheck": "false", "autocapitalize": "none"}),
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+    )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=100,
+                           help_text="What the token is for, so you recognise it later (e.g. 'lab import script').")
+    expires_in_days = forms.IntegerField(label="Expires after (days)", min_value=1)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["expires_in_days"]
+        field.initial = settings.API_TOKEN_DEFAULT_DAYS
+        field.max_value = settings.API_TOKEN_MAX_DAYS
+        field.widget.attrs["max"] = settings.API_TOKEN_MAX_DAYS
+        # The maximum is a setting read per form, so the validator is added here rather than at class level.
+        field.validators.append(MaxValueValidator(settings.API_TOKEN_MAX_DAYS))
+        field.help_text = f"At most {settings.API_TOKEN_MAX_DAYS} days; the token then stops working."

@@ -1,0 +1,36 @@
+"""Which staff login an expert profile belongs to: this decides whose schedule and patients that login sees.
+
+Pointing a profile at a login widens that login's access, so only admins may do it, only to a login
+holding the expert role, and every change is audited in the same transaction.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+
+from config.errors import Conflict, DomainError
+from consults.models import Expert
+from patients.audit import audit_record
+from patients.capabilities import can_be_on_care_team, can_change_expert_user
+from patients.models import AuditAction
+
+NOT_AN_EXPERT = "Choose a staff login that holds the expert role (add it to the expert group first)."
+
+
+def expert_user_set(*, expert: Expert, user: AbstractBaseUser | None, by: AbstractBaseUser,
+                    request: HttpRequest | None = None, via: str = "admin") -> Expert:
+    """Link `expert` to `user` (None unlinks); PermissionDenied unless `by` is an admin."""
+    if not can_change_expert_user(by, expert):
+        raise PermissionDenied("Only admins can change which login an expert profile belongs to.")
+    if user is not None and not can_be_on_care_team(user):
+        raise DomainError(NOT_AN_EXPERT, field="user")
+    try:
+        with transaction.atomic():
+            Expert.objects.filter(pk=expert.pk).update(user=user)
+            expert.user = user
+            audit_record(actor=by, action=AuditAction.CHANGE, obj=expert, changed_fields=["user"], request=request,
+                         via=via)
+    except IntegrityError:
+        raise Conflict("That login already belongs to another expert profile.", field="user")
+    return expert

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+
+class GuideConfig(AppConfig):
+    name = "guide"
+    verbose_name = "Patient guide"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Page
+        from wagtail.signals import page_published, page_unpublished, post_page_move, workflow_approved
+
+        from guide.governance import on_page_changed, on_workflow_approved
+        from guide.queue_cards import guide_review_cards
+        from patients.models import Resource
+        from patients.queue import register_card_provider
+
+        register_card_provider(guide_review_cards)
+        workflow_approved.connect(on_workflow_approved, dispatch_uid="guide_review_record")
+        # Cached pages show child cards, translations and resources: any of these changes them.
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(on_page_changed, dispatch_uid=f"guide_cache_{id(signal)}")
+        post_delete.connect(on_page_changed, sender=Page, dispatch_uid="guide_cache_page_delete")
+        post_save.connect(on_page_changed, sender=Resource, dispatch_uid="guide_cache_resource_save")

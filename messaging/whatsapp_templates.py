@@ -1,0 +1,78 @@
+"""Which WhatsApp templates the clinic needs, the demo's stand-ins, and the gaps coordinators see.
+
+WhatsApp delivers a business-initiated message (one that is not an answer within 24 hours of the
+patient's last WhatsApp message) only as a template Meta approved. Every kind below can start a
+conversation, so each needs an approved template, or a WhatsApp-only patient gets nothing (the
+message is then `blocked` with its reason, visible in the conversation).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from messaging.models import WhatsAppTemplate
+from patients.models import Language
+
+_WHEN = "{{ starts_at|date:'D j M, g:i A T' }}"
+_REFERENCE = "{% if reference %}{{ reference }}{% else %}-{% endif %}"
+_MANAGE = "{% if manage_url %}{{ manage_url }}{% else %}-{% endif %}"
+_VIDEO = "{% if video_url %}{{ video_url }}{% else %}-{% endif %}"
+
+# Kind → the numbered variables its template is built with (values from that kind's context; see
+# the first line of templates/messages/<kind>.en.txt). Answers to a patient who just wrote
+# (help_reply, staff_reply, check-in follow-ups, acknowledgements) are inside the window and need none.
+CONVERSATION_STARTING_KINDS: dict[str, dict[str, str]] = {
+    "consult_confirmation": {"1": "patient_name", "2": _WHEN, "3": _REFERENCE, "4": _MANAGE, "5": _VIDEO},
+    "consult_rescheduled": {"1": "patient_name", "2": _WHEN, "3": _REFERENCE, "4": _MANAGE, "5": _VIDEO},
+    "consult_cancelled": {"1": "patient_name", "2": _WHEN, "3": _REFERENCE},
+    "consult_reminder": {"1": "patient_name", "2": _WHEN, "3": _REFERENCE, "4": _VIDEO},
+    "consult_thanks": {"1": "patient_name"},
+    "consult_no_show": {"1": "patient_name", "2": _WHEN},
+    "conversation_reopen": {"1": "patient_name"},
+    "call_clinic_now": {"1": "clinic_phone"},
+    "checkin_questions": {"1": "patient_name"},
+    "medication_reminder": {"1": "patient_name"},
+    "monitoring_due": {"1": "patient_name", "2": "{{ due_on|date:'j M' }}"},
+    "monitoring_overdue": {"1": "patient_name", "2": "{{ due_on|date:'j M' }}"},
+    "resource_contact": {"1": "patient_name"},
+    "resource_follow_up": {"1": "patient_name"},
+}
+
+# Demo stand-ins start with 16 zeros: no real Content SID looks like that, so they are easy to spot
+# (and the console flags them) if a demo database ever meets real Twilio credentials.
+DEMO_CONTENT_SID_PREFIX = "HX" + "0" * 16
+
+
+def demo_content_sid(kind: str, language: str) -> str:
+    return DEMO_CONTENT_SID_PREFIX + hashlib.sha256(f"{kind}:{language}".encode()).hexdigest()[:16]
+
+
+def whatsapp_templates_seed_demo() -> int:
+    """Give every conversation-starting kind a clearly fake template in each language, so WhatsApp
+    can be tried locally; never touches a template someone entered. Returns how many were added."""
+    added = 0
+    for kind, variables in CONVERSATION_STARTING_KINDS.items():
+        for language in Language.values:
+            _, created = WhatsAppTemplate.objects.get_or_create(
+                kind=kind, language=language,
+                defaults={"content_sid": demo_content_sid(kind, language), "variables": variables,
+                          "description": "DEMO stand-in, not approved by Meta: paste your approved ContentSid."},
+            )
+            added += created
+    return added
+
+
+def _usable(templates: QuerySet[WhatsAppTemplate]) -> set[str]:
+    english = templates.filter(active=True, language=Language.ENGLISH).values_list("kind", "content_sid")
+    return {kind for kind, sid in english if not sid.startswith(DEMO_CONTENT_SID_PREFIX)}
+
+
+def whatsapp_template_gaps() -> list[str]:
+    """Conversation-starting kinds with no active, real English template (English is the fallback
+    for every language), in one query."""
+    return sorted(set(CONVERSATION_STARTING_KINDS) - _usable(WhatsAppTemplate.objects.all()))
+
+
+def whatsapp_sending_for_real() -> bool:
+    return settings.MESSAGING_BACKEND == "twilio"

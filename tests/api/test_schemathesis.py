@@ -1,0 +1,61 @@
+"""The whole OpenAPI, fuzzed in-process by schemathesis: anonymous and as every role of the cast.
+
+Bounded (see COVERAGE_ROLES and MAX_EXAMPLES) so it runs in `make test`; it fails on any 5xx and
+on any documented response whose body does not match the schema. Status-code conformance is not
+checked: drf-spectacular documents success codes only; test_staff_input.py checks the 400s/404s.
+"""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from tests.api.conftest import api_credentials
+from tests.factories.people import PatientFactory
+
+CHECKS = [not_a_server_error, response_schema_conformance]
+MAX_EXAMPLES = 15
+# The coverage phase (boundary and invalid values for every parameter) finds most 500s but costs most
+# of the time, so it runs for the two roles whose code paths differ (the public, a coordinator); the
+# other roles get the derandomized fuzzing phase only. Together about three minutes of CPU.
+COVERAGE_ROLES = ["anonymous", "coordinator"]
+FUZZING_ROLES = ["expert", "admin", "outsider"]
+
+
+def load_schema(*, coverage: bool) -> schemathesis.schemas.BaseSchema:
+    """The OpenAPI from /api/schema/, loaded at collection (pytest-django has set Django up by then)."""
+    config = schemathesis.config.SchemathesisConfig.from_dict({"phases": {"coverage": {
+        "enabled": coverage, "unexpected-methods": [], "generate-duplicate-query-parameters": False}}})
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application(), config=config)
+
+
+with_coverage = load_schema(coverage=True)
+fuzzing_only = load_schema(coverage=False)
+
+
+@pytest.fixture
+def role_headers(role: str, alice, bob, erin, ada, charlie) -> dict[str, str]:
+    """Headers for one role of the cast, with a patient of alice's so some ids resolve to real rows."""
+    PatientFactory(coordinator=alice)
+    users = {"coordinator": alice, "expert": erin, "admin": ada, "outsider": charlie}
+    if role == "anonymous":
+        return {}
+    return api_credentials(users[role])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", COVERAGE_ROLES)
+@with_coverage.parametrize()
+@settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_conforms_to_its_schema(case, role_headers) -> None:
+    case.call_and_validate(headers=role_headers, checks=CHECKS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", FUZZING_ROLES)
+@fuzzing_only.parametrize()
+@settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_conforms_to_its_schema_for_every_other_role(case, role_headers) -> None:
+    case.call_and_validate(headers=role_headers, checks=CHECKS)

@@ -1,0 +1,116 @@
+"""Issue 12: the booking and manage pages in Hindi (Django i18n), from a .po that compiles and
+leaves nothing untranslated."""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from consults.display import slot_value
+from consults.models import Consult
+from consults.slots import Slot
+from tests.consults.helpers import DEC_2, ist
+from tests.consults.test_pages import details_form
+from tests.factories.consults import ExpertFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+PO = ROOT / "locale" / "hi" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+
+
+def hindi(client, name: str, *args, **params):
+    """GET a page in Hindi: /hi/... once i18n_patterns wire the prefix, else by Accept-Language."""
+    with translation.override("hi"):
+        url = reverse(name, args=args)
+    return client.get(url, params, HTTP_ACCEPT_LANGUAGE="hi")
+
+
+def msgstr_blocks() -> list[str]:
+    entries = PO.read_text(encoding="utf-8").split("\n\n")[1:]  # the first is the header
+    return [entry for entry in entries if "msgid" in entry]
+
+
+def test_the_hindi_catalogue_compiles_without_errors(tmp_path):
+    msgfmt = shutil.which("msgfmt")
+    assert msgfmt, "Install Debian's gettext (apt-get install gettext) to check translations."
+    result = subprocess.run([msgfmt, "--check", "-o", str(tmp_path / "hi.mo"), str(PO)], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_committed_mo_matches_the_po(tmp_path):
+    subprocess.run([shutil.which("msgfmt") or "msgfmt", "-o", str(tmp_path / "hi.mo"), str(PO)], check=True,
+                   timeout=60)
+    assert (tmp_path / "hi.mo").read_bytes() == MO.read_bytes()
+
+
+def test_no_hindi_string_is_left_empty():
+    empty = [entry.splitlines()[0] for entry in msgstr_blocks() if re.search(r'^msgstr(\[\d\])? ""\n?$', entry, re.M)
+             and not re.search(r'^msgstr(\[\d\])? ""\n"', entry, re.M)]
+    assert empty == []
+
+
+def test_no_hindi_string_is_fuzzy():
+    assert [entry for entry in msgstr_blocks() if "#, fuzzy" in entry] == []
+
+
+@pytest.mark.django_db
+def test_step_one_reads_in_hindi(client, frozen):
+    ExpertFactory()
+    body = hindi(client, "consults:book").content.decode()
+    assert "निःशुल्क सलाह बुक करें" in body
+
+
+@pytest.mark.django_db
+def test_topics_read_in_hindi(client, frozen):
+    ExpertFactory()
+    assert "दुष्प्रभाव" in hindi(client, "consults:book").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_consent_question_reads_in_hindi(client, frozen):
+    expert = ExpertFactory()
+    value = slot_value(Slot(expert.pk, ist(DEC_2, 10), ist(DEC_2, 10)))
+    body = hindi(client, "consults:book-details", slot=value, topic="side_effects", tz="Asia/Kolkata").content.decode()
+    assert "हाँ, इस सलाह के बारे में मुझे ऊपर चुने गए माध्यम पर संदेश भेजें" in body
+
+
+@pytest.mark.django_db
+def test_form_errors_read_in_hindi(client, frozen):
+    with translation.override("hi"):
+        url = reverse("consults:book-details")
+    body = client.post(url, details_form(ExpertFactory(), name=""), HTTP_ACCEPT_LANGUAGE="hi").content.decode()
+    assert "अपना नाम बताएँ" in body
+
+
+@pytest.mark.django_db
+def test_the_manage_page_reads_in_hindi(client, frozen):
+    client.post("/book/details/", details_form(ExpertFactory()))
+    consult = Consult.objects.get()
+    body = hindi(client, "consults:manage", consult.manage_token).content.decode()
+    assert "कैलेंडर में जोड़ें" in body
+
+
+@pytest.mark.django_db
+def test_dates_on_the_manage_page_read_in_hindi(client, frozen):
+    client.post("/book/details/", details_form(ExpertFactory()))
+    consult = Consult.objects.get()
+    body = hindi(client, "consults:manage", consult.manage_token).content.decode()
+    assert "बुधवार 2" in body  # Wednesday 2 December, in Django's Hindi date names
+
+
+
+@pytest.mark.django_db
+def test_a_slot_taken_meanwhile_is_explained_in_hindi(client, frozen):
+    from tests.factories.consults import ConsultFactory
+
+    expert = ExpertFactory()
+    ConsultFactory(expert=expert, start=ist(DEC_2, 10))
+    with translation.override("hi"):
+        url = reverse("consults:book-details")
+    body = client.post(url, details_form(expert), HTTP_ACCEPT_LANGUAGE="hi").content.decode()
+    assert "यह समय अभी-अभी किसी और ने ले लिया" in body

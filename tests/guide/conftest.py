@@ -1,0 +1,1 @@
+from tests.guide.fixtures import editor, guide_site, reviewer, sample_content  # noqa: F401
