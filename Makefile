@@ -96,8 +96,12 @@ test:
 	$(MAKE) --no-print-directory lint check pytest pytest-postgres e2e-prod; status=$$?; \
 	echo "== make test: $$(( $$(date +%s) - start )) s"; exit $$status
 
+# One run on PostgreSQL + Redis (issue 11): throwaway databases on PG_URL's server, Redis database 15;
+# ends with one summary table (bench/_report.py).
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/15
 bench: deps contract-mock prod-tools
-	$(TEST_ENV) $(BIN)/python -m bench
+	$(TEST_ENV) DATABASE_URL=$(PG_URL) BENCH_DATABASE_URL=$(PG_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) \
+		$(BIN)/python -m bench
 
 # At most 60 s of load through the production topology; figures go to deploy/README.md.
 bench-prod: deps contract-mock prod-tools

@@ -13,9 +13,14 @@ def main() -> int:
     if not names:
         print("no benchmarks found under bench/")
         return 1
+    from bench import _report
+
     for name in names:
         print(f"== bench/{name}.py")
         importlib.import_module(f"bench.{name}").main()
+    if _report.ROWS:
+        print(f"== summary ({', '.join(names)})")
+        print(_report.table())
     return 0
 
 

@@ -34,7 +34,7 @@ def _seed(count: int, today) -> None:
     )
 
 
-def _night(label: str, count: int) -> None:
+def _night(label: str, count: int, budget: float) -> None:
     import patients.tasks
 
     queued: list[tuple] = []
@@ -58,6 +58,11 @@ def _night(label: str, count: int) -> None:
     print(f"  {label:<28} {len(slices):>3} slices, longest {max(slices):5.1f} s, total {elapsed:6.1f} s, "
           f"{totals['schedules'] / elapsed:6.0f} records/s; {totals['authorisation']} expiring authorisations "
           "have a task")
+    from bench import _report
+
+    _report.add(f"care sweep, {count} patients, {label}",
+                f"{totals['schedules'] / elapsed:.0f} records/s, {len(slices)} slices, longest {max(slices):.1f} s",
+                f"longest slice < task timeout {budget:.0f} s", max(slices) < budget)
     if totals["schedules"] != count:
         raise SystemExit(f"{label}: {totals['schedules']} schedules for {count} records")
 
@@ -92,8 +97,9 @@ def main() -> None:
                 cursor.execute("ANALYZE")  # fresh bulk-loaded tables: give the planner real statistics
         print(f"database {connection.vendor}: {count} CML records seeded in {time.perf_counter() - started:.1f} s; "
               f"budget {settings.CARE_SWEEP_SECONDS} s per slice, task timeout {settings.Q_CLUSTER['timeout']} s")
-        _night("first night (creates)", count)
-        _night("next night (steady)", count)
+        budget = float(settings.Q_CLUSTER["timeout"])
+        _night("first night (creates)", count, budget)
+        _night("next night (steady)", count, budget)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()

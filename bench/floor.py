@@ -108,9 +108,29 @@ WeeklyAvailability.objects.bulk_create(WeeklyAvailability(expert=e, weekday=d, s
                                                           end_time=clock(20)) for e in experts for d in range(7))
 now = timezone.now()
 rules = SlotRules(now=now, min_notice=timedelta(hours=3), horizon=timedelta(days=29))
-free = slots_between(experts, window_start=now, window_end=now + timedelta(days=30), rules=rules)
+free = list(slots_between(experts, window_start=now, window_end=now + timedelta(days=30), rules=rules))
 random.Random(11).shuffle(free)
 print(json.dumps({"expert": experts[0].pk, "slots": [[s.expert_id, s.start.isoformat()] for s in free]}))
+"""
+
+
+# After every load: no two active consults of one expert overlap, and every consult has exactly one
+# confirmation row (message idempotency keys are unique, so "one" means "present").
+INTEGRITY = """
+import json
+from collections import Counter
+from consults.models import Consult
+from messaging.models import Message
+active = Consult.objects.exclude(status="cancelled").order_by("expert_id", "start")
+rows = active.values_list("expert_id", "start", "end")
+double, last = 0, {}
+for expert_id, start, end in rows:
+    double += expert_id in last and start < last[expert_id]
+    last[expert_id] = max(end, last.get(expert_id, end))
+keys = Counter(Message.objects.filter(kind="consult_confirmation").values_list("idempotency_key", flat=True))
+ids = Consult.objects.values_list("pk", flat=True)
+print(json.dumps({"consults": len(ids), "double_bookings": double,
+                  "consults_without_one_confirmation": sum(keys[f"consult:{pk}:confirmation"] != 1 for pk in ids)}))
 """
 
 
@@ -287,6 +307,11 @@ def _run(workdir: Path, database_url: str) -> None:
             _median("booking POST taken slot (409)", site, lambda r: taken_request * REQUESTS, 409),
             _median("inbound webhook (signed)", site, lambda r: _webhook_requests(1_000_000 * (r + 2)), 200),
         ])
+        integrity = json.loads(_manage(env, "shell", "-c", INTEGRITY).strip().splitlines()[-1])
+    if env["REDIS_URL"]:  # no qcluster ran: drop the delivery and routing tasks the load queued
+        import redis
+
+        redis.Redis.from_url(env["REDIS_URL"]).delete(f"django_q:{env['Q_CLUSTER_NAME']}:q")
     vendor = database_url.split(":", 1)[0]
     print(f"database {vendor}, cache {'Redis' if env['REDIS_URL'] else 'LocMem'}, gunicorn {WORKERS} sync workers, "
           f"{REQUESTS} requests x {ROUNDS} rounds (median), {CLIENT_THREADS} client threads, {os.cpu_count()} CPUs")
@@ -294,6 +319,27 @@ def _run(workdir: Path, database_url: str) -> None:
     for label, rate in results.items():
         floor_rate = results["floor GET /read/" if "GET" in label else "floor POST /write/"]
         print(f"{label:<34}{rate:>9.1f}{rate / floor_rate:>10.2f}")
+    print(f"after the load: {integrity}")
+    _summarize(results, integrity, vendor, bool(env["REDIS_URL"]))
+
+
+GOALS = {"booking POST (201)": 0.5, "booking POST taken slot (409)": 1.0, "inbound webhook (signed)": 0.6}
+
+
+def _summarize(results: dict[str, float], integrity: dict[str, int], vendor: str, redis: bool) -> None:
+    from bench import _report
+
+    write = results["floor POST /write/"]
+    _report.add(f"floor POST /write/ ({vendor}, {'Redis' if redis else 'LocMem'}, median of {ROUNDS})",
+                f"{write:.0f} req/s")
+    for label, goal in GOALS.items():
+        ratio = results[label] / write
+        _report.add(label, f"{results[label]:.0f} req/s = {ratio:.2f} x /write/", f">= {goal} x /write/",
+                    ratio >= goal)
+    _report.add("double bookings after the load", str(integrity["double_bookings"]), "0",
+                integrity["double_bookings"] == 0)
+    _report.add("consults without exactly one confirmation", str(integrity["consults_without_one_confirmation"]),
+                "0", integrity["consults_without_one_confirmation"] == 0)
 
 
 if __name__ == "__main__":

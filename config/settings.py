@@ -153,6 +153,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A booking waiting for an expert's row lock gives up after this long and answers 503 "busy"
+    # (consults/rules.py). Set once per connection, so no request pays a SET; 0 turns it off.
+    _lock_timeout_ms = env.int("DATABASE_LOCK_TIMEOUT_MS", default=5000)
+    if _lock_timeout_ms:
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c lock_timeout={_lock_timeout_ms}".strip()
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str(
         "DATABASE_TEST_NAME", default=f"test_{DATABASES['default']['NAME']}"
     )

@@ -103,6 +103,12 @@ class ConsultSource(models.TextChoices):
     STAFF = "staff", "Staff"
 
 
+# A consult lasts its expert's consult length, and that is at most this long (constraint below).
+# Slot and overlap reads rely on it for their lower bound on `start` (consults/selectors.py), so
+# they use the (expert, start) index instead of reading the expert's whole history.
+MAX_CONSULT_MINUTES = 240
+
+
 class Expert(models.Model):
     """Someone patients can book a free consult with."""
 
@@ -134,7 +140,8 @@ class Expert(models.Model):
         ordering = ["sort_order", "display_name", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(consult_minutes__gte=5) & Q(consult_minutes__lte=240), name="expert_consult_minutes_range"
+                condition=Q(consult_minutes__gte=5) & Q(consult_minutes__lte=MAX_CONSULT_MINUTES),
+                name="expert_consult_minutes_range",
             ),
             models.CheckConstraint(condition=Q(buffer_minutes__lte=120), name="expert_buffer_minutes_range"),
         ]
@@ -268,6 +275,10 @@ class Consult(models.Model):
             models.Index(fields=["expert", "start"]),
             models.Index(fields=["start"]),
             models.Index(fields=["status", "start"]),
+            # The booking's per-patient limit counts confirmed consults after now (consults/rules.py).
+            models.Index(
+                fields=["patient", "start"], condition=Q(status="confirmed"), name="consult_patient_upcoming_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(start__lt=models.F("end")), name="consult_start_before_end"),

@@ -10,6 +10,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, models, transaction
+from django.db.models import Count, Exists, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -17,12 +19,17 @@ from django.utils.translation import ngettext
 from config.errors import Busy, DomainError
 from consults.constraints import is_overlap_violation
 from consults.errors import SlotTaken
-from consults.models import Consult, ConsultStatus, Expert, new_reference
-from consults.selectors import expert_calendar_around, experts_matching, next_free_slots
-from consults.slots import SlotRules, StartProblem, start_problem
+from consults.models import Consult, ConsultStatus, Expert, TimeOff, new_reference
+from consults.selectors import (
+    active_consults_near,
+    expert_blocks,
+    expert_calendar_around,
+    experts_matching,
+    next_free_slots,
+)
+from consults.slots import ExpertCalendar, SlotRules, StartProblem, start_problem
 from patients.timezones import LATEST_DATE, plausible_instant
 
-LOCK_TIMEOUT = "5s"
 # Lazy: shown on the booking pages in the page's language (the API answers in English).
 TAKEN_MESSAGE = _("Sorry, that time was just taken by someone else. Please choose another time.")
 START_MESSAGES = {
@@ -55,11 +62,13 @@ def write_transaction() -> Iterator[None]:
 
 
 def lock_rows(*rows: tuple[type[models.Model], int]) -> None:
-    """Lock rows in the given order (PostgreSQL); SQLite already runs one writer at a time."""
+    """Lock rows in the given order (PostgreSQL); SQLite already runs one writer at a time.
+
+    How long a lock may be waited for is the connection's lock_timeout (settings.DATABASES), set
+    once per connection rather than by a SET in every transaction.
+    """
     if connection.vendor != "postgresql":
         return
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
     for model, pk in rows:
         list(model.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
 
@@ -90,11 +99,75 @@ def check_start(
     problem = start_problem(
         expert_calendar_around(expert, start, exclude_consult_ids=exclude_consult_ids), start, SlotRules.from_settings()
     )
+    _raise_for(problem, expert=expert, start=start, topic=topic)
+
+
+def _raise_for(problem: StartProblem | None, *, expert: Expert, start: datetime, topic: str | None) -> None:
     if problem is StartProblem.TAKEN:
         raise slot_taken_error(expert, start, topic)
     if problem is not None:
         message = START_MESSAGES[problem].format(notice=_notice_text(), horizon=settings.CONSULT_HORIZON_DAYS)
         raise DomainError(message, field="start")
+
+
+def expert_locked_for_booking(*, expert: Expert, patient_phone: str, start: datetime, now: datetime) -> Expert:
+    """The expert's row, locked (PostgreSQL), read in the same statement as the booking's checks.
+
+    Annotated with `upcoming_consults` (confirmed consults after `now` of every record with this phone:
+    an unverified intake shares its phone with the patient's record), `clashes`
+    (an active consult within the buffer of [start, start + length)) and `time_off_hit`, judged with
+    the length and buffer of `expert` as the caller loaded it; `check_locked_start` re-checks the
+    slow way if the locked row says otherwise.
+    """
+    end = start + expert.consult_length
+    upcoming = (
+        Consult.objects.filter(patient__phone=patient_phone, status=ConsultStatus.CONFIRMED, start__gt=now)
+        .order_by()
+        .values("patient__phone")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    clash = active_consults_near([expert.pk], window_start=start, window_end=end, margin=expert.buffer)
+    off = TimeOff.objects.filter(expert_id=expert.pk, start__lt=end, end__gt=start)
+    return (
+        Expert.objects.select_for_update(of=("self",))
+        .annotate(upcoming_consults=Coalesce(Subquery(upcoming), 0), clashes=Exists(clash), time_off_hit=Exists(off))
+        .get(pk=expert.pk)
+    )
+
+
+def check_locked_start(*, locked: Expert, judged_with: Expert, start: datetime, topic: str | None) -> None:
+    """`check_start` from the annotations of `expert_locked_for_booking`: one query (the weekly hours)."""
+    if (locked.consult_minutes, locked.buffer_minutes) != (judged_with.consult_minutes, judged_with.buffer_minutes):
+        check_start(expert=locked, start=start, topic=topic)  # changed meanwhile: judge with the row as it is
+        return
+    end = start + locked.consult_length
+    calendar = ExpertCalendar(
+        expert_id=locked.pk,
+        time_zone=locked.time_zone,
+        length=locked.consult_length,
+        buffer=locked.buffer,
+        blocks=expert_blocks(locked.pk),
+        time_off=[(start, end)] if locked.time_off_hit else [],
+        busy=[(start, end)] if locked.clashes else [],
+    )
+    problem = start_problem(calendar, start, SlotRules.from_settings())
+    if problem is StartProblem.TAKEN:
+        # The next free times are looked up by `with_next_slots` once the transaction has ended:
+        # a run of 409s for one popular time then does not queue on the expert's row lock.
+        taken = SlotTaken(TAKEN_MESSAGE)
+        taken.pending_offer = (locked, start, topic)
+        raise taken
+    _raise_for(problem, expert=locked, start=start, topic=topic)
+
+
+def with_next_slots(taken: SlotTaken) -> SlotTaken:
+    """A SlotTaken raised under the expert's lock, now carrying the next free times to offer."""
+    pending = getattr(taken, "pending_offer", None)
+    if pending is None:
+        return taken
+    expert, start, topic = pending
+    return slot_taken_error(expert, start, topic)
 
 
 def consult_check_staff_time(*, expert: Expert, start: datetime, exclude_consult_id: int | None = None) -> None:

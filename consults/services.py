@@ -30,7 +30,16 @@ from consults.notifications import (
     consult_notify_no_show,
     consult_notify_rescheduled,
 )
-from consults.rules import check_start, consult_check_staff_time, insert_consult, lock_rows, write_transaction
+from consults.rules import (
+    check_locked_start,
+    check_start,
+    consult_check_staff_time,
+    expert_locked_for_booking,
+    insert_consult,
+    lock_rows,
+    with_next_slots,
+    write_transaction,
+)
 from consults.signals import (
     consult_attendance_confirmed,
     consult_booked,
@@ -65,55 +74,83 @@ def consult_book(
     Patients (web, api, sms) may only take published free slots and hold a limited number of
     upcoming consults; staff may book any free time that is not in the past.
     """
-    if timezone.is_naive(start):
-        raise DomainError("Give the time with its time zone offset.", field="start")
-    staff = source == ConsultSource.STAFF
-    with write_transaction():
-        lock_rows((Patient, patient.pk), (Expert, expert.pk))
-        expert.refresh_from_db()  # under the lock: active flag and consult length as they are now
-        end = start + expert.consult_length
-        if staff:
-            consult_check_staff_time(expert=expert, start=start)
-        else:
-            if not expert.active:
-                raise DomainError(
-                    "This expert is not taking bookings at the moment. Please choose another.", field="expert"
-                )
-            if not expert.takes(topic=topic, language=None):
-                raise DomainError(f"{expert.display_name} does not take consults on this topic.", field="topic")
-            check_start(expert=expert, start=start, topic=topic)
-            # Per phone, not per record: an unverified intake shares its phone with the patient record.
-            upcoming = Consult.objects.filter(
-                patient__phone=patient.phone, status=ConsultStatus.CONFIRMED, start__gt=timezone.now()
-            ).count()
-            if upcoming >= settings.CONSULT_MAX_UPCOMING_PER_PATIENT:
-                raise UpcomingLimitReached(
-                    gettext(
-                        "This phone number already has the most upcoming consults we can book at once. "
-                        "Use the link in your confirmation message to change an existing consult, "
-                        "or call the clinic for help."
-                    ),
-                    field="phone",
-                )
-        consult = insert_consult(
-            Consult(
+    try:
+        with write_transaction():
+            return _book(
                 patient=patient,
                 expert=expert,
                 start=start,
-                end=end,
                 topic=topic,
                 mode=mode,
                 note=note,
                 source=source,
-                status_changed_by=booked_by,
-                status_changed_at=timezone.now(),
-                idempotency_key=idempotency_key or None,
+                booked_by=booked_by,
+                idempotency_key=idempotency_key,
                 request_fingerprint=request_fingerprint,
-            ),
+            )
+    except SlotTaken as taken:
+        raise with_next_slots(taken) from None
+
+
+def _book(
+    *,
+    patient: Patient,
+    expert: Expert,
+    start: datetime,
+    topic: str,
+    mode: str,
+    note: str,
+    source: str,
+    booked_by: AbstractBaseUser | None,
+    idempotency_key: str | None,
+    request_fingerprint: str,
+) -> Consult:
+    """consult_book's body; the caller holds the transaction (one, not one plus a savepoint)."""
+    if timezone.is_naive(start):
+        raise DomainError("Give the time with its time zone offset.", field="start")
+    staff = source == ConsultSource.STAFF
+    now = timezone.now()
+    lock_rows((Patient, patient.pk))  # serializes this patient's bookings for the upcoming count
+    # Under the expert's row lock, in one statement: active flag, consult length, and the checks.
+    locked = expert_locked_for_booking(expert=expert, patient_phone=str(patient.phone), start=start, now=now)
+    if staff:
+        consult_check_staff_time(expert=locked, start=start)
+    else:
+        if not locked.active:
+            raise DomainError(
+                "This expert is not taking bookings at the moment. Please choose another.", field="expert"
+            )
+        if not locked.takes(topic=topic, language=None):
+            raise DomainError(f"{locked.display_name} does not take consults on this topic.", field="topic")
+        check_locked_start(locked=locked, judged_with=expert, start=start, topic=topic)
+        if locked.upcoming_consults >= settings.CONSULT_MAX_UPCOMING_PER_PATIENT:
+            raise UpcomingLimitReached(
+                gettext(
+                    "This phone number already has the most upcoming consults we can book at once. "
+                    "Use the link in your confirmation message to change an existing consult, "
+                    "or call the clinic for help."
+                ),
+                field="phone",
+            )
+    consult = insert_consult(
+        Consult(
+            patient=patient,
+            expert=locked,
+            start=start,
+            end=start + locked.consult_length,
             topic=topic,
-        )
-        consult_notify_booked(consult=consult)  # in this transaction: no booking without its confirmation
-        emit_on_commit(consult_booked, consult)
+            mode=mode,
+            note=note,
+            source=source,
+            status_changed_by=booked_by,
+            status_changed_at=now,
+            idempotency_key=idempotency_key or None,
+            request_fingerprint=request_fingerprint,
+        ),
+        topic=topic,
+    )
+    consult_notify_booked(consult=consult)  # in this transaction: no booking without its confirmation
+    emit_on_commit(consult_booked, consult)
     return consult
 
 
@@ -137,7 +174,7 @@ def consult_book_for_public(
     try:
         with write_transaction():
             patient = patient_intake_for_booking(details=details)
-            return consult_book(
+            return _book(
                 patient=patient,
                 expert=expert,
                 start=start,
@@ -145,15 +182,18 @@ def consult_book_for_public(
                 mode=mode,
                 note=note,
                 source=source,
+                booked_by=None,
                 idempotency_key=idempotency_key,
                 request_fingerprint=request_fingerprint,
             )
-    except (IntegrityError, SlotTaken):
+    except (IntegrityError, SlotTaken) as error:
         # A concurrent retry with the same key may have won: answer with its consult.
         if idempotency_key:
             existing = consult_for_idempotency_key(key=idempotency_key, fingerprint=request_fingerprint)
             if existing is not None:
                 return existing
+        if isinstance(error, SlotTaken):
+            raise with_next_slots(error) from None
         raise
 
 

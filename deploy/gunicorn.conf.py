@@ -46,8 +46,13 @@ timeout = _env_int("GUNICORN_TIMEOUT", 30)
 # On SIGTERM/HUP, requests in flight get this long to finish before workers are killed.
 graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = 5
+# The master imports and warms the app once (config/wsgi.py runs config/warmup.py) and forks
+# workers from it, so neither a new nor a recycled worker pays import costs in a request. Code
+# upgrades are a restart, not a HUP (deploy/README.md), so preloading costs nothing there.
+preload_app = True
 # Recycle workers now and then so a slow leak never grows without bound; jitter avoids all at once.
-max_requests = _env_int("GUNICORN_MAX_REQUESTS", 2000)
+# Rare enough (and cheap with preload_app: a fork) that recycling never shows in the p95.
+max_requests = _env_int("GUNICORN_MAX_REQUESTS", 20000)
 max_requests_jitter = max_requests // 10
 
 # nginx on the same host is trusted for X-Forwarded-* by default; list the proxies' addresses when

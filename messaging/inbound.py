@@ -11,9 +11,11 @@ import phonenumbers
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import F
+from django.db.models.constants import OnConflict
 from django.db.models.functions import Greatest
+from django.db.models.sql.subqueries import InsertQuery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -82,9 +84,13 @@ def inbound_parse(params: Mapping[str, str]) -> InboundMessage:
 
 
 def patient_for_phone(*, phone: str, channel: str, profile_name: str) -> Patient:
-    """The patient with this number, or a new lead a coordinator can see (safe against a race)."""
+    """The patient with this number, or a new lead a coordinator can see (safe against a race).
+
+    A known patient comes with their conversation (one query); see `_conversation_of`.
+    """
     # Only the verified record: an unverified intake with the same phone never receives the phone's messages.
-    patient = Patient.objects.filter(phone=phone, record_state=RecordState.VERIFIED).first()
+    patient = (Patient.objects.select_related("conversation")
+               .filter(phone=phone, record_state=RecordState.VERIFIED).first())
     if patient is not None:
         return patient
     try:
@@ -96,25 +102,53 @@ def patient_for_phone(*, phone: str, channel: str, profile_name: str) -> Patient
         return Patient.objects.get(phone=phone, record_state=RecordState.VERIFIED)
 
 
+def _conversation_of(patient: Patient) -> Conversation:
+    try:
+        return patient.conversation  # loaded with the patient when they were known
+    except Conversation.DoesNotExist:
+        return conversation_for_patient(patient)
+
+
+def _insert_unless_known(message: Message) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id (INSERT OR IGNORE on SQLite): whether it was new.
+
+    A retried webhook (same MessageSid, unique) inserts nothing, with no SELECT before and no
+    savepoint around the insert; Django's bulk_create(ignore_conflicts=True) cannot return the id.
+    """
+    database = router.db_for_write(Message)
+    query = InsertQuery(Message, on_conflict=OnConflict.IGNORE)
+    query.insert_values([f for f in Message._meta.local_concrete_fields if not f.primary_key], [message])
+    rows = query.get_compiler(using=database).execute_sql(returning_fields=[Message._meta.pk])
+    if not rows or rows[0] is None:
+        return False
+    message.pk = rows[0][0]
+    message._state.adding, message._state.db = False, database
+    return True
+
+
 def enqueue_routing(message_id: int) -> None:
     task_enqueue("messaging.tasks.route_inbound", message_id, task_name=f"route-message-{message_id}")
 
 
-def _apply_keyword(patient: Patient, channel: str, keyword: str, now: dt.datetime) -> str:
-    """STOP and START take effect in the webhook itself: nothing may go out after a STOP."""
+def _keyword_taking_effect(patient: Patient, channel: str, keyword: str) -> str:
+    """The keyword as it acts on this patient: "YES" is also an ordinary answer and only
+    re-subscribes someone who had opted out."""
+    field = "whatsapp_opted_out_at" if channel == Channel.WHATSAPP else "sms_opted_out_at"
+    if keyword == "YES" and getattr(patient, field) is None:
+        return ""
+    return keyword
+
+
+def _apply_keyword(patient: Patient, channel: str, keyword: str, now: dt.datetime) -> None:
+    """STOP and START take effect in the webhook itself: nothing may go out after a STOP. The keyword
+    is already as it acts on this patient (`_keyword_taking_effect`); each change is audited."""
     field = "whatsapp_opted_out_at" if channel == Channel.WHATSAPP else "sms_opted_out_at"
     if keyword in OPT_OUT_KEYWORDS:
         if Patient.objects.filter(pk=patient.pk, **{f"{field}__isnull": True}).update(**{field: now}):
             _audit_keyword_consent(patient, field)
-        return keyword
-    if keyword in OPT_IN_KEYWORDS:
-        # "YES" is also an ordinary answer; it only re-subscribes someone who had opted out.
-        if keyword == "YES" and getattr(patient, field) is None:
-            return ""
+    elif keyword in OPT_IN_KEYWORDS:
         if Patient.objects.filter(pk=patient.pk, **{f"{field}__isnull": False}).update(**{field: None}):
             _audit_keyword_consent(patient, field)
-        return keyword
-    return keyword
 
 
 def _audit_keyword_consent(patient: Patient, field: str) -> None:
@@ -124,29 +158,26 @@ def _audit_keyword_consent(patient: Patient, field: str) -> None:
 
 
 def inbound_record(*, inbound: InboundMessage) -> tuple[Message, bool]:
-    """Store one patient message exactly once (unique MessageSid) and queue its routing."""
-    existing = Message.objects.filter(twilio_sid=inbound.sid).first()
-    if existing is not None:
-        return existing, False
+    """Store one patient message exactly once (unique MessageSid) and queue its routing.
+
+    A known patient costs four statements in one transaction: patient with conversation, the
+    insert (nothing on a retry), a keyword's opt-out/in if any, the conversation's update.
+    """
     now = timezone.now()
     with transaction.atomic():
         patient = patient_for_phone(phone=inbound.phone, channel=inbound.channel, profile_name=inbound.profile_name)
-        conversation = conversation_for_patient(patient)
+        conversation = _conversation_of(patient)
+        keyword = _keyword_taking_effect(patient, inbound.channel, normalized_keyword(inbound.body))
         message = Message(
             conversation=conversation, patient=patient, direction=Direction.INBOUND, channel=inbound.channel,
             kind="inbound", body=inbound.body, media_urls=inbound.media_urls, status=Status.RECEIVED,
             twilio_sid=inbound.sid, from_address=inbound.from_address, to_address=inbound.to_address,
-            language=patient.language, enqueued_at=now, status_changed_at=now, created_at=now,
+            language=patient.language, keyword=keyword, enqueued_at=now, status_changed_at=now, created_at=now,
         )
-        try:
-            with transaction.atomic():
-                message.save()
-        except IntegrityError:
+        if not _insert_unless_known(message):
             return Message.objects.get(twilio_sid=inbound.sid), False
-        keyword = _apply_keyword(patient, inbound.channel, normalized_keyword(inbound.body), now)
         if keyword:
-            Message.objects.filter(pk=message.pk).update(keyword=keyword)
-            message.keyword = keyword
+            _apply_keyword(patient, inbound.channel, keyword, now)
         window_field = "last_whatsapp_inbound_at" if inbound.channel == Channel.WHATSAPP else "last_sms_inbound_at"
         Conversation.objects.filter(pk=conversation.pk).update(
             last_message_at=now, last_channel=inbound.channel, status=ConversationStatus.OPEN,

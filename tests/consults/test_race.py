@@ -90,7 +90,11 @@ def test_twenty_concurrent_bookings_of_one_slot_give_one_201_and_409s_on_postgre
 @pytest.mark.django_db(transaction=True)
 def test_the_exclusion_constraint_alone_stops_the_race_on_postgres(generous_throttles, monkeypatch):
     """Without the expert row lock every racer passes the check; the constraint must refuse all but one."""
+    from django.db.models import QuerySet
+
     monkeypatch.setattr(services, "lock_rows", lambda *rows: None)
+    # The expert's row is locked by the read that carries the checks: make every FOR UPDATE a plain read.
+    monkeypatch.setattr(QuerySet, "select_for_update", lambda self, *args, **kwargs: self)
     expert = ExpertFactory()
     slot = next_free_slots([expert], after=timezone.now(), limit=1)[0]
     assert_exactly_one_winner(race(expert, slot.start), expert)
@@ -145,13 +149,14 @@ def test_twenty_threads_racing_on_a_sqlite_file_give_one_201_and_409s(tmp_path):
 @pytest.mark.postgres
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_a_booking_that_cannot_get_the_experts_lock_in_time_gets_503_busy(generous_throttles, monkeypatch):
+def test_a_booking_that_cannot_get_the_experts_lock_in_time_gets_503_busy(generous_throttles):
     from django.db import transaction
 
-    from consults import rules
     from consults.models import Expert
 
-    monkeypatch.setattr(rules, "LOCK_TIMEOUT", "200ms")
+    # lock_timeout is a connection option (settings); this request's connection waits 200 ms only.
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '200ms'")
     expert = ExpertFactory()
     slot = next_free_slots([expert], after=timezone.now(), limit=1)[0]
     locked, release = threading.Event(), threading.Event()
