@@ -36,6 +36,9 @@ class MedicationSerializer(serializers.ModelSerializer):
     """A drug course. Created with medication_start; its dose changes only through the dose-change action."""
 
     patient = VisiblePatientField()
+    # Explicit defaults: medication_start takes every argument by keyword, so none may go missing.
+    drug = serializers.CharField(max_length=100, default="imatinib")
+    is_tki = serializers.BooleanField(default=True)
     schedule = serializers.ChoiceField(choices=DoseSchedule.choices, default=DoseSchedule.ONCE_DAILY)
     schedule_label = label_field("schedule")
     is_active = serializers.BooleanField(read_only=True)
