@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from patients.api import access, views
+from patients.api import access, medications, views
 
 router = SimpleRouter()
 router.register("patients", views.PatientViewSet, basename="patient")
@@ -16,6 +16,8 @@ router.register("tasks", views.CareTaskViewSet, basename="task")
 router.register("resources", views.ResourceViewSet, basename="resource")
 router.register("resource-assignments", views.ResourceAssignmentViewSet, basename="resource-assignment")
 router.register("notes", views.NoteViewSet, basename="note")
+router.register("medications", medications.MedicationViewSet, basename="medication")
+router.register("dose-changes", medications.DoseChangeViewSet, basename="dose-change")
 router.register("care-team", access.CareTeamAssignmentViewSet, basename="care-team")
 
 urlpatterns = router.urls

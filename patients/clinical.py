@@ -16,6 +16,7 @@ from patients.molecular import AT_MMR_OR_DEEPER, add_months
 @dataclass(frozen=True)
 class Flag:
     level: str  # "danger" | "warning" | "info"
+    code: str  # stable machine name of the finding (API clients key on it; the text may be reworded)
     text: str
     source: str
 
@@ -56,9 +57,16 @@ def suitability_flags(*, record, tests: Sequence, dose_mg_per_day: int | None) -
         condition.typical_dose_mg if condition else None)
     if dose_mg_per_day and typical and dose_mg_per_day != typical and not gist_exon9_advanced:
         confirm = " (dose marked confirm in the brief)" if "dose" in condition.confirm else ""
-        flags.append(Flag("info", f"Typical dose for {condition.label}: {condition.dose_text}{confirm}; recorded "
-                                  f"{dose_mg_per_day} mg/day. Confirm with the oncologist.", "imatinib label"))
+        flags.append(Flag("info", "dose_not_typical",
+                          f"Typical dose for {condition.label}: {condition.dose_text}{confirm}; recorded "
+                          f"{dose_mg_per_day} mg/day. Confirm with the oncologist.", "imatinib label"))
     return flags
+
+
+def care_record_flags(*, record, tests: Sequence, medications: Sequence) -> list[Flag]:
+    """Every flag the care record shows, information-level included: the console and the API both call this."""
+    tki = next((m for m in medications if m.is_tki and m.stopped_on is None), None)
+    return suitability_flags(record=record, tests=tests, dose_mg_per_day=tki.dose_mg_per_day if tki else None)
 
 
 def _gist_exon9_advanced(record, tests: Sequence) -> bool:
@@ -71,8 +79,8 @@ def _gist_flags(record, tests: Sequence, dose: int | None) -> list[Flag]:
     source = "brief: GIST mutation status and imatinib"
     if not results:
         if record.treatment_phase in ("on_treatment", "adjuvant") or dose:
-            return [Flag("warning", "No KIT / PDGFRA result recorded: mutation testing comes before systemic "
-                                    "therapy.", source)]
+            return [Flag("warning", "gist_mutation_untested",
+                         "No KIT / PDGFRA result recorded: mutation testing comes before systemic therapy.", source)]
         return []
     finding = results[-1].gist_finding
     meaning = protocols.GIST_FINDINGS.get(finding)
@@ -80,13 +88,12 @@ def _gist_flags(record, tests: Sequence, dose: int | None) -> list[Flag]:
         return []
     if finding == "kit_exon_9":
         if record.gist_extent != "advanced":
-            return [Flag("info", f"{meaning.label}: {meaning.meaning}", source)]
+            return [Flag("info", "gist_kit_exon_9", f"{meaning.label}: {meaning.meaning}", source)]
         dose_text = f" Recorded dose {dose} mg/day." if dose and dose < protocols.GIST_EXON9_ADVANCED_DOSE_MG else ""
-        return [Flag("warning", f"KIT exon 9 in advanced GIST: a higher dose (800 mg daily, as 400 mg twice daily) "
-                                f"is standard.{dose_text} Review with the oncologist.", source)]
-    if meaning.level == "info":
-        return [Flag("info", f"{meaning.label}: {meaning.meaning}", source)]
-    return [Flag(meaning.level, f"{meaning.label}: {meaning.meaning}", source)]
+        return [Flag("warning", "gist_kit_exon_9_advanced_dose",
+                     f"KIT exon 9 in advanced GIST: a higher dose (800 mg daily, as 400 mg twice daily) "
+                     f"is standard.{dose_text} Review with the oncologist.", source)]
+    return [Flag(meaning.level, f"gist_{finding}", f"{meaning.label}: {meaning.meaning}", source)]
 
 
 def _bcr_abl1_label_flags(record, tests: Sequence) -> list[Flag]:
@@ -99,8 +106,9 @@ def _bcr_abl1_label_flags(record, tests: Sequence) -> list[Flag]:
     ph_negative = any(t.ph_result == "negative" for t in ph)
     if bcr_negative or (ph_negative and not bcr_positive):
         found = "BCR::ABL1-negative" if bcr_negative else "Ph-negative"
-        return [Flag("danger", f"Diagnosis inconsistent: {record.get_diagnosis_display()} on the record but a "
-                               f"{found} result. Review with the oncologist.", "brief: conditions table")]
+        return [Flag("danger", "diagnosis_inconsistent",
+                     f"Diagnosis inconsistent: {record.get_diagnosis_display()} on the record but a "
+                     f"{found} result. Review with the oncologist.", "brief: conditions table")]
     return []
 
 
@@ -111,19 +119,22 @@ def _cml_response_flags(record, tests: Sequence) -> list[Flag]:
         latest = qpcr[-1]
         if latest.eln_assessment in ("warning", "failure"):
             level = "danger" if latest.eln_assessment == "failure" else "warning"
-            flags.append(Flag(level, f"Latest BCR::ABL1 ({latest.sample_on:%d %b %Y}): "
+            flags.append(Flag(level, f"eln_{latest.eln_assessment}", f"Latest BCR::ABL1 ({latest.sample_on:%d %b %Y}): "
                                      f"{latest.get_eln_assessment_display()}. {latest.eln_rule}", protocols.ELN_SOURCE))
         if latest.lost_mmr:
             restart = (f" In treatment-free remission: restart imatinib within {protocols.TFR_RESTART_WEEKS} weeks "
                        "of losing MMR." if record.treatment_phase == "tfr" else "")
-            flags.append(Flag("danger", f"Loss of MMR on {latest.sample_on:%d %b %Y}.{restart}", protocols.ELN_SOURCE))
+            flags.append(Flag("danger", "lost_mmr", f"Loss of MMR on {latest.sample_on:%d %b %Y}.{restart}",
+                              protocols.ELN_SOURCE))
     for test in _resulted(tests, "abl1_kd"):
         if test.kd_mutation:
-            flags.append(Flag("danger", f"Resistance mutation {test.kd_mutation}: an ELN failure criterion. Review "
-                                        "with the oncologist.", protocols.ELN_SOURCE))
+            flags.append(Flag("danger", "kd_mutation",
+                              f"Resistance mutation {test.kd_mutation}: an ELN failure criterion. Review "
+                              "with the oncologist.", protocols.ELN_SOURCE))
     for test in _resulted(tests, "marrow") + _resulted(tests, "ph_chromosome"):
         if test.high_risk_aca:
-            flags.append(Flag("danger", "High-risk additional chromosomal abnormality: an ELN failure criterion.",
+            flags.append(Flag("danger", "high_risk_aca",
+                              "High-risk additional chromosomal abnormality: an ELN failure criterion.",
                               protocols.ELN_SOURCE))
     return flags
 

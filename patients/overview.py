@@ -62,7 +62,7 @@ def care_record_overview(*, patient: Patient, today: date) -> dict[str, Any]:
                   .select_related("genetic_test", "lab_result").order_by("-completed_on", "-updated_at")[:RECENT])
     tasks_open = list(CareTask.objects.filter(patient=patient, status__in=OPEN_TASK_STATUSES)
                       .select_related("assignee").order_by("due_at"))
-    flags = clinical.suitability_flags(record=record, tests=tests, dose_mg_per_day=tki.dose_mg_per_day if tki else None)
+    flags = clinical.care_record_flags(record=record, tests=tests, medications=medications)
     return {
         "record": record,
         "tki": tki,

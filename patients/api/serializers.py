@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from patients import clinical
 from patients.models import (
     CareRecord,
     CareTask,
@@ -59,6 +60,28 @@ def coordinator_field(**kwargs) -> serializers.PrimaryKeyRelatedField:
     return serializers.PrimaryKeyRelatedField(queryset=users, allow_null=True, required=False, **kwargs)
 
 
+def label_field(name: str) -> serializers.CharField:
+    """`<name>_label` next to a coded field: the words the console shows for the code ("" when blank)."""
+    return serializers.CharField(source=f"get_{name}_display", read_only=True)
+
+
+class FlagSerializer(serializers.Serializer):
+    """One finding on the care record, exactly as the console lists it (clinical.care_record_flags)."""
+
+    level = serializers.ChoiceField(choices=[("danger", "Danger"), ("warning", "Warning"), ("info", "Information")],
+                                    read_only=True)
+    code = serializers.CharField(read_only=True)
+    text = serializers.CharField(read_only=True)
+    source = serializers.CharField(read_only=True)
+
+
+def record_flags(record: CareRecord | None, patient: Patient) -> list[dict]:
+    """The console's flags for a patient; callers prefetch `genetic_tests` and `medications` to keep queries fixed."""
+    flags = clinical.care_record_flags(record=record, tests=list(patient.genetic_tests.all()),
+                                       medications=list(patient.medications.all()))
+    return FlagSerializer(flags, many=True).data
+
+
 def _user(serializer: serializers.Serializer):
     return serializer.context["request"].user
 
@@ -68,12 +91,13 @@ class PatientSerializer(serializers.ModelSerializer):
     # "" until the patient has a care record (a source path through the missing record would give null).
     diagnosis = serializers.SerializerMethodField()
     has_flags = serializers.SerializerMethodField()
+    flags = serializers.SerializerMethodField()
     next_due_on = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
         model = Patient
         fields = ["id", "full_name", "phone", "email", "date_of_birth", "language", "time_zone", "preferred_channel",
-                  "coordinator", "is_lead", "diagnosis", "has_flags", "next_due_on", "created_at"]
+                  "coordinator", "is_lead", "diagnosis", "has_flags", "flags", "next_due_on", "created_at"]
         read_only_fields = ["created_at"]
 
     def validate_phone(self, phone):
@@ -89,16 +113,32 @@ class PatientSerializer(serializers.ModelSerializer):
         record = getattr(patient, "care_record", None)
         return bool(record and record.has_flags)
 
+    @extend_schema_field(FlagSerializer(many=True))
+    def get_flags(self, patient: Patient) -> list[dict]:
+        return record_flags(getattr(patient, "care_record", None), patient)
+
 
 class CareRecordSerializer(serializers.ModelSerializer):
     patient = VisiblePatientField()
+    diagnosis_label = label_field("diagnosis")
+    cml_phase_label = label_field("cml_phase")
+    gist_extent_label = label_field("gist_extent")
+    treatment_phase_label = label_field("treatment_phase")
+    flags = serializers.SerializerMethodField()
+    flag_summary = serializers.CharField(
+        read_only=True, help_text="Deprecated: use `flags`. Newline-joined texts of the danger and warning flags only.")
 
     class Meta:
         model = CareRecord
-        fields = ["id", "patient", "diagnosis", "diagnosis_detail", "cml_phase", "gist_site", "gist_risk",
-                  "gist_extent", "resected_on", "icd10_code", "diagnosed_on", "treating_oncologist",
-                  "treatment_phase", "tki_started_on", "phase_started_on", "has_flags", "flag_summary", "updated_at"]
+        fields = ["id", "patient", "diagnosis", "diagnosis_label", "diagnosis_detail", "cml_phase", "cml_phase_label",
+                  "gist_site", "gist_risk", "gist_extent", "gist_extent_label", "resected_on", "icd10_code",
+                  "diagnosed_on", "treating_oncologist", "treatment_phase", "treatment_phase_label", "tki_started_on",
+                  "phase_started_on", "has_flags", "flags", "flag_summary", "updated_at"]
         read_only_fields = ["has_flags", "flag_summary", "updated_at"]
+
+    @extend_schema_field(FlagSerializer(many=True))
+    def get_flags(self, record: CareRecord) -> list[dict]:
+        return record_flags(record, record.patient)
 
     def validate_patient(self, patient: Patient) -> Patient:
         if self.instance is None and CareRecord.objects.filter(patient=patient).exists():
@@ -127,16 +167,27 @@ class GeneticTestSerializer(serializers.ModelSerializer):
     # Blank until a result is assessed: the schema must admit "" next to the levels.
     molecular_response = serializers.ChoiceField(choices=[("", ""), *MolecularResponse.choices], read_only=True)
     eln_assessment = serializers.ChoiceField(choices=[("", ""), *ElnAssessment.choices], read_only=True)
+    kind_label = label_field("kind")
+    status_label = label_field("status")
+    molecular_response_label = label_field("molecular_response")
+    eln_assessment_label = label_field("eln_assessment")
     result_display = serializers.CharField(read_only=True)
     loinc = serializers.CharField(read_only=True)
+    warnings = serializers.SerializerMethodField()
 
     class Meta:
         model = GeneticTest
-        fields = ["id", "patient", "kind", "method", "status", "ordered_on", "collected_on", "resulted_on",
+        fields = ["id", "patient", "kind", "kind_label", "method", "status", "status_label", "ordered_on",
+                  "collected_on", "resulted_on",
                   "cancelled_reason", "lab", "ph_result", "transcript", "bcr_abl1_detected", "is_percent",
                   "control_copies", "kd_mutation", "high_risk_aca", "gist_finding", "variant_detail", "result_text",
-                  *ASSESSMENT_FIELDS, "result_display", "loinc", "updated_at"]
+                  *ASSESSMENT_FIELDS, "molecular_response_label", "eln_assessment_label", "result_display", "loinc",
+                  "warnings", "updated_at"]
         read_only_fields = [*ASSESSMENT_FIELDS, "updated_at"]
+
+    def get_warnings(self, test: GeneticTest) -> list[str]:
+        """What the reader must know before trusting the assessment (the console shows the same sentence)."""
+        return [w for w in [test.sample_date_warning] if w]
 
     def create(self, validated_data):
         return genetic_test_save(test=GeneticTest(**validated_data), by=_user(self))
@@ -204,11 +255,14 @@ class LabResultSerializer(serializers.ModelSerializer):
 class MonitoringItemSerializer(serializers.ModelSerializer):
     patient = VisiblePatientField()
     state = serializers.SerializerMethodField()
+    kind_label = label_field("kind")
+    status_label = label_field("status")
     reason = serializers.CharField(max_length=300)
 
     class Meta:
         model = MonitoringItem
-        fields = ["id", "patient", "kind", "due_on", "window_starts_on", "window_ends_on", "state", "status", "source",
+        fields = ["id", "patient", "kind", "kind_label", "due_on", "window_starts_on", "window_ends_on", "state",
+                  "status", "status_label", "source",
                   "reason", "protocol_key", "completed_on", "skipped_reason", "override_reason", "genetic_test",
                   "lab_result"]
         read_only_fields = ["window_starts_on", "window_ends_on", "status", "source", "protocol_key", "completed_on",
@@ -253,10 +307,13 @@ class SymptomReportSerializer(serializers.ModelSerializer):
 class CareTaskSerializer(serializers.ModelSerializer):
     patient = VisiblePatientField()
     assignee = coordinator_field()
+    priority_label = label_field("priority")
+    status_label = label_field("status")
 
     class Meta:
         model = CareTask
-        fields = ["id", "patient", "title", "detail", "priority", "due_at", "assignee", "status", "source_kind",
+        fields = ["id", "patient", "title", "detail", "priority", "priority_label", "due_at", "assignee", "status",
+                  "status_label", "source_kind",
                   "source_id", "created_at", "completed_at"]
         read_only_fields = ["status", "source_kind", "source_id", "created_at", "completed_at"]
 

@@ -159,6 +159,14 @@ class GeneticTest(models.Model):
         return self.collected_on or self.resulted_on
 
     @property
+    def sample_date_warning(self) -> str:
+        """Said aloud wherever the result shows: without a sample date the milestone is judged on the report date."""
+        if self.status != TestStatus.RESULTED or self.collected_on or not self.resulted_on:
+            return ""
+        return (f"No sample date recorded: response and milestone were assessed on the report date "
+                f"({self.resulted_on:%d %b %Y}). Enter the sample date from the report to assess it correctly.")
+
+    @property
     def loinc(self) -> str:
         return protocols.LOINC_BCR_ABL1_IS if self.kind == TestKind.BCR_ABL1_QPCR else ""
 

@@ -14,6 +14,7 @@ from patients.services.records import (
     care_sweep,
     medication_dose_change,
     medication_start,
+    medication_stop,
     note_add,
     resource_assign,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "lab_result_save",
     "medication_dose_change",
     "medication_start",
+    "medication_stop",
     "monitoring_item_add",
     "monitoring_item_complete",
     "monitoring_item_override",

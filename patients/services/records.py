@@ -115,6 +115,24 @@ def medication_dose_change(
 
 
 @transaction.atomic
+def medication_stop(
+    *, medication: Medication, stopped_on: date, reason: str, by: AbstractBaseUser | None = None
+) -> Medication:
+    """End a drug course with its reason; the record's flags and schedule follow."""
+    medication = Medication.objects.select_for_update().get(pk=medication.pk)
+    if medication.stopped_on is not None:
+        raise Conflict(f"This course already stopped on {medication.stopped_on:%d %b %Y}.", field="stopped_on")
+    if not reason.strip():
+        raise DomainError("Say why the drug was stopped.", field="stop_reason")
+    if stopped_on < medication.started_on or stopped_on > timezone.localdate():
+        raise DomainError("The stop date must fall between the course start and today.", field="stopped_on")
+    medication.stopped_on, medication.stop_reason = stopped_on, reason.strip()[:200]
+    medication.save(update_fields=["stopped_on", "stop_reason"])
+    care_record_refresh(patient=medication.patient)
+    return medication
+
+
+@transaction.atomic
 def note_add(*, patient: Patient, body: str, author: AbstractBaseUser) -> Note:
     """Add a timestamped note; coordinators and the patient's experts may write them."""
     if not body.strip():

@@ -162,7 +162,10 @@ def _assess(test: GeneticTest, record: CareRecord | None, *, values: dict[str, i
         test.eln_rule = f"{protocols.ELN_SOURCE} milestones apply to CML; no milestone assessment for this diagnosis."
         return
     test.eln_milestone, test.eln_assessment = result.milestone, result.assessment
-    test.eln_rule, test.needs_confirmation = result.rule[:300], result.needs_confirmation
+    # No sample date: the report date stood in. Say so in the rule the console and API show, never silently.
+    fallback = " Assessed on the report date: no sample date recorded." if test.collected_on is None else ""
+    test.eln_rule = result.rule[:300 - len(fallback)] + fallback
+    test.needs_confirmation = result.needs_confirmation
 
 
 def _reassess_later_results(test: GeneticTest, record: CareRecord | None) -> None:

@@ -55,6 +55,7 @@ def world(db, alice, erin, time_machine) -> dict[str, Callable[[], object]]:
         "staff/consults": consult,
         "consults/manage": consult,
         "care-team": care_team_assign(patient=patient, member=erin, by=alice, reason="Second opinion"),
+        "medications": patient.medications.get(),
     }
     return rows
 

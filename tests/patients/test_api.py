@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from patients.models import AuditEntry, CareTask, GeneticTest, MonitoringItem, Note, Resource
 from patients.molecular import add_months
+from patients.services import medication_dose_change
 from tests.factories.care import cml_patient, qpcr
 from tests.factories.people import PatientFactory
 
@@ -17,7 +18,7 @@ TODAY = date(2026, 6, 15)
 START = add_months(TODAY, -7)
 
 LISTS = ["patients", "care-records", "genetic-tests", "results", "lab-results", "schedule-items", "symptoms", "tasks",
-         "resources", "resource-assignments", "notes"]
+         "resources", "resource-assignments", "notes", "medications", "dose-changes"]
 
 
 @pytest.fixture(autouse=True)
@@ -209,6 +210,8 @@ def test_list_endpoints_use_a_constant_number_of_queries(client, alice, endpoint
             patient.resource_assignments.create(resource=resources[len(resources) - 1])
             patient.lab_results.create(taken_on=TODAY, anc=2)
             patient.symptom_reports.create(symptom="nausea", grade=1)
+            medication_dose_change(medication=patient.medications.get(), to_mg=300, changed_on=TODAY,
+                                   reason="neutropenia", by=alice)
 
     client.force_login(alice)
     add_patients(1)
