@@ -18,4 +18,11 @@ def care_queue(context) -> dict:
     cards: list[QueueCard] = queue_cards(request.user, mine_only=mine_only) if shows_cards else []
     return {"cards": cards, "mine_only": mine_only, "shows_cards": shows_cards,
             "shows_my_day": can_see_my_day(request.user), "can_open_settings": can_open_settings(request.user),
-            "settings": request.GET.get("view") == "settings" and can_open_settings(request.user)}
+            "settings": settings_view(context)}
+
+
+@register.simple_tag(takes_context=True)
+def settings_view(context) -> bool:
+    """Whether this dashboard shows the model index ("Settings", admins only); no query, unlike care_queue."""
+    request = context["request"]
+    return request.GET.get("view") == "settings" and can_open_settings(request.user)
