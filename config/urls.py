@@ -14,6 +14,8 @@ urlpatterns = [
     path("admin/insights/", include("insights.urls")),  # clinic insights (issue 14); before the admin catch-all
     # The care record's FHIR download page (issue 16); before admin/ so the admin's catch-all does not take it.
     path("admin/patients/patient/<int:pk>/fhir/", admin.site.admin_view(fhir_export_page), name="patient-fhir-page"),
+    # The work queue's triage list and the header's patient search (issue 14); before the admin catch-all.
+    path("admin/work/", include("patients.console_urls")),
     path("admin/", admin.site.urls),
     # Staff sign-in security: two-step login and personal API tokens (outside /admin/, so a user who
     # still owes the two-step login can reach these pages).

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from config.errors import DomainError
@@ -65,6 +66,11 @@ def outcome_view(model_admin: Any) -> Callable[[HttpRequest, str], HttpResponse]
             raise PermissionDenied
         chosen = OUTCOMES.get(request.POST.get("outcome", ""))
         back = reverse("admin:consults_consult_change", args=[consult.pk])
+        # "My day" on the dashboard posts here too and wants the expert back on the dashboard.
+        wanted = request.POST.get("next", "")
+        if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()},
+                                                      require_https=request.is_secure()):
+            back = wanted
         if chosen is None:
             messages.error(request, "Choose completed or no-show; nothing was changed.")
             return HttpResponseRedirect(back)

@@ -114,3 +114,25 @@ def can_merge_intake(user: User, intake: Patient | None = None) -> bool:
     if intake is None:
         return True
     return can_view_patient(user, intake) and intake.intake_of is not None and can_view_patient(user, intake.intake_of)
+
+
+def can_work_triage(user: User) -> bool:
+    """See the coordinators' work queue and take unassigned patients ("assign to me"): coordinators only.
+
+    Admins see the queue too but are not coordinators, so they cannot become a patient's coordinator."""
+    return is_coordinator(user)
+
+
+def can_see_coordinator_queue(user: User) -> bool:
+    """The coordinator cards (tasks, monitoring, inbox …): coordinators and admins; experts get "My day"."""
+    return _runs_care(user)
+
+
+def can_see_my_day(user: User) -> bool:
+    """Today's own consults with the outcome buttons: logins that hold the expert role."""
+    return is_expert(user)
+
+
+def can_open_settings(user: User) -> bool:
+    """The full list of models (protocol settings, templates, experts …) behind the "Settings" entry."""
+    return is_admin(user)

@@ -8,12 +8,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 from django.utils import timezone
 
+from patients.capabilities import can_work_triage
 from patients.models import MonitoringItem, item_state_q
 from patients.models.monitoring import ItemState
 from patients.queue import QueueCard
 from patients.roles import is_clinic_staff
 from patients.selectors import authorisations_expiring, tasks_due, urgent_symptoms_open, visible
 from patients.services.monitoring import protocol_values
+from patients.worklist import patients_unassigned
 
 
 def _url(model: str, mine_only: bool, **filters: str) -> str:
@@ -35,7 +37,13 @@ def care_cards(user: AbstractBaseUser, mine_only: bool) -> list[QueueCard]:
     urgent = visible(urgent_symptoms_open(), user, mine_only=mine_only)
     expiring = visible(authorisations_expiring(on=today, days=reminder_days), user, mine_only=mine_only)
     due = tasks_due(user=user, by=end_of_today(), mine_only=mine_only)
+    cards: list[QueueCard] = []
+    if can_work_triage(user):
+        # Under "Mine" too: nobody's patients are everybody's work until a coordinator takes them.
+        cards.append(QueueCard("triage_unassigned", "New / unassigned patients", patients_unassigned(user).count(),
+                               reverse("console-triage"), urgent=True, order=5))
     return [
+        *cards,
         QueueCard("urgent_symptoms", "Urgent symptoms", urgent.count(),
                   _url("symptomreport", mine_only, urgent="open"), urgent=True, order=10),
         QueueCard("tasks_due", "Tasks due today or earlier", due.count(),

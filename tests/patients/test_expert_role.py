@@ -80,10 +80,11 @@ def test_expert_api_reads_their_patients_and_cannot_write_clinical_data(client, 
     assert response.status_code == 403
 
 
-def test_experts_dashboard_counts_their_consult_patients(client, erin, consult_patient, other_patient):
+def test_experts_dashboard_shows_my_day_not_the_coordinator_cards(client, erin, consult_patient, other_patient):
+    # Issue 14: urgent symptoms are the coordinators' work; the expert's home is "My day".
     for patient in (consult_patient, other_patient):
         symptom_report_record(patient=patient, symptom="fainting", grade=1, source="sms", reported_at=timezone.now())
     client.force_login(erin)
     body = client.get("/admin/").content.decode()
-    card = body.split('data-card="urgent_symptoms"')[1].split("</li>")[0]
-    assert '<span class="ct-count">1</span>' in card
+    assert 'data-card="urgent_symptoms"' not in body
+    assert 'data-section="my-day"' in body
