@@ -7,6 +7,8 @@ from config.health import healthz
 from config.views import bench_bare
 from guide import views as guide_views
 from interop.console import fhir_export_page
+from patients.access_report import access_report
+from patients.consent_console import consent_phone_record
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -14,6 +16,10 @@ urlpatterns = [
     path("admin/insights/", include("insights.urls")),  # clinic insights (issue 14); before the admin catch-all
     # The care record's FHIR download page (issue 16); before admin/ so the admin's catch-all does not take it.
     path("admin/patients/patient/<int:pk>/fhir/", admin.site.admin_view(fhir_export_page), name="patient-fhir-page"),
+    # Consent recorded by staff on the phone, and the admin's access report (issue 16); before admin/ too.
+    path("admin/patients/patient/<int:pk>/consent/", admin.site.admin_view(consent_phone_record),
+         name="patient-consent-phone"),
+    path("admin/access-report/", access_report, name="access-report"),  # admins only; the view checks
     path("admin/", admin.site.urls),
     # Staff sign-in security: two-step login and personal API tokens (outside /admin/, so a user who
     # still owes the two-step login can reach these pages).
