@@ -26,7 +26,7 @@ class PhoneConsentForm(forms.Form):
 
 
 def history_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
-    """One query: the latest ledger rows with who recorded them."""
+    """Two queries: the latest ledger rows with who recorded them, and whether this user may record."""
     events = list(ConsentEvent.objects.filter(patient=patient).select_related("by")[:HISTORY_ROWS])
     can_record = can_edit_care_record(request.user, patient)
     return {
