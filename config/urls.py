@@ -7,6 +7,8 @@ from config.health import healthz
 from config.views import bench_bare
 from guide import views as guide_views
 from interop.console import fhir_export_page
+from patients.access_report import access_report
+from patients.consent_console import consent_phone_record
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -16,6 +18,10 @@ urlpatterns = [
     path("admin/patients/patient/<int:pk>/fhir/", admin.site.admin_view(fhir_export_page), name="patient-fhir-page"),
     # The work queue's triage list and the header's patient search (issue 14); before the admin catch-all.
     path("admin/work/", include("patients.console_urls")),
+    # Consent recorded by staff on the phone, and the admin's access report (issue 16); before admin/ too.
+    path("admin/patients/patient/<int:pk>/consent/", admin.site.admin_view(consent_phone_record),
+         name="patient-consent-phone"),
+    path("admin/access-report/", access_report, name="access-report"),  # admins only; the view checks
     path("admin/", admin.site.urls),
     # Staff sign-in security: two-step login and personal API tokens (outside /admin/, so a user who
     # still owes the two-step login can reach these pages).

@@ -25,7 +25,8 @@ from messaging.models import Conversation, ConversationStatus, Direction, Messag
 from messaging.replies import registered_reply_kinds, reply_handler_for
 from messaging.services import conversation_for_patient, message_send
 from patients.audit import audit_record
-from patients.models import AuditAction, Channel, Patient, RecordState
+from patients.models import AuditAction, Channel, ConsentHow, ConsentPurpose, Patient, RecordState
+from patients.services.consent import consent_record
 
 logger = logging.getLogger(__name__)
 
@@ -145,10 +146,20 @@ def _apply_keyword(patient: Patient, channel: str, keyword: str, now: dt.datetim
     field = "whatsapp_opted_out_at" if channel == Channel.WHATSAPP else "sms_opted_out_at"
     if keyword in OPT_OUT_KEYWORDS:
         if Patient.objects.filter(pk=patient.pk, **{f"{field}__isnull": True}).update(**{field: now}):
+            _ledger_keyword(patient, channel, keyword, given=False)
             _audit_keyword_consent(patient, field)
     elif keyword in OPT_IN_KEYWORDS:
         if Patient.objects.filter(pk=patient.pk, **{f"{field}__isnull": False}).update(**{field: None}):
+            _ledger_keyword(patient, channel, keyword, given=True)
             _audit_keyword_consent(patient, field)
+
+
+def _ledger_keyword(patient: Patient, channel: str, keyword: str, *, given: bool) -> None:
+    # The guarded update above decided the change (races are safe); the ledger records it and syncs the
+    # cache: START is the phone holder's own opt-in, so it also sets consent on that channel.
+    patient.refresh_from_db(fields=["consent_sms", "consent_whatsapp", "sms_opted_out_at", "whatsapp_opted_out_at"])
+    consent_record(patient=patient, purpose=ConsentPurpose.MESSAGING, channel=channel, given=given,
+                   how=ConsentHow.KEYWORD, source_detail=f"reply {keyword}"[:100], audit=False)
 
 
 def _audit_keyword_consent(patient: Patient, field: str) -> None:

@@ -15,3 +15,8 @@ class PatientsConfig(AppConfig):
         from patients.intake_link import register as register_intake_replies
 
         register_intake_replies()  # a YES to the intake verification message links the booking
+
+        from patients.consent_console import CONSENT_HISTORY_PANEL
+        from patients.panels import register_record_panel
+
+        register_record_panel(CONSENT_HISTORY_PANEL)  # the consent ledger's history on the care record (issue 16)

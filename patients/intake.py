@@ -19,7 +19,17 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from messaging.services import message_send
 from patients.audit import audit_record
-from patients.models import AuditAction, Channel, Language, Patient, PatientSource, RecordState
+from patients.models import (
+    AuditAction,
+    Channel,
+    ConsentHow,
+    ConsentPurpose,
+    Language,
+    Patient,
+    PatientSource,
+    RecordState,
+)
+from patients.services.consent import consent_record
 from patients.timezones import validate_time_zone
 
 VERIFICATION_KIND = "intake_verification"
@@ -137,6 +147,15 @@ def _create(details: IntakeDetails) -> Patient | None:
                 # A new phone: the booker's consent on the form is the patient's own act; record where it came from.
                 audit_record(actor=AnonymousUser(), action=AuditAction.CONSENT, obj=patient,
                              changed_fields=[f for f in CONSENT_FIELDS if getattr(details, f)], via=details.source)
+                # The ledger row for each channel ticked (issue 16); the audit entry above stays the access trail.
+                for field in CONSENT_FIELDS:
+                    if getattr(details, field):
+                        consent_record(patient=patient, purpose=ConsentPurpose.MESSAGING,
+                                       channel=field.removeprefix("consent_"), given=True,
+                                       how=(ConsentHow.API if details.source == PatientSource.API
+                                            else ConsentHow.WEB_FORM),
+                                       notice_version=details.consent_text_version, source_detail="booking form",
+                                       audit=False)
             return patient
     except IntegrityError:
         return None

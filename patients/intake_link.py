@@ -20,7 +20,8 @@ from messaging.services import message_send, messages_cancel_pending
 from patients.audit import audit_record
 from patients.capabilities import can_merge_intake
 from patients.intake import CONSENT_FIELDS, VERIFICATION_KIND, verification_topic
-from patients.models import AuditAction, Patient, RecordState
+from patients.models import AuditAction, ConsentHow, ConsentPurpose, Patient, RecordState
+from patients.services.consent import consent_record
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,13 @@ def patient_intake_merge(*, intake: Patient, by: AbstractBaseUser | None, source
         if consent_changes:
             audit_record(actor=actor, action=AuditAction.CONSENT, obj=target, changed_fields=consent_changes,
                          request=request, via=source)
+            # The booker's ticks, proven by the phone holder's YES: one ledger row per channel added.
+            for field in CONSENT_FIELDS:
+                if field in consent_changes:
+                    consent_record(patient=target, purpose=ConsentPurpose.MESSAGING,
+                                   channel=field.removeprefix("consent_"), given=True, how=ConsentHow.KEYWORD,
+                                   notice_version=target.consent_text_version,
+                                   source_detail="booking form, proven by YES", audit=False)
         messages_cancel_pending(topic=verification_topic(current))
     return target
 

@@ -17,7 +17,8 @@ from consults.consent import CONSENT_SMS_TEXT, CONSENT_TEXT_VERSION
 from messaging.models import Message
 from messaging.verify import VerifyError, get_verify_backend
 from messaging.web_channel import web_message_receive
-from patients.models import Channel, Patient, PatientSource
+from patients.models import Channel, ConsentChannel, ConsentHow, ConsentPurpose, Patient, PatientSource
+from patients.services.consent import consent_record
 from webchat.models import PhoneVerification, WebChat, chat_expiry
 
 
@@ -110,9 +111,9 @@ def _add_sms_consent(patient: Patient, now: dt.datetime) -> None:
     # Consent is only ever added here (an opt-out is withdrawn by STOP, not by an unticked box).
     if patient.consent_sms:
         return
-    Patient.objects.filter(pk=patient.pk).update(consent_sms=True, consent_at=now,
-                                                 consent_text_version=CONSENT_TEXT_VERSION)
-    patient.consent_sms, patient.consent_at, patient.consent_text_version = True, now, CONSENT_TEXT_VERSION
+    # Through the ledger (issue 16), which also sets consent_sms, consent_at and the notice version.
+    consent_record(patient=patient, purpose=ConsentPurpose.MESSAGING, channel=ConsentChannel.SMS, given=True,
+                   how=ConsentHow.WEB_CHAT, notice_version=CONSENT_TEXT_VERSION, source_detail="web chat phone check")
 
 
 def verification_check(*, verification: PhoneVerification, code: str) -> WebChat:

@@ -24,6 +24,9 @@ from patients.models import (
     AuditAction,
     CareRecord,
     ConcomitantMedication,
+    ConsentChannel,
+    ConsentHow,
+    ConsentPurpose,
     InsurancePolicy,
     ItemStatus,
     Medication,
@@ -34,9 +37,16 @@ from patients.models import (
 from patients.overview import care_record_overview
 from patients.panels import record_panels
 from patients.roles import is_admin, is_coordinator
+from patients.services.consent import consent_record
 from patients.services.records import care_record_refresh
 
 CONSENT_AND_CHANNEL_FIELDS = ("consent_sms", "consent_whatsapp", "preferred_channel", "detailed_messages")
+# Patient form field -> consent ledger purpose and channel (detailed messages: recorded on the preferred channel).
+CONSENT_LEDGER_FIELDS = (
+    ("consent_sms", ConsentPurpose.MESSAGING, ConsentChannel.SMS),
+    ("consent_whatsapp", ConsentPurpose.MESSAGING, ConsentChannel.WHATSAPP),
+    ("detailed_messages", ConsentPurpose.DETAILED_MESSAGES, None),
+)
 
 
 class PatientInlineMixin:
@@ -203,6 +213,13 @@ class PatientAdmin(PatientDataAdmin):
             # Every consent change says where it came from: here, staff (the admin runs this in one transaction).
             audit_record(actor=request.user, action=AuditAction.CONSENT, obj=obj, changed_fields=consent,
                          request=request, via="staff")
+            # The ledger row for each consent the form changed (issue 16); the save above already set the cache.
+            for field, purpose, channel in CONSENT_LEDGER_FIELDS:
+                if field in consent:
+                    consent_record(patient=obj, purpose=purpose, channel=channel or obj.preferred_channel,
+                                   given=getattr(obj, field),
+                                   how=ConsentHow.STAFF_CONSOLE, by=request.user, source_detail="patient form",
+                                   audit=False)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

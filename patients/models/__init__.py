@@ -17,6 +17,7 @@ from patients.models.care import (
     PriorAuthStatus,
     TreatmentPhase,
 )
+from patients.models.consent import ConsentChannel, ConsentEvent, ConsentHow, ConsentPurpose, LedgerIsAppendOnly
 from patients.models.labs import (
     ElnAssessment,
     GeneticTest,
@@ -60,6 +61,10 @@ __all__ = [
     "Channel",
     "CmlPhase",
     "ConcomitantMedication",
+    "ConsentChannel",
+    "ConsentEvent",
+    "ConsentHow",
+    "ConsentPurpose",
     "Diagnosis",
     "DoseChange",
     "DoseSchedule",
@@ -75,6 +80,7 @@ __all__ = [
     "ItemStatus",
     "LabResult",
     "Language",
+    "LedgerIsAppendOnly",
     "Medication",
     "MolecularResponse",
     "MonitoringItem",
