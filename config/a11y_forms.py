@@ -24,7 +24,7 @@ class LabelledBoundField(BoundField):
         label = str(self.label or self.name.replace("_", " ").capitalize())
         if isinstance(widget, MultiWidget):
             # MultiWidget copies the outer attrs onto every input, so each part is named on its own.
-            for subwidget, part in zip(widget.widgets, part_names(widget)):
+            for subwidget, part in zip(widget.widgets, part_names(widget), strict=True):
                 subwidget.attrs.setdefault("aria-label", f"{label} ({part})")
         elif self.form.prefix and "aria-label" not in attrs:
             # A form inside a formset (an admin inline row) has no visible <label> per input.
