@@ -122,6 +122,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Every form control gets an accessible name, inline rows and split date/time inputs too (issue 14).
+FORM_RENDERER = "config.a11y_forms.AccessibleFormRenderer"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
