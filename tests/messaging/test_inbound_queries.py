@@ -39,12 +39,13 @@ def test_a_retried_webhook_inserts_nothing_and_reads_the_stored_message(db, pati
     assert Message.objects.count() == 1
 
 
-def test_stop_takes_effect_before_the_answer_with_two_more_statements(db, patient, twilio_post):
-    """The opt-out update and its audit entry (the consent change's source), in the same transaction."""
+def test_stop_takes_effect_before_the_answer_with_four_more_statements(db, patient, twilio_post):
+    """In the same transaction: the opt-out, its audit entry (the consent change's source), and the
+    consent ledger's row with the patient's consent cache kept in step."""
     conversation_for_patient(patient)
     with CaptureQueriesContext(connection) as captured:
         assert twilio_post(INBOUND, inbound_params(body="stop")).status_code == 200
-    assert len(statements(captured)) == 5
+    assert len(statements(captured)) == 7
     assert Patient.objects.get(pk=patient.pk).sms_opted_out_at is not None
     assert Message.objects.get().keyword == "STOP"
 
