@@ -35,6 +35,21 @@ with_coverage = load_schema(coverage=True)
 fuzzing_only = load_schema(coverage=False)
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_transaction_open():
+    """Schemathesis calls the WSGI app directly, so each request fires request_started/finished, whose
+    close_old_connections would close the test's connection mid-transaction on PostgreSQL (every later
+    request then sees "the connection is closed"). Django's own test client unhooks it the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def role_headers(role: str, alice, bob, erin, ada, charlie) -> dict[str, str]:
     """Headers for one role of the cast, with a patient of alice's so some ids resolve to real rows."""
