@@ -90,11 +90,20 @@ e2e-prod: deps contract-mock prod-tools
 		if [ "$$CI" = "true" ]; then echo "CI=true: the topology test is required, failing the run."; exit 1; fi; \
 	fi
 
-# Prints how long the whole suite took (the aim is 15 minutes on a 2-core machine).
+# Prints how long the whole suite took (the aim is 15 minutes on a 2-core machine). The two database
+# passes are independent (own test databases, free ports for the mocks), so they run side by side, one per
+# core; the topology test follows the SQLite pass. -O prints each pass's output whole when it ends.
 test:
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory lint check pytest pytest-postgres e2e-prod; status=$$?; \
+	$(MAKE) --no-print-directory lint check browser contract-mock prod-tools && \
+	$(MAKE) --no-print-directory -j2 -O target database-passes; status=$$?; \
 	echo "== make test: $$(( $$(date +%s) - start )) s"; exit $$status
+
+.PHONY: database-passes sqlite-then-topology
+database-passes: pytest-postgres sqlite-then-topology
+
+sqlite-then-topology:
+	@$(MAKE) --no-print-directory pytest && $(MAKE) --no-print-directory e2e-prod
 
 # One run on PostgreSQL + Redis (issue 11): throwaway databases on PG_URL's server, Redis database 15;
 # ends with one summary table (bench/_report.py).
