@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pip-tools (`make lock`) follows pip's internals: move both together.
+PIP_VERSION := 26.3
 PG_URL ?= postgres://postgres@127.0.0.1:5432/carethread
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
@@ -10,15 +12,36 @@ PG_PORT ?= 5432
 TEST_ENV := DJANGO_SECRET_KEY=make-test-only-key-not-for-production-0123456789abcdef DJANGO_SECURE_SSL_REDIRECT=false \
 	ALLOW_PROCESS_LOCAL_CACHE=true
 
-.PHONY: run test lint check pytest pytest-quick pytest-postgres deps browser contract-mock bench clean prod-tools e2e-prod bench-prod
+.PHONY: run test lint check pytest pytest-quick pytest-postgres deps bench-deps lock browser contract-mock bench clean \
+	prod-tools e2e-prod bench-prod
 
+# Lock files (pip-compile --generate-hashes, `make lock`): requirements.txt is production, requirements-dev.txt is
+# production plus the test and dev tools, requirements-bench.txt is what bench/ adds (locust). Every install checks
+# the hashes, so a changed or substituted download fails instead of running.
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet pip==$(PIP_VERSION)
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $(STAMP)
 
 deps: $(STAMP)
+
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): requirements-bench.txt $(STAMP)
+	$(BIN)/pip install --quiet --require-hashes -r requirements-bench.txt
+	touch $(BENCH_STAMP)
+
+bench-deps: $(BENCH_STAMP)
+
+# Recompile the lock files after editing a requirements*.in file. Current pins are kept unless a range forces a
+# change; `make lock LOCK_ARGS=--upgrade` (or `LOCK_ARGS="--upgrade-package NAME"`) moves them on.
+LOCK_ARGS ?=
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --strip-extras \
+	--no-emit-index-url --no-emit-find-links --allow-unsafe $(LOCK_ARGS)
+lock: deps
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+	$(PIP_COMPILE) -o requirements-bench.txt requirements-bench.in
 
 node_modules/.installed: package.json
 	npm install --no-audit --no-fund --silent
@@ -99,12 +122,12 @@ test:
 # One run on PostgreSQL + Redis (issue 11): throwaway databases on PG_URL's server, Redis database 15;
 # ends with one summary table (bench/_report.py).
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/15
-bench: deps contract-mock prod-tools
+bench: bench-deps contract-mock prod-tools
 	$(TEST_ENV) DATABASE_URL=$(PG_URL) BENCH_DATABASE_URL=$(PG_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) \
 		$(BIN)/python -m bench
 
 # At most 60 s of load through the production topology; figures go to deploy/README.md.
-bench-prod: deps contract-mock prod-tools
+bench-prod: bench-deps contract-mock prod-tools
 	$(BIN)/python -m bench prod_topology
 
 clean:
