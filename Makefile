@@ -99,12 +99,12 @@ pytest-postgres: deps browser contract-mock
 		if [ "$$CI" = "true" ]; then echo "CI=true: PostgreSQL is required, failing the run."; exit 1; fi; \
 	fi
 
-# The production topology on loopback (deploy/topology.py): nginx, two gunicorn nodes, Redis, two
+# The production topology on loopback (tests/topology/harness.py): nginx, two gunicorn nodes, Redis, two
 # qcluster workers, Prism, database carethread_e2e on the machine's PostgreSQL. Plus the restore drill.
 e2e-prod: deps contract-mock prod-tools
-	@missing="$$($(BIN)/python -c 'from deploy.topology import TopologySettings, missing_services; print("; ".join(missing_services(TopologySettings().pg_admin_url)))')"; \
+	@missing="$$($(BIN)/python -c 'from tests.topology.harness import TopologySettings, missing_services; print("; ".join(missing_services(TopologySettings().pg_admin_url)))')"; \
 	if [ -z "$$missing" ]; then \
-		echo "== production topology (deploy/topology.py)"; \
+		echo "== production topology (tests/topology/harness.py)"; \
 		E2E_PROD=1 $(BIN)/pytest tests/deploy -m topology; \
 	else \
 		echo "########################################################"; \

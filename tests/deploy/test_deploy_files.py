@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy.nginx_render import MIME_TYPES, RenderError, SiteValues, render_main, render_site
+from tests.topology.nginx_render import MIME_TYPES, RenderError, SiteValues, render_main, render_site
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"

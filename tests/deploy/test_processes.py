@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from deploy.processes import ManagedProcess, ProcessFailed, free_port, group_members, port_open
+from tests.topology.processes import ManagedProcess, ProcessFailed, free_port, group_members, port_open
 
 # A parent that forks two grandchildren and ignores SIGTERM: the worst case for a clean stop.
 STUBBORN_TREE = (

@@ -1,4 +1,4 @@
-"""A recording front for the Twilio contract mock: `python -m deploy.twilio_recorder`.
+"""A recording front for the Twilio contract mock: `python -m tests.topology.twilio_recorder`.
 
 Prism checks each request against Twilio's OpenAPI description, but it answers every send with
 the same example SID and keeps no record. The topology puts this small proxy in front of it so
