@@ -175,7 +175,8 @@ def _hammer(port: int, path: str, bodies: list[dict]) -> tuple[float, dict[int, 
 def _overlaps() -> int:
     from consults.models import Consult
 
-    count, last = 0, {}
+    count = 0
+    last: dict[int, datetime] = {}
     rows = (
         Consult.objects.exclude(status="cancelled")
         .order_by("expert_id", "start")

@@ -9,7 +9,7 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from config.errors import DomainError
@@ -45,7 +45,7 @@ def _clock(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%H:%M")
 
 
-def _count_since(rows, since: dt.datetime, up_to_pk: int) -> int:
+def _count_since(rows: QuerySet[PhoneVerification], since: dt.datetime, up_to_pk: int) -> int:
     return rows.filter(created_at__gte=since, pk__lte=up_to_pk).count()
 
 

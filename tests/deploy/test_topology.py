@@ -69,6 +69,7 @@ def stream_requests(topology: Topology, path: str, stop: threading.Event, result
         with topology.session(source_address=UNLIMITED) as session:
             while not stop.is_set():
                 started = time.monotonic()
+                status: int | str
                 try:
                     status = session.get(topology.url(path), timeout=15).status_code
                 except Exception as exc:  # a lost or cut request is exactly what this measures

@@ -21,7 +21,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import psycopg
 import requests
@@ -122,7 +122,7 @@ class Topology:
         self.services: list[ManagedProcess] = []  # redis, prism, nginx
         self.nginx: ManagedProcess | None = None
         self.certificate = self.workdir / "tls" / "cert.pem"
-        self._lock_handle = None
+        self._lock_handle: IO[str] | None = None
         self._database_created = False
         self.failed = False
         self.env = self._environment()
@@ -327,13 +327,13 @@ class Topology:
 
     def _take_lock(self) -> None:
         """One topology per machine at a time: they share the database name."""
-        self._lock_handle = open(LOCK_FILE, "w")  # held until stop()
+        handle = open(LOCK_FILE, "w")
         try:
-            fcntl.flock(self._lock_handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            self._lock_handle.close()
-            self._lock_handle = None
-            raise ServiceMissing(f"another topology is running on this machine ({LOCK_FILE} is locked)")
+            handle.close()
+            raise ServiceMissing(f"another topology is running on this machine ({LOCK_FILE} is locked)") from None
+        self._lock_handle = handle
 
     def database_exists(self) -> bool:
         with psycopg.connect(self.settings.pg_admin_url) as connection:

@@ -73,6 +73,7 @@ def make_handler(upstream: str, log_path: Path) -> type[BaseHTTPRequestHandler]:
                 if self.headers.get(name):
                     request.add_header(name, self.headers[name])
             path, _, query = self.path.partition("?")
+            content_type: str | None
             if self.command == "GET" and path.endswith("/Messages.json"):
                 # Prism cannot answer a list: the spec's own example fails its schema under --errors
                 # (HTTP 500). Answer from what was recorded, as Twilio would.
