@@ -12,7 +12,8 @@ PG_PORT ?= 5432
 TEST_ENV := DJANGO_SECRET_KEY=make-test-only-key-not-for-production-0123456789abcdef DJANGO_SECURE_SSL_REDIRECT=false \
 	ALLOW_PROCESS_LOCAL_CACHE=true
 
-.PHONY: run test lint check pytest pytest-quick pytest-postgres deps bench-deps lock browser contract-mock bench clean \
+.PHONY: run test lint format-check typecheck import-contracts check pytest pytest-quick pytest-postgres deps bench-deps \
+	lock browser contract-mock bench clean \
 	prod-tools e2e-prod bench-prod
 
 # Lock files (pip-compile --generate-hashes, `make lock`): requirements.txt is production, requirements-dev.txt is
@@ -75,6 +76,18 @@ run: deps .env
 lint: deps
 	$(BIN)/ruff check .
 
+# The whole repository in ruff's format (line length and exclusions from pyproject.toml).
+format-check: deps
+	$(BIN)/ruff format --check .
+
+# mypy with the Django and DRF plugins (settings from config.settings): strict in services and selectors.
+typecheck: deps
+	$(TEST_ENV) $(BIN)/mypy
+
+# Import contracts ([tool.importlinter] in pyproject.toml): messaging is a port, the layers, config's wiring.
+import-contracts: deps
+	$(BIN)/lint-imports --no-logo
+
 check: deps
 	$(TEST_ENV) $(BIN)/python manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
@@ -116,7 +129,8 @@ e2e-prod: deps contract-mock prod-tools
 # Prints how long the whole suite took (the aim is 15 minutes on a 2-core machine).
 test:
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory lint check pytest pytest-postgres e2e-prod; status=$$?; \
+	$(MAKE) --no-print-directory lint format-check typecheck import-contracts check pytest pytest-postgres e2e-prod; \
+		status=$$?; \
 	echo "== make test: $$(( $$(date +%s) - start )) s"; exit $$status
 
 # One run on PostgreSQL + Redis (issue 11): throwaway databases on PG_URL's server, Redis database 15;
