@@ -216,7 +216,7 @@ def insert_consult(consult: Consult, *, topic: str | None) -> Consult:
             return consult
         except IntegrityError as error:
             if is_overlap_violation(error):
-                raise slot_taken_error(consult.expert, consult.start, topic)
+                raise slot_taken_error(consult.expert, consult.start, topic) from error
             if "reference" not in str(error) or attempt == 4:
                 raise
             consult.reference = new_reference()

@@ -26,8 +26,8 @@ def _env_int(name: str, default: int) -> int:
         return default
     try:
         return int(raw)
-    except ValueError:
-        raise SystemExit(f"{name}={raw!r} is not a whole number.")
+    except ValueError as exc:
+        raise SystemExit(f"{name}={raw!r} is not a whole number.") from exc
 
 
 chdir = str(PROJECT_ROOT)

@@ -35,8 +35,8 @@ def care_team_assign(*, patient: Patient, member: User, by: User, reason: str = 
                                                            assigned_by=by)
             audit_record(actor=by, action=AuditAction.CREATE, obj=assignment, changed_fields=["member", "reason"],
                          request=request, via=via)
-    except IntegrityError:
-        raise Conflict("This expert is already on this patient's care team.", field="member")
+    except IntegrityError as exc:
+        raise Conflict("This expert is already on this patient's care team.", field="member") from exc
     return assignment
 
 

@@ -82,8 +82,10 @@ def medication_start(
     try:
         with transaction.atomic():
             medication.save()
-    except IntegrityError:
-        raise Conflict("The patient already has an active TKI course; stop it before starting another.", field="drug")
+    except IntegrityError as exc:
+        raise Conflict(
+            "The patient already has an active TKI course; stop it before starting another.", field="drug"
+        ) from exc
     care_record_refresh(patient=patient)
     return medication
 
@@ -152,8 +154,10 @@ def resource_assign(
         with transaction.atomic():
             return ResourceAssignment.objects.create(patient=patient, resource=resource, status=status,
                                                      follow_up_on=follow_up_on, note=note, assigned_by=_actor(by))
-    except IntegrityError:
-        raise Conflict(f"{resource} is already assigned to this patient; update that assignment.", field="resource")
+    except IntegrityError as exc:
+        raise Conflict(
+            f"{resource} is already assigned to this patient; update that assignment.", field="resource"
+        ) from exc
 
 
 def care_sweep(*, on: date | None = None) -> dict[str, int]:

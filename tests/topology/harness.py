@@ -327,7 +327,7 @@ class Topology:
 
     def _take_lock(self) -> None:
         """One topology per machine at a time: they share the database name."""
-        handle = open(LOCK_FILE, "w")
+        handle = open(LOCK_FILE, "w")  # noqa: SIM115  (held until stop())
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
