@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pip-tools (`make lock`) follows pip's internals: move both together.
+PIP_VERSION := 26.3
 PG_URL ?= postgres://postgres@127.0.0.1:5432/carethread
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
@@ -10,15 +12,37 @@ PG_PORT ?= 5432
 TEST_ENV := DJANGO_SECRET_KEY=make-test-only-key-not-for-production-0123456789abcdef DJANGO_SECURE_SSL_REDIRECT=false \
 	ALLOW_PROCESS_LOCAL_CACHE=true
 
-.PHONY: run test lint check pytest pytest-quick pytest-postgres deps browser contract-mock bench clean prod-tools e2e-prod bench-prod
+.PHONY: run test lint format-check typecheck import-contracts check pytest pytest-quick pytest-postgres deps bench-deps \
+	lock browser contract-mock bench clean \
+	prod-tools e2e-prod bench-prod
 
+# Lock files (pip-compile --generate-hashes, `make lock`): requirements.txt is production, requirements-dev.txt is
+# production plus the test and dev tools, requirements-bench.txt is what bench/ adds (locust). Every install checks
+# the hashes, so a changed or substituted download fails instead of running.
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet pip==$(PIP_VERSION)
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $(STAMP)
 
 deps: $(STAMP)
+
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): requirements-bench.txt $(STAMP)
+	$(BIN)/pip install --quiet --require-hashes -r requirements-bench.txt
+	touch $(BENCH_STAMP)
+
+bench-deps: $(BENCH_STAMP)
+
+# Recompile the lock files after editing a requirements*.in file. Current pins are kept unless a range forces a
+# change; `make lock LOCK_ARGS=--upgrade` (or `LOCK_ARGS="--upgrade-package NAME"`) moves them on.
+LOCK_ARGS ?=
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --strip-extras \
+	--no-emit-index-url --no-emit-find-links --allow-unsafe $(LOCK_ARGS)
+lock: deps
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+	$(PIP_COMPILE) -o requirements-bench.txt requirements-bench.in
 
 node_modules/.installed: package.json
 	npm install --no-audit --no-fund --silent
@@ -52,6 +76,18 @@ run: deps .env
 lint: deps
 	$(BIN)/ruff check .
 
+# The whole repository in ruff's format (line length and exclusions from pyproject.toml).
+format-check: deps
+	$(BIN)/ruff format --check .
+
+# mypy with the Django and DRF plugins (settings from config.settings): strict in services and selectors.
+typecheck: deps
+	$(TEST_ENV) $(BIN)/mypy
+
+# Import contracts ([tool.importlinter] in pyproject.toml): messaging is a port, the layers, config's wiring.
+import-contracts: deps
+	$(BIN)/lint-imports --no-logo
+
 check: deps
 	$(TEST_ENV) $(BIN)/python manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
@@ -76,12 +112,12 @@ pytest-postgres: deps browser contract-mock
 		if [ "$$CI" = "true" ]; then echo "CI=true: PostgreSQL is required, failing the run."; exit 1; fi; \
 	fi
 
-# The production topology on loopback (deploy/topology.py): nginx, two gunicorn nodes, Redis, two
+# The production topology on loopback (tests/topology/harness.py): nginx, two gunicorn nodes, Redis, two
 # qcluster workers, Prism, database carethread_e2e on the machine's PostgreSQL. Plus the restore drill.
 e2e-prod: deps contract-mock prod-tools
-	@missing="$$($(BIN)/python -c 'from deploy.topology import TopologySettings, missing_services; print("; ".join(missing_services(TopologySettings().pg_admin_url)))')"; \
+	@missing="$$($(BIN)/python -c 'from tests.topology.harness import TopologySettings, missing_services; print("; ".join(missing_services(TopologySettings().pg_admin_url)))')"; \
 	if [ -z "$$missing" ]; then \
-		echo "== production topology (deploy/topology.py)"; \
+		echo "== production topology (tests/topology/harness.py)"; \
 		E2E_PROD=1 $(BIN)/pytest tests/deploy -m topology; \
 	else \
 		echo "########################################################"; \
@@ -95,7 +131,7 @@ e2e-prod: deps contract-mock prod-tools
 # core; the topology test follows the SQLite pass. -O prints each pass's output whole when it ends.
 test:
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory lint check browser contract-mock prod-tools && \
+	$(MAKE) --no-print-directory lint format-check typecheck import-contracts check browser contract-mock prod-tools && \
 	$(MAKE) --no-print-directory -j2 -O target database-passes; status=$$?; \
 	echo "== make test: $$(( $$(date +%s) - start )) s"; exit $$status
 
@@ -108,12 +144,12 @@ sqlite-then-topology:
 # One run on PostgreSQL + Redis (issue 11): throwaway databases on PG_URL's server, Redis database 15;
 # ends with one summary table (bench/_report.py).
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/15
-bench: deps contract-mock prod-tools
+bench: bench-deps contract-mock prod-tools
 	$(TEST_ENV) DATABASE_URL=$(PG_URL) BENCH_DATABASE_URL=$(PG_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) \
 		$(BIN)/python -m bench
 
 # At most 60 s of load through the production topology; figures go to deploy/README.md.
-bench-prod: deps contract-mock prod-tools
+bench-prod: bench-deps contract-mock prod-tools
 	$(BIN)/python -m bench prod_topology
 
 clean:

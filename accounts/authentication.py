@@ -31,8 +31,9 @@ class ApiTokenAuthentication(BaseAuthentication):
                 "The Authorization header must be 'Token' followed by one space and the token.")
         try:
             secret = parts[1].decode("ascii")
-        except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed("This API token is not valid; create a new one in the console.")
+        except UnicodeDecodeError as exc:
+            raise exceptions.AuthenticationFailed(
+                "This API token is not valid; create a new one in the console.") from exc
         token = api_token_find(secret=secret)
         if token is None:
             raise exceptions.AuthenticationFailed("This API token is not valid; create a new one in the console.")

@@ -11,6 +11,7 @@ under the task timeout (60 s); CARE_SWEEP_SECONDS (25) plus one chunk is what to
 import os
 import time
 from datetime import timedelta
+from typing import Any
 
 
 def _seed(count: int, today) -> None:
@@ -39,9 +40,15 @@ def _night(label: str, count: int, budget: float) -> None:
 
     queued: list[tuple] = []
     real_enqueue = patients.tasks.task_enqueue
-    patients.tasks.task_enqueue = lambda func, *args, task_name: queued.append(args)
+
+    def enqueue_here(func: str, *args: Any, task_name: str | None = None) -> str:
+        queued.append(args)
+        return ""
+
+    patients.tasks.task_enqueue = enqueue_here
     try:
-        slices, totals, started = [], {}, time.perf_counter()
+        slices, started = [], time.perf_counter()
+        totals: dict[str, int] = {}
         args: tuple = ()
         while True:
             slice_started = time.perf_counter()

@@ -181,9 +181,9 @@ def _gunicorn(app: str, env: dict[str, str], log: Path) -> Iterator[int]:
                 try:
                     socket.create_connection(("127.0.0.1", port), 0.5).close()
                     break
-                except OSError:
+                except OSError as exc:
                     if process.poll() is not None or time.monotonic() > deadline:
-                        raise SystemExit(f"gunicorn {app} did not start; see {log}")
+                        raise SystemExit(f"gunicorn {app} did not start; see {log}") from exc
                     time.sleep(0.2)
             yield port
         finally:

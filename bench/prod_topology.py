@@ -1,6 +1,6 @@
 """`make bench-prod`: load through the production topology on loopback, at most 60 s of traffic.
 
-Starts deploy/topology.py (nginx -> two gunicorn nodes, PostgreSQL, Redis, two qcluster workers,
+Starts tests/topology/harness.py (nginx -> two gunicorn nodes, PostgreSQL, Redis, two qcluster workers,
 Prism), runs locust headless twice — the bare Django view as baseline, then the clinic's traffic
 mix — and prints requests/s, p50/p95/p99, errors, double bookings and the ratio to the baseline.
 Figures also go to var/bench-prod.json; deploy/README.md quotes them with the machine's details.
@@ -15,9 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from deploy.scenario import LoopbackAddresses, book, fetch_slots, overlapping_active_consults, seed_load_experts
-from deploy.scenario_messaging import wait_until
-from deploy.topology import (
+from tests.topology.harness import (
     PROJECT_ROOT,
     TWILIO_TEST_SID,
     TWILIO_TEST_SMS_FROM,
@@ -26,6 +24,8 @@ from deploy.topology import (
     TopologySettings,
     missing_services,
 )
+from tests.topology.scenario import LoopbackAddresses, book, fetch_slots, overlapping_active_consults, seed_load_experts
+from tests.topology.scenario_messaging import wait_until
 
 USERS = int(os.environ.get("BENCH_PROD_USERS", "12"))
 BARE_SECONDS = 15
@@ -63,7 +63,7 @@ def run_locust(topology: Topology, mix: str, seconds: int, data: dict[str, Path]
         "CARETHREAD_TWILIO_FROM": TWILIO_TEST_SMS_FROM,
     }
     subprocess.run(
-        [sys.executable, "-m", "locust", "-f", str(PROJECT_ROOT / "deploy" / "locustfile.py"), "--headless",
+        [sys.executable, "-m", "locust", "-f", str(PROJECT_ROOT / "bench" / "_locustfile.py"), "--headless",
          "--users", str(USERS), "--spawn-rate", str(USERS), "--run-time", f"{seconds}s", "--stop-timeout", "5",
          "--host", topology.base_url, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
          "--exit-code-on-error", "0"],

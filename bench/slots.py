@@ -6,6 +6,7 @@ Runs on its own throwaway database (a temporary SQLite file, or `bench_<name>` o
 when DATABASE_URL points there), so it never touches real data. About a minute.
 """
 
+import contextlib
 import http.client
 import json
 import logging
@@ -40,10 +41,8 @@ def _setup_database(workdir: Path) -> tuple:
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    try:
+    with contextlib.suppress(RuntimeError):  # another benchmark in this process already set it up
         setup_test_environment()
-    except RuntimeError:
-        pass  # another benchmark in this process already set it up
     test_settings = connection.settings_dict.setdefault("TEST", {})
     if connection.vendor == "sqlite":
         test_settings["NAME"] = str(workdir / "bench.sqlite3")
@@ -175,7 +174,8 @@ def _hammer(port: int, path: str, bodies: list[dict]) -> tuple[float, dict[int, 
 def _overlaps() -> int:
     from consults.models import Consult
 
-    count, last = 0, {}
+    count = 0
+    last: dict[int, datetime] = {}
     rows = (
         Consult.objects.exclude(status="cancelled")
         .order_by("expert_id", "start")

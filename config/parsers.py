@@ -16,7 +16,7 @@ class SafeJSONParser(JSONParser):
     def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
         try:
             return super().parse(stream, media_type=media_type, parser_context=parser_context)
-        except RecursionError:
-            raise ParseError("JSON parse error - the body is nested too deeply; send a flat JSON object.")
+        except RecursionError as exc:
+            raise ParseError("JSON parse error - the body is nested too deeply; send a flat JSON object.") from exc
         except (ValueError, UnicodeError) as exc:  # ParseError is not a ValueError: only stray decode errors land here
-            raise ParseError(f"JSON parse error - {exc}")
+            raise ParseError(f"JSON parse error - {exc}") from exc

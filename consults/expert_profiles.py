@@ -31,6 +31,6 @@ def expert_user_set(*, expert: Expert, user: AbstractBaseUser | None, by: Abstra
             expert.user = user
             audit_record(actor=by, action=AuditAction.CHANGE, obj=expert, changed_fields=["user"], request=request,
                          via=via)
-    except IntegrityError:
-        raise Conflict("That login already belongs to another expert profile.", field="user")
+    except IntegrityError as exc:
+        raise Conflict("That login already belongs to another expert profile.", field="user") from exc
     return expert

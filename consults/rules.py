@@ -7,6 +7,7 @@ consults.services calls these inside its transactions; the admin form calls
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, models, transaction
@@ -29,6 +30,20 @@ from consults.selectors import (
 )
 from consults.slots import ExpertCalendar, SlotRules, StartProblem, start_problem
 from patients.timezones import LATEST_DATE, plausible_instant
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class BookingChecks(TypedDict):
+    """What `expert_locked_for_booking` annotates on the locked expert row."""
+
+    upcoming_consults: int
+    clashes: bool
+    time_off_hit: bool
+
+
+LockedExpert: TypeAlias = "WithAnnotations[Expert, BookingChecks]"
 
 # Lazy: shown on the booking pages in the page's language (the API answers in English).
 TAKEN_MESSAGE = _("Sorry, that time was just taken by someone else. Please choose another time.")
@@ -110,7 +125,9 @@ def _raise_for(problem: StartProblem | None, *, expert: Expert, start: datetime,
         raise DomainError(message, field="start")
 
 
-def expert_locked_for_booking(*, expert: Expert, patient_phone: str, start: datetime, now: datetime) -> Expert:
+def expert_locked_for_booking(
+    *, expert: Expert, patient_phone: str, start: datetime, now: datetime
+) -> LockedExpert:
     """The expert's row, locked (PostgreSQL), read in the same statement as the booking's checks.
 
     Annotated with `upcoming_consults` (confirmed consults after `now` of every record with this phone:
@@ -136,7 +153,7 @@ def expert_locked_for_booking(*, expert: Expert, patient_phone: str, start: date
     )
 
 
-def check_locked_start(*, locked: Expert, judged_with: Expert, start: datetime, topic: str | None) -> None:
+def check_locked_start(*, locked: LockedExpert, judged_with: Expert, start: datetime, topic: str | None) -> None:
     """`check_start` from the annotations of `expert_locked_for_booking`: one query (the weekly hours)."""
     if (locked.consult_minutes, locked.buffer_minutes) != (judged_with.consult_minutes, judged_with.buffer_minutes):
         check_start(expert=locked, start=start, topic=topic)  # changed meanwhile: judge with the row as it is
@@ -199,7 +216,7 @@ def insert_consult(consult: Consult, *, topic: str | None) -> Consult:
             return consult
         except IntegrityError as error:
             if is_overlap_violation(error):
-                raise slot_taken_error(consult.expert, consult.start, topic)
+                raise slot_taken_error(consult.expert, consult.start, topic) from error
             if "reference" not in str(error) or attempt == 4:
                 raise
             consult.reference = new_reference()

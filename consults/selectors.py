@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import connections
 from django.db.models import BigIntegerField, Func, Q, QuerySet
 from django.utils import timezone
@@ -61,14 +61,15 @@ class EpochSeconds(Func):
         return self.as_sql(compiler, connection, template=template)
 
 
-def _plain_rows(query: QuerySet) -> list[tuple]:
+def _plain_rows(query: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
     """The query's rows as the driver returns them: ints stay ints without Django's per-row converters."""
     if query.query.is_empty():  # e.g. `pk__in=[]` filters: Django would raise EmptyResultSet compiling it
         return []
     sql, params = query.query.sql_with_params()
     with connections[query.db].cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
 def active_consults_near(
@@ -120,12 +121,12 @@ def expert_calendars(
     ):
         blocks[expert_id].append(Block(weekday, start, end))
     time_off: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    for expert_id, start, end in (
+    for expert_id, off_start, off_end in (
         TimeOff.objects.filter(expert_id__in=ids, start__lt=window_end, end__gt=window_start)
         .order_by()
         .values_list("expert_id", "start", "end")
     ):
-        time_off[expert_id].append((start, end))
+        time_off[expert_id].append((off_start, off_end))
     consults = (
         active_consults_near(ids, window_start=window_start, window_end=window_end, margin=max_buffer)
         .exclude(pk__in=exclude_consult_ids)
@@ -134,8 +135,8 @@ def expert_calendars(
         .values_list("expert_id", "start_s", "end_s")
     )
     busy: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-    for expert_id, rows in groupby(_plain_rows(consults), key=itemgetter(0)):
-        rows = list(rows)
+    for expert_id, group in groupby(_plain_rows(consults), key=itemgetter(0)):
+        rows = list(group)
         busy[expert_id] = ([row[1] for row in rows], [row[2] for row in rows])
     return [
         ExpertCalendar(
@@ -204,13 +205,14 @@ def next_free_slots(
 
 
 def booking_horizon_days() -> int:
-    return settings.CONSULT_HORIZON_DAYS
+    days: int = settings.CONSULT_HORIZON_DAYS
+    return days
 
 
 # --- staff lists -------------------------------------------------------------------------------
 
 
-def consults_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Consult]:
+def consults_visible_to(user: User | AnonymousUser) -> QuerySet[Consult]:
     """Admins see every consult; coordinators those of patients they may see; experts their own, while
     they may see the patient."""
     base = Consult.objects.select_related("patient", "expert")
@@ -222,13 +224,13 @@ def consults_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Cons
     if is_expert(user):
         # An expert sees their own consults, not colleagues' consults with the same patient, and only
         # while the care relationship lasts: a cancelled or long-past consult shows no patient details.
-        rule |= Q(expert__user=user) & patient_visibility_q(user, prefix="patient__")
+        rule |= Q(expert__user=user) & (patient_visibility_q(user, prefix="patient__") or Q())
     return base.filter(rule)
 
 
 def consult_list_for_staff(
     *,
-    user: AbstractBaseUser,
+    user: User,
     expert_id: int | None = None,
     status: str | None = None,
     day: date | None = None,

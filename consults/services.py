@@ -12,7 +12,7 @@ a consult and its confirmation, new-time or cancellation message commit or roll 
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.utils import timezone
@@ -65,7 +65,7 @@ def consult_book(
     mode: str = ConsultMode.PHONE,
     note: str = "",
     source: str = ConsultSource.WEB,
-    booked_by: AbstractBaseUser | None = None,
+    booked_by: User | None = None,
     idempotency_key: str | None = None,
     request_fingerprint: str = "",
 ) -> Consult:
@@ -101,7 +101,7 @@ def _book(
     mode: str,
     note: str,
     source: str,
-    booked_by: AbstractBaseUser | None,
+    booked_by: User | None,
     idempotency_key: str | None,
     request_fingerprint: str,
 ) -> Consult:
@@ -224,7 +224,7 @@ def consult_reschedule(
     consult: Consult,
     new_start: datetime,
     source: str = ConsultSource.WEB,
-    changed_by: AbstractBaseUser | None = None,
+    changed_by: User | None = None,
     new_expert: Expert | None = None,
 ) -> Consult:
     """Move an upcoming consult: the old one is cancelled and a new one booked, atomically.
@@ -293,7 +293,7 @@ def consult_reschedule(
 
 
 def consult_cancel(
-    *, consult: Consult, reason: str = "", source: str = ConsultSource.WEB, cancelled_by: AbstractBaseUser | None = None
+    *, consult: Consult, reason: str = "", source: str = ConsultSource.WEB, cancelled_by: User | None = None
 ) -> Consult:
     """Cancel an upcoming consult and free its time; cancelling twice changes nothing.
 
@@ -336,7 +336,7 @@ def consult_confirm_attendance(*, consult: Consult, source: str = ConsultSource.
     return current
 
 
-def _mark_outcome(*, consult: Consult, status: str, by: AbstractBaseUser | None) -> Consult:
+def _mark_outcome(*, consult: Consult, status: str, by: User | None) -> Consult:
     with write_transaction():
         current = _locked_consult(consult)
         if current.status == status:
@@ -357,12 +357,12 @@ def _mark_outcome(*, consult: Consult, status: str, by: AbstractBaseUser | None)
     return current
 
 
-def consult_mark_completed(*, consult: Consult, by: AbstractBaseUser | None = None) -> Consult:
+def consult_mark_completed(*, consult: Consult, by: User | None = None) -> Consult:
     """Record that a consult that has started took place."""
     return _mark_outcome(consult=consult, status=ConsultStatus.COMPLETED, by=by)
 
 
-def consult_mark_no_show(*, consult: Consult, by: AbstractBaseUser | None = None) -> Consult:
+def consult_mark_no_show(*, consult: Consult, by: User | None = None) -> Consult:
     """Record that the patient did not come to a consult that has started."""
     return _mark_outcome(consult=consult, status=ConsultStatus.NO_SHOW, by=by)
 

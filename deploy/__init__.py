@@ -1,1 +1,3 @@
-"""Production deployment: gunicorn/nginx/systemd files, the topology harness and its benchmark."""
+"""Production deployment files: gunicorn settings and logging, nginx site, systemd units, environment template.
+
+The harness that runs them on loopback for the tests and the benchmark lives in tests/topology/."""

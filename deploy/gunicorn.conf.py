@@ -16,7 +16,8 @@ PROJECT_ROOT = Path(__file__).absolute().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
-from deploy.gunicorn_logging import RedactingLogger, access_log_format  # noqa: E402
+from deploy.gunicorn_logging import RedactingLogger  # noqa: E402
+from deploy.gunicorn_logging import access_log_format as access_log_format_for  # noqa: E402
 
 
 def _env_int(name: str, default: int) -> int:
@@ -25,8 +26,8 @@ def _env_int(name: str, default: int) -> int:
         return default
     try:
         return int(raw)
-    except ValueError:
-        raise SystemExit(f"{name}={raw!r} is not a whole number.")
+    except ValueError as exc:
+        raise SystemExit(f"{name}={raw!r} is not a whole number.") from exc
 
 
 chdir = str(PROJECT_ROOT)
@@ -73,4 +74,4 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 logger_class = RedactingLogger
-access_log_format = access_log_format(os.environ.get("GUNICORN_NODE_NAME") or socket.gethostname())
+access_log_format = access_log_format_for(os.environ.get("GUNICORN_NODE_NAME") or socket.gethostname())

@@ -56,8 +56,8 @@ def follow_ups_pause(*, patient: Patient, reason: str, by: AbstractBaseUser | No
         with transaction.atomic():
             pause = FollowUpPause.objects.create(patient=patient, reason=reason, paused_at=now,
                                                  paused_by=by if by is not None and by.is_authenticated else None)
-    except IntegrityError:
-        raise Conflict("Follow-ups for this patient are already paused; resume them first.", field="reason")
+    except IntegrityError as exc:
+        raise Conflict("Follow-ups for this patient are already paused; resume them first.", field="reason") from exc
     Message.objects.filter(
         patient=patient, direction=Direction.OUTBOUND, kind__in=FOLLOW_UP_KINDS, status=Status.QUEUED,
         twilio_sid__isnull=True, send_started_at__isnull=True,

@@ -15,7 +15,7 @@ def public_resources(*, categories: list[str]) -> list[Resource]:
     return list(Resource.objects.filter(is_public=True, is_active=True, category__in=categories))
 
 
-def guide_pages_overdue(*, today: date | None = None) -> QuerySet:
+def guide_pages_overdue(*, today: date | None = None) -> QuerySet[Page]:
     """Live pages of every guide type, in every language, whose next clinical review date has passed.
 
     One query: each page type is a child table of Page, reached through its one-to-one link.
@@ -24,4 +24,5 @@ def guide_pages_overdue(*, today: date | None = None) -> QuerySet:
     overdue = Q()
     for model in (LandingPage, GuidePage, PatientStoryPage):
         overdue |= Q(**{f"{model._meta.model_name}__next_review_due__lt": today})
-    return Page.objects.live().filter(overdue).order_by("path")
+    pages: QuerySet[Page] = Page.objects.live().filter(overdue).order_by("path")
+    return pages

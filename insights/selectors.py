@@ -11,10 +11,11 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, DateField, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
@@ -79,7 +80,7 @@ def _week_of(moment: datetime) -> date:
     return local - timedelta(days=local.weekday())
 
 
-def bookings_by_week(*, user: AbstractBaseUser, period: Period) -> dict[str, dict[date, Counter]]:
+def bookings_by_week(*, user: User, period: Period) -> dict[str, dict[date, Counter[str]]]:
     """Consults booked (by `created_at`) per week, counted by topic and by source, cancelled ones included."""
     rows = (
         limit_to_visible_patients(Consult.objects.all(), user)
@@ -89,8 +90,8 @@ def bookings_by_week(*, user: AbstractBaseUser, period: Period) -> dict[str, dic
         .annotate(booked=Count("id"))
         .order_by()
     )
-    by_topic: dict[date, Counter] = defaultdict(Counter)
-    by_source: dict[date, Counter] = defaultdict(Counter)
+    by_topic: dict[date, Counter[str]] = defaultdict(Counter)
+    by_source: dict[date, Counter[str]] = defaultdict(Counter)
     # One row per (week, topic, source): at most 52 x 6 x 4, whatever the number of consults.
     for row in rows:
         week = _week(row["week"])
@@ -99,7 +100,7 @@ def bookings_by_week(*, user: AbstractBaseUser, period: Period) -> dict[str, dic
     return {"topic": dict(by_topic), "source": dict(by_source)}
 
 
-def consult_outcomes_by_week(*, user: AbstractBaseUser, period: Period) -> dict[date, dict[str, int]]:
+def consult_outcomes_by_week(*, user: User, period: Period) -> dict[date, dict[str, int]]:
     """Consults per week of their start time: how many were scheduled, completed, missed, cancelled."""
     rows = (
         limit_to_visible_patients(Consult.objects.all(), user)
@@ -117,7 +118,7 @@ def consult_outcomes_by_week(*, user: AbstractBaseUser, period: Period) -> dict[
     return {_week(row.pop("week")): row for row in rows}
 
 
-def first_reply_waits(*, user: AbstractBaseUser, period: Period) -> dict[date, list[float | None]]:
+def first_reply_waits(*, user: User, period: Period) -> dict[date, list[float | None]]:
     """Minutes from a patient's message to the first staff reply in that conversation, per week asked.
 
     A wait starts at the first inbound message that no staff reply has answered yet and ends at the
@@ -156,7 +157,7 @@ def percentile(values: list[float], fraction: float) -> float | None:
     return ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
 
 
-def message_problems(*, user: AbstractBaseUser, period: Period) -> list[dict]:
+def message_problems(*, user: User, period: Period) -> list[dict[str, Any]]:
     """Outbound messages created in the period that were blocked, failed or undelivered, by reason."""
     return list(
         limit_to_visible_patients(Message.objects.all(), user)
@@ -168,7 +169,7 @@ def message_problems(*, user: AbstractBaseUser, period: Period) -> list[dict]:
     )
 
 
-def dose_adherence_by_week(*, user: AbstractBaseUser, period: Period) -> dict[date, dict[str, int]]:
+def dose_adherence_by_week(*, user: User, period: Period) -> dict[date, dict[str, int]]:
     """Daily dose records per week of the dose's local date, counted by what the patient answered."""
     rows = (
         limit_to_visible_patients(DoseRecord.objects.all(), user)
@@ -181,7 +182,7 @@ def dose_adherence_by_week(*, user: AbstractBaseUser, period: Period) -> dict[da
     return {_week(row.pop("week")): row for row in rows}
 
 
-def eln_assessments_by_week(*, user: AbstractBaseUser, period: Period) -> dict[date, Counter]:
+def eln_assessments_by_week(*, user: User, period: Period) -> dict[date, Counter[str]]:
     """Resulted BCR::ABL1 tests per week of the sample date, counted by their ELN 2020 assessment."""
     sampled_on = Coalesce("collected_on", "resulted_on", output_field=DateField())
     rows = (
@@ -195,7 +196,7 @@ def eln_assessments_by_week(*, user: AbstractBaseUser, period: Period) -> dict[d
         .annotate(tests=Count("id"))
         .order_by()
     )
-    by_week: dict[date, Counter] = defaultdict(Counter)
+    by_week: dict[date, Counter[str]] = defaultdict(Counter)
     for row in rows:
         by_week[_week(row["week"])][row["eln_assessment"]] += row["tests"]
     return dict(by_week)

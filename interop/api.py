@@ -50,10 +50,10 @@ class FhirJSONParser(BaseParser):
                              "per request.")
         try:
             return json.loads(raw.decode(settings.DEFAULT_CHARSET), parse_float=Decimal)
-        except RecursionError:  # `[[[…]]]` nested past Python's limit: a 400 like config/parsers.py's
-            raise ParseError("The body is nested too deeply to be FHIR JSON.")
+        except RecursionError as exc:  # `[[[…]]]` nested past Python's limit: a 400 like config/parsers.py's
+            raise ParseError("The body is nested too deeply to be FHIR JSON.") from exc
         except (ValueError, UnicodeDecodeError) as error:
-            raise ParseError(f"The body is not JSON: {error}")
+            raise ParseError(f"The body is not JSON: {error}") from error
 
 
 class PlainJSONParser(FhirJSONParser):

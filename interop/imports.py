@@ -74,7 +74,7 @@ def _observations_in(payload: dict[str, Any]) -> list[tuple[str, dict[str, Any]]
         where = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function-"))
         raise FhirInputError(f"The {kind} is not valid FHIR R4: {where}: {first['msg']}.",
                              expression=f"{kind}.{where}".rstrip("."), issue="structure",
-                             status=http.HTTP_400_BAD_REQUEST)
+                             status=http.HTTP_400_BAD_REQUEST) from error
     if kind == "Observation":
         return [("Observation", payload)]
     found = []
@@ -110,8 +110,8 @@ def _import_one(resource: dict[str, Any], *, path: str, by: AbstractBaseUser,
                         identifier_system=system, identifier_value=value, patient=patient, fingerprint=fingerprint,
                         imported_by=by, **({"genetic_test": result} if isinstance(result, GeneticTest)
                                            else {"lab_result": result}))
-            except IntegrityError:
-                raise _LostRace
+            except IntegrityError as exc:
+                raise _LostRace from exc
     except _LostRace:
         # Another request imported the same identifier between our check and our insert: the constraint decides.
         earlier = ImportedObservation.objects.get(identifier_system=system, identifier_value=value)
@@ -181,7 +181,9 @@ def _record(resource: dict[str, Any], *, path: str, patient: Patient, by: Abstra
     except ValidationError as error:
         messages = error.message_dict if hasattr(error, "error_dict") else {"result": error.messages}
         detail = " ".join(f"{field}: {' '.join(texts)}" for field, texts in messages.items())
-        raise FhirInputError(f"The result cannot be recorded. {detail}", expression=path, issue="business-rule")
+        raise FhirInputError(
+            f"The result cannot be recorded. {detail}", expression=path, issue="business-rule"
+        ) from error
 
 
 def _record_qpcr(resource: dict[str, Any], *, path: str, patient: Patient, sample_on: date, lab: str,
@@ -249,8 +251,8 @@ def _counts(resource: dict[str, Any], *, path: str, loinc: set[str]) -> dict[str
 def _decimal(value: Any, where: str) -> Decimal:
     try:
         number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise FhirInputError("Give a number here.", expression=where, issue="required")
+    except (InvalidOperation, ValueError) as exc:
+        raise FhirInputError("Give a number here.", expression=where, issue="required") from exc
     if not number.is_finite() or number < 0:
         raise FhirInputError("Give a number of zero or more here.", expression=where)
     return number
@@ -265,8 +267,8 @@ def _date(value: Any, where: str, what: str) -> date:
         if len(value) == 10:
             return date.fromisoformat(value)
         moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise FhirInputError(f"The {what} '{value}' is not a date; use YYYY-MM-DD.", expression=where)
+    except ValueError as exc:
+        raise FhirInputError(f"The {what} '{value}' is not a date; use YYYY-MM-DD.", expression=where) from exc
     if moment.tzinfo is None:
         return moment.date()
     return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()

@@ -195,9 +195,9 @@ class TwilioBackend:
         try:
             created = self.client.messages.create(**arguments)
         except TwilioRestException as exc:
-            raise classify_twilio_error(exc)
+            raise classify_twilio_error(exc) from exc
         except requests.RequestException as exc:
-            raise classify_network_error(exc)
+            raise classify_network_error(exc) from exc
         return SendResult(sid=created.sid, status=str(created.status or "queued"),
                           from_address=created.from_ or "", created_at=created.date_created)
 
@@ -208,9 +208,11 @@ class TwilioBackend:
             recent = self.client.messages.list(to=outbound.to, limit=20, page_size=20)
         except TwilioException as exc:  # includes errors fetching a page of the list
             code = str(getattr(exc, "code", None) or getattr(exc, "status", None) or "lookup")
-            raise TransientSendError(code, "Could not ask Twilio about an earlier attempt; it will be asked again.")
+            raise TransientSendError(
+                code, "Could not ask Twilio about an earlier attempt; it will be asked again."
+            ) from exc
         except requests.RequestException as exc:
-            raise classify_network_error(exc)
+            raise classify_network_error(exc) from exc
         earliest = since - dt.timedelta(seconds=60)
         return [
             SendResult(sid=found.sid, status=str(found.status or ""), from_address=found.from_ or "",

@@ -63,14 +63,14 @@ def inbound_parse(params: Mapping[str, str]) -> InboundMessage:
     channel = Channel.WHATSAPP if from_address.startswith("whatsapp:") else Channel.SMS
     try:
         number = phonenumbers.parse(from_address.removeprefix("whatsapp:"), None)
-    except phonenumbers.NumberParseException:
-        raise DomainError("From is not a phone number in international format.", field="From")
+    except phonenumbers.NumberParseException as exc:
+        raise DomainError("From is not a phone number in international format.", field="From") from exc
     if not phonenumbers.is_possible_number(number):
         raise DomainError("From is not a phone number in international format.", field="From")
     try:
         media_count = min(int(params.get("NumMedia") or 0), MAX_MEDIA)
-    except ValueError:
-        raise DomainError("NumMedia must be a number.", field="NumMedia")
+    except ValueError as exc:
+        raise DomainError("NumMedia must be a number.", field="NumMedia") from exc
     media = [params[f"MediaUrl{index}"] for index in range(media_count) if params.get(f"MediaUrl{index}")]
     return InboundMessage(
         sid=sid,
@@ -148,7 +148,7 @@ def _apply_keyword(patient: Patient, channel: str, keyword: str, now: dt.datetim
         if Patient.objects.filter(pk=patient.pk, **{f"{field}__isnull": True}).update(**{field: now}):
             _ledger_keyword(patient, channel, keyword, given=False)
             _audit_keyword_consent(patient, field)
-    elif keyword in OPT_IN_KEYWORDS:
+    elif keyword in OPT_IN_KEYWORDS:  # noqa: SIM102  (the update is an action, not a condition to merge)
         if Patient.objects.filter(pk=patient.pk, **{f"{field}__isnull": False}).update(**{field: None}):
             _ledger_keyword(patient, channel, keyword, given=True)
             _audit_keyword_consent(patient, field)

@@ -1,6 +1,9 @@
 """Reads for the coordinator inbox: who sees which conversation, unread counts, a thread."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from datetime import datetime
+from typing import cast
+
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from messaging.models import Conversation, Direction, Message, Status
@@ -10,14 +13,14 @@ from patients.selectors import patient_visibility_q
 THREAD_LENGTH = 200
 
 
-def assigned_to_q(user: AbstractBaseUser, prefix: str = "") -> Q:
+def assigned_to_q(user: User, prefix: str = "") -> Q:
     """Conversations this user works: assigned to them, or unassigned and they coordinate the patient."""
     return Q(**{f"{prefix}assignee": user}) | Q(
         **{f"{prefix}assignee__isnull": True, f"{prefix}patient__coordinator": user}
     )
 
 
-def conversations_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Conversation]:
+def conversations_visible_to(user: User | AnonymousUser) -> QuerySet[Conversation]:
     if not is_clinic_staff(user):
         return Conversation.objects.none()
     rule = patient_visibility_q(user, prefix="patient__")
@@ -25,7 +28,7 @@ def conversations_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet
     return conversations if rule is None else conversations.filter(rule)
 
 
-def conversation_list_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Conversation]:
+def conversation_list_for(user: User | AnonymousUser) -> QuerySet[Conversation]:
     """The inbox list: patient, assignee and a preview of the last message in one query."""
     last = Message.objects.filter(conversation=OuterRef("pk")).order_by("-created_at", "-pk")
     # The patient's latest unread message matters more than our latest automatic text.
@@ -44,13 +47,14 @@ def conversation_list_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Co
     )
 
 
-def inbox_unread_counts(user: AbstractBaseUser | AnonymousUser) -> dict[str, int]:
+def inbox_unread_counts(user: User | AnonymousUser) -> dict[str, int]:
     """Conversations with unread patient messages: all the user may see, and those assigned to them."""
     if not is_clinic_staff(user):
         return {"total": 0, "mine": 0}
     unread = Q(unread_count__gt=0)
     counts = conversations_visible_to(user).aggregate(
-        total=Count("pk", filter=unread), mine=Count("pk", filter=unread & assigned_to_q(user))
+        # clinic staff are signed-in Users
+        total=Count("pk", filter=unread), mine=Count("pk", filter=unread & assigned_to_q(cast(User, user)))
     )
     return {"total": counts["total"] or 0, "mine": counts["mine"] or 0}
 
@@ -65,7 +69,7 @@ def conversation_thread(conversation: Conversation, *, limit: int = THREAD_LENGT
     return list(reversed(latest))
 
 
-def problem_messages_visible_to(user: AbstractBaseUser | AnonymousUser, *, since) -> QuerySet[Message]:
+def problem_messages_visible_to(user: User | AnonymousUser, *, since: datetime) -> QuerySet[Message]:
     """Outbound messages that did not reach the patient (blocked, failed, undelivered) since `since`."""
     if not is_clinic_staff(user):
         return Message.objects.none()

@@ -9,7 +9,7 @@ import logging
 from functools import partial
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -73,7 +73,7 @@ def message_send(
     not_before: dt.datetime | None = None,
     topic: str = "",
     urgent: bool = False,
-    sent_by: AbstractBaseUser | None = None,
+    sent_by: User | None = None,
 ) -> Message:
     """Queue one message to `patient`, or record why it cannot go. The same idempotency_key always
     returns the same Message and never sends twice. Never raises for consent or opt-outs: the

@@ -93,8 +93,8 @@ def render_body(*, kind: str, patient: Patient, context: dict[str, Any]) -> tupl
     try:
         text = _render_string(f"messages/{kind}.{language}.txt", values, language=language,
                               zone=patient.time_zone, named=True)
-    except TemplateDoesNotExist:
-        raise UnknownMessageKind(f"There is no message text for kind {kind!r}.")
+    except TemplateDoesNotExist as exc:
+        raise UnknownMessageKind(f"There is no message text for kind {kind!r}.") from exc
     # Templates end with a newline and may use blank lines for layout; messages should not.
     return re.sub(r"\n{3,}", "\n\n", text).strip(), language
 

@@ -147,18 +147,18 @@ class TwilioVerifyBackend:
         try:
             started = self.service.verifications.create(to=phone, channel="sms")
         except TwilioRestException as exc:
-            raise classify_verify_error(exc)
-        except requests.RequestException:
-            raise VerifyError("network", _UNAVAILABLE)
+            raise classify_verify_error(exc) from exc
+        except requests.RequestException as exc:
+            raise VerifyError("network", _UNAVAILABLE) from exc
         return VerifyStarted(sid=started.sid or "")
 
     def check(self, *, phone: str, code: str, code_hash: str) -> bool:
         try:
             checked = self.service.verification_checks.create(to=phone, code=code.strip())
         except TwilioRestException as exc:
-            raise classify_verify_error(exc)
-        except requests.RequestException:
-            raise VerifyError("network", _UNAVAILABLE)
+            raise classify_verify_error(exc) from exc
+        except requests.RequestException as exc:
+            raise VerifyError("network", _UNAVAILABLE) from exc
         return checked.status == "approved"
 
 

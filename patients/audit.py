@@ -6,7 +6,7 @@ changes patient data. `AuditedAdminMixin` does it for ModelAdmins; `AuditedAPIMi
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.http import HttpRequest
 
@@ -34,7 +34,7 @@ def patient_of(obj: models.Model | None) -> Patient | None:
 
 def audit_record(
     *,
-    actor: AbstractBaseUser,
+    actor: AbstractBaseUser | AnonymousUser,
     action: str,
     obj: models.Model | None = None,
     patient: Patient | None = None,

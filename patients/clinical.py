@@ -187,8 +187,6 @@ def _deep_response_since(qpcr: Sequence) -> date | None:
     """Start of the current unbroken run of MR4-or-deeper results."""
     since = None
     for test in qpcr:
-        if test.molecular_response in AT_MMR_OR_DEEPER - {"mmr"}:
-            since = since or test.sample_on
-        else:
-            since = None
+        deep = test.molecular_response in AT_MMR_OR_DEEPER - {"mmr"}
+        since = (since or test.sample_on) if deep else None
     return since

@@ -110,8 +110,8 @@ def validate_patient_phone(value: Any) -> PhoneNumber:
         text = str(value if value is not None else "").strip()
         try:
             number = PhoneNumber.from_string(text, region=settings.PHONENUMBER_DEFAULT_REGION)
-        except phonenumbers.NumberParseException:
-            raise ValidationError(phone_error_message(), code="invalid_phone")
+        except phonenumbers.NumberParseException as exc:
+            raise ValidationError(phone_error_message(), code="invalid_phone") from exc
     if (
         not number.is_valid()
         or number.extension
@@ -164,7 +164,7 @@ class PatientPhoneSerializerField(PhoneNumberSerializerField):
         try:
             return validate_patient_phone(data)
         except ValidationError as exc:
-            raise serializers.ValidationError(exc.messages)
+            raise serializers.ValidationError(exc.messages) from exc
 
 
 class PatientNameSerializerField(serializers.CharField):
@@ -179,4 +179,4 @@ class PatientNameSerializerField(serializers.CharField):
         try:
             return validate_patient_name(text)
         except ValidationError as exc:
-            raise serializers.ValidationError(exc.messages)
+            raise serializers.ValidationError(exc.messages) from exc

@@ -1,11 +1,12 @@
 """Reads of patient data that decide who may see what."""
 
 from datetime import date, datetime, timedelta
+from typing import TypedDict, TypeVar, cast
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from patients.models import (
@@ -25,8 +26,14 @@ from patients.models import (
 from patients.models.work import OPEN_TASK_STATUSES
 from patients.roles import is_admin, is_coordinator, is_expert
 
+_M = TypeVar("_M", bound=Model)
 
-def expert_patient_ids(user: AbstractBaseUser, *, now: datetime | None = None) -> QuerySet[Patient]:
+
+class PkRow(TypedDict):
+    pk: int
+
+
+def expert_patient_ids(user: User, *, now: datetime | None = None) -> QuerySet[Patient, PkRow]:
     """Ids of the patients an expert is in a care relationship with right now (a subquery, not a list).
 
     A non-cancelled consult with them that is already booked and is upcoming or ended within
@@ -48,7 +55,7 @@ def expert_patient_ids(user: AbstractBaseUser, *, now: datetime | None = None) -
     return Patient.objects.filter(by_consult | by_team | by_break_glass).values("pk")
 
 
-def patient_visibility_q(user: AbstractBaseUser | AnonymousUser, prefix: str = "") -> Q | None:
+def patient_visibility_q(user: User | AnonymousUser, prefix: str = "") -> Q | None:
     """A filter for rows whose patient `user` may see (prefix e.g. "patient__"); None means all.
 
     Admins see everyone; coordinators see their own and unassigned patients; experts see the
@@ -61,25 +68,25 @@ def patient_visibility_q(user: AbstractBaseUser | AnonymousUser, prefix: str = "
         rule |= Q(**{f"{prefix}coordinator": user}) | Q(**{f"{prefix}coordinator__isnull": True})
     if is_expert(user):
         lookup = f"{prefix.removesuffix('__')}__in" if prefix else "pk__in"
-        rule |= Q(**{lookup: expert_patient_ids(user)})
+        rule |= Q(**{lookup: expert_patient_ids(cast(User, user))})  # an expert is a signed-in User
     return rule
 
 
-def patients_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Patient]:
+def patients_visible_to(user: User | AnonymousUser) -> QuerySet[Patient]:
     rule = patient_visibility_q(user)
     patients = Patient.objects.all()
     return patients if rule is None else patients.filter(rule)
 
 
-def mine_q(user: AbstractBaseUser | AnonymousUser, prefix: str = "") -> Q:
+def mine_q(user: User | AnonymousUser, prefix: str = "") -> Q:
     """"Mine" on the dashboard and lists: patients I coordinate (experts: every patient they can see)."""
     if is_expert(user) and not is_coordinator(user) and not is_admin(user):
         return Q()
     return Q(**{f"{prefix}coordinator": user})
 
 
-def visible(queryset: QuerySet, user: AbstractBaseUser | AnonymousUser, *, prefix: str = "patient__",
-            mine_only: bool = False) -> QuerySet:
+def visible(queryset: QuerySet[_M], user: User | AnonymousUser, *, prefix: str = "patient__",
+            mine_only: bool = False) -> QuerySet[_M]:
     """Limit rows of any patient-data model to what `user` may see (and to "mine" when asked)."""
     rule = patient_visibility_q(user, prefix=prefix)
     if rule is not None:
@@ -119,7 +126,7 @@ def authorisations_expiring(*, on: date, days: int) -> QuerySet[InsurancePolicy]
                                           prior_auth_expires_on__lte=on + timedelta(days=days))
 
 
-def tasks_due(*, user: AbstractBaseUser, by: datetime, mine_only: bool) -> QuerySet[CareTask]:
+def tasks_due(*, user: User, by: datetime, mine_only: bool) -> QuerySet[CareTask]:
     """Open tasks due by `by`; "mine" is assigned to me, or unassigned on my patients."""
     tasks = visible(CareTask.objects.filter(status__in=OPEN_TASK_STATUSES, due_at__lte=by), user)
     if mine_only:

@@ -9,7 +9,7 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from config.errors import DomainError
@@ -45,7 +45,7 @@ def _clock(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%H:%M")
 
 
-def _count_since(rows, since: dt.datetime, up_to_pk: int) -> int:
+def _count_since(rows: QuerySet[PhoneVerification], since: dt.datetime, up_to_pk: int) -> int:
     return rows.filter(created_at__gte=since, pk__lte=up_to_pk).count()
 
 
@@ -84,7 +84,7 @@ def verification_start(*, phone: str, full_name: str, consent_sms: bool, ip_addr
     except VerifyError as error:
         # The row stays (it counts against the limits) but can never be used.
         PhoneVerification.objects.filter(pk=verification.pk).update(locked_at=timezone.now())
-        raise CodeServiceUnavailable(error.reason, field="phone")
+        raise CodeServiceUnavailable(error.reason, field="phone") from error
     PhoneVerification.objects.filter(pk=verification.pk).update(code_hash=started.code_hash,
                                                                 twilio_sid=started.sid)
     verification.code_hash, verification.twilio_sid = started.code_hash, started.sid
@@ -140,7 +140,7 @@ def verification_check(*, verification: PhoneVerification, code: str) -> WebChat
     try:
         right = get_verify_backend().check(phone=verification.phone, code=code, code_hash=verification.code_hash)
     except VerifyError as error:
-        raise CodeServiceUnavailable(error.reason, field="code")
+        raise CodeServiceUnavailable(error.reason, field="code") from error
     if not right:
         left = settings.VERIFY_MAX_ATTEMPTS - verification.attempts
         if left <= 0:

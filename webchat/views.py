@@ -111,8 +111,8 @@ def code(request: HttpRequest) -> HttpResponse:
 def thread(request: HttpRequest, token: str) -> HttpResponse:
     try:
         chat = chat_for_session(token=token, session_token=request.session.get(SESSION_CHAT))
-    except ChatEnded:
-        raise Http404("This chat is not open in this browser.")
+    except ChatEnded as exc:
+        raise Http404("This chat is not open in this browser.") from exc
     form = ChatMessageForm.blank()
     status = 200
     if request.method == "POST":
@@ -139,8 +139,8 @@ def thread(request: HttpRequest, token: str) -> HttpResponse:
 def leave(request: HttpRequest, token: str) -> HttpResponse:
     try:
         chat = chat_for_session(token=token, session_token=request.session.get(SESSION_CHAT))
-    except ChatEnded:
-        raise Http404("This chat is not open in this browser.")
+    except ChatEnded as exc:
+        raise Http404("This chat is not open in this browser.") from exc
     chat_end(chat=chat)
     request.session.flush()
     # A notice in the page itself, not a flash message: the session that would carry it is gone.

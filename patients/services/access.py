@@ -6,7 +6,7 @@ Each takes the acting user, checks its capability, and writes its audit entry in
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -20,7 +20,7 @@ from patients.models import AuditAction, BreakGlassAccess, CareTeamAssignment, P
 BREAK_GLASS_MIN_REASON = 10
 
 
-def care_team_assign(*, patient: Patient, member: AbstractBaseUser, by: AbstractBaseUser, reason: str = "",
+def care_team_assign(*, patient: Patient, member: User, by: User, reason: str = "",
                      request: HttpRequest | None = None, via: str = "admin") -> CareTeamAssignment:
     """Put an expert on a patient's care team; Conflict when they already are, PermissionDenied when `by` may not."""
     if not can_assign_care_team(by, patient):
@@ -35,12 +35,12 @@ def care_team_assign(*, patient: Patient, member: AbstractBaseUser, by: Abstract
                                                            assigned_by=by)
             audit_record(actor=by, action=AuditAction.CREATE, obj=assignment, changed_fields=["member", "reason"],
                          request=request, via=via)
-    except IntegrityError:
-        raise Conflict("This expert is already on this patient's care team.", field="member")
+    except IntegrityError as exc:
+        raise Conflict("This expert is already on this patient's care team.", field="member") from exc
     return assignment
 
 
-def care_team_end(*, assignment: CareTeamAssignment, by: AbstractBaseUser, request: HttpRequest | None = None,
+def care_team_end(*, assignment: CareTeamAssignment, by: User, request: HttpRequest | None = None,
                   via: str = "admin") -> CareTeamAssignment:
     """Take an expert off the care team from now; ending an ended assignment changes nothing."""
     if not can_assign_care_team(by, assignment.patient):
@@ -55,7 +55,7 @@ def care_team_end(*, assignment: CareTeamAssignment, by: AbstractBaseUser, reque
     return assignment
 
 
-def break_glass_open(*, patient: Patient, user: AbstractBaseUser, reason: str,
+def break_glass_open(*, patient: Patient, user: User, reason: str,
                      request: HttpRequest | None = None, via: str = "admin") -> BreakGlassAccess:
     """Give an expert EXPERT_BREAK_GLASS_HOURS of access to a record outside their care relationships."""
     if not can_break_glass(user):

@@ -9,7 +9,7 @@ this service keeps in step, in the same transaction:
 - data_sharing and the web channel have no cache: read them with `consent_state`.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from config.errors import DomainError
 from patients.audit import audit_record
 from patients.models import AuditAction, ConsentChannel, ConsentEvent, ConsentHow, ConsentPurpose, Patient
 
-MESSAGING_FIELDS = {ConsentChannel.SMS: ("consent_sms", "sms_opted_out_at"),
+MESSAGING_FIELDS: dict[str, tuple[str, str]] = {ConsentChannel.SMS: ("consent_sms", "sms_opted_out_at"),
                     ConsentChannel.WHATSAPP: ("consent_whatsapp", "whatsapp_opted_out_at")}
 
 STAFF_HOWS = {ConsentHow.STAFF_PHONE, ConsentHow.STAFF_CONSOLE}
@@ -34,7 +34,7 @@ def consent_record(
     channel: str,
     given: bool,
     how: str,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     notice_version: str = "",
     reason: str = "",
     source_detail: str = "",

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -116,7 +116,8 @@ def monitoring_schedule_apply(*, care_record: CareRecord, on: date, values: dict
     stale = [
         item.pk for key, item in existing.items()
         if key not in wanted and item.source == ItemSource.GENERATED and item.status == ItemStatus.PLANNED
-        and item.planned_for >= on and item.genetic_test_id is None and item.lab_result_id is None
+        and item.planned_for is not None and item.planned_for >= on
+        and item.genetic_test_id is None and item.lab_result_id is None
     ]
     removed = MonitoringItem.objects.filter(pk__in=stale).delete()[0] if stale else 0
     return ScheduleChange(created, updated, removed)
@@ -148,13 +149,13 @@ def _planned_for_update(item: MonitoringItem) -> MonitoringItem:
     return item
 
 
-def _actor(by: AbstractBaseUser | None) -> AbstractBaseUser | None:
+def _actor(by: User | None) -> User | None:
     return by if by is not None and by.is_authenticated else None
 
 
 @transaction.atomic
 def monitoring_item_complete(
-    *, item: MonitoringItem, completed_on: date, by: AbstractBaseUser | None = None,
+    *, item: MonitoringItem, completed_on: date, by: User | None = None,
     genetic_test: GeneticTest | None = None, lab_result: LabResult | None = None,
 ) -> MonitoringItem:
     """Mark a planned item done, optionally linking the result that fulfilled it."""
@@ -170,7 +171,7 @@ def monitoring_item_complete(
 
 
 @transaction.atomic
-def monitoring_item_skip(*, item: MonitoringItem, reason: str, by: AbstractBaseUser | None = None) -> MonitoringItem:
+def monitoring_item_skip(*, item: MonitoringItem, reason: str, by: User | None = None) -> MonitoringItem:
     """Skip a planned item; the reason is required and kept."""
     if not reason.strip():
         raise DomainError("Say why this item is skipped.", field="reason")
@@ -182,7 +183,7 @@ def monitoring_item_skip(*, item: MonitoringItem, reason: str, by: AbstractBaseU
 
 @transaction.atomic
 def monitoring_item_override(
-    *, item: MonitoringItem, due_on: date, reason: str, by: AbstractBaseUser | None = None
+    *, item: MonitoringItem, due_on: date, reason: str, by: User | None = None
 ) -> MonitoringItem:
     """Move a planned item to another date with a reason; regeneration then leaves it alone."""
     if not reason.strip():
@@ -199,7 +200,7 @@ def monitoring_item_override(
 
 @transaction.atomic
 def monitoring_item_add(
-    *, patient: Patient, kind: str, due_on: date, reason: str, by: AbstractBaseUser | None = None,
+    *, patient: Patient, kind: str, due_on: date, reason: str, by: User | None = None,
     window_days: int = 7,
 ) -> MonitoringItem:
     """Add an item the protocol does not generate (e.g. an extra test the oncologist asked for)."""

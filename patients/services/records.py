@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -23,7 +23,7 @@ from patients.models import (
 from patients.services.monitoring import monitoring_schedule_generate
 
 
-def _actor(by: AbstractBaseUser | None) -> AbstractBaseUser | None:
+def _actor(by: User | None) -> User | None:
     return by if by is not None and by.is_authenticated else None
 
 
@@ -32,7 +32,7 @@ def active_tki(patient: Patient) -> Medication | None:
 
 
 @transaction.atomic
-def care_record_save(*, record: CareRecord, by: AbstractBaseUser | None = None) -> CareRecord:
+def care_record_save(*, record: CareRecord, by: User | None = None) -> CareRecord:
     """Validate and save diagnosis / phase changes, then refresh flags and the schedule."""
     record.full_clean()
     record.save()
@@ -73,7 +73,7 @@ def care_record_refresh(*, patient: Patient, on: date | None = None) -> CareReco
 @transaction.atomic
 def medication_start(
     *, patient: Patient, drug: str, dose_mg_per_day: int, started_on: date, schedule: str = "once_daily",
-    is_tki: bool = True, by: AbstractBaseUser | None = None,
+    is_tki: bool = True, by: User | None = None,
 ) -> Medication:
     """Start a drug course; the first TKI course sets the record's start date and phase."""
     medication = Medication(patient=patient, drug=drug.strip() or "imatinib", dose_mg_per_day=dose_mg_per_day,
@@ -82,15 +82,17 @@ def medication_start(
     try:
         with transaction.atomic():
             medication.save()
-    except IntegrityError:
-        raise Conflict("The patient already has an active TKI course; stop it before starting another.", field="drug")
+    except IntegrityError as exc:
+        raise Conflict(
+            "The patient already has an active TKI course; stop it before starting another.", field="drug"
+        ) from exc
     care_record_refresh(patient=patient)
     return medication
 
 
 @transaction.atomic
 def medication_dose_change(
-    *, medication: Medication, to_mg: int, changed_on: date, reason: str, by: AbstractBaseUser | None = None
+    *, medication: Medication, to_mg: int, changed_on: date, reason: str, by: User | None = None
 ) -> DoseChange:
     """Change the daily dose, keeping the old and new dose and the reason."""
     medication = Medication.objects.select_for_update().get(pk=medication.pk)
@@ -116,7 +118,7 @@ def medication_dose_change(
 
 @transaction.atomic
 def medication_stop(
-    *, medication: Medication, stopped_on: date, reason: str, by: AbstractBaseUser | None = None
+    *, medication: Medication, stopped_on: date, reason: str, by: User | None = None
 ) -> Medication:
     """End a drug course with its reason; the record's flags and schedule follow."""
     medication = Medication.objects.select_for_update().get(pk=medication.pk)
@@ -133,7 +135,7 @@ def medication_stop(
 
 
 @transaction.atomic
-def note_add(*, patient: Patient, body: str, author: AbstractBaseUser) -> Note:
+def note_add(*, patient: Patient, body: str, author: User) -> Note:
     """Add a timestamped note; coordinators and the patient's experts may write them."""
     if not body.strip():
         raise DomainError("Write the note before saving.", field="body")
@@ -143,7 +145,7 @@ def note_add(*, patient: Patient, body: str, author: AbstractBaseUser) -> Note:
 @transaction.atomic
 def resource_assign(
     *, patient: Patient, resource: Resource, status: str = AssignmentStatus.SUGGESTED, follow_up_on: date | None = None,
-    note: str = "", by: AbstractBaseUser | None = None,
+    note: str = "", by: User | None = None,
 ) -> ResourceAssignment:
     """Offer a directory resource to a patient; one assignment per resource."""
     if not resource.is_active:
@@ -152,8 +154,10 @@ def resource_assign(
         with transaction.atomic():
             return ResourceAssignment.objects.create(patient=patient, resource=resource, status=status,
                                                      follow_up_on=follow_up_on, note=note, assigned_by=_actor(by))
-    except IntegrityError:
-        raise Conflict(f"{resource} is already assigned to this patient; update that assignment.", field="resource")
+    except IntegrityError as exc:
+        raise Conflict(
+            f"{resource} is already assigned to this patient; update that assignment.", field="resource"
+        ) from exc
 
 
 def care_sweep(*, on: date | None = None) -> dict[str, int]:

@@ -7,9 +7,9 @@ matching monitoring item marked done, the record's flags refreshed and the sched
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
@@ -44,11 +44,11 @@ from patients.services.tasks import care_task_open
 DERIVED_FIELDS = ["molecular_response", "months_on_treatment", "eln_milestone", "eln_assessment", "eln_rule",
                   "needs_confirmation", "lost_mmr"]
 # Which schedule items a result fulfils.
-ITEM_KINDS_FOR_TEST = {TestKind.BCR_ABL1_QPCR: [MonitoringKind.BCR_ABL1_QPCR],
+ITEM_KINDS_FOR_TEST: dict[str, list[str]] = {TestKind.BCR_ABL1_QPCR: [MonitoringKind.BCR_ABL1_QPCR],
                        TestKind.MARROW_CYTOGENETICS: [MonitoringKind.BONE_MARROW]}
 
 
-def _actor(by: AbstractBaseUser | None) -> AbstractBaseUser | None:
+def _actor(by: User | None) -> User | None:
     return by if by is not None and by.is_authenticated else None
 
 
@@ -73,8 +73,8 @@ def test_result_record(
     gist_finding: str = "",
     variant_detail: str = "",
     result_text: str = "",
-    report_file: File | None = None,
-    recorded_by: AbstractBaseUser | None = None,
+    report_file: "File[Any] | None" = None,  # quoted: File takes no type arguments at run time
+    recorded_by: User | None = None,
 ) -> GeneticTest:
     """Record a typed result (on an ordered test, or as a new test) and run the follow-ups."""
     if test is None:
@@ -98,11 +98,11 @@ def test_result_record(
     return genetic_test_save(test=test, by=recorded_by)
 
 
-test_result_record.__test__ = False  # a service, not a pytest test, whatever its name says
+test_result_record.__test__ = False  # type: ignore[attr-defined]  # a service, not a pytest test, whatever its name says
 
 
 @transaction.atomic
-def genetic_test_save(*, test: GeneticTest, by: AbstractBaseUser | None = None) -> GeneticTest:
+def genetic_test_save(*, test: GeneticTest, by: User | None = None) -> GeneticTest:
     """Validate and save a test at any stage of its lifecycle; a result gets its derived fields and follow-ups."""
     if test.kind == TestKind.BCR_ABL1_QPCR and test.bcr_abl1_detected is False:
         test.is_percent = None
@@ -128,7 +128,7 @@ def genetic_test_save(*, test: GeneticTest, by: AbstractBaseUser | None = None) 
 
 
 # not ordered → ordered → sample collected → resulted, or cancelled; a result or a cancellation is final.
-FINAL_STATUSES = {TestStatus.RESULTED: "resulted", TestStatus.CANCELLED: "cancelled"}
+FINAL_STATUSES: dict[str, str] = {TestStatus.RESULTED: "resulted", TestStatus.CANCELLED: "cancelled"}
 
 
 def _check_lifecycle(test: GeneticTest) -> None:
@@ -149,7 +149,9 @@ def _clear_derived(test: GeneticTest) -> None:
 def _assess(test: GeneticTest, record: CareRecord | None, *, values: dict[str, int]) -> None:
     prior = [as_prior(t) for t in qpcr_history(test.patient) if t.pk != test.pk and t.sample_on < test.sample_on]
     result = eln_assess(
-        detected=bool(test.bcr_abl1_detected), is_percent=test.is_percent, control_copies=test.control_copies,
+        # A resulted qPCR always has its control copies (constraint qpcr_result_has_control_copies).
+        detected=bool(test.bcr_abl1_detected), is_percent=test.is_percent,
+        control_copies=cast(int, test.control_copies),
         sample_on=test.sample_on, started_on=record.tki_started_on if record else None, prior=prior,
         early_days=values["milestone_early_days"],
     )
@@ -177,7 +179,7 @@ def _reassess_later_results(test: GeneticTest, record: CareRecord | None) -> Non
             later.save(update_fields=[*DERIVED_FIELDS, "updated_at"])
 
 
-def _follow_up(test: GeneticTest, record: CareRecord | None, *, by: AbstractBaseUser | None) -> None:
+def _follow_up(test: GeneticTest, record: CareRecord | None, *, by: User | None) -> None:
     item = None
     if test.kind in ITEM_KINDS_FOR_TEST:
         later = Q(collected_on__gt=test.sample_on) | Q(collected_on__isnull=True, resulted_on__gt=test.sample_on)
@@ -244,7 +246,7 @@ def lab_result_record(
     *, patient: Patient, taken_on: date, anc: Decimal | None = None, platelets: Decimal | None = None,
     wbc: Decimal | None = None, haemoglobin: Decimal | None = None, alt_x_uln: Decimal | None = None,
     ast_x_uln: Decimal | None = None, bilirubin_x_uln: Decimal | None = None, lab: str = "",
-    recorded_by: AbstractBaseUser | None = None,
+    recorded_by: User | None = None,
 ) -> LabResult:
     """Store blood counts / liver tests, note label hold criteria met (guidance only) and close the schedule items."""
     result = LabResult(patient=patient, taken_on=taken_on, anc=anc, platelets=platelets, wbc=wbc,
@@ -254,7 +256,7 @@ def lab_result_record(
 
 
 @transaction.atomic
-def lab_result_save(*, result: LabResult, by: AbstractBaseUser | None = None) -> LabResult:
+def lab_result_save(*, result: LabResult, by: User | None = None) -> LabResult:
     """Validate, derive the hold findings, save and follow up (admin and API share this)."""
     result.full_clean()
     result.hold_findings = clinical.lab_hold_findings(

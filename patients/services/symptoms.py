@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ def symptom_report_record(
     source: str,
     reported_at: datetime,
     note: str = "",
-    recorded_by: AbstractBaseUser | None = None,
+    recorded_by: User | None = None,
 ) -> tuple[SymptomReport, bool]:
     """Store a report; a red flag or grade >= 3 opens an urgent task at once. Returns (report, urgent)."""
     if symptom not in protocols.SYMPTOMS_BY_KEY:

@@ -4,7 +4,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -12,7 +12,9 @@ from config.errors import Conflict, DomainError
 from patients.models import CareTask, Patient, TaskPriority, TaskSource, TaskStatus
 from patients.models.work import OPEN_TASK_STATUSES
 
-PRIORITY_RANK = {TaskPriority.URGENT: 0, TaskPriority.HIGH: 1, TaskPriority.NORMAL: 2, TaskPriority.LOW: 3}
+PRIORITY_RANK: dict[str, int] = {
+    TaskPriority.URGENT: 0, TaskPriority.HIGH: 1, TaskPriority.NORMAL: 2, TaskPriority.LOW: 3,
+}
 
 
 def due_datetime(due: date | datetime) -> datetime:
@@ -33,7 +35,7 @@ def care_task_open(
     due: date | datetime,
     source_kind: str,
     source_id: int | None,
-    assignee: AbstractBaseUser | None = None,
+    assignee: User | None = None,
     detail: str = "",
 ) -> CareTask:
     """Open a task for what `source_kind`/`source_id` points at; returns the open one if it exists.
@@ -88,8 +90,8 @@ def _escalate(task: CareTask, *, priority: str, due_at: datetime, detail: str) -
 
 @transaction.atomic
 def care_task_create(
-    *, patient: Patient, title: str, priority: str, due: date | datetime, assignee: AbstractBaseUser | None = None,
-    detail: str = "", created_by: AbstractBaseUser | None = None,
+    *, patient: Patient, title: str, priority: str, due: date | datetime, assignee: User | None = None,
+    detail: str = "", created_by: User | None = None,
 ) -> CareTask:
     """A task added by hand; never merged with others."""
     task = care_task_open(patient=patient, title=title, priority=priority, due=due, source_kind=TaskSource.MANUAL,
@@ -100,7 +102,7 @@ def care_task_create(
 
 
 @transaction.atomic
-def care_task_set_status(*, task: CareTask, status: str, by: AbstractBaseUser | None) -> CareTask:
+def care_task_set_status(*, task: CareTask, status: str, by: User | None) -> CareTask:
     """Move a task along; closing stamps who and when, reopening clears it."""
     if status not in TaskStatus.values:
         raise DomainError(f"Status must be one of {', '.join(TaskStatus.values)}.", field="status")

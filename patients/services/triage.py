@@ -1,6 +1,6 @@
 """Taking an unassigned patient from the triage queue."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
@@ -11,7 +11,7 @@ from patients.capabilities import can_view_patient, can_work_triage
 from patients.models import AuditAction, Patient
 
 
-def patient_take(*, patient: Patient, by: AbstractBaseUser, request: HttpRequest | None = None,
+def patient_take(*, patient: Patient, by: User, request: HttpRequest | None = None,
                  via: str = "admin") -> Patient:
     """Make `by` the coordinator of an unassigned patient; Conflict when someone took them first."""
     if not can_work_triage(by) or not can_view_patient(by, patient):

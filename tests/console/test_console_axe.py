@@ -3,6 +3,7 @@
 One browser for the whole module; each role gets one context whose session cookie comes from
 `client.force_login`, so the walk spends its time on pages, not on the login form."""
 
+import contextlib
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -63,10 +64,8 @@ def console_urls(user, patient: Patient) -> list[str]:
     urls.append(reverse("patient-fhir-page", args=[patient.pk]))
     urls += [reverse("accounts:mfa-setup"), reverse("accounts:tokens")]
     for optional in ("accounts:preferences",):
-        try:
+        with contextlib.suppress(NoReverseMatch):
             urls.append(reverse(optional))
-        except NoReverseMatch:
-            pass
     return list(dict.fromkeys(urls))
 
 

@@ -77,17 +77,15 @@ def test_a_consult_booked_inside_the_day_before_window_gets_only_the_two_hour_re
 
 def test_cancelled_consult_gets_no_reminder_and_pending_ones_are_cancelled(consult, django_capture_on_commit_callbacks):
     sweep_at(START - timedelta(hours=24))
-    with time_machine.travel(START - timedelta(hours=20), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            consult_cancel(consult=consult, reason="feeling better", source="web")
+    with time_machine.travel(START - timedelta(hours=20), tick=False), django_capture_on_commit_callbacks(execute=True):
+        consult_cancel(consult=consult, reason="feeling better", source="web")
     assert sweep_at(START - timedelta(hours=2)) == 0
     assert [m.status for m in reminders()] == [Status.CANCELED]
 
 
 def test_rescheduled_consult_is_reminded_at_its_new_time(consult, django_capture_on_commit_callbacks):
-    with time_machine.travel(BOOKED + timedelta(hours=1), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            moved = consult_reschedule(consult=consult, new_start=START + timedelta(days=1), source="web")
+    with time_machine.travel(BOOKED + timedelta(hours=1), tick=False), django_capture_on_commit_callbacks(execute=True):
+        moved = consult_reschedule(consult=consult, new_start=START + timedelta(days=1), source="web")
     assert sweep_at(START - timedelta(hours=24)) == 0
     assert sweep_at(moved.start - timedelta(hours=24)) == 1
 
@@ -109,7 +107,7 @@ def test_due_reminders_cost_a_fixed_number_of_queries(db, django_assert_max_num_
     with time_machine.travel(BOOKED, tick=False):
         for offset in range(12):
             ConsultFactory(start=START + timedelta(minutes=30 * offset), created_at=timezone.now())
-    with time_machine.travel(START - timedelta(hours=18), tick=False):  # all 12 inside the 24 h window
-        with django_assert_max_num_queries(3):
-            due = consult_reminders_due(now=timezone.now())
+    # all 12 inside the 24 h window
+    with time_machine.travel(START - timedelta(hours=18), tick=False), django_assert_max_num_queries(3):
+        due = consult_reminders_due(now=timezone.now())
     assert len(due) == 12

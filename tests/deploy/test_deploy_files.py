@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy.nginx_render import MIME_TYPES, RenderError, SiteValues, render_main, render_site
+from tests.topology.nginx_render import MIME_TYPES, RenderError, SiteValues, render_main, render_site
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -85,6 +85,8 @@ def load_gunicorn_conf(monkeypatch, **env: str):
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     spec = importlib.util.spec_from_file_location("gunicorn_conf_under_test", DEPLOY / "gunicorn.conf.py")
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

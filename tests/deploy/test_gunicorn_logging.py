@@ -9,7 +9,9 @@ from gunicorn.config import Config
 from deploy.gunicorn_logging import RedactingLogger, access_log_format
 
 
-def access_line(path: str, query: str = "", headers: dict[str, str] | None = None, referer: str = "") -> dict:
+def access_line(
+    path: str, query: str = "", headers: dict[str, str] | None = None, referer: str = ""
+) -> tuple[dict, str]:
     config = Config()
     config.set("accesslog", "-")
     config.set("access_log_format", access_log_format("web-1"))

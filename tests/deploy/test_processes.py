@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from deploy.processes import ManagedProcess, ProcessFailed, free_port, group_members, port_open
+from tests.topology.processes import ManagedProcess, ProcessFailed, free_port, group_members, port_open
 
 # A parent that forks two grandchildren and ignores SIGTERM: the worst case for a clean stop.
 STUBBORN_TREE = (
@@ -38,13 +38,17 @@ def test_stop_kills_children_and_grandchildren_that_ignore_sigterm(tmp_path):
 
 def test_an_exception_inside_the_with_block_still_leaves_nothing_behind(tmp_path):
     processes: list[ManagedProcess] = []
-    with pytest.raises(RuntimeError, match="scenario failed"):
+
+    def scenario() -> None:
         try:
             processes.append(start_tree(tmp_path))
             raise RuntimeError("scenario failed")
         finally:
             for process in processes:
                 process.stop(timeout=0.5)
+
+    with pytest.raises(RuntimeError, match="scenario failed"):
+        scenario()
     assert processes[0].leftovers() == []
 
 

@@ -2,7 +2,7 @@
 
 nginx (TLS, the shipped deploy/nginx/carethread.conf) -> two gunicorn web nodes -> PostgreSQL
 (database carethread_e2e) and Redis; two qcluster worker nodes on that Redis; Prism as the Twilio
-API behind deploy/twilio_recorder.py. One topology is started for the module (about 15 s) and torn
+API behind tests/topology/twilio_recorder.py. One topology is started for the module (about 15 s) and torn
 down by the last test, which also proves nothing is left running. Tests share it in file order.
 """
 
@@ -14,8 +14,17 @@ from collections import Counter
 import pytest
 import requests
 
-from deploy.scenario import LoopbackAddresses, audit_bookings, book, booking_load, fetch_slots, seed_load_experts
-from deploy.scenario_messaging import (
+from tests.deploy.conftest import loud_skip
+from tests.topology.harness import Topology, TopologySettings, missing_services
+from tests.topology.scenario import (
+    LoopbackAddresses,
+    audit_bookings,
+    book,
+    booking_load,
+    fetch_slots,
+    seed_load_experts,
+)
+from tests.topology.scenario_messaging import (
     SWEEP_SCRIPT,
     due_unsent,
     exactly_once_report,
@@ -31,8 +40,6 @@ from deploy.scenario_messaging import (
     wait_until,
     wait_until_settled,
 )
-from deploy.topology import Topology, TopologySettings, missing_services
-from tests.deploy.conftest import loud_skip
 
 pytestmark = pytest.mark.topology
 UNLIMITED = "127.0.0.2"  # exempt from nginx's rate limits in the topology (load-generator address)
@@ -62,6 +69,7 @@ def stream_requests(topology: Topology, path: str, stop: threading.Event, result
         with topology.session(source_address=UNLIMITED) as session:
             while not stop.is_set():
                 started = time.monotonic()
+                status: int | str
                 try:
                     status = session.get(topology.url(path), timeout=15).status_code
                 except Exception as exc:  # a lost or cut request is exactly what this measures
@@ -192,7 +200,7 @@ def test_both_worker_clusters_take_tasks_from_redis(topology):
 
 
 def test_twilio_mock_checks_the_contract_records_calls_and_gives_each_message_its_own_sid(topology):
-    from deploy.topology import TWILIO_TEST_SID, TWILIO_TEST_TOKEN
+    from tests.topology.harness import TWILIO_TEST_SID, TWILIO_TEST_TOKEN
 
     api = f"{topology.env['TWILIO_API_BASE_URL']}/2010-04-01/Accounts/{TWILIO_TEST_SID}/Messages.json"
     auth = (TWILIO_TEST_SID, TWILIO_TEST_TOKEN)

@@ -1,3 +1,4 @@
+import io
 import logging
 
 import pytest
@@ -72,9 +73,9 @@ def test_log_lines_are_json_and_never_carry_phones_or_link_tokens():
 @pytest.mark.usefixtures("sample_content")  # the guide's own sample content, never the real guide/content
 def test_seed_demo_is_idempotent(settings):
     settings.DEBUG = True
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     first = Patient.objects.count()
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     assert first > 0
     assert Patient.objects.count() == first
 

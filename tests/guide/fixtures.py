@@ -3,6 +3,8 @@
 Other test packages that need the landing page at / import `guide_site` from here.
 """
 
+import io
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -32,6 +34,6 @@ def sample_content(monkeypatch):
 def guide_site(db, reviewer, sample_content):
     """The sample guide, published: English at / and Hindi at /hi/, with an empty page cache."""
     cache.clear()
-    call_command("seed_guide", reviewer=reviewer.username, stdout=open("/dev/null", "w"))
+    call_command("seed_guide", reviewer=reviewer.username, stdout=io.StringIO())
     yield
     cache.clear()

@@ -127,7 +127,7 @@ def test_csv_download_has_the_tables_numbers(client, alice, clinic):
     response = client.get(CSV, {"weeks": "4"})
     rows = _csv_rows(response)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert 'attachment; filename="carethread-outcomes-2026-10-26-to-2026-11-22.csv"' == response["Content-Disposition"]
+    assert response["Content-Disposition"] == 'attachment; filename="carethread-outcomes-2026-10-26-to-2026-11-22.csv"'
     assert rows[0][0] == "Week starting"
     assert rows[3] == ["2026-11-09", "3", "1", "1", "1", "50.0", "33.3"]
     assert len(rows) == 5

@@ -112,9 +112,13 @@ def test_opted_out_everywhere_is_blocked_with_the_reason(db):
 
 
 def test_nothing_is_queued_when_the_callers_transaction_rolls_back(db, patient, commit):
-    with commit(), pytest.raises(RuntimeError), transaction.atomic():
-        send(patient)
-        raise RuntimeError("booking failed")
+    def book_then_fail() -> None:
+        with transaction.atomic():
+            send(patient)
+            raise RuntimeError("booking failed")
+
+    with commit(), pytest.raises(RuntimeError, match="booking failed"):
+        book_then_fail()
     assert Message.objects.count() == 0
     assert OrmQ.objects.count() == 0
 
@@ -194,12 +198,12 @@ def test_messages_cancel_pending_cancels_only_unsent_messages_of_that_topic(db, 
 
 
 def test_cancel_pending_refuses_an_empty_topic(db):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="needs a topic"):
         messages_cancel_pending(topic="")
 
 
 def test_send_needs_an_idempotency_key(db, patient):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="needs an idempotency_key"):
         send(patient, key="")
 
 

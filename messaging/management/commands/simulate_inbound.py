@@ -20,7 +20,7 @@ class Command(BaseCommand):
         try:
             result = inbound_simulate(phone=phone, channel=channel, body=text)
         except DomainError as error:
-            raise CommandError(f"{error.message} Write it like +919876543210.")
+            raise CommandError(f"{error.message} Write it like +919876543210.") from error
         message = result.message
         self.stdout.write(self.style.SUCCESS(
             f"Received message #{message.pk} from patient #{message.patient_id} on {channel}: {result.outcome}"

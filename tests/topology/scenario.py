@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import requests
 
-from deploy.topology import Topology
+from tests.topology.harness import Topology
 
 RETRYABLE = {502, 503, 504}
 

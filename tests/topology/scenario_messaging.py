@@ -1,6 +1,6 @@
 """Messaging against a running topology: Twilio-signed webhooks through nginx, batches of consult
 reminders queued on the real workers, and the evidence that each went to Twilio exactly once
-(the Message rows in PostgreSQL against the calls deploy/twilio_recorder.py saw)."""
+(the Message rows in PostgreSQL against the calls tests/topology/twilio_recorder.py saw)."""
 
 import datetime as dt
 import time
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import requests
 from twilio.request_validator import RequestValidator
 
-from deploy.topology import TWILIO_TEST_SID, TWILIO_TEST_SMS_FROM, TWILIO_TEST_TOKEN, Topology
+from tests.topology.harness import TWILIO_TEST_SID, TWILIO_TEST_SMS_FROM, TWILIO_TEST_TOKEN, Topology
 
 # The consults app's own reminder sweep (normally a django-q2 Schedule every minute), run as if the
 # clock were `hours` ahead: consults starting 24-46 h from now get their day-before reminder now.

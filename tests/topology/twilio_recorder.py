@@ -1,4 +1,4 @@
-"""A recording front for the Twilio contract mock: `python -m deploy.twilio_recorder`.
+"""A recording front for the Twilio contract mock: `python -m tests.topology.twilio_recorder`.
 
 Prism checks each request against Twilio's OpenAPI description, but it answers every send with
 the same example SID and keeps no record. The topology puts this small proxy in front of it so
@@ -73,6 +73,7 @@ def make_handler(upstream: str, log_path: Path) -> type[BaseHTTPRequestHandler]:
                 if self.headers.get(name):
                     request.add_header(name, self.headers[name])
             path, _, query = self.path.partition("?")
+            content_type: str | None
             if self.command == "GET" and path.endswith("/Messages.json"):
                 # Prism cannot answer a list: the spec's own example fails its schema under --errors
                 # (HTTP 500). Answer from what was recorded, as Twilio would.

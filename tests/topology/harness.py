@@ -2,9 +2,9 @@
 two django-q2 clusters, and Prism as the Twilio API.
 
 Used by the topology test (`make e2e-prod`), the load run (`make bench-prod`), and by hand:
-`python -m deploy.topology` starts everything and prints the URL until Ctrl-C.
+`python -m tests.topology.harness` starts everything and prints the URL until Ctrl-C.
 
-Everything is a child of this process (see deploy/processes.py) and is stopped in `stop()`,
+Everything is a child of this process (see tests/topology/processes.py) and is stopped in `stop()`,
 which `with Topology(...)` always reaches, even when starting fails half-way.
 """
 
@@ -21,16 +21,16 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import psycopg
 import requests
 from requests.adapters import HTTPAdapter
 
-from deploy.nginx_render import SiteValues, render_main, render_site
-from deploy.processes import ManagedProcess, ProcessFailed, free_port, port_open
+from tests.topology.nginx_render import SiteValues, render_main, render_site
+from tests.topology.processes import ManagedProcess, ProcessFailed, free_port, port_open
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PRISM = PROJECT_ROOT / "node_modules" / ".bin" / "prism"
 LOCK_FILE = Path(tempfile.gettempdir()) / "carethread-topology.lock"
 # Test credentials only: the account SID has the shape Prism's contract checks (AC + 32 hex).
@@ -112,7 +112,7 @@ class Topology:
         self.ports = {
             "redis": free_port(),
             "prism": free_port(),
-            "twilio": free_port(),  # deploy/twilio_recorder.py in front of Prism
+            "twilio": free_port(),  # tests/topology/twilio_recorder.py in front of Prism
             "http": free_port(),
             "https": free_port(),
             **{f"web-{n}": free_port() for n in range(self.settings.web_nodes)},
@@ -122,7 +122,7 @@ class Topology:
         self.services: list[ManagedProcess] = []  # redis, prism, nginx
         self.nginx: ManagedProcess | None = None
         self.certificate = self.workdir / "tls" / "cert.pem"
-        self._lock_handle = None
+        self._lock_handle: IO[str] | None = None
         self._database_created = False
         self.failed = False
         self.env = self._environment()
@@ -327,13 +327,13 @@ class Topology:
 
     def _take_lock(self) -> None:
         """One topology per machine at a time: they share the database name."""
-        self._lock_handle = open(LOCK_FILE, "w")  # held until stop()
+        handle = open(LOCK_FILE, "w")  # noqa: SIM115  (held until stop())
         try:
-            fcntl.flock(self._lock_handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            self._lock_handle.close()
-            self._lock_handle = None
-            raise ServiceMissing(f"another topology is running on this machine ({LOCK_FILE} is locked)")
+            handle.close()
+            raise ServiceMissing(f"another topology is running on this machine ({LOCK_FILE} is locked)") from None
+        self._lock_handle = handle
 
     def database_exists(self) -> bool:
         with psycopg.connect(self.settings.pg_admin_url) as connection:
@@ -365,7 +365,7 @@ class Topology:
         )
         recorder = self._process(
             "twilio-recorder",
-            [sys.executable, "-m", "deploy.twilio_recorder", "--port", str(self.ports["twilio"]),
+            [sys.executable, "-m", "tests.topology.twilio_recorder", "--port", str(self.ports["twilio"]),
              "--upstream", f"http://127.0.0.1:{self.ports['prism']}", "--log", str(self.logs / "twilio-api.jsonl")],
         )
         self.services += [redis, prism, recorder]

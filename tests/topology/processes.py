@@ -80,7 +80,7 @@ class ManagedProcess:
         if self.running():
             raise ProcessFailed(f"{self.name} is already running (pid {self.pid})")
         self.log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
-        log = open(self.log_path, "ab")  # the child owns the descriptor from here on
+        log = open(self.log_path, "ab")  # noqa: SIM115  (the child owns the descriptor from here on)
         try:
             self.popen = subprocess.Popen(
                 self.argv,
