@@ -98,7 +98,8 @@ class DoseText(forms.Widget):
 
     def render(self, name, value, attrs=None, renderer=None):
         element_id = (attrs or {}).get("id", "")
-        link = format_html(' <a href="{}">Change dose</a>', self.change_url) if self.change_url else ""
+        link = format_html('<a class="ct-inline-link" href="{}">Change dose</a>', self.change_url) if self.change_url \
+            else ""
         return format_html('<span class="ct-readonly" id="{}">{} mg/day</span>{}', element_id, value, link)
 
 
@@ -127,10 +128,10 @@ class MedicationInline(PatientInlineMixin, admin.StackedInline):
         return formset
 
 
-class ConcomitantMedicationInline(PatientInlineMixin, admin.TabularInline):
+class ConcomitantMedicationInline(PatientInlineMixin, admin.StackedInline):
     model = ConcomitantMedication
     extra = 0
-    fields = ["name", "dose_text", "started_on", "stopped_on", "note"]
+    fieldsets = [(None, {"fields": [("name", "dose_text"), ("started_on", "stopped_on"), "note"]})]
 
 
 class InsurancePolicyInline(PatientInlineMixin, admin.StackedInline):
