@@ -169,7 +169,8 @@ def add_service_errors(form: forms.Form, error: ValidationError | DomainError,
         problems = error.message_dict
     else:
         problems = {NON_FIELD_ERRORS: error.messages}
-    for field, messages in problems.items():
+    # The form's own fields first, so that a moved error can see whether its target already has one.
+    for field, messages in sorted(problems.items(), key=lambda item: item[0] in moved):
         target = moved.get(field, field)
         if target not in form.fields:
             target = None
