@@ -78,7 +78,7 @@ def care_record_context(request: HttpRequest, patient: Patient, *, today: date) 
         "summary_tasks": tasks_by_urgency(overview["tasks_open"])[:SUMMARY_ROWS],
         "panel_summaries": panel_summaries(panels),
         "can_write": can_write,
-        "can_add_note": can_add_note(request.user, patient),
+        "can_add_note": can_write or can_add_note(request.user, patient),
         "edit_url": reverse("admin:patients_patient_edit", args=[patient.pk]),
         "form_urls": {
             "bcr_abl1": reverse("admin:patients_patient_record_bcr_abl1", args=[patient.pk]),
