@@ -54,7 +54,10 @@ def date_field(label: str, *, what: str, help_text: str = "", required: bool = T
 
 
 class CopiesField(forms.IntegerField):
-    """A copy number as printed on a report: "52,000" and "52 000" are accepted."""
+    """A copy number as printed on a report: "52,000" and "52 000" are accepted (a text box: a number box
+    would refuse the comma)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
 
     def to_python(self, value):
         if isinstance(value, str):
