@@ -15,7 +15,7 @@ from messaging.admin_thread import bubbles
 from messaging.models import Conversation
 from messaging.selectors import conversation_thread
 from patients.models import Patient
-from patients.panels import RecordPanel
+from patients.panels import RecordPanel, SummaryLine
 
 RECENT_MESSAGES = 8
 
@@ -34,10 +34,31 @@ def thread_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
     }
 
 
+SUMMARY_CHARS = 140
+
+
+def last_message(context: dict[str, Any]) -> SummaryLine:
+    """The care record summary's "last message" line, from the thread already loaded (no query)."""
+    if not context["bubbles"]:
+        return SummaryLine(label="Last message", text="No messages with this patient yet.")
+    bubble = context["bubbles"][-1]
+    message = bubble.message
+    who = "from the patient" if bubble.inbound else "to the patient"
+    channel = message.get_channel_display() if message.channel else "no channel"
+    body = message.body or (f"WhatsApp template {message.kind}" if message.used_template else "(no text)")
+    text = body if len(body) <= SUMMARY_CHARS else body[:SUMMARY_CHARS - 1].rstrip() + "…"
+    unread = context["conversation"].unread_count
+    detail = f"{who}, {channel}" + (f"; {unread} unread" if unread else "")
+    return SummaryLine(label="Last message", text=text, at=message.created_at, url=context["inbox_url"],
+                       detail=detail)
+
+
 MESSAGE_THREAD_PANEL = RecordPanel(
     key="messages",
     title="Messages with the patient",
     template="messaging/record_panel.html",
     context=thread_context,
     order=50,
+    summary=last_message,
+    menu_title="Messages",
 )

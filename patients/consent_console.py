@@ -42,6 +42,7 @@ CONSENT_HISTORY_PANEL = RecordPanel(
     template="patients/consent_panel.html",
     context=history_context,
     order=60,
+    menu_title="Consent",
 )
 
 

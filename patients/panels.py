@@ -10,6 +10,7 @@ checked that the user may see this patient).
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -21,6 +22,20 @@ PanelContext = Callable[[HttpRequest, Patient], dict[str, Any]]
 
 
 @dataclass(frozen=True)
+class SummaryLine:
+    """One line of the record's summary: "Last message (patient, SMS): Is a mild rash normal?"."""
+
+    label: str
+    text: str
+    at: datetime | None = None  # shown in the viewer's date format by the template
+    url: str = ""
+    detail: str = ""  # e.g. "from the patient, SMS"
+
+
+PanelSummary = Callable[[dict[str, Any]], SummaryLine | None]
+
+
+@dataclass(frozen=True)
 class RecordPanel:
     key: str  # also the HTML id: "panel-<key>"
     title: str
@@ -28,6 +43,8 @@ class RecordPanel:
     context: PanelContext
     order: int = 100
     visible_to: Callable[[AbstractBaseUser], bool] | None = None
+    summary: PanelSummary | None = None  # a line for the summary, from the context above; None for none
+    menu_title: str = ""  # the section menu's short name; the title when empty
 
 
 _panels: dict[str, RecordPanel] = {}

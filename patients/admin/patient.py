@@ -1,14 +1,25 @@
-"""The patient list and the care record page (the patient's change view: the whole patient on one screen)."""
+"""The patient list, the care record page and the "Edit details" form.
 
+GET of the patient's change URL is the care record (patients/record_page.py): a summary, then the
+sections behind a menu. The admin form with its inlines (details, diagnosis, medication, insurance)
+is its own page at `<id>/edit/`; the record's purpose-built forms (patients/record_views.py) hang
+under the same URL prefix.
+"""
+
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from config.errors import DomainError
+from patients import record_views
 from patients.admin.filters import (
     DiagnosisFilter,
     FlagFilter,
@@ -34,8 +45,7 @@ from patients.models import (
     Patient,
     RecordState,
 )
-from patients.overview import care_record_overview
-from patients.panels import record_panels
+from patients.record_page import care_record_context
 from patients.roles import is_admin, is_coordinator
 from patients.services.consent import consent_record
 from patients.services.records import care_record_refresh
@@ -78,42 +88,63 @@ class CareRecordInline(PatientInlineMixin, admin.StackedInline):
     ]
 
 
-class MedicationInline(PatientInlineMixin, admin.TabularInline):
+class DoseText(forms.Widget):
+    """An existing course's dose as plain text with its "Change dose" link: a new dose needs a reason and
+    is kept, so it is never typed over here. (The field is disabled too, so a posted value is ignored.)"""
+
+    def __init__(self, change_url: str = ""):
+        super().__init__()
+        self.change_url = change_url
+
+    def render(self, name, value, attrs=None, renderer=None):
+        element_id = (attrs or {}).get("id", "")
+        link = format_html('<a class="ct-inline-link" href="{}">Change dose</a>', self.change_url) if self.change_url \
+            else ""
+        return format_html('<span class="ct-readonly" id="{}">{} mg/day</span>{}', element_id, value, link)
+
+
+class MedicationInline(PatientInlineMixin, admin.StackedInline):
     model = Medication
     extra = 0
-    fields = ["drug", "is_tki", "dose_mg_per_day", "schedule", "started_on", "stopped_on", "stop_reason"]
+    # Stacked, in rows: seven columns side by side made the page scroll sideways at 1366 px.
+    fieldsets = [(None, {"fields": [("drug", "is_tki"), ("dose_mg_per_day", "schedule"),
+                                    ("started_on", "stopped_on", "stop_reason")]})]
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        # A dose change needs a reason and is kept: existing courses change dose through "Change dose".
         original_init = formset.form.__init__
+        may_change_dose = can_edit_care_record(request.user)
 
         def init(form, *args, **inner):
             original_init(form, *args, **inner)
             if form.instance.pk and "dose_mg_per_day" in form.fields:
-                form.fields["dose_mg_per_day"].disabled = True
-                form.fields["dose_mg_per_day"].help_text = "Use Change dose to record a new dose and its reason."
+                field = form.fields["dose_mg_per_day"]
+                field.disabled = True
+                url = reverse("admin:patients_patient_record_dose", args=[form.instance.patient_id, form.instance.pk])
+                field.widget = DoseText(url if may_change_dose and form.instance.stopped_on is None else "")
+                field.help_text = ""
 
         formset.form = type(formset.form.__name__, (formset.form,), {"__init__": init})
         return formset
 
 
-class ConcomitantMedicationInline(PatientInlineMixin, admin.TabularInline):
+class ConcomitantMedicationInline(PatientInlineMixin, admin.StackedInline):
     model = ConcomitantMedication
     extra = 0
-    fields = ["name", "dose_text", "started_on", "stopped_on", "note"]
+    fieldsets = [(None, {"fields": [("name", "dose_text"), ("started_on", "stopped_on"), "note"]})]
 
 
-class InsurancePolicyInline(PatientInlineMixin, admin.TabularInline):
+class InsurancePolicyInline(PatientInlineMixin, admin.StackedInline):
     model = InsurancePolicy
     extra = 0
-    fields = ["payer", "policy_number", "prior_auth_status", "prior_auth_reference", "prior_auth_expires_on", "note"]
+    fieldsets = [(None, {"fields": [("payer", "policy_number"),
+                                    ("prior_auth_status", "prior_auth_reference", "prior_auth_expires_on"), "note"]})]
 
 
 @admin.register(Patient)
 class PatientAdmin(PatientDataAdmin):
     patient_path = ""
-    change_form_template = "admin/patients/patient/care_record.html"
+    change_form_template = "admin/patients/patient/edit.html"
     list_display = ["full_name", "diagnosis", "coordinator", "next_due", "flag_badge", "phone"]
     list_filter = [PatientScopeFilter, DiagnosisFilter, "coordinator", OverdueFilter, PendingTestFilter, FlagFilter,
                    "is_lead", "record_state"]
@@ -196,15 +227,51 @@ class PatientAdmin(PatientDataAdmin):
             return ""
         return format_html('<span class="ct-pill ct-danger" title="{}">review</span>', record.flag_summary)
 
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/record/bcr-abl1/", view(record_views.bcr_abl1_result),
+                 name="patients_patient_record_bcr_abl1"),
+            path("<int:pk>/record/blood-count/", view(record_views.blood_count),
+                 name="patients_patient_record_blood_count"),
+            path("<int:pk>/record/symptom/", view(record_views.symptom_report), name="patients_patient_record_symptom"),
+            path("<int:pk>/medication/<int:medication_id>/change-dose/", view(record_views.dose_change),
+                 name="patients_patient_record_dose"),
+            path("<path:object_id>/edit/", view(self.edit_view), name="patients_patient_edit"),
+            *super().get_urls(),
+        ]
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        patient = self.get_object(request, object_id)
-        extra_context = dict(extra_context or {})
-        if patient is not None and request.method == "GET":
-            extra_context.update(care_record_overview(patient=patient, today=timezone.localdate()))
-            extra_context["extra_panels"] = record_panels(request, patient)
-            extra_context["can_write"] = self.has_change_permission(request, patient)
-            extra_context["overview_loaded"] = True
+        if request.method in ("GET", "HEAD") and not (extra_context or {}).get("editing"):
+            return self.record_view(request, object_id)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def record_view(self, request, object_id):
+        """The care record: read-only sections for everyone who may see the patient, forms linked for writers."""
+        patient = self.get_object(request, unquote(object_id))
+        if patient is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, patient):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            **care_record_context(request, patient, today=timezone.localdate()),
+            "title": str(patient),
+            "opts": self.opts,
+            "original": patient,
+        }
+        audit_record(actor=request.user, action=AuditAction.VIEW, obj=patient, request=request)
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/patients/patient/record.html", context)
+
+    def edit_view(self, request, object_id):
+        """The admin form for the patient's details and their inlines (experts: the same, read-only)."""
+        title = "Edit details" if self.has_change_permission(request) else "Details"
+        return self.change_view(request, object_id, extra_context={"editing": True, "title": title})
+
+    def response_post_save_change(self, request, obj):
+        # "Save" on the edit page returns to the record it was opened from, not to the patient list.
+        return HttpResponseRedirect(reverse("admin:patients_patient_change", args=[obj.pk]))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -30,14 +30,14 @@ class SymptomReportAdmin(PatientDataAdmin):
     list_select_related = ["patient"]
     autocomplete_fields = ["patient"]
     date_hierarchy = "reported_at"
-    fields = ["patient", "symptom", "grade", "source", "reported_at", "note"]
+    fields = ["patient", "symptom", "grade", "source", "reported_at", "onset_on", "note"]
 
     def get_changeform_initial_data(self, request):
         return {"reported_at": timezone.now(), "source": "phone", **super().get_changeform_initial_data(request)}
 
     def get_readonly_fields(self, request, obj=None):
         # A report is what the patient said: it is kept as entered.
-        return ["patient", "symptom", "grade", "source", "reported_at", "note"] if obj is not None else []
+        return self.fields if obj is not None else []
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -56,7 +56,7 @@ class SymptomReportAdmin(PatientDataAdmin):
     def persist_model(self, request, obj, form, change):
         report, urgent = symptom_report_record(patient=obj.patient, symptom=obj.symptom, grade=obj.grade,
                                                source=obj.source, reported_at=obj.reported_at, note=obj.note,
-                                               recorded_by=request.user)
+                                               onset_on=obj.onset_on, recorded_by=request.user)
         obj.pk, obj.is_red_flag, obj.is_urgent = report.pk, report.is_red_flag, report.is_urgent
         if urgent:
             messages.error(request, "This report is urgent: an urgent task was opened for the coordinator. "

@@ -89,9 +89,9 @@ class MedicationViewSet(PatientDataViewSet):
         medication = self.get_object()
         data = DoseChangeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        change = medication_dose_change(medication=medication, by=request.user, **data.validated_data)
-        audit_record(actor=request.user, action=AuditAction.CREATE, obj=change, request=request, via="api",
-                     changed_fields=list(data.validated_data))
+        # The service writes the audit entry in its own transaction, with the dose change.
+        medication_dose_change(medication=medication, by=request.user, audit_via="api", request=request,
+                               **data.validated_data)
         return self._answer(request, medication, status.HTTP_201_CREATED)
 
     @extend_schema(summary="Stop the course, with the reason", request=MedicationStopSerializer,

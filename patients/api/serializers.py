@@ -295,8 +295,8 @@ class SymptomReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SymptomReport
-        fields = ["id", "patient", "symptom", "grade", "source", "reported_at", "note", "is_red_flag", "is_urgent",
-                  "created_at"]
+        fields = ["id", "patient", "symptom", "grade", "source", "reported_at", "onset_on", "note", "is_red_flag",
+                  "is_urgent", "created_at"]
         read_only_fields = ["is_red_flag", "is_urgent", "created_at"]
 
     def create(self, validated_data):

@@ -27,6 +27,8 @@ class SymptomReport(models.Model):
         help_text="CTCAE-like: 1 mild, 2 moderate, 3 severe, 4 life-threatening, 5 death.",
     )
     reported_at = models.DateTimeField(default=timezone.now, db_index=True)
+    onset_on = models.DateField("started on", null=True, blank=True,
+                                help_text="When the symptom began, if the patient knows.")
     source = models.CharField(max_length=10, choices=ReportSource.choices, default=ReportSource.STAFF)
     note = models.TextField(blank=True)
     # Derived from the red-flag table and the grade; never typed by hand.

@@ -4,12 +4,15 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from config.errors import Conflict, DomainError
 from patients import clinical
+from patients.audit import audit_record
 from patients.models import (
     AssignmentStatus,
+    AuditAction,
     CareRecord,
     DoseChange,
     GeneticTest,
@@ -92,9 +95,13 @@ def medication_start(
 
 @transaction.atomic
 def medication_dose_change(
-    *, medication: Medication, to_mg: int, changed_on: date, reason: str, by: User | None = None
+    *, medication: Medication, to_mg: int, changed_on: date, reason: str, by: User | None = None,
+    audit_via: str = "", request: HttpRequest | None = None,
 ) -> DoseChange:
-    """Change the daily dose, keeping the old and new dose and the reason."""
+    """Change the daily dose, keeping the old and new dose and the reason.
+
+    With `audit_via` ("api", "console") the audit entry is written here, in the same transaction.
+    """
     medication = Medication.objects.select_for_update().get(pk=medication.pk)
     if not reason.strip():
         raise DomainError("Say why the dose changes.", field="reason")
@@ -113,6 +120,9 @@ def medication_dose_change(
     medication.dose_mg_per_day = to_mg
     medication.save(update_fields=["dose_mg_per_day"])
     care_record_refresh(patient=medication.patient)
+    if audit_via and by is not None:
+        audit_record(actor=by, action=AuditAction.CREATE, obj=change, request=request, via=audit_via,
+                     changed_fields=["to_mg", "changed_on", "reason"])
     return change
 
 

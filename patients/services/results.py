@@ -13,11 +13,14 @@ from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 
 from config.errors import DomainError
 from patients import clinical, protocols
+from patients.audit import audit_record
 from patients.models import (
+    AuditAction,
     CareRecord,
     Diagnosis,
     GeneticTest,
@@ -75,8 +78,15 @@ def test_result_record(
     result_text: str = "",
     report_file: "File[Any] | None" = None,  # quoted: File takes no type arguments at run time
     recorded_by: User | None = None,
+    audit_via: str = "",
+    request: HttpRequest | None = None,
 ) -> GeneticTest:
-    """Record a typed result (on an ordered test, or as a new test) and run the follow-ups."""
+    """Record a typed result (on an ordered test, or as a new test) and run the follow-ups.
+
+    With `audit_via` (e.g. "console") the audit entry is written here, in the same transaction; the admin
+    and the API write their own and leave it empty.
+    """
+    created = test is None
     if test is None:
         test = GeneticTest(patient=patient, kind=kind)
     elif test.patient_id != patient.pk or test.kind != kind:
@@ -95,7 +105,12 @@ def test_result_record(
         test.bcr_abl1_detected = True
     if report_file is not None:
         test.report_file = report_file
-    return genetic_test_save(test=test, by=recorded_by)
+    test = genetic_test_save(test=test, by=recorded_by)
+    if audit_via and recorded_by is not None:
+        typed = [name for name, value in values.items() if value not in ("", None)]
+        audit_record(actor=recorded_by, action=AuditAction.CREATE if created else AuditAction.CHANGE, obj=test,
+                     changed_fields=typed, request=request, via=audit_via)
+    return test
 
 
 test_result_record.__test__ = False  # type: ignore[attr-defined]  # a service, not a pytest test, whatever its name says
@@ -246,13 +261,20 @@ def lab_result_record(
     *, patient: Patient, taken_on: date, anc: Decimal | None = None, platelets: Decimal | None = None,
     wbc: Decimal | None = None, haemoglobin: Decimal | None = None, alt_x_uln: Decimal | None = None,
     ast_x_uln: Decimal | None = None, bilirubin_x_uln: Decimal | None = None, lab: str = "",
-    recorded_by: User | None = None,
+    recorded_by: User | None = None, audit_via: str = "", request: HttpRequest | None = None,
 ) -> LabResult:
-    """Store blood counts / liver tests, note label hold criteria met (guidance only) and close the schedule items."""
-    result = LabResult(patient=patient, taken_on=taken_on, anc=anc, platelets=platelets, wbc=wbc,
-                       haemoglobin=haemoglobin, alt_x_uln=alt_x_uln, ast_x_uln=ast_x_uln,
-                       bilirubin_x_uln=bilirubin_x_uln, lab=lab, recorded_by=_actor(recorded_by))
-    return lab_result_save(result=result, by=recorded_by)
+    """Store blood counts / liver tests, note label hold criteria met (guidance only) and close the schedule items.
+
+    With `audit_via` the audit entry is written here, in the same transaction (as in test_result_record).
+    """
+    values = {"taken_on": taken_on, "anc": anc, "platelets": platelets, "wbc": wbc, "haemoglobin": haemoglobin,
+              "alt_x_uln": alt_x_uln, "ast_x_uln": ast_x_uln, "bilirubin_x_uln": bilirubin_x_uln, "lab": lab}
+    result = lab_result_save(result=LabResult(patient=patient, recorded_by=_actor(recorded_by), **values),
+                             by=recorded_by)
+    if audit_via and recorded_by is not None:
+        audit_record(actor=recorded_by, action=AuditAction.CREATE, obj=result, request=request, via=audit_via,
+                     changed_fields=[name for name, value in values.items() if value not in ("", None)])
+    return result
 
 
 @transaction.atomic

@@ -1,15 +1,18 @@
 """Symptom and side-effect reports, with immediate escalation of red flags and grade >= 3."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from config.errors import DomainError
 from patients import protocols
-from patients.models import Patient, ReportSource, SymptomReport, TaskPriority, TaskSource
+from patients.audit import audit_record
+from patients.models import AuditAction, Patient, ReportSource, SymptomReport, TaskPriority, TaskSource
 from patients.services.tasks import care_task_open
+from patients.timezones import EARLIEST_DATE, is_plausible_date
 
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -29,9 +32,16 @@ def symptom_report_record(
     source: str,
     reported_at: datetime,
     note: str = "",
+    onset_on: date | None = None,
     recorded_by: User | None = None,
+    audit_via: str = "",
+    request: HttpRequest | None = None,
 ) -> tuple[SymptomReport, bool]:
-    """Store a report; a red flag or grade >= 3 opens an urgent task at once. Returns (report, urgent)."""
+    """Store a report; a red flag or grade >= 3 opens an urgent task at once. Returns (report, urgent).
+
+    With `audit_via` (e.g. "console") the audit entry is written here, in the same transaction; the admin
+    and the API write their own and leave it empty.
+    """
     if symptom not in protocols.SYMPTOMS_BY_KEY:
         raise DomainError("Choose a symptom from the list, or Other and describe it.", field="symptom")
     if not isinstance(grade, int) or not 1 <= grade <= 5:
@@ -44,10 +54,15 @@ def symptom_report_record(
         raise DomainError("The report time is in the future; enter when the patient reported it.", field="reported_at")
     if symptom == "other" and not note.strip():
         raise DomainError("Describe the symptom when choosing Other.", field="note")
+    if onset_on is not None and not is_plausible_date(onset_on):
+        raise DomainError(f"Enter the date the symptom began, after {EARLIEST_DATE.year}.", field="onset_on")
+    if onset_on is not None and onset_on > timezone.localdate(reported_at):
+        raise DomainError("The symptom cannot begin after it was reported; check the date it began.",
+                          field="onset_on")
     red_flag, urgent = symptom_is_urgent(symptom=symptom, grade=grade)
     report = SymptomReport.objects.create(
         patient=patient, symptom=symptom, grade=grade, source=source, reported_at=reported_at, note=note,
-        is_red_flag=red_flag, is_urgent=urgent,
+        onset_on=onset_on, is_red_flag=red_flag, is_urgent=urgent,
         recorded_by=recorded_by if recorded_by is not None and recorded_by.is_authenticated else None,
     )
     if urgent:
@@ -63,4 +78,7 @@ def symptom_report_record(
             detail=f"Reported {report.get_source_display().lower()}: {why}. {note}".strip()
             + f" Patient advice: {protocols.RED_FLAG_PATIENT_ADVICE}",
         )
+    if audit_via and recorded_by is not None:
+        audit_record(actor=recorded_by, action=AuditAction.CREATE, obj=report, request=request, via=audit_via,
+                     changed_fields=["symptom", "grade", "source", "reported_at", "onset_on", "note"])
     return report, urgent

@@ -43,7 +43,8 @@ def seed_care_record(coordinator, expert_user) -> Patient:
 
 def console_urls(user, patient: Patient) -> list[str]:
     """The dashboard, every changelist and add page the user may open, a change page with data
-    for each model, and the console's own pages (care record, inbox thread, insights, FHIR, accounts)."""
+    for each model, and the console's own pages (care record and its forms, inbox thread, insights, FHIR,
+    accounts)."""
     request = RequestFactory().get("/admin/")
     request.user = user
     urls = [reverse("admin:index")]
@@ -58,6 +59,12 @@ def console_urls(user, patient: Patient) -> list[str]:
         if first is not None and model_admin.has_view_permission(request, first):
             urls.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
     urls.append(reverse("admin:patients_patient_change", args=[patient.pk]))
+    # The care record's "Edit details" page and its purpose-built forms (roles that may not open them get 403).
+    urls.append(reverse("admin:patients_patient_edit", args=[patient.pk]))
+    for form in ("bcr_abl1", "blood_count", "symptom"):
+        urls.append(reverse(f"admin:patients_patient_record_{form}", args=[patient.pk]))
+    medication = patient.medications.first()
+    urls.append(reverse("admin:patients_patient_record_dose", args=[patient.pk, medication.pk]))
     conversation = Conversation.objects.filter(patient=patient).first()
     urls.append(reverse("admin:messaging_conversation_change", args=[conversation.pk]))
     urls.append(reverse("insights:index"))

@@ -191,11 +191,14 @@ def test_viewing_lists_and_records_is_audited(client, alice, alices_patient):
 
 def test_editing_the_diagnosis_inline_is_audited_and_regenerates_the_schedule(client, alice, alices_patient):
     client.force_login(alice)
-    page = client.get(record_url(alices_patient))
+    # The form lives on the record's "Edit details" page and posts back to it.
+    edit_url = f"/admin/patients/patient/{alices_patient.pk}/edit/"
+    page = client.get(edit_url)
     data = _form_data(page.context["adminform"].form, page.context["inline_admin_formsets"])
     data.update({"care_record-0-diagnosis": "dfsp", "care_record-0-cml_phase": ""})
-    response = client.post(record_url(alices_patient), data)
+    response = client.post(edit_url, data)
     assert response.status_code == 302, response.context["errors"] if response.context else response
+    assert response["Location"] == record_url(alices_patient)
     assert not MonitoringItem.objects.filter(patient=alices_patient, kind="bcr_abl1_qpcr", status="planned",
                                              due_on__gt=TODAY).exists()
     change = AuditEntry.objects.get(action="change", object_type="patients.CareRecord")
