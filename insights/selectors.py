@@ -3,7 +3,7 @@
 Every selector runs one query whatever the data size (grouping and conditional counts happen in
 SQL) and returns small dictionaries keyed by the Monday that starts each week in the clinic's time
 zone (settings.TIME_ZONE). Rows are limited to the patients the viewer may see
-(`insights.access.limit_to_visible_patients`), so a coordinator's numbers never include another
+(`patients.selectors.visible`, the console's own rule), so a coordinator's numbers never include another
 coordinator's patients and no selector returns a patient's identity.
 """
 
@@ -21,10 +21,10 @@ from django.utils import timezone
 
 from consults.models import Consult, ConsultStatus
 from followups.models import DoseRecord, DoseStatus
-from insights.access import limit_to_visible_patients
 from messaging.models import PROBLEM_STATUSES, Direction, Message
 from patients.models import GeneticTest
 from patients.models.labs import TestKind, TestStatus
+from patients.selectors import visible
 
 DEFAULT_WEEKS = 12
 MAX_WEEKS = 52
@@ -82,7 +82,7 @@ def _week_of(moment: datetime) -> date:
 def bookings_by_week(*, user: AbstractBaseUser, period: Period) -> dict[str, dict[date, Counter]]:
     """Consults booked (by `created_at`) per week, counted by topic and by source, cancelled ones included."""
     rows = (
-        limit_to_visible_patients(Consult.objects.all(), user)
+        visible(Consult.objects.all(), user)
         .filter(created_at__gte=period.starts_at, created_at__lt=period.ends_at)
         .annotate(week=TruncWeek("created_at", tzinfo=clinic_zone()))
         .values("week", "topic", "source")
@@ -102,7 +102,7 @@ def bookings_by_week(*, user: AbstractBaseUser, period: Period) -> dict[str, dic
 def consult_outcomes_by_week(*, user: AbstractBaseUser, period: Period) -> dict[date, dict[str, int]]:
     """Consults per week of their start time: how many were scheduled, completed, missed, cancelled."""
     rows = (
-        limit_to_visible_patients(Consult.objects.all(), user)
+        visible(Consult.objects.all(), user)
         .filter(start__gte=period.starts_at, start__lt=period.ends_at)
         .annotate(week=TruncWeek("start", tzinfo=clinic_zone()))
         .values("week")
@@ -131,7 +131,7 @@ def first_reply_waits(*, user: AbstractBaseUser, period: Period) -> dict[date, l
         .values("created_at")[:1]
     )
     waits = (
-        limit_to_visible_patients(Message.objects.all(), user)
+        visible(Message.objects.all(), user)
         .filter(direction=Direction.INBOUND, created_at__gte=period.starts_at, created_at__lt=period.ends_at)
         .annotate(replied_at=Subquery(first_staff_reply))
         # Grouping by (conversation, reply) folds the messages one reply answered into one wait.
@@ -159,7 +159,7 @@ def percentile(values: list[float], fraction: float) -> float | None:
 def message_problems(*, user: AbstractBaseUser, period: Period) -> list[dict]:
     """Outbound messages created in the period that were blocked, failed or undelivered, by reason."""
     return list(
-        limit_to_visible_patients(Message.objects.all(), user)
+        visible(Message.objects.all(), user)
         .filter(direction=Direction.OUTBOUND, status__in=PROBLEM_STATUSES,
                 created_at__gte=period.starts_at, created_at__lt=period.ends_at)
         .values("status", "error_code", "status_reason")
@@ -171,7 +171,7 @@ def message_problems(*, user: AbstractBaseUser, period: Period) -> list[dict]:
 def dose_adherence_by_week(*, user: AbstractBaseUser, period: Period) -> dict[date, dict[str, int]]:
     """Daily dose records per week of the dose's local date, counted by what the patient answered."""
     rows = (
-        limit_to_visible_patients(DoseRecord.objects.all(), user)
+        visible(DoseRecord.objects.all(), user)
         .filter(day__gte=period.first_monday, day__lte=period.last_day)
         .annotate(week=TruncWeek("day"))
         .values("week")
@@ -185,7 +185,7 @@ def eln_assessments_by_week(*, user: AbstractBaseUser, period: Period) -> dict[d
     """Resulted BCR::ABL1 tests per week of the sample date, counted by their ELN 2020 assessment."""
     sampled_on = Coalesce("collected_on", "resulted_on", output_field=DateField())
     rows = (
-        limit_to_visible_patients(GeneticTest.objects.all(), user)
+        visible(GeneticTest.objects.all(), user)
         .filter(kind=TestKind.BCR_ABL1_QPCR, status=TestStatus.RESULTED)
         .exclude(eln_assessment="")
         .annotate(sampled_on=sampled_on)

@@ -3,11 +3,13 @@
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from config.errors import Conflict, DomainError
 from patients import clinical
+from patients.capabilities import can_add_note
 from patients.models import (
     AssignmentStatus,
     CareRecord,
@@ -134,7 +136,9 @@ def medication_stop(
 
 @transaction.atomic
 def note_add(*, patient: Patient, body: str, author: AbstractBaseUser) -> Note:
-    """Add a timestamped note; coordinators and the patient's experts may write them."""
+    """Add a timestamped note; coordinators and the patient's experts may write them (PermissionDenied otherwise)."""
+    if not can_add_note(author, patient):
+        raise PermissionDenied("Only clinic staff who can see this patient's record can add a note to it.")
     if not body.strip():
         raise DomainError("Write the note before saving.", field="body")
     return Note.objects.create(patient=patient, body=body.strip(), author=author, author_name=author.get_username())
