@@ -77,8 +77,8 @@ def consult_book(
     upcoming consults; staff may book any free time that is not in the past. Staff (`booked_by`)
     must hold the schedule capability, like the console's booking form.
     """
-    if booked_by is not None and not can_run_schedule(booked_by):
-        raise PermissionDenied("Only coordinators and admins book consults for patients.")
+    if booked_by is not None and not can_run_schedule(booked_by, patient):
+        raise PermissionDenied("Only coordinators and admins who can see this patient book consults for them.")
     try:
         with write_transaction():
             return _book(
@@ -235,8 +235,11 @@ def consult_reschedule(
     """Move an upcoming consult: the old one is cancelled and a new one booked, atomically.
 
     The new consult keeps the reference, manage link and calendar event, so the patient's links
-    keep working; the old row keeps its history under `<reference>-<n>`.
+    keep working; the old row keeps its history under `<reference>-<n>`. Staff (`changed_by`) need the
+    schedule capability for the patient.
     """
+    if changed_by is not None and not can_run_schedule(changed_by, consult.patient):
+        raise PermissionDenied("Only coordinators and admins who can see this patient move their consults.")
     if timezone.is_naive(new_start):
         raise DomainError("Give the time with its time zone offset.", field="start")
     now = timezone.now()

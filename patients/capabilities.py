@@ -73,9 +73,10 @@ def can_reply_to_conversation(user: User, conversation: Conversation | None = No
     return can_edit_care_record(user, conversation.patient if conversation is not None else None)
 
 
-def can_run_schedule(user: User) -> bool:
-    """Book consults for patients, edit experts' hours and time off, change consult details."""
-    return _runs_care(user)
+def can_run_schedule(user: User, patient: Patient | None = None) -> bool:
+    """Book consults for patients (of a patient: one they may see), edit experts' hours and time off, change
+    consult details."""
+    return _runs_care(user) and (patient is None or can_view_patient(user, patient))
 
 
 def can_view_consult(user: User, consult: Consult) -> bool:
