@@ -50,6 +50,7 @@ from patients.capabilities import (
     can_complete_consult,
     can_delete_expert,
     can_run_schedule,
+    can_see_my_day,
     can_use_console,
     can_view_consult,
 )
@@ -346,7 +347,7 @@ class ConsultAdmin(PatientDataAdmin):
         return type(form.__name__, (form,), {"request": request})
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        if not _runs_schedule(request):  # an expert: their own schedule, upcoming first
+        if can_see_my_day(request.user) and not _runs_schedule(request):  # an expert: their own schedule
             if not request.GET:
                 return HttpResponseRedirect(request.path + "?when=upcoming")
             extra_context = {**(extra_context or {}), "title": "My schedule"}
