@@ -3,6 +3,8 @@
 Each predicate takes the acting user (and the object when the answer depends on it) and returns a
 bool. Callers never test roles themselves: the admin's has_*_permission, the API's permission
 classes and the services' own checks all ask here, so the three can never disagree.
+tests/test_permission_matrix.py asks every `can_*` here of the whole cast at every door: a new predicate
+fails that test until its row (who may, and which console page, endpoint and service ask it) is added.
 """
 
 from __future__ import annotations
