@@ -11,17 +11,17 @@ from accounts.lockout import login_lockout_clear
 from accounts.mfa import mfa_device_remove
 from accounts.models import ApiToken, SignInLock
 from accounts.tokens import api_token_revoke
-from patients.roles import is_admin
+from patients.capabilities import can_manage_sign_in_security
 
 
 class AdminOnly:
     """Sign-in security is for admins: nobody else sees these lists."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_admin(request.user)
+        return can_manage_sign_in_security(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_admin(request.user)
+        return can_manage_sign_in_security(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -37,7 +37,7 @@ class LockoutAdmin(AdminOnly, AccessAttemptAdmin):
     actions = ["unlock"]
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_admin(request.user)
+        return can_manage_sign_in_security(request.user)
 
     @admin.action(description="Unlock the selected sign-ins")
     def unlock(self, request: HttpRequest, queryset: QuerySet[SignInLock]) -> None:
@@ -94,7 +94,7 @@ class DeviceAdmin(AdminOnly, admin.ModelAdmin):
     readonly_fields = ["user", "name", "confirmed"]
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_admin(request.user)
+        return can_manage_sign_in_security(request.user)
 
     def delete_model(self, request: HttpRequest, obj: TOTPDevice | StaticDevice) -> None:
         mfa_device_remove(device=obj, actor=request.user, request=request)

@@ -4,6 +4,7 @@ from axes.backends import AxesStandaloneBackend
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,6 +12,7 @@ from django.shortcuts import render
 from accounts.models import SignInLock
 from config.request_guards import client_address
 from patients.audit import audit_record
+from patients.capabilities import can_manage_sign_in_security
 from patients.models import AuditAction
 
 
@@ -36,6 +38,8 @@ class LockoutBackend(AxesStandaloneBackend):
 
 def login_lockout_clear(*, attempt: AccessAttempt, actor: AbstractBaseUser, request: HttpRequest | None = None) -> None:
     """Unlock: delete the failure record of one username+address, with an audit entry saying whose it was."""
+    if not can_manage_sign_in_security(actor):
+        raise PermissionDenied("Only admins can unlock sign-ins.")
     with transaction.atomic():
         if not isinstance(attempt, SignInLock):
             attempt = SignInLock.objects.get(pk=attempt.pk)

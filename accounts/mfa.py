@@ -4,6 +4,7 @@ import math
 import re
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from config.errors import DomainError
 from patients.audit import audit_record
+from patients.capabilities import can_manage_sign_in_security
 from patients.models import AuditAction
 
 RECOVERY_CODE_COUNT = 10
@@ -64,6 +66,8 @@ def mfa_device_confirm(*, device: TOTPDevice, code: str, request: HttpRequest | 
 def mfa_device_remove(*, device: TOTPDevice | StaticDevice, actor: AbstractBaseUser,
                       request: HttpRequest | None = None) -> None:
     """An admin removes a user's authenticator or recovery codes (lost phone); audited. The user enrols again."""
+    if not can_manage_sign_in_security(actor):
+        raise PermissionDenied("Only admins can remove someone's second factor.")
     with transaction.atomic():
         audit_record(actor=actor, action=AuditAction.DELETE, obj=device, request=request, via="admin")
         device.delete()

@@ -15,8 +15,8 @@ from django.utils import timezone
 from accounts.models import ApiToken
 from config.errors import DomainError
 from patients.audit import audit_record
+from patients.capabilities import can_create_api_token, can_revoke_api_token
 from patients.models import AuditAction
-from patients.roles import is_admin, is_clinic_staff
 
 SECRET_PREFIX = "ct_"
 # Writing last_used_at on every call would turn each API read into a write; a minute is precise enough.
@@ -38,18 +38,13 @@ def split_secret(secret: str) -> str | None:
     return prefix
 
 
-def can_manage_token(user: AbstractBaseUser, token: ApiToken) -> bool:
-    """Owners manage their own tokens; an admin may revoke anyone's."""
-    return token.user_id == user.pk or is_admin(user)
-
-
 def api_token_create(*, user: AbstractBaseUser, name: str, expires_in_days: int,
                      request: HttpRequest | None = None) -> tuple[ApiToken, str]:
     """Create a token for `user`; returns it with its secret, which is never available again."""
     name = name.strip()
     if not name:
         raise DomainError("Give the token a name that says what it is for.", field="name")
-    if not is_clinic_staff(user):
+    if not can_create_api_token(user):
         raise DomainError("Only clinic staff can create API tokens.", field="name")
     if not 1 <= expires_in_days <= settings.API_TOKEN_MAX_DAYS:
         raise DomainError(f"Choose an expiry between 1 and {settings.API_TOKEN_MAX_DAYS} days.",
@@ -67,7 +62,7 @@ def api_token_create(*, user: AbstractBaseUser, name: str, expires_in_days: int,
 
 def api_token_revoke(*, token: ApiToken, actor: AbstractBaseUser, request: HttpRequest | None = None) -> ApiToken:
     """Revoke `token` now (idempotent: revoking twice keeps the first time); audited."""
-    if not can_manage_token(actor, token):
+    if not can_revoke_api_token(actor, token):
         raise DomainError("You can only revoke your own API tokens.")
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().get(pk=token.pk)

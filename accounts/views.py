@@ -6,8 +6,8 @@ import segno
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -22,10 +22,11 @@ from accounts.mfa import (
     mfa_recovery_codes_replace,
     recovery_codes_left,
 )
+from accounts.models import ApiToken
 from accounts.sessions import ENROL, MFA_KEY, MFA_VERIFIED, has_confirmed_device, mfa_mark_verified, mfa_step_needed
 from accounts.tokens import api_token_create, api_token_revoke, api_tokens_of
 from config.errors import DomainError
-from patients.roles import is_clinic_staff
+from patients.capabilities import can_create_api_token, can_revoke_api_token
 
 
 def console_context(request: HttpRequest, title: str, **extra: object) -> dict:
@@ -110,7 +111,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 
 def token_pages_allowed(request: HttpRequest) -> HttpResponse | None:
     """Token pages: clinic staff only, and only after the two-step login where it applies."""
-    if not is_clinic_staff(request.user):
+    if not can_create_api_token(request.user):
         raise PermissionDenied("API tokens are for clinic staff.")
     step = mfa_step_needed(request, request.user)
     if step is not None:
@@ -147,8 +148,11 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     refused = token_pages_allowed(request)
     if refused is not None:
         return refused
-    # Someone else's token answers 404, like one that does not exist (admins revoke others' in the console).
-    token = get_object_or_404(api_tokens_of(user=request.user), pk=pk)
+    # Someone else's token answers 404, like one that does not exist; an admin may revoke anyone's (the same
+    # capability as the service and the console's token list).
+    token = ApiToken.objects.filter(pk=pk).first()
+    if token is None or not can_revoke_api_token(request.user, token):
+        raise Http404("No API token of yours has this number.")
     api_token_revoke(token=token, actor=request.user, request=request)
     messages.success(request, f"Token '{token.name}' is revoked; it stops working at once.")
     return redirect("accounts:tokens")

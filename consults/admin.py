@@ -50,10 +50,11 @@ from patients.capabilities import (
     can_complete_consult,
     can_delete_expert,
     can_run_schedule,
+    can_see_my_day,
     can_use_console,
+    can_view_consult,
 )
 from patients.models import AuditAction
-from patients.roles import is_expert
 
 
 def _runs_schedule(request: HttpRequest) -> bool:
@@ -310,9 +311,8 @@ class ConsultAdmin(PatientDataAdmin):
         return can_use_console(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Consult | None = None) -> bool:
-        if _runs_schedule(request):
-            return True
-        return is_expert(request.user) and (obj is None or obj.expert.user_id == request.user.pk)
+        # Which rows: get_queryset (consults_visible_to), the same rule as can_view_consult.
+        return can_use_console(request.user) if obj is None else can_view_consult(request.user, obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return _runs_schedule(request)
@@ -347,7 +347,7 @@ class ConsultAdmin(PatientDataAdmin):
         return type(form.__name__, (form,), {"request": request})
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        if is_expert(request.user) and not _runs_schedule(request):
+        if can_see_my_day(request.user) and not _runs_schedule(request):  # an expert: their own schedule
             if not request.GET:
                 return HttpResponseRedirect(request.path + "?when=upcoming")
             extra_context = {**(extra_context or {}), "title": "My schedule"}
@@ -391,9 +391,7 @@ class ConsultAdmin(PatientDataAdmin):
         changed = 0
         for consult in queryset:
             try:
-                with transaction.atomic():  # the change and its audit entry commit together
-                    service(consult=consult, by=request.user)
-                    self._audit(request, consult, AuditAction.CHANGE, ["status"])
+                service(consult=consult, by=request.user, request=request)  # audited in the service's transaction
                 changed += 1
             except DomainError as error:
                 self.message_user(request, f"{consult.reference}: {error.message}", messages.ERROR)
@@ -415,14 +413,14 @@ class ConsultAdmin(PatientDataAdmin):
             cancelled = 0
             for consult in queryset:
                 try:
-                    with transaction.atomic():  # the cancellation and its audit entry commit together
-                        consult_cancel(
-                            consult=consult,
-                            reason=form.cleaned_data["reason"],
-                            source=ConsultSource.STAFF,
-                            cancelled_by=request.user,
-                        )
-                        self._audit(request, consult, AuditAction.CHANGE, ["status", "cancellation_reason"])
+                    # The service checks the capability for this consult and audits in its own transaction.
+                    consult_cancel(
+                        consult=consult,
+                        reason=form.cleaned_data["reason"],
+                        source=ConsultSource.STAFF,
+                        cancelled_by=request.user,
+                        request=request,
+                    )
                     cancelled += 1
                 except DomainError as error:
                     self.message_user(request, f"{consult.reference}: {error.message}", messages.ERROR)

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
@@ -17,9 +16,7 @@ from config.errors import DomainError
 from consults.models import Consult, ConsultStatus
 from consults.services import consult_mark_completed, consult_mark_no_show
 from consults.video import consult_video_url
-from patients.audit import audit_record
 from patients.capabilities import can_complete_consult
-from patients.models import AuditAction
 from patients.timezones import zone_or_none
 
 OUTCOMES: dict[str, tuple[Callable[..., Consult], str]] = {
@@ -76,10 +73,7 @@ def outcome_view(model_admin: Any) -> Callable[[HttpRequest, str], HttpResponse]
             return HttpResponseRedirect(back)
         service, label = chosen
         try:
-            with transaction.atomic():  # the outcome and its audit entry commit together
-                service(consult=consult, by=request.user)
-                audit_record(actor=request.user, action=AuditAction.CHANGE, obj=consult, changed_fields=["status"],
-                             request=request)
+            service(consult=consult, by=request.user, request=request)  # audited in the service's transaction
         except DomainError as error:
             messages.error(request, error.message)
         else:

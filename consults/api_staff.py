@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -25,9 +24,8 @@ from consults.api_common import DayField, StaffPagination, TimeZoneField
 from consults.models import Consult, ConsultSource, ConsultStatus
 from consults.selectors import consult_list_for_staff, consults_visible_to
 from consults.services import consult_cancel, consult_mark_completed, consult_mark_no_show
-from patients.audit import AuditedAPIMixin, audit_record
+from patients.audit import AuditedAPIMixin
 from patients.capabilities import can_cancel_consult, can_complete_consult, can_use_console
-from patients.models import AuditAction
 
 
 class IsClinicStaff(BasePermission):
@@ -49,16 +47,6 @@ class StaffApi(APIView):
         if consult is None:
             raise NotFound("No consult with this id is visible to you.")
         return consult
-
-    def audit_change(self, consult: Consult, fields: list[str]) -> None:
-        audit_record(
-            actor=self.request.user,
-            action=AuditAction.CHANGE,
-            obj=consult,
-            changed_fields=fields,
-            request=self.request,
-            via="api",
-        )
 
 
 class ConsultStaffOutput(serializers.Serializer):
@@ -165,9 +153,8 @@ class ConsultCompleteApi(StaffApi):
         consult = self.get_consult(consult_id)
         if not can_complete_consult(request.user, consult):
             raise PermissionDenied("You cannot record the outcome of this consult.")
-        with transaction.atomic():  # the change and its audit entry commit together
-            consult = consult_mark_completed(consult=consult, by=request.user)
-            self.audit_change(consult, ["status"])
+        # The service audits the change in its own transaction.
+        consult = consult_mark_completed(consult=consult, by=request.user, request=request, via="api")
         return Response(staff_json(consult, self.zone()))
 
 
@@ -177,9 +164,7 @@ class ConsultNoShowApi(StaffApi):
         consult = self.get_consult(consult_id)
         if not can_complete_consult(request.user, consult):
             raise PermissionDenied("You cannot record the outcome of this consult.")
-        with transaction.atomic():
-            consult = consult_mark_no_show(consult=consult, by=request.user)
-            self.audit_change(consult, ["status"])
+        consult = consult_mark_no_show(consult=consult, by=request.user, request=request, via="api")
         return Response(staff_json(consult, self.zone()))
 
 
@@ -198,12 +183,13 @@ class ConsultStaffCancelApi(StaffApi):
             raise PermissionDenied("Only coordinators and admins can cancel consults. Ask the patient's coordinator.")
         data = self.StaffCancelInput(data=request.data)
         data.is_valid(raise_exception=True)
-        with transaction.atomic():  # the cancellation and its audit entry commit together
-            consult = consult_cancel(
-                consult=consult,
-                reason=data.validated_data["reason"],
-                source=ConsultSource.STAFF,
-                cancelled_by=request.user,
-            )
-            self.audit_change(consult, ["status", "cancellation_reason"])
+        # The service audits the cancellation in its own transaction.
+        consult = consult_cancel(
+            consult=consult,
+            reason=data.validated_data["reason"],
+            source=ConsultSource.STAFF,
+            cancelled_by=request.user,
+            request=request,
+            via="api",
+        )
         return Response(staff_json(consult, self.zone()))

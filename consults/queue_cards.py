@@ -9,13 +9,14 @@ from django.utils import timezone
 
 from consults.models import ConsultStatus
 from consults.selectors import consults_visible_to
+from patients.capabilities import can_use_console
 from patients.queue import QueueCard
-from patients.roles import is_clinic_staff, is_coordinator
+from patients.roles import is_coordinator
 
 
 def consult_cards(user: AbstractBaseUser, mine_only: bool) -> list[QueueCard]:
     """Two counts in one query, whatever the number of consults."""
-    if not is_clinic_staff(user):
+    if not can_use_console(user):
         return []
     consults = consults_visible_to(user)
     if mine_only and is_coordinator(user):

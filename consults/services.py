@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -49,9 +50,10 @@ from consults.signals import (
     consult_rescheduled,
     emit_on_commit,
 )
-from patients.capabilities import can_cancel_consult
+from patients.audit import audit_record
+from patients.capabilities import can_cancel_consult, can_complete_consult, can_run_schedule
 from patients.intake import IntakeDetails, patient_intake_for_booking
-from patients.models import Patient
+from patients.models import AuditAction, Patient
 
 # --- booking ----------------------------------------------------------------------------------
 
@@ -72,8 +74,11 @@ def consult_book(
     """Book `start` with `expert` for `patient`; raises SlotTaken (409) or DomainError (400) on bad input.
 
     Patients (web, api, sms) may only take published free slots and hold a limited number of
-    upcoming consults; staff may book any free time that is not in the past.
+    upcoming consults; staff may book any free time that is not in the past. Staff (`booked_by`)
+    must hold the schedule capability, like the console's booking form.
     """
+    if booked_by is not None and not can_run_schedule(booked_by, patient):
+        raise PermissionDenied("Only coordinators and admins who can see this patient book consults for them.")
     try:
         with write_transaction():
             return _book(
@@ -230,8 +235,11 @@ def consult_reschedule(
     """Move an upcoming consult: the old one is cancelled and a new one booked, atomically.
 
     The new consult keeps the reference, manage link and calendar event, so the patient's links
-    keep working; the old row keeps its history under `<reference>-<n>`.
+    keep working; the old row keeps its history under `<reference>-<n>`. Staff (`changed_by`) need the
+    schedule capability for the patient.
     """
+    if changed_by is not None and not can_run_schedule(changed_by, consult.patient):
+        raise PermissionDenied("Only coordinators and admins who can see this patient move their consults.")
     if timezone.is_naive(new_start):
         raise DomainError("Give the time with its time zone offset.", field="start")
     now = timezone.now()
@@ -293,13 +301,20 @@ def consult_reschedule(
 
 
 def consult_cancel(
-    *, consult: Consult, reason: str = "", source: str = ConsultSource.WEB, cancelled_by: User | None = None
+    *,
+    consult: Consult,
+    reason: str = "",
+    source: str = ConsultSource.WEB,
+    cancelled_by: User | None = None,
+    request: HttpRequest | None = None,
+    via: str = "admin",
 ) -> Consult:
     """Cancel an upcoming consult and free its time; cancelling twice changes nothing.
 
-    Staff (`cancelled_by`) must hold the cancel capability: the console, the API and this agree.
+    Staff (`cancelled_by`) must hold the cancel capability for this consult (the console, the API and this
+    agree); their cancellation is audited in the same transaction.
     """
-    if cancelled_by is not None and not can_cancel_consult(cancelled_by):
+    if cancelled_by is not None and not can_cancel_consult(cancelled_by, consult):
         raise PermissionDenied("Only coordinators and admins can cancel consults.")
     now = timezone.now()
     with write_transaction():
@@ -318,6 +333,9 @@ def consult_cancel(
         current.status_changed_at = now
         current.status_changed_by = cancelled_by
         current.save()
+        if cancelled_by is not None:
+            audit_record(actor=cancelled_by, action=AuditAction.CHANGE, obj=current,
+                         changed_fields=["status", "cancellation_reason"], request=request, via=via)
         consult_notify_cancelled(consult=current)
         emit_on_commit(consult_cancelled, current)
     return current
@@ -336,7 +354,10 @@ def consult_confirm_attendance(*, consult: Consult, source: str = ConsultSource.
     return current
 
 
-def _mark_outcome(*, consult: Consult, status: str, by: User | None) -> Consult:
+def _mark_outcome(*, consult: Consult, status: str, by: User | None, request: HttpRequest | None,
+                  via: str) -> Consult:
+    if by is not None and not can_complete_consult(by, consult):
+        raise PermissionDenied("You cannot record the outcome of this consult.")
     with write_transaction():
         current = _locked_consult(consult)
         if current.status == status:
@@ -352,19 +373,24 @@ def _mark_outcome(*, consult: Consult, status: str, by: User | None) -> Consult:
         current.status_changed_at = timezone.now()
         current.status_changed_by = by
         current.save(update_fields=["status", "status_changed_at", "status_changed_by", "updated_at"])
+        if by is not None:
+            audit_record(actor=by, action=AuditAction.CHANGE, obj=current, changed_fields=["status"], request=request,
+                         via=via)
         (consult_notify_completed if status == ConsultStatus.COMPLETED else consult_notify_no_show)(consult=current)
         emit_on_commit(consult_completed if status == ConsultStatus.COMPLETED else consult_no_show, current)
     return current
 
 
-def consult_mark_completed(*, consult: Consult, by: User | None = None) -> Consult:
-    """Record that a consult that has started took place."""
-    return _mark_outcome(consult=consult, status=ConsultStatus.COMPLETED, by=by)
+def consult_mark_completed(*, consult: Consult, by: User | None = None, request: HttpRequest | None = None,
+                           via: str = "admin") -> Consult:
+    """Record that a consult that has started took place; staff (`by`) need the outcome capability, audited."""
+    return _mark_outcome(consult=consult, status=ConsultStatus.COMPLETED, by=by, request=request, via=via)
 
 
-def consult_mark_no_show(*, consult: Consult, by: User | None = None) -> Consult:
-    """Record that the patient did not come to a consult that has started."""
-    return _mark_outcome(consult=consult, status=ConsultStatus.NO_SHOW, by=by)
+def consult_mark_no_show(*, consult: Consult, by: User | None = None, request: HttpRequest | None = None,
+                         via: str = "admin") -> Consult:
+    """Record that the patient did not come to a consult that has started; staff need the outcome capability."""
+    return _mark_outcome(consult=consult, status=ConsultStatus.NO_SHOW, by=by, request=request, via=via)
 
 
 def consult_manage_link_revoke(*, consult: Consult) -> Consult:

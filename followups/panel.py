@@ -7,9 +7,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from followups.selectors import follow_ups_overview
+from patients.capabilities import can_pause_follow_ups
 from patients.models import Patient
 from patients.panels import RecordPanel
-from patients.roles import is_admin, is_coordinator
 
 
 def panel_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
@@ -17,7 +17,8 @@ def panel_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
         # A callable: the template calls it once ({% with %}), so building the page's panel list costs
         # nothing until the section is rendered.
         "overview": lambda: follow_ups_overview(patient=patient),
-        "can_change": lambda: is_admin(request.user) or is_coordinator(request.user),
+        # The record page has already checked the patient is visible; this asks the role part only.
+        "can_change": lambda: can_pause_follow_ups(request.user),
         "pause_url": reverse("followups:pause", args=[patient.pk]),
         "resume_url": reverse("followups:resume", args=[patient.pk]),
     }

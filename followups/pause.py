@@ -6,6 +6,7 @@ patient's own messages still go. Every pause and resume is audited.
 """
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -16,6 +17,7 @@ from followups.kinds import FOLLOW_UP_KINDS, PAUSED_REASON
 from followups.models import CheckinPlan, FollowUpPause, MedicationReminderPlan
 from messaging.models import Direction, Message, Status
 from patients.audit import audit_record
+from patients.capabilities import can_pause_follow_ups
 from patients.models import AuditAction, Patient
 
 
@@ -36,6 +38,12 @@ def follow_up_send_guard(*, patient: Patient, kind: str) -> str:
     return f"{PAUSED_REASON} ({pause.reason})."[:300] if pause else ""
 
 
+def _check_may_change(by: AbstractBaseUser | None, patient: Patient) -> None:
+    """Staff (an authenticated `by`) need the capability; the system (None) pauses on its own rules."""
+    if by is not None and by.is_authenticated and not can_pause_follow_ups(by, patient):
+        raise PermissionDenied("Only coordinators and admins who can see this patient may pause or resume follow-ups.")
+
+
 def _audit(*, by: AbstractBaseUser | None, pause: FollowUpPause, action: str, fields: list[str],
            request: HttpRequest | None, via: str) -> None:
     if by is not None and by.is_authenticated:
@@ -46,6 +54,7 @@ def _audit(*, by: AbstractBaseUser | None, pause: FollowUpPause, action: str, fi
 def follow_ups_pause(*, patient: Patient, reason: str, by: AbstractBaseUser | None,
                      request: HttpRequest | None = None, via: str = "admin") -> FollowUpPause:
     """Pause all automated follow-ups for the patient and cancel queued ones; 409 if already paused."""
+    _check_may_change(by, patient)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Say why follow-ups are paused (for example: in hospital).", field="reason")
@@ -73,6 +82,7 @@ def follow_ups_resume(*, patient: Patient, by: AbstractBaseUser | None, request:
     """End the pause; plans restart from their next local time (nothing missed is sent late)."""
     from followups.plans import checkin_next_at, medication_next_at
 
+    _check_may_change(by, patient)
     pause = FollowUpPause.objects.select_for_update().filter(patient=patient, resumed_at__isnull=True).first()
     if pause is None:
         raise Conflict("Follow-ups for this patient are not paused.", field="patient")

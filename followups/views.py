@@ -10,14 +10,14 @@ from django.views.decorators.http import require_POST
 
 from config.errors import DomainError
 from followups.pause import follow_ups_pause, follow_ups_resume
-from patients.roles import is_admin, is_coordinator
+from patients.capabilities import can_pause_follow_ups
 from patients.selectors import patients_visible_to
 
 
 def _patient_for_change(request: HttpRequest, patient_id: int):
-    if not (is_admin(request.user) or is_coordinator(request.user)):
+    if not can_pause_follow_ups(request.user):
         raise PermissionDenied("Only coordinators and admins may pause or resume follow-ups.")
-    return get_object_or_404(patients_visible_to(request.user), pk=patient_id)
+    return get_object_or_404(patients_visible_to(request.user), pk=patient_id)  # then the patient: 404
 
 
 def _back(patient_id: int) -> HttpResponseRedirect:

@@ -4,13 +4,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
 from guide.selectors import guide_pages_overdue
+from patients.capabilities import can_use_console
 from patients.queue import QueueCard
-from patients.roles import is_clinic_staff
 
 
 def guide_review_cards(user: AbstractBaseUser, mine_only: bool) -> list[QueueCard]:
     """One count for the whole clinic (guide pages belong to nobody's caseload), whatever mine_only says."""
-    if not is_clinic_staff(user):
+    if not can_use_console(user):
         return []
     return [
         QueueCard(

@@ -3,15 +3,16 @@
 Every selector runs one query whatever the data size (grouping and conditional counts happen in
 SQL) and returns small dictionaries keyed by the Monday that starts each week in the clinic's time
 zone (settings.TIME_ZONE). Rows are limited to the patients the viewer may see
-(`insights.access.limit_to_visible_patients`), so a coordinator's numbers never include another
+(`patients.selectors.visible`, the console's own rule), so a coordinator's numbers never include another
 coordinator's patients and no selector returns a patient's identity.
 """
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -22,10 +23,10 @@ from django.utils import timezone
 
 from consults.models import Consult, ConsultStatus
 from followups.models import DoseRecord, DoseStatus
-from insights.access import limit_to_visible_patients
 from messaging.models import PROBLEM_STATUSES, Direction, Message
 from patients.models import GeneticTest
 from patients.models.labs import TestKind, TestStatus
+from patients.selectors import visible
 
 DEFAULT_WEEKS = 12
 MAX_WEEKS = 52
@@ -83,7 +84,7 @@ def _week_of(moment: datetime) -> date:
 def bookings_by_week(*, user: User, period: Period) -> dict[str, dict[date, Counter[str]]]:
     """Consults booked (by `created_at`) per week, counted by topic and by source, cancelled ones included."""
     rows = (
-        limit_to_visible_patients(Consult.objects.all(), user)
+        visible(Consult.objects.all(), user)
         .filter(created_at__gte=period.starts_at, created_at__lt=period.ends_at)
         .annotate(week=TruncWeek("created_at", tzinfo=clinic_zone()))
         .values("week", "topic", "source")
@@ -103,7 +104,7 @@ def bookings_by_week(*, user: User, period: Period) -> dict[str, dict[date, Coun
 def consult_outcomes_by_week(*, user: User, period: Period) -> dict[date, dict[str, int]]:
     """Consults per week of their start time: how many were scheduled, completed, missed, cancelled."""
     rows = (
-        limit_to_visible_patients(Consult.objects.all(), user)
+        visible(Consult.objects.all(), user)
         .filter(start__gte=period.starts_at, start__lt=period.ends_at)
         .annotate(week=TruncWeek("start", tzinfo=clinic_zone()))
         .values("week")
@@ -115,7 +116,7 @@ def consult_outcomes_by_week(*, user: User, period: Period) -> dict[date, dict[s
         )
         .order_by()
     )
-    return {_week(row.pop("week")): row for row in rows}
+    return _by_week(rows)
 
 
 def first_reply_waits(*, user: User, period: Period) -> dict[date, list[float | None]]:
@@ -132,7 +133,7 @@ def first_reply_waits(*, user: User, period: Period) -> dict[date, list[float | 
         .values("created_at")[:1]
     )
     waits = (
-        limit_to_visible_patients(Message.objects.all(), user)
+        visible(Message.objects.all(), user)
         .filter(direction=Direction.INBOUND, created_at__gte=period.starts_at, created_at__lt=period.ends_at)
         .annotate(replied_at=Subquery(first_staff_reply))
         # Grouping by (conversation, reply) folds the messages one reply answered into one wait.
@@ -157,36 +158,41 @@ def percentile(values: list[float], fraction: float) -> float | None:
     return ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
 
 
+def _by_week(rows: object) -> dict[date, dict[str, int]]:
+    """Rows of `.values("week").annotate(...)` keyed by their week (the ORM types them as TypedDicts)."""
+    return {_week(row.pop("week")): row for row in cast(Iterable[dict[str, Any]], rows)}
+
+
 def message_problems(*, user: User, period: Period) -> list[dict[str, Any]]:
     """Outbound messages created in the period that were blocked, failed or undelivered, by reason."""
-    return list(
-        limit_to_visible_patients(Message.objects.all(), user)
+    return list(cast(Iterable[dict[str, Any]],
+        visible(Message.objects.all(), user)
         .filter(direction=Direction.OUTBOUND, status__in=PROBLEM_STATUSES,
                 created_at__gte=period.starts_at, created_at__lt=period.ends_at)
         .values("status", "error_code", "status_reason")
         .annotate(messages=Count("id"))
         .order_by("-messages", "status", "error_code", "status_reason")
-    )
+    ))
 
 
 def dose_adherence_by_week(*, user: User, period: Period) -> dict[date, dict[str, int]]:
     """Daily dose records per week of the dose's local date, counted by what the patient answered."""
     rows = (
-        limit_to_visible_patients(DoseRecord.objects.all(), user)
+        visible(DoseRecord.objects.all(), user)
         .filter(day__gte=period.first_monday, day__lte=period.last_day)
         .annotate(week=TruncWeek("day"))
         .values("week")
         .annotate(**{status.value: Count("id", filter=Q(status=status)) for status in DoseStatus})
         .order_by()
     )
-    return {_week(row.pop("week")): row for row in rows}
+    return _by_week(rows)
 
 
 def eln_assessments_by_week(*, user: User, period: Period) -> dict[date, Counter[str]]:
     """Resulted BCR::ABL1 tests per week of the sample date, counted by their ELN 2020 assessment."""
     sampled_on = Coalesce("collected_on", "resulted_on", output_field=DateField())
     rows = (
-        limit_to_visible_patients(GeneticTest.objects.all(), user)
+        visible(GeneticTest.objects.all(), user)
         .filter(kind=TestKind.BCR_ABL1_QPCR, status=TestStatus.RESULTED)
         .exclude(eln_assessment="")
         .annotate(sampled_on=sampled_on)

@@ -9,11 +9,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from insights.access import can_view_clinic_insights
 from insights.csv_export import csv_response
 from insights.reports import REPORTS
 from insights.selectors import DEFAULT_WEEKS, MAX_WEEKS, Period, period_ending_this_week
-from patients.roles import is_admin
+from patients.capabilities import can_view_clinic_insights
+from patients.selectors import patient_visibility_q
 
 WEEK_CHOICES = [(4, "4 weeks"), (8, "8 weeks"), (12, "12 weeks"), (26, "26 weeks"), (52, "52 weeks")]
 
@@ -45,7 +45,7 @@ def insights_page(request: HttpRequest) -> HttpResponse:
     period = _period(form)
     reports = [build(request.user, period) for build in REPORTS.values()]
     context = {**admin.site.each_context(request), "title": "Clinic insights", "form": form, "period": period,
-               "reports": reports, "weeks": period.weeks, "is_admin": is_admin(request.user),
+               "reports": reports, "weeks": period.weeks, "counts_everyone": patient_visibility_q(request.user) is None,
                "time_zone": settings.TIME_ZONE}
     return render(request, "admin/insights/index.html", context)
 

@@ -25,9 +25,8 @@ from interop.errors import FhirInputError, operation_outcome
 from interop.export import care_record_export
 from interop.export_clinical import lab_observations, qpcr_observation
 from interop.imports import ImportOutcome, observations_import
-from interop.permissions import can_export_patient_record, may_import_results
+from patients.capabilities import can_export_patient_record, can_import_patient_results
 from patients.models import GeneticTest, Patient
-from patients.roles import is_clinic_staff
 
 MAX_BODY_BYTES = 5_000_000
 
@@ -103,14 +102,15 @@ class ClinicStaffOnly(BasePermission):
     message = "Only clinic staff may export care records."
 
     def has_permission(self, request, view) -> bool:
-        return is_clinic_staff(request.user)
+        return can_export_patient_record(request.user)  # which patient: the view asks again with the patient
 
 
 class MayImportResults(BasePermission):
     message = "Only coordinators and admins may import results into a care record."
 
     def has_permission(self, request, view) -> bool:
-        return may_import_results(request.user)
+        # Whether the caller could import for anyone, checked before the body is read; each patient is asked again.
+        return can_import_patient_results(request.user)
 
 
 OUTCOME = OpenApiResponse(OpenApiTypes.OBJECT, description="An OperationOutcome naming what is wrong.")

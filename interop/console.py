@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from interop.permissions import can_export_patient_record
+from patients.capabilities import can_export_patient_record
 from patients.models import Patient
 
 

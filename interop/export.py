@@ -7,6 +7,7 @@ has the same `urn:uuid:` fullUrl in every export and a receiver can update rathe
 import uuid
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -15,6 +16,7 @@ from interop import export_care, export_clinical
 from interop.resources import Resource, resource_id
 from interop.selectors import CareRecordRows, care_record_rows
 from patients.audit import audit_record
+from patients.capabilities import can_export_patient_record
 from patients.models import AuditAction, Patient, TaskSource, TestStatus
 
 
@@ -55,7 +57,12 @@ def _result_observation_ids(rows: CareRecordRows) -> dict[tuple[str, int], str]:
 @transaction.atomic
 def care_record_export(*, patient: Patient, by: AbstractBaseUser, with_message_bodies: bool,
                        request: HttpRequest | None = None) -> Resource:
-    """Build the patient's bundle and write its audit entry in the same transaction (no bundle without an entry)."""
+    """Build the patient's bundle and write its audit entry in the same transaction (no bundle without an entry).
+
+    PermissionDenied unless `by` may export this patient's record (the API and console ask the same first).
+    """
+    if not can_export_patient_record(by, patient):
+        raise PermissionDenied("Only clinic staff who may see this patient's record can export it.")
     rows = care_record_rows(patient=patient, with_message_bodies=with_message_bodies)
     bundle = care_record_bundle(rows, with_message_bodies=with_message_bodies)
     audit_record(actor=by, action=AuditAction.EXPORT, obj=patient, request=request, via="fhir",

@@ -25,9 +25,9 @@ from rest_framework import status as http
 from interop import codes
 from interop.errors import FhirInputError
 from interop.models import ImportedObservation
-from interop.permissions import can_import_patient_results
 from patients import protocols
 from patients.audit import audit_record
+from patients.capabilities import can_import_patient_results
 from patients.models import AuditAction, GeneticTest, LabResult, Patient, TestKind
 from patients.services import lab_result_record, test_result_record
 

@@ -16,7 +16,7 @@ from messaging.selectors import assigned_to_q, conversation_list_for
 from messaging.texts import available_kinds
 from messaging.whatsapp_templates import whatsapp_sending_for_real, whatsapp_template_gaps
 from patients.admin_base import PatientDataAdmin
-from patients.roles import is_admin, is_clinic_staff, is_coordinator
+from patients.capabilities import can_edit_message_templates, can_reply_to_conversation, can_use_console
 
 
 class UnreadFilter(admin.SimpleListFilter):
@@ -75,6 +75,11 @@ class ConversationAdmin(PatientDataAdmin):
 
     def has_add_permission(self, request):
         return False  # conversations start with a message
+
+    def has_change_permission(self, request, obj=None):
+        # Working the thread (reply, assign, close, retry). Which conversations: get_queryset, so the
+        # patient need not be asked again here (the services ask with the conversation).
+        return can_reply_to_conversation(request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False  # what was said to a patient is part of the care record
@@ -185,16 +190,16 @@ class WhatsAppTemplateAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def has_module_permission(self, request):
-        return is_clinic_staff(request.user)
+        return can_use_console(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return is_clinic_staff(request.user)
+        return can_use_console(request.user)
 
     def has_add_permission(self, request):
-        return is_admin(request.user) or is_coordinator(request.user)
+        return can_edit_message_templates(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return is_admin(request.user) or is_coordinator(request.user)
+        return can_edit_message_templates(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return is_admin(request.user) or is_coordinator(request.user)
+        return can_edit_message_templates(request.user)

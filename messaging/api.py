@@ -12,15 +12,15 @@ from messaging.inbox import conversation_reply
 from messaging.models import Conversation, Message, MessageChannel
 from messaging.selectors import assigned_to_q, conversation_list_for, conversation_thread, conversations_visible_to
 from patients.audit import audit_record
+from patients.capabilities import can_reply_to_conversation, can_use_console
 from patients.models import AuditAction
-from patients.roles import is_admin, is_clinic_staff, is_coordinator
 
 
 class IsClinicStaff(BasePermission):
     message = "Only clinic staff can use the inbox."
 
     def has_permission(self, request, view):
-        return is_clinic_staff(request.user)
+        return can_use_console(request.user)
 
 
 class ConversationOut(serializers.ModelSerializer):
@@ -109,7 +109,7 @@ class ConversationReply(APIView):
     )
     def post(self, request, pk: int):
         conversation = get_object_or_404(conversations_visible_to(request.user).select_related("patient"), pk=pk)
-        if not (is_coordinator(request.user) or is_admin(request.user)):
+        if not can_reply_to_conversation(request.user, conversation):
             return Response({"code": "permission_denied", "detail": "Only coordinators can reply to patients."},
                             status=status.HTTP_403_FORBIDDEN)
         data = ReplyIn(data=request.data)

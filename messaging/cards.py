@@ -13,14 +13,14 @@ from messaging.selectors import (
     problem_messages_visible_to,
 )
 from messaging.whatsapp_templates import whatsapp_sending_for_real, whatsapp_template_gaps
+from patients.capabilities import can_use_console
 from patients.queue import QueueCard
-from patients.roles import is_clinic_staff
 
 PROBLEM_LOOKBACK = dt.timedelta(days=7)
 
 
 def message_cards(user: AbstractBaseUser, mine_only: bool) -> list[QueueCard]:
-    if not is_clinic_staff(user):
+    if not can_use_console(user):
         return []
     inbox = reverse("admin:messaging_conversation_changelist")
     counts = inbox_unread_counts(user)

@@ -7,6 +7,7 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -19,14 +20,19 @@ from messaging.services import enqueue_delivery, message_send, whatsapp_template
 from messaging.texts import sensitive_term
 from messaging.web_channel import web_reply_send
 from patients.audit import audit_record
+from patients.capabilities import can_reply_to_conversation
 from patients.models import AuditAction, Channel
-from patients.roles import is_admin, is_coordinator
-from patients.selectors import patients_visible_to
 
 REOPEN_KIND = "conversation_reopen"
 MAX_REPLY_LENGTH = 1200
 # No ':' in a client's key: the stored key is "reply:<staff>:<key>:<fingerprint>" and is looked up by prefix.
 REPLY_KEY = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def _check_may_work(actor: AbstractBaseUser, conversation: Conversation) -> None:
+    """Every staff action on a thread asks the same capability as the console and the API."""
+    if not can_reply_to_conversation(actor, conversation):
+        raise PermissionDenied("Only coordinators and admins who can see this patient work their conversation.")
 
 
 def default_reply_channel(conversation: Conversation) -> str:
@@ -90,6 +96,7 @@ def conversation_reply(
     The same key with the same conversation, text, channel and urgency returns the reply already
     sent (a double submit); the same key with anything else is IdempotencyKeyReused (422), never a
     silently dropped reply."""
+    _check_may_work(actor, conversation)
     text = (text or "").strip()
     if not REPLY_KEY.match(idempotency_key or ""):
         raise DomainError("idempotency_key must be 1-64 letters, digits, '-', '_' or '.' (a UUID is ideal).",
@@ -162,6 +169,7 @@ def conversation_send_reopen_template(
     *, conversation: Conversation, actor: AbstractBaseUser, idempotency_key: str, request: HttpRequest | None = None
 ) -> Message:
     """Send the approved WhatsApp template that asks the patient to reply (reopening the window)."""
+    _check_may_work(actor, conversation)
     patient = conversation.patient
     if whatsapp_template_for(REOPEN_KIND, patient.language) is None:
         raise OutsideWhatsAppWindow(
@@ -197,10 +205,12 @@ def conversation_assign(
     request: HttpRequest | None = None,
 ) -> Conversation:
     """Give the conversation to a coordinator (None: back to the patient's coordinator)."""
+    _check_may_work(actor, conversation)
     if assignee is not None:
-        if not (is_coordinator(assignee) or is_admin(assignee)):
+        # The assignee must be someone who may work this conversation: the same capability, asked of them.
+        if not can_reply_to_conversation(assignee):
             raise DomainError("Conversations can only be assigned to coordinators.", field="assignee")
-        if not patients_visible_to(assignee).filter(pk=conversation.patient_id).exists():
+        if not can_reply_to_conversation(assignee, conversation):
             raise DomainError(
                 f"{assignee.get_username()} cannot see this patient. Make them the patient's coordinator first.",
                 field="assignee",
@@ -217,6 +227,7 @@ def conversation_set_status(
     *, conversation: Conversation, actor: AbstractBaseUser, status: str, request: HttpRequest | None = None
 ) -> Conversation:
     """Close or reopen; a new patient message reopens a closed conversation by itself."""
+    _check_may_work(actor, conversation)
     if status not in ConversationStatus.values:
         raise DomainError("Choose open or closed.", field="status")
     with transaction.atomic():
@@ -229,6 +240,7 @@ def conversation_set_status(
 
 def message_retry(*, message: Message, actor: AbstractBaseUser, request: HttpRequest | None = None) -> Message:
     """Try a failed or blocked message again; consent and windows are checked again when it goes."""
+    _check_may_work(actor, message.conversation)
     if message.direction != Direction.OUTBOUND or message.status not in (Status.FAILED, Status.BLOCKED):
         raise DomainError("Only messages that failed or were not sent can be tried again.")
     if message.twilio_sid:

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from messaging.models import Conversation, Direction, Message, Status
-from patients.roles import is_clinic_staff
+from patients.capabilities import can_use_console
 from patients.selectors import patient_visibility_q
 
 THREAD_LENGTH = 200
@@ -21,7 +21,7 @@ def assigned_to_q(user: User, prefix: str = "") -> Q:
 
 
 def conversations_visible_to(user: User | AnonymousUser) -> QuerySet[Conversation]:
-    if not is_clinic_staff(user):
+    if not can_use_console(user):
         return Conversation.objects.none()
     rule = patient_visibility_q(user, prefix="patient__")
     conversations = Conversation.objects.all()
@@ -49,7 +49,7 @@ def conversation_list_for(user: User | AnonymousUser) -> QuerySet[Conversation]:
 
 def inbox_unread_counts(user: User | AnonymousUser) -> dict[str, int]:
     """Conversations with unread patient messages: all the user may see, and those assigned to them."""
-    if not is_clinic_staff(user):
+    if not can_use_console(user):
         return {"total": 0, "mine": 0}
     unread = Q(unread_count__gt=0)
     counts = conversations_visible_to(user).aggregate(
@@ -71,7 +71,7 @@ def conversation_thread(conversation: Conversation, *, limit: int = THREAD_LENGT
 
 def problem_messages_visible_to(user: User | AnonymousUser, *, since: datetime) -> QuerySet[Message]:
     """Outbound messages that did not reach the patient (blocked, failed, undelivered) since `since`."""
-    if not is_clinic_staff(user):
+    if not can_use_console(user):
         return Message.objects.none()
     rule = patient_visibility_q(user, prefix="patient__")
     messages = Message.objects.filter(

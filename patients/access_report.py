@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from insights.csv_export import csv_response
+from patients.capabilities import can_view_access_report
 from patients.models import AuditEntry
-from patients.roles import is_admin
 
 MAX_ROWS = 5000  # a page beyond this asks for a narrower period; the CSV holds them all
 HEADER = ["When (UTC)", "User", "Action", "Patient id", "Object", "Fields", "Via", "IP address"]
@@ -64,7 +64,7 @@ def access_report(request: HttpRequest) -> HttpResponse:
     # Not wrapped in admin_view: that would send a signed-in outsider to the login page; they get a 403 here.
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not is_admin(request.user):
+    if not can_view_access_report(request.user):
         raise PermissionDenied("Only admins can see the access report.")
     today = timezone.localdate()
     form = AccessReportForm(request.GET or {"start": today - dt.timedelta(days=3), "end": today})

@@ -7,7 +7,7 @@ changes patient data. `AuditedAdminMixin` does it for ModelAdmins; `AuditedAPIMi
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
 
 from config.errors import DomainError
@@ -170,16 +170,21 @@ class AuditedAPIMixin:
         audit_record(actor=request.user, action=AuditAction.VIEW, obj=self.get_object(), request=request, via="api")
         return response
 
+    # Each write and its audit entry commit together, as the admin's (atomic) change form does.
     def perform_create(self, serializer):
-        super().perform_create(serializer)
-        audit_record(actor=self.request.user, action=AuditAction.CREATE, obj=serializer.instance,
-                     changed_fields=serializer.validated_data.keys(), request=self.request, via="api")
+        with transaction.atomic():
+            super().perform_create(serializer)
+            audit_record(actor=self.request.user, action=AuditAction.CREATE, obj=serializer.instance,
+                         changed_fields=serializer.validated_data.keys(), request=self.request, via="api")
 
     def perform_update(self, serializer):
-        super().perform_update(serializer)
-        audit_record(actor=self.request.user, action=AuditAction.CHANGE, obj=serializer.instance,
-                     changed_fields=serializer.validated_data.keys(), request=self.request, via="api")
+        with transaction.atomic():
+            super().perform_update(serializer)
+            audit_record(actor=self.request.user, action=AuditAction.CHANGE, obj=serializer.instance,
+                         changed_fields=serializer.validated_data.keys(), request=self.request, via="api")
 
     def perform_destroy(self, instance):
-        audit_record(actor=self.request.user, action=AuditAction.DELETE, obj=instance, request=self.request, via="api")
-        super().perform_destroy(instance)
+        with transaction.atomic():
+            audit_record(actor=self.request.user, action=AuditAction.DELETE, obj=instance, request=self.request,
+                         via="api")
+            super().perform_destroy(instance)

@@ -3,6 +3,8 @@
 Each predicate takes the acting user (and the object when the answer depends on it) and returns a
 bool. Callers never test roles themselves: the admin's has_*_permission, the API's permission
 classes and the services' own checks all ask here, so the three can never disagree.
+tests/test_permission_matrix.py asks every `can_*` here of the whole cast at every door: a new predicate
+fails that test until its row (who may, and which console page, endpoint and service ask it) is added.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from patients.models import Patient
 from patients.roles import is_admin, is_clinic_staff, is_coordinator, is_expert
 from patients.selectors import patients_visible_to
 
-if TYPE_CHECKING:  # consults depends on patients, never the other way round at import time
+if TYPE_CHECKING:  # consults, messaging and accounts depend on patients, never the other way round at import time
+    from accounts.models import ApiToken
     from consults.models import Consult, Expert
+    from messaging.models import Conversation
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -46,12 +50,35 @@ def can_add_note(user: User, patient: Patient | None = None) -> bool:
 
 
 def can_delete_patient_data(user: User) -> bool:
+    """Delete rows of patient data (a wrong note, a duplicate result) in the console: admins only."""
     return is_admin(user)
 
 
-def can_run_schedule(user: User) -> bool:
-    """Book consults for patients, edit experts' hours and time off, change consult details."""
-    return _runs_care(user)
+def can_export_patient_record(user: User, patient: Patient | None = None) -> bool:
+    """Download the care record as FHIR: clinic staff who may view the patient's record."""
+    return is_clinic_staff(user) and (patient is None or can_view_patient(user, patient))
+
+
+def can_import_patient_results(user: User, patient: Patient | None = None) -> bool:
+    """Import lab results (FHIR Observations) into a record: whoever may edit it (coordinators, admins)."""
+    return can_edit_care_record(user, patient)
+
+
+def can_pause_follow_ups(user: User, patient: Patient | None = None) -> bool:
+    """Pause or resume a patient's automated reminders and check-ins: whoever may edit the record."""
+    return can_edit_care_record(user, patient)
+
+
+def can_reply_to_conversation(user: User, conversation: Conversation | None = None) -> bool:
+    """Work a patient's conversation in the inbox (reply, send the WhatsApp template, assign, close, retry a
+    message): coordinators and admins, of patients they may see; experts read the thread only."""
+    return can_edit_care_record(user, conversation.patient if conversation is not None else None)
+
+
+def can_run_schedule(user: User, patient: Patient | None = None) -> bool:
+    """Book consults for patients (of a patient: one they may see), edit experts' hours and time off, change
+    consult details."""
+    return _runs_care(user) and (patient is None or can_view_patient(user, patient))
 
 
 def can_view_consult(user: User, consult: Consult) -> bool:
@@ -135,4 +162,49 @@ def can_see_my_day(user: User) -> bool:
 
 def can_open_settings(user: User) -> bool:
     """The full list of models (protocol settings, templates, experts …) behind the "Settings" entry."""
+    return is_admin(user)
+
+
+def can_view_clinic_insights(user: User) -> bool:
+    """The insights page and its CSV downloads: admins and coordinators; experts and outsiders may not."""
+    return _runs_care(user)
+
+
+def can_view_access_report(user: User) -> bool:
+    """Who viewed or changed which patients in a period (breach readiness): admins only."""
+    return is_admin(user)
+
+
+def can_view_audit_log(user: User) -> bool:
+    """The raw audit trail in the console (read-only for everyone, visible to admins only)."""
+    return is_admin(user)
+
+
+def can_edit_resource_directory(user: User) -> bool:
+    """The directory of support services is not patient data: all staff read it, admins edit it."""
+    return is_admin(user)
+
+
+def can_change_protocol_settings(user: User) -> bool:
+    """Change a configurable clinical default (every schedule is regenerated): admins; staff may look."""
+    return is_admin(user)
+
+
+def can_edit_message_templates(user: User) -> bool:
+    """Keep the approved WhatsApp template SIDs: coordinators and admins."""
+    return _runs_care(user)
+
+
+def can_create_api_token(user: User) -> bool:
+    """Personal API tokens are for clinic staff (the API refuses everyone else anyway)."""
+    return is_clinic_staff(user)
+
+
+def can_revoke_api_token(user: User, token: ApiToken) -> bool:
+    """Owners revoke their own tokens; an admin may revoke anyone's."""
+    return user.is_authenticated and (token.user_id == user.pk or is_admin(user))
+
+
+def can_manage_sign_in_security(user: User) -> bool:
+    """Unlock sign-ins, remove a lost second factor, list and revoke everyone's API tokens: admins only."""
     return is_admin(user)

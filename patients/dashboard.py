@@ -8,11 +8,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 from django.utils import timezone
 
-from patients.capabilities import can_work_triage
+from patients.capabilities import can_use_console, can_work_triage
 from patients.models import MonitoringItem, item_state_q
 from patients.models.monitoring import ItemState
 from patients.queue import QueueCard
-from patients.roles import is_clinic_staff
 from patients.selectors import authorisations_expiring, tasks_due, urgent_symptoms_open, visible
 from patients.services.monitoring import protocol_values
 from patients.worklist import patients_unassigned
@@ -29,7 +28,7 @@ def end_of_today() -> datetime:
 
 
 def care_cards(user: AbstractBaseUser, mine_only: bool) -> list[QueueCard]:
-    if not is_clinic_staff(user):
+    if not can_use_console(user):
         return []
     today = timezone.localdate()
     reminder_days = protocol_values()["auth_reminder_days"]

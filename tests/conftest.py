@@ -1,5 +1,5 @@
-"""Shared fixtures: the permission cast (two coordinators, an expert, an admin, an outsider)
-and a real headless Chromium for page tests."""
+"""Shared fixtures: the permission cast (two coordinators alice and bob, two experts erin and frank, an
+admin ada, an outsider charlie) and a real headless Chromium for page tests."""
 
 import os
 from collections.abc import Iterator
@@ -60,6 +60,12 @@ def bob(db):
 def erin(db):
     """Expert."""
     return UserFactory(username="erin", first_name="Erin", roles=[EXPERT])
+
+
+@pytest.fixture
+def frank(db):
+    """Another expert: no consult or care-team place with anyone's patients unless a test gives him one."""
+    return UserFactory(username="frank", first_name="Frank", roles=[EXPERT])
 
 
 @pytest.fixture

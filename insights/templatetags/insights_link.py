@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
-from insights.access import can_view_clinic_insights
+from patients.capabilities import can_view_clinic_insights
 
 register = template.Library()
 

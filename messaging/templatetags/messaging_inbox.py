@@ -6,7 +6,7 @@ from django.utils.html import format_html
 
 from messaging.media import media_url_is_linkable
 from messaging.selectors import inbox_unread_counts
-from patients.roles import is_clinic_staff
+from patients.capabilities import can_use_console
 
 register = template.Library()
 
@@ -15,7 +15,7 @@ register = template.Library()
 def inbox_badge(context) -> str:
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not is_clinic_staff(user):
+    if user is None or not can_use_console(user):
         return ""
     counts = inbox_unread_counts(user)
     url = reverse("admin:messaging_conversation_changelist")

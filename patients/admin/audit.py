@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from patients.capabilities import can_view_audit_log
 from patients.models import AuditEntry
 
 
@@ -13,10 +14,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        return can_view_audit_log(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return can_view_audit_log(request.user)
 
     def has_add_permission(self, request):
         return False

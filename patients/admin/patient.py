@@ -46,7 +46,6 @@ from patients.models import (
     RecordState,
 )
 from patients.record_page import care_record_context
-from patients.roles import is_admin, is_coordinator
 from patients.services.consent import consent_record
 from patients.services.records import care_record_refresh
 
@@ -205,7 +204,7 @@ class PatientAdmin(PatientDataAdmin):
 
     def get_list_filter(self, request):
         # Experts see their consult patients only; the coordinator filter would list colleagues for nothing.
-        return self.list_filter if is_admin(request.user) or is_coordinator(request.user) else [
+        return self.list_filter if can_edit_care_record(request.user) else [
             DiagnosisFilter, OverdueFilter, PendingTestFilter, FlagFilter]
 
     @admin.display(description="diagnosis", ordering="care_record__diagnosis")

@@ -4,8 +4,8 @@ from django.contrib import admin
 
 from patients.admin.filters import ExpiryFilter, ScopeFilter
 from patients.admin_base import PatientDataAdmin
+from patients.capabilities import can_edit_resource_directory, can_use_console
 from patients.models import DoseChange, InsurancePolicy, Medication, Resource, ResourceAssignment
-from patients.roles import is_admin, is_clinic_staff
 from patients.selectors import visible
 from patients.services.records import medication_dose_change, resource_assign
 
@@ -19,19 +19,19 @@ class ResourceAdmin(admin.ModelAdmin):
     search_fields = ["name", "description"]
 
     def has_module_permission(self, request):
-        return is_clinic_staff(request.user)
+        return can_use_console(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return is_clinic_staff(request.user)
+        return can_use_console(request.user)
 
     def has_add_permission(self, request):
-        return is_admin(request.user)
+        return can_edit_resource_directory(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return is_admin(request.user)
+        return can_edit_resource_directory(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return is_admin(request.user)
+        return can_edit_resource_directory(request.user)
 
 
 @admin.register(ResourceAssignment)

@@ -15,9 +15,8 @@ from config.tasks import task_enqueue
 from patients import protocols
 from patients.admin.filters import ItemStateFilter, ScopeFilter
 from patients.admin_base import PatientDataAdmin
-from patients.audit import audit_record
-from patients.models import AuditAction, ItemStatus, MonitoringItem, ProtocolSetting
-from patients.roles import is_admin, is_clinic_staff
+from patients.capabilities import can_change_protocol_settings, can_use_console
+from patients.models import ItemStatus, MonitoringItem, ProtocolSetting
 from patients.services.monitoring import (
     monitoring_item_add,
     monitoring_item_complete,
@@ -42,12 +41,13 @@ class OverrideForm(forms.Form):
 
 
 ACTIONS = {
-    "complete": ("Mark done", CompleteForm, lambda item, data, user: monitoring_item_complete(
-        item=item, completed_on=data["completed_on"], by=user)),
-    "skip": ("Skip with a reason", SkipForm, lambda item, data, user: monitoring_item_skip(
-        item=item, reason=data["reason"], by=user)),
-    "override": ("Move to another date", OverrideForm, lambda item, data, user: monitoring_item_override(
-        item=item, due_on=data["due_on"], reason=data["reason"], by=user)),
+    "complete": ("Mark done", CompleteForm, lambda item, data, request: monitoring_item_complete(
+        item=item, completed_on=data["completed_on"], by=request.user, request=request, audit_via="admin")),
+    "skip": ("Skip with a reason", SkipForm, lambda item, data, request: monitoring_item_skip(
+        item=item, reason=data["reason"], by=request.user, request=request, audit_via="admin")),
+    "override": ("Move to another date", OverrideForm, lambda item, data, request: monitoring_item_override(
+        item=item, due_on=data["due_on"], reason=data["reason"], by=request.user, request=request,
+        audit_via="admin")),
 }
 
 
@@ -133,12 +133,10 @@ class MonitoringItemAdmin(PatientDataAdmin):
         form = form_class(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
-                run(item, form.cleaned_data, request.user)
+                run(item, form.cleaned_data, request)  # the service audits in its own transaction
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
-                audit_record(actor=request.user, action=AuditAction.CHANGE, obj=item, request=request,
-                             changed_fields=list(form.cleaned_data))
                 messages.success(request, f"{item.get_kind_display()}: {label.lower()} — saved.")
                 back = request.GET.get("from") == "record"
                 url = (reverse("admin:patients_patient_change", args=[item.patient_id]) + "#schedule" if back
@@ -163,19 +161,19 @@ class ProtocolSettingAdmin(admin.ModelAdmin):
         return f"{item.value} {item.unit} — {item.source}" if item else "—"
 
     def has_module_permission(self, request):
-        return is_clinic_staff(request.user)
+        return can_use_console(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return is_clinic_staff(request.user)
+        return can_use_console(request.user)
 
     def has_add_permission(self, request):
-        return is_admin(request.user)
+        return can_change_protocol_settings(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return is_admin(request.user)
+        return can_change_protocol_settings(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return is_admin(request.user)
+        return can_change_protocol_settings(request.user)
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user

@@ -9,9 +9,8 @@ from django.utils.html import format_html
 from patients import protocols
 from patients.admin.filters import ScopeFilter, TaskDueFilter, TaskScopeFilter, UrgentOpenFilter
 from patients.admin_base import PatientDataAdmin
-from patients.audit import audit_record
-from patients.models import AuditAction, CareTask, Note, SymptomReport, TaskStatus
-from patients.roles import is_admin
+from patients.capabilities import can_delete_patient_data
+from patients.models import CareTask, Note, SymptomReport, TaskStatus
 from patients.services.records import note_add
 from patients.services.symptoms import symptom_report_record
 from patients.services.tasks import care_task_create, care_task_set_status
@@ -119,9 +118,8 @@ class CareTaskAdmin(PatientDataAdmin):
     @admin.action(description="Mark selected tasks done")
     def mark_done(self, request, queryset):
         for task in queryset.filter(status__in=[TaskStatus.OPEN, TaskStatus.IN_PROGRESS]):
-            care_task_set_status(task=task, status=TaskStatus.DONE, by=request.user)
-            audit_record(actor=request.user, action=AuditAction.CHANGE, obj=task, changed_fields=["status"],
-                         request=request)
+            care_task_set_status(task=task, status=TaskStatus.DONE, by=request.user, request=request,
+                                 audit_via="admin")
 
 
 @admin.register(Note)
@@ -149,7 +147,7 @@ class NoteAdmin(PatientDataAdmin):
         return False  # notes are a timestamped record: add a new note instead of editing
 
     def has_delete_permission(self, request, obj=None):
-        return is_admin(request.user)
+        return can_delete_patient_data(request.user)
 
     def persist_model(self, request, obj, form, change):
         note = note_add(patient=obj.patient, body=obj.body, author=request.user)

@@ -10,9 +10,8 @@ from rest_framework.response import Response
 from config.ids import ID_REGEX
 from patients.api import serializers as s
 from patients.api.base import ClinicStaffPermission, PatientDataViewSet
-from patients.audit import audit_record
+from patients.capabilities import can_edit_resource_directory
 from patients.models import (
-    AuditAction,
     CareRecord,
     CareTask,
     GeneticTest,
@@ -28,7 +27,6 @@ from patients.models import (
     item_state_q,
 )
 from patients.models.monitoring import ItemState
-from patients.roles import is_admin
 from patients.services import (
     care_task_set_status,
     monitoring_item_complete,
@@ -116,28 +114,27 @@ class MonitoringItemViewSet(PatientDataViewSet):
         item = self.get_object()
         data = serializer_class(data=request.data)
         data.is_valid(raise_exception=True)
-        item = run(item, data.validated_data)
-        audit_record(actor=request.user, action=AuditAction.CHANGE, obj=item, request=request, via="api",
-                     changed_fields=list(data.validated_data))
+        item = run(item, data.validated_data)  # the service audits in its own transaction
         return Response(s.MonitoringItemSerializer(item, context=self.get_serializer_context()).data)
 
     @extend_schema(request=s.ItemCompleteSerializer, responses=s.MonitoringItemSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         return self._act(request, s.ItemCompleteSerializer, lambda item, data: monitoring_item_complete(
-            item=item, completed_on=data["completed_on"], by=request.user))
+            item=item, completed_on=data["completed_on"], by=request.user, request=request, audit_via="api"))
 
     @extend_schema(request=s.ItemSkipSerializer, responses=s.MonitoringItemSerializer)
     @action(detail=True, methods=["post"])
     def skip(self, request, pk=None):
         return self._act(request, s.ItemSkipSerializer, lambda item, data: monitoring_item_skip(
-            item=item, reason=data["reason"], by=request.user))
+            item=item, reason=data["reason"], by=request.user, request=request, audit_via="api"))
 
     @extend_schema(request=s.ItemOverrideSerializer, responses=s.MonitoringItemSerializer)
     @action(detail=True, methods=["post"])
     def override(self, request, pk=None):
         return self._act(request, s.ItemOverrideSerializer, lambda item, data: monitoring_item_override(
-            item=item, due_on=data["due_on"], reason=data["reason"], by=request.user))
+            item=item, due_on=data["due_on"], reason=data["reason"], by=request.user, request=request,
+            audit_via="api"))
 
 
 class SymptomReportViewSet(PatientDataViewSet):
@@ -167,9 +164,8 @@ class CareTaskViewSet(PatientDataViewSet):
         task = self.get_object()
         data = s.TaskStatusSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        task = care_task_set_status(task=task, status=data.validated_data["status"], by=request.user)
-        audit_record(actor=request.user, action=AuditAction.CHANGE, obj=task, request=request, via="api",
-                     changed_fields=["status"])
+        task = care_task_set_status(task=task, status=data.validated_data["status"], by=request.user,
+                                    request=request, audit_via="api")
         return Response(s.CareTaskSerializer(task, context=self.get_serializer_context()).data)
 
 
@@ -184,7 +180,7 @@ class ResourceViewSet(viewsets.ModelViewSet):
 
     def check_permissions(self, request):
         super().check_permissions(request)
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not is_admin(request.user):
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not can_edit_resource_directory(request.user):
             self.permission_denied(request, message="Only admins edit the resources directory.")
 
 

@@ -10,11 +10,13 @@ this service keeps in step, in the same transaction:
 """
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from config.errors import DomainError
 from patients.audit import audit_record
+from patients.capabilities import can_edit_care_record
 from patients.models import AuditAction, ConsentChannel, ConsentEvent, ConsentHow, ConsentPurpose, Patient
 
 MESSAGING_FIELDS: dict[str, tuple[str, str]] = {ConsentChannel.SMS: ("consent_sms", "sms_opted_out_at"),
@@ -40,7 +42,12 @@ def consent_record(
     source_detail: str = "",
     audit: bool = True,
 ) -> ConsentEvent:
-    """Append one consent event and bring the patient's cached consent fields in line with it."""
+    """Append one consent event and bring the patient's cached consent fields in line with it.
+
+    Staff recording it (`by`, with a staff `how`) must be allowed to edit the patient's record, as on the console.
+    """
+    if how in STAFF_HOWS and by is not None and by.is_authenticated and not can_edit_care_record(by, patient):
+        raise PermissionDenied("Only coordinators and admins who can see this patient can record their consent.")
     reason = reason.strip()
     if how == ConsentHow.STAFF_PHONE and not reason:
         raise ConsentReasonRequired("Say why consent was recorded on the phone (for example, who called).",

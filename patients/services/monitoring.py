@@ -5,11 +5,14 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from config.errors import Conflict, DomainError
 from patients import protocols
+from patients.audit import audit_record
 from patients.models import (
+    AuditAction,
     CareRecord,
     GeneticTest,
     ItemSource,
@@ -153,12 +156,22 @@ def _actor(by: User | None) -> User | None:
     return by if by is not None and by.is_authenticated else None
 
 
+def _audit_change(*, item: MonitoringItem, by: User | None, fields: list[str],
+                  request: HttpRequest | None, audit_via: str | None) -> None:
+    """A person's action from a door (`audit_via`: "admin", "api") is audited in the service's transaction; a
+    completion that is part of recording a result is covered by that result's own entry."""
+    if audit_via is not None and by is not None and by.is_authenticated:
+        audit_record(actor=by, action=AuditAction.CHANGE, obj=item, changed_fields=fields, request=request,
+                     via=audit_via)
+
+
 @transaction.atomic
 def monitoring_item_complete(
     *, item: MonitoringItem, completed_on: date, by: User | None = None,
     genetic_test: GeneticTest | None = None, lab_result: LabResult | None = None,
+    request: HttpRequest | None = None, audit_via: str | None = None,
 ) -> MonitoringItem:
-    """Mark a planned item done, optionally linking the result that fulfilled it."""
+    """Mark a planned item done, optionally linking the result that fulfilled it (audited when `audit_via`)."""
     item = _planned_for_update(item)
     if completed_on > timezone.localdate():
         raise DomainError("The completion date is in the future; enter when the test was done.", field="completed_on")
@@ -167,25 +180,30 @@ def monitoring_item_complete(
     item.status, item.completed_on, item.updated_by = ItemStatus.DONE, completed_on, _actor(by)
     item.genetic_test, item.lab_result = genetic_test or item.genetic_test, lab_result or item.lab_result
     item.save()
+    _audit_change(item=item, by=by, fields=["completed_on"], request=request, audit_via=audit_via)
     return item
 
 
 @transaction.atomic
-def monitoring_item_skip(*, item: MonitoringItem, reason: str, by: User | None = None) -> MonitoringItem:
-    """Skip a planned item; the reason is required and kept."""
+def monitoring_item_skip(*, item: MonitoringItem, reason: str, by: User | None = None,
+                         request: HttpRequest | None = None, audit_via: str | None = None) -> MonitoringItem:
+    """Skip a planned item; the reason is required and kept (audited when `audit_via`)."""
     if not reason.strip():
         raise DomainError("Say why this item is skipped.", field="reason")
     item = _planned_for_update(item)
     item.status, item.skipped_reason, item.updated_by = ItemStatus.SKIPPED, reason.strip(), _actor(by)
     item.save()
+    _audit_change(item=item, by=by, fields=["reason"], request=request, audit_via=audit_via)
     return item
 
 
 @transaction.atomic
 def monitoring_item_override(
-    *, item: MonitoringItem, due_on: date, reason: str, by: User | None = None
+    *, item: MonitoringItem, due_on: date, reason: str, by: User | None = None,
+    request: HttpRequest | None = None, audit_via: str | None = None,
 ) -> MonitoringItem:
-    """Move a planned item to another date with a reason; regeneration then leaves it alone."""
+    """Move a planned item to another date with a reason; regeneration then leaves it alone (audited when
+    `audit_via`)."""
     if not reason.strip():
         raise DomainError("Say why the date is changed.", field="reason")
     _check_due_on(due_on)
@@ -195,6 +213,7 @@ def monitoring_item_override(
     item.source, item.override_reason, item.updated_by = (
         ItemSource.OVERRIDE if item.planned_for else ItemSource.MANUAL, reason.strip(), _actor(by))
     item.save()
+    _audit_change(item=item, by=by, fields=["due_on", "reason"], request=request, audit_via=audit_via)
     return item
 
 

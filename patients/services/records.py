@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils import timezone
 from config.errors import Conflict, DomainError
 from patients import clinical
 from patients.audit import audit_record
+from patients.capabilities import can_add_note
 from patients.models import (
     AssignmentStatus,
     AuditAction,
@@ -146,7 +148,9 @@ def medication_stop(
 
 @transaction.atomic
 def note_add(*, patient: Patient, body: str, author: User) -> Note:
-    """Add a timestamped note; coordinators and the patient's experts may write them."""
+    """Add a timestamped note; coordinators and the patient's experts may write them (PermissionDenied otherwise)."""
+    if not can_add_note(author, patient):
+        raise PermissionDenied("Only clinic staff who can see this patient's record can add a note to it.")
     if not body.strip():
         raise DomainError("Write the note before saving.", field="body")
     return Note.objects.create(patient=patient, body=body.strip(), author=author, author_name=author.get_username())

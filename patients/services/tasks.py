@@ -6,10 +6,12 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from config.errors import Conflict, DomainError
-from patients.models import CareTask, Patient, TaskPriority, TaskSource, TaskStatus
+from patients.audit import audit_record
+from patients.models import AuditAction, CareTask, Patient, TaskPriority, TaskSource, TaskStatus
 from patients.models.work import OPEN_TASK_STATUSES
 
 PRIORITY_RANK: dict[str, int] = {
@@ -102,8 +104,13 @@ def care_task_create(
 
 
 @transaction.atomic
-def care_task_set_status(*, task: CareTask, status: str, by: User | None) -> CareTask:
-    """Move a task along; closing stamps who and when, reopening clears it."""
+def care_task_set_status(*, task: CareTask, status: str, by: User | None,
+                         request: HttpRequest | None = None, audit_via: str | None = None) -> CareTask:
+    """Move a task along; closing stamps who and when, reopening clears it.
+
+    With `audit_via` (the door: "admin", "api") the change is audited in this transaction; the console's task
+    form leaves it out because the form's own save is audited with every field it changed.
+    """
     if status not in TaskStatus.values:
         raise DomainError(f"Status must be one of {', '.join(TaskStatus.values)}.", field="status")
     task = CareTask.objects.select_for_update().get(pk=task.pk)
@@ -118,4 +125,7 @@ def care_task_set_status(*, task: CareTask, status: str, by: User | None) -> Car
     task.completed_at = timezone.now() if closing else None
     task.completed_by = by if closing and by is not None and by.is_authenticated else None
     task.save(update_fields=["status", "completed_at", "completed_by"])
+    if audit_via is not None and by is not None and by.is_authenticated:
+        audit_record(actor=by, action=AuditAction.CHANGE, obj=task, changed_fields=["status"], request=request,
+                     via=audit_via)
     return task

@@ -135,6 +135,8 @@ def test_attendance_cannot_be_confirmed_for_a_cancelled_consult(consult):
 
 
 def test_outcomes_can_be_recorded_only_once_the_consult_has_started(consult, erin):
+    consult.expert.user = erin  # erin's consult: she may record its outcome
+    consult.expert.save(update_fields=["user"])
     with pytest.raises(ConsultNotChangeable, match="not started"):
         consult_mark_completed(consult=consult, by=erin)
     with time_machine.travel(ist(DEC_2, 10, 25), tick=False):
