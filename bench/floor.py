@@ -13,6 +13,9 @@ BENCH_FLOOR_WORKERS workers each (the floor, and config.wsgi with Redis as its c
 BENCH_REDIS_URL is set); each case sends BENCH_FLOOR_REQUESTS requests from CLIENT_THREADS threads,
 median of ROUNDS rounds, and one table prints requests per second and the ratio to the floor.
 Booking POSTs take distinct free slots (201); the 409 case posts a taken one again and again.
+The patient guide is seeded with `manage.py seed_guide` (the real guide/content) and its English
+landing page and one guide page are requested once each before timing, so every timed GET is served
+from the page cache (Redis); the run checks the cache still holds them afterwards.
 """
 
 import http.client
@@ -95,6 +98,8 @@ from django.utils import timezone
 from consults.models import Expert, WeeklyAvailability
 from consults.selectors import slots_between
 from consults.slots import SlotRules
+from django.contrib.auth import get_user_model
+get_user_model().objects.create_superuser("bench-reviewer", None, None)  # approves the guide's pages
 with connection.cursor() as cursor:
     if connection.vendor == "postgresql":
         cursor.execute("CREATE TABLE IF NOT EXISTS bench_floor_row (id bigserial PRIMARY KEY, body text NOT NULL)")
@@ -132,6 +137,34 @@ ids = Consult.objects.values_list("pk", flat=True)
 print(json.dumps({"consults": len(ids), "double_bookings": double,
                   "consults_without_one_confirmation": sum(keys[f"consult:{pk}:confirmation"] != 1 for pk in ids)}))
 """
+
+
+# The guide pages timed from the page cache (guide/cache.py): the English landing page and one guide page.
+GUIDE_PATHS = ("/", "/how-to-take-imatinib/")
+
+
+def guide_label(target: str) -> str:
+    return f"guide GET {target} (cached)"
+
+
+def _guide_cache_keys(redis_url: str) -> set[bytes] | None:
+    """The rendered guide pages' keys in the shared cache (None with a process-local cache)."""
+    if not redis_url:
+        return None
+    import redis
+
+    return set(redis.Redis.from_url(redis_url).scan_iter(match="*guide:page:*", count=1000))
+
+
+def guide_cache_verdict(before: set[bytes] | None, warmed: set[bytes] | None, after: set[bytes] | None) -> str:
+    """'' when the warm-up stored every guide page and the timed requests stored none (all were hits)."""
+    if before is None or warmed is None or after is None:
+        return ""  # LocMem: each worker caches for itself; nothing to inspect from here
+    if len(warmed - before) < len(GUIDE_PATHS):
+        return f"the warm-up stored {len(warmed - before)} guide pages in the cache, not {len(GUIDE_PATHS)}"
+    if after != warmed:
+        return f"{len(after - warmed)} guide pages were rendered again while timed (cache misses)"
+    return ""
 
 
 def _free_port() -> int:
@@ -283,6 +316,7 @@ def _run(workdir: Path, database_url: str) -> None:
     env = _environment(database_url)
     _manage(env, "migrate", "--no-input")
     seeded = json.loads(_manage(env, "shell", "-c", SEED).strip().splitlines()[-1])
+    _manage(env, "seed_guide")  # approved by the superuser SEED created
     slots = seeded["slots"]
     needed = (ROUNDS + 1) * REQUESTS + 1
     if len(slots) < needed:
@@ -299,6 +333,11 @@ def _run(workdir: Path, database_url: str) -> None:
                    workdir / "floor.log") as floor, _gunicorn("config.wsgi:application", env,
                                                             workdir / "carethread.log") as site:
         assert _send(site, taken_request[0]) == 201
+        cache_keys = [_guide_cache_keys(env["REDIS_URL"])]
+        for target in GUIDE_PATHS:  # warm the page cache: the timed requests below all hit it
+            if (status := _send(site, ("GET", target, b"", {}))) != 200:
+                raise SystemExit(f"guide page {target} answered {status}, not 200: is the guide seeded?")
+        cache_keys.append(_guide_cache_keys(env["REDIS_URL"]))
         results = dict([
             _median("floor GET /read/", floor, lambda r: [("GET", "/read/", b"", {})] * REQUESTS, 200),
             _median("floor POST /write/", floor, lambda r: [_json("/write/", {"n": r})] * REQUESTS, 201),
@@ -306,7 +345,10 @@ def _run(workdir: Path, database_url: str) -> None:
             _median("booking POST (201)", site, bookings, 201),
             _median("booking POST taken slot (409)", site, lambda r: taken_request * REQUESTS, 409),
             _median("inbound webhook (signed)", site, lambda r: _webhook_requests(1_000_000 * (r + 2)), 200),
+            *(_median(guide_label(target), site, lambda r, target=target: [("GET", target, b"", {})] * REQUESTS, 200)
+              for target in GUIDE_PATHS),
         ])
+        cache_keys.append(_guide_cache_keys(env["REDIS_URL"]))
         integrity = json.loads(_manage(env, "shell", "-c", INTEGRITY).strip().splitlines()[-1])
     if env["REDIS_URL"]:  # no qcluster ran: drop the delivery and routing tasks the load queued
         import redis
@@ -315,11 +357,15 @@ def _run(workdir: Path, database_url: str) -> None:
     vendor = database_url.split(":", 1)[0]
     print(f"database {vendor}, cache {'Redis' if env['REDIS_URL'] else 'LocMem'}, gunicorn {WORKERS} sync workers, "
           f"{REQUESTS} requests x {ROUNDS} rounds (median), {CLIENT_THREADS} client threads, {os.cpu_count()} CPUs")
-    print(f"{'case':<34}{'req/s':>9}{'vs floor':>10}")
+    print(f"{'case':<44}{'req/s':>9}{'vs floor':>10}")
     for label, rate in results.items():
         floor_rate = results["floor GET /read/" if "GET" in label else "floor POST /write/"]
-        print(f"{label:<34}{rate:>9.1f}{rate / floor_rate:>10.2f}")
+        print(f"{label:<44}{rate:>9.1f}{rate / floor_rate:>10.2f}")
     print(f"after the load: {integrity}")
+    if problem := guide_cache_verdict(*cache_keys):
+        raise SystemExit(f"guide pages not timed from the page cache: {problem}")
+    print("guide pages: every timed request a cache hit (Redis)" if env["REDIS_URL"]
+          else "guide pages: cached per worker (LocMem), hits not checked")
     _summarize(results, integrity, vendor, bool(env["REDIS_URL"]))
 
 
@@ -329,7 +375,12 @@ GOALS = {"booking POST (201)": 0.5, "booking POST taken slot (409)": 1.0, "inbou
 def _summarize(results: dict[str, float], integrity: dict[str, int], vendor: str, redis: bool) -> None:
     from bench import _report
 
-    write = results["floor POST /write/"]
+    read, write = results["floor GET /read/"], results["floor POST /write/"]
+    _report.add(f"floor GET /read/ ({vendor}, {'Redis' if redis else 'LocMem'}, median of {ROUNDS})",
+                f"{read:.0f} req/s")
+    for target in GUIDE_PATHS:
+        label = guide_label(target)
+        _report.add(label, f"{results[label]:.0f} req/s = {results[label] / read:.2f} x /read/")
     _report.add(f"floor POST /write/ ({vendor}, {'Redis' if redis else 'LocMem'}, median of {ROUNDS})",
                 f"{write:.0f} req/s")
     for label, goal in GOALS.items():

@@ -229,6 +229,8 @@ USE_TZ = True
 WAGTAIL_SITE_NAME = CLINIC_NAME
 WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
 WAGTAIL_I18N_ENABLED = True
+# No avatars from gravatar.com: editors' email hashes stay here, and the CSP allows images from our origin only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # The database backend uses PostgreSQL full-text search on PostgreSQL, plain matching on SQLite.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

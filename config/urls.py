@@ -32,7 +32,6 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("messaging/", include("messaging.urls")),
     path("followups/", include("followups.urls")),
-    path("chat/", include("webchat.urls")),  # web chat (issue 13)
     path("", include("patients.urls")),
     # The patient guide (Wagtail): editors at /cms/; sitemap and robots for the whole public site.
     path("cms/", include("wagtail.admin.urls")),
@@ -40,10 +39,11 @@ urlpatterns = [
     path("robots.txt", guide_views.robots, name="robots"),
 ]
 
-# Public pages in English at / and in Hindi at /hi/: booking, manage links, guide search, then every
-# guide page (Wagtail's catch-all, so it must come last).
+# Public pages in English at / and in Hindi at /hi/: booking, manage links, web chat, guide search, then
+# every guide page (Wagtail's catch-all, so it must come last).
 urlpatterns += i18n_patterns(
     path("", include("consults.urls")),
+    path("chat/", include("webchat.urls")),  # web chat (issue 13): /chat/ and /hi/chat/
     path("search/", guide_views.search, name="guide-search"),
     path("", include("wagtail.urls")),
     prefix_default_language=False,

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from patients.intake import IntakeDetails
 from patients.models import Channel
@@ -26,7 +27,8 @@ CONSENT_TEXT = _(
     "reminders the day before and 2 hours before, and a short follow-up afterwards. "
     "I can reply STOP at any time to stop them."
 )
-CONSENT_SMS_TEXT = (
+# Stored in English on the consent record; gettext_noop only marks it so the web chat can show it translated.
+CONSENT_SMS_TEXT = gettext_noop(
     "Send me SMS about my consult and care (a confirmation, reminders the day before and 2 hours before, "
     "follow-ups). Reply STOP at any time to stop."
 )

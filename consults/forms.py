@@ -12,7 +12,7 @@ from consults.consent import CONSENT_TEXT, NO_MESSAGES, channel_consents
 from consults.display import zone_choices
 from consults.models import ConsultMode, Expert, SpokenLanguage, Topic
 from consults.selectors import expert_list_public
-from patients.contact_validation import PatientNameFormField, PatientPhoneFormField, phone_example
+from patients.contact_validation import PatientNameFormField, PatientPhoneFormField, phone_help_text_lazy
 from patients.models import Channel
 from patients.timezones import plausible_instant
 
@@ -102,7 +102,7 @@ class BookingDetailsForm(forms.Form):
     )
     phone = PatientPhoneFormField(
         label=_("Mobile number"),
-        help_text=f"For example {phone_example()}.",
+        help_text=phone_help_text_lazy(),
         error_messages={"required": _("Enter the mobile number the expert should call.")},
     )
     email = forms.EmailField(

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 from phonenumber_field.phonenumber import PhoneNumber
 from phonenumbers import NumberParseException
 from rest_framework.settings import api_settings
@@ -159,5 +160,9 @@ def booking_wait(request: HttpRequest) -> int | None:
 
 
 def wait_message(minutes: int) -> str:
-    unit = "minute" if minutes == 1 else "minutes"
-    return f"Too many booking attempts. Please try again in {minutes} {unit}, or call the clinic."
+    """The refusal for a throttled booking, in the page's language."""
+    return ngettext(
+        "Too many booking attempts. Please try again in %(count)d minute, or call the clinic.",
+        "Too many booking attempts. Please try again in %(count)d minutes, or call the clinic.",
+        minutes,
+    ) % {"count": minutes}

@@ -17,6 +17,7 @@ from typing import ClassVar, Protocol
 
 import requests
 from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy
 from twilio.base.exceptions import TwilioRestException
 
 from config.observability import redact
@@ -106,17 +107,17 @@ class LocmemVerifyBackend:
         return _local_check(phone=phone, code=code, code_hash=code_hash)
 
 
-# Twilio Verify error codes whose meaning the person can act on.
+# Twilio Verify error codes whose meaning the person can act on; shown on the chat page, in its language.
 _VERIFY_REASONS = {
-    "60200": "That mobile number was not accepted. Check it and try again.",
-    "60203": "Too many codes were sent to this number. Wait a while, then ask for a new code.",
-    "60202": "Too many wrong codes. Ask for a new code.",
-    "60205": "Codes can only be sent by SMS to mobile numbers. Use a mobile number.",
-    "60410": "This number cannot receive codes just now. Call the clinic instead.",
-    "20404": "This code has expired or was already used. Ask for a new code.",
-    "20429": "We are sending too many codes just now. Wait a minute and try again.",
+    "60200": gettext_lazy("That mobile number was not accepted. Check it and try again."),
+    "60203": gettext_lazy("Too many codes were sent to this number. Wait a while, then ask for a new code."),
+    "60202": gettext_lazy("Too many wrong codes. Ask for a new code."),
+    "60205": gettext_lazy("Codes can only be sent by SMS to mobile numbers. Use a mobile number."),
+    "60410": gettext_lazy("This number cannot receive codes just now. Call the clinic instead."),
+    "20404": gettext_lazy("This code has expired or was already used. Ask for a new code."),
+    "20429": gettext_lazy("We are sending too many codes just now. Wait a minute and try again."),
 }
-_UNAVAILABLE = "We could not reach our code service. Wait a minute and try again, or call the clinic."
+_UNAVAILABLE = gettext_lazy("We could not reach our code service. Wait a minute and try again, or call the clinic.")
 
 
 def classify_verify_error(exc: TwilioRestException) -> VerifyError:
@@ -126,10 +127,12 @@ def classify_verify_error(exc: TwilioRestException) -> VerifyError:
     if exc.status == 422 or exc.status == 400:
         # A request Twilio (or the contract mock) says breaks the API: our configuration or code is
         # wrong, not the person's input. Say so plainly; the detail goes to the log, redacted.
-        return VerifyError(code, "The code service refused our request. Please call the clinic; we have been told.")
+        return VerifyError(code, gettext("The code service refused our request. Please call the clinic; we have "
+                                         "been told."))
     if exc.status == 429 or exc.status >= 500 or exc.status in (401, 403):
         return VerifyError(code, _UNAVAILABLE)
-    return VerifyError(code, f"The code service refused the request ({code}): {redact(str(exc.msg or ''))[:120]}")
+    return VerifyError(code, gettext("The code service refused the request (%(code)s): %(detail)s")
+                       % {"code": code, "detail": redact(str(exc.msg or ""))[:120]})
 
 
 class TwilioVerifyBackend:

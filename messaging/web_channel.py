@@ -13,7 +13,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from config.errors import DomainError
 from messaging.inbound import enqueue_routing
@@ -31,10 +32,10 @@ def web_message_receive(*, patient: Patient, text: str, idempotency_key: str) ->
     its routing, like an inbound SMS."""
     text = (text or "").strip()
     if not text:
-        raise DomainError("Write a message before sending.", field="text")
+        raise DomainError(gettext("Write a message before sending."), field="text")
     if len(text) > MAX_WEB_MESSAGE_LENGTH:
-        raise DomainError(f"Keep a message under {MAX_WEB_MESSAGE_LENGTH} characters (this one has {len(text)}).",
-                          field="text")
+        raise DomainError(gettext("Keep a message under %(max)s characters (this one has %(length)s).")
+                          % {"max": MAX_WEB_MESSAGE_LENGTH, "length": len(text)}, field="text")
     key = f"web-in:{patient.pk}:{idempotency_key}"[:200]
     existing = Message.objects.filter(idempotency_key=key).first()
     if existing is not None:
@@ -60,10 +61,14 @@ def web_message_receive(*, patient: Patient, text: str, idempotency_key: str) ->
     return message
 
 
-def web_chat_url() -> str:
+def web_chat_url(language: str = "") -> str:
+    """The chat's start page in `language` (/chat/, /hi/chat/; the site's default when it has no such pages)."""
     # The start page, not the thread: the thread is bound to a browser session, and the start page
     # sends a patient whose session still holds the chat straight to it.
-    return settings.PUBLIC_BASE_URL + reverse("webchat:start")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        return settings.PUBLIC_BASE_URL + reverse("webchat:start")
 
 
 def _nudge_needed(conversation: Conversation) -> bool:
@@ -104,7 +109,7 @@ def web_reply_send(
         audit_record(actor=actor, action=AuditAction.SEND, obj=message, patient=patient, request=request, via=via)
         if _nudge_needed(conversation):
             message_send(
-                patient=patient, kind=NUDGE_KIND, context={"chat_url": web_chat_url()},
+                patient=patient, kind=NUDGE_KIND, context={"chat_url": web_chat_url(patient.language)},
                 idempotency_key=f"webchat-nudge:{message.pk}", topic=f"conversation:{conversation.pk}:nudge",
             )
     return message

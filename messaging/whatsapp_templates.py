@@ -20,8 +20,8 @@ _MANAGE = "{% if manage_url %}{{ manage_url }}{% else %}-{% endif %}"
 _VIDEO = "{% if video_url %}{{ video_url }}{% else %}-{% endif %}"
 
 # Kind → the numbered variables its template is built with (values from that kind's context; see
-# the first line of templates/messages/<kind>.en.txt). Answers to a patient who just wrote
-# (help_reply, staff_reply, check-in follow-ups, acknowledgements) are inside the window and need none.
+# the first line of templates/messages/<kind>.en.txt). Answers to a patient who just wrote are
+# inside the window and need none (REPLY_ONLY_KINDS below).
 CONVERSATION_STARTING_KINDS: dict[str, dict[str, str]] = {
     "consult_confirmation": {"1": "patient_name", "2": _WHEN, "3": _REFERENCE, "4": _MANAGE, "5": _VIDEO},
     "consult_rescheduled": {"1": "patient_name", "2": _WHEN, "3": _REFERENCE, "4": _MANAGE, "5": _VIDEO},
@@ -37,7 +37,23 @@ CONVERSATION_STARTING_KINDS: dict[str, dict[str, str]] = {
     "monitoring_overdue": {"1": "patient_name", "2": "{{ due_on|date:'j M' }}"},
     "resource_contact": {"1": "patient_name"},
     "resource_follow_up": {"1": "patient_name"},
+    # A booking with this number asks the record's phone holder to confirm: nobody wrote to us first.
+    "intake_verification": {"1": "clinic_phone"},
+    # A staff answer in the web chat: the patient wrote on the website, so no WhatsApp window is open.
+    "webchat_reply": {"1": "chat_url"},
 }
+
+# Kinds only ever sent as the answer to a message the patient just sent on that same channel
+# (message_send(channel=inbound.channel) from a reply handler or a keyword), or by staff inside
+# the window (messaging/inbox.py refuses a staff_reply outside it and offers conversation_reopen).
+# Every message kind is in exactly one of the two lists; tests/messaging/test_whatsapp_templates.py
+# fails on a new kind that is in neither.
+REPLY_ONLY_KINDS: frozenset[str] = frozenset({
+    "help_reply", "opt_in_confirmation", "staff_reply", "intake_linked",  # keywords, staff, YES to a verification
+    "consult_attendance_confirmed", "consult_reschedule_link", "consult_reply_inactive",  # consults/replies.py
+    "checkin_next", "checkin_clarify", "checkin_anything_else", "checkin_thanks",  # followups/checkins.py
+    "medication_taken_ack", "medication_missed_dose",  # followups/medication.py: answers to TAKEN / MISSED
+})
 
 # Demo stand-ins start with 16 zeros: no real Content SID looks like that, so they are easy to spot
 # (and the console flags them) if a demo database ever meets real Twilio credentials.

@@ -19,6 +19,8 @@ import phonenumbers
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext
 from phonenumber_field.formfields import PhoneNumberField as PhoneNumberFormField
 from phonenumber_field.phonenumber import PhoneNumber
 from phonenumber_field.serializerfields import PhoneNumberField as PhoneNumberSerializerField
@@ -85,17 +87,35 @@ def phone_example() -> str:
 
 
 def _country_names() -> str:
+    """The accepted countries in the page's language where phonenumbers knows the name (भारत), else English."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     names = []
     for region in settings.PATIENT_PHONE_COUNTRIES:
         example = phonenumbers.example_number(region)
-        names.append((example and geocoder.country_name_for_number(example, "en")) or region)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+        names.append((example and geocoder.country_name_for_number(example, language)) or region)
+    if len(names) == 1:
+        return names[0]
+    # Translators: the last two of a list of countries, as in "India, Nepal or United Kingdom".
+    return gettext("%(first)s or %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def phone_error_message() -> str:
-    """The one error for a number we cannot text, naming what we accept and an example."""
-    kind = "mobile" if set(settings.PATIENT_PHONE_TYPES) <= {"mobile", "fixed_line_or_mobile"} else "phone"
-    return f"Enter a {kind} number from {_country_names()}, like {phone_example()}."
+    """The one error for a number we cannot text, naming what we accept and an example, in the page's language."""
+    values = {"countries": _country_names(), "example": phone_example()}
+    if set(settings.PATIENT_PHONE_TYPES) <= {"mobile", "fixed_line_or_mobile"}:
+        return gettext("Enter a mobile number from %(countries)s, like %(example)s.") % values
+    return gettext("Enter a phone number from %(countries)s, like %(example)s.") % values
+
+
+def phone_help_text() -> str:
+    """The booking form's hint under the phone field, in the page's language."""
+    return gettext("For example %(example)s.") % {"example": phone_example()}
+
+
+# For error messages and hints fixed when a form class is defined: worked out, in the language of the
+# page, each time they are shown.
+phone_error_message_lazy = lazy(phone_error_message, str)
+phone_help_text_lazy = lazy(phone_help_text, str)
 
 
 def validate_patient_phone(value: Any) -> PhoneNumber:
@@ -128,7 +148,7 @@ class PatientPhoneFormField(PhoneNumberFormField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
         super().__init__(region=settings.PHONENUMBER_DEFAULT_REGION, **kwargs)
-        self.error_messages["invalid"] = phone_error_message()
+        self.error_messages["invalid"] = phone_error_message_lazy()
         self.widget.attrs.setdefault("placeholder", phone_example())
 
     def validate(self, value: Any) -> None:
@@ -156,7 +176,7 @@ class PatientPhoneSerializerField(PhoneNumberSerializerField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", f"A mobile number with country code, like {phone_example()}.")
         super().__init__(**kwargs)
-        self.error_messages["invalid"] = phone_error_message()
+        self.error_messages["invalid"] = phone_error_message_lazy()
 
     def to_internal_value(self, data: Any) -> PhoneNumber:
         if isinstance(data, bool) or not isinstance(data, str | int):

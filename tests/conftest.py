@@ -44,6 +44,18 @@ def guide_sample_content(monkeypatch) -> None:
     monkeypatch.setattr(seeding, "load_content", lambda: CONTENT)
 
 
+@pytest.fixture(autouse=True)
+def no_language_left_active() -> Iterator[None]:
+    """Each test starts in the default language. A request to a /hi/ page leaves Hindi active in the thread
+    (LocaleMiddleware activates, nothing deactivates), and texts built outside a request, such as
+    patients.contact_validation.phone_error_message(), follow the active language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def alice(db):
     """Coordinator."""

@@ -92,7 +92,8 @@ def code(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "phone_end": verification.phone[-4:], "ttl_minutes": settings.VERIFY_CODE_TTL_MINUTES}
     if request.method == "POST" and form.is_valid():
         try:
-            chat = verification_check(verification=verification, code=form.cleaned_data["code"])
+            chat = verification_check(verification=verification, code=form.cleaned_data["code"],
+                                      language=request.LANGUAGE_CODE)
         except DomainError as error:
             form.add_error("code", error.message)
             return render(request, "webchat/code.html", context, status=error.status)

@@ -114,3 +114,85 @@ def test_a_slot_taken_meanwhile_is_explained_in_hindi(client, frozen):
         url = reverse("consults:book-details")
     body = client.post(url, details_form(expert), HTTP_ACCEPT_LANGUAGE="hi").content.decode()
     assert "यह समय अभी-अभी किसी और ने ले लिया" in body
+
+
+# --- the phone field and the booking limit, in Hindi (patients/contact_validation.py, consults/throttles.py) --
+
+
+def hindi_details_post(client, data: dict):
+    with translation.override("hi"):
+        url = reverse("consults:book-details")
+    return client.post(url, data, HTTP_ACCEPT_LANGUAGE="hi")
+
+
+@pytest.mark.django_db
+def test_a_bad_phone_on_the_hindi_booking_page_is_refused_in_hindi(client, frozen):
+    body = hindi_details_post(client, details_form(ExpertFactory(), phone="12")).content.decode()
+    assert "भारत का मोबाइल नंबर लिखें, जैसे +91 81234 56789।" in body
+
+
+@pytest.mark.django_db
+def test_the_hindi_phone_error_has_no_english_left(client, frozen):
+    body = hindi_details_post(client, details_form(ExpertFactory(), phone="12")).content.decode()
+    assert "Enter a mobile number" not in body
+
+
+@pytest.mark.django_db
+def test_a_landline_on_the_hindi_booking_page_is_refused_in_hindi(client, frozen):
+    body = hindi_details_post(client, details_form(ExpertFactory(), phone="011 2345 6789")).content.decode()
+    assert "भारत का मोबाइल नंबर लिखें" in body
+
+
+@pytest.mark.django_db
+def test_two_countries_are_joined_in_hindi(client, frozen, settings):
+    settings.PATIENT_PHONE_COUNTRIES = ["IN", "GB"]
+    body = hindi_details_post(client, details_form(ExpertFactory(), phone="12")).content.decode()
+    assert "भारत या United Kingdom का मोबाइल नंबर लिखें" in body
+
+
+@pytest.mark.django_db
+def test_a_missing_phone_is_asked_for_in_hindi(client, frozen):
+    body = hindi_details_post(client, details_form(ExpertFactory(), phone="")).content.decode()
+    assert "वह मोबाइल नंबर लिखें जिस पर विशेषज्ञ कॉल करें।" in body
+
+
+@pytest.mark.django_db
+def test_the_phone_hint_reads_in_hindi(client, frozen):
+    expert = ExpertFactory()
+    value = slot_value(Slot(expert.pk, ist(DEC_2, 10), ist(DEC_2, 10)))
+    body = hindi(client, "consults:book-details", slot=value, topic="side_effects", tz="Asia/Kolkata").content.decode()
+    assert "उदाहरण: +91 81234 56789" in body
+
+
+@pytest.mark.django_db
+def test_the_english_phone_error_is_unchanged(client, frozen):
+    response = client.post("/book/details/", details_form(ExpertFactory(), phone="12"))
+    assert "Enter a mobile number from India, like +91 81234 56789." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_booking_limit_says_how_long_to_wait_in_hindi(client, frozen, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "booking_phone": "1/hour"},
+    }
+    expert = ExpertFactory()
+    assert hindi_details_post(client, details_form(expert)).status_code == 302
+    response = hindi_details_post(client, details_form(expert, start=ist(DEC_2, 11)))
+    assert response.status_code == 429
+    assert "कृपया 60 मिनट बाद फिर कोशिश करें" in response.content.decode()
+
+
+def test_one_minute_to_wait_reads_in_hindi():
+    from consults.throttles import wait_message
+
+    with translation.override("hi"):
+        assert wait_message(1) == ("बुकिंग की बहुत ज़्यादा कोशिशें हो गई हैं। कृपया 1 मिनट बाद फिर कोशिश करें, "
+                                   "या क्लिनिक को फ़ोन करें।")
+
+
+def test_one_minute_to_wait_reads_in_english_singular():
+    from consults.throttles import wait_message
+
+    with translation.override("en"):
+        assert wait_message(1) == "Too many booking attempts. Please try again in 1 minute, or call the clinic."

@@ -1,5 +1,6 @@
 """Patient messages after the webhook: keywords, replies to prompts, the unread inbox."""
 
+import contextlib
 import datetime as dt
 
 import pytest
@@ -7,9 +8,9 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from messaging import replies
 from messaging.inbound import inbound_route
 from messaging.models import Conversation, Message, Status
-from messaging.replies import register_reply_handler, reply_handler_for, unregister_reply_handler
 from messaging.services import message_send
 from tests.factories.people import PatientFactory, UserFactory
 
@@ -124,21 +125,68 @@ def test_a_lead_who_asks_for_help_on_whatsapp_gets_an_answer_without_recorded_co
 
 # --- replies to prompts ------------------------------------------------------------------------
 
+@pytest.fixture(autouse=True)
+def registered_handlers_are_left_as_found():
+    """The registry is process-wide (the consults app registers the real C/R/X handler in ready()): a test
+    that swaps a handler in and does not put the real one back breaks every later test of consult replies."""
+    before = {kind: replies.reply_handler_for(kind) for kind in replies.registered_reply_kinds()}
+    yield
+    after = {kind: replies.reply_handler_for(kind) for kind in replies.registered_reply_kinds()}
+    assert after == before, "a test left the reply-handler registry changed"
+
+
+@contextlib.contextmanager
+def reply_handler_swapped(kind, handler):
+    """`handler` answers replies to `kind` inside the block; whatever was registered before (or nothing)
+    is back afterwards, even when the block raises."""
+    previous = replies.reply_handler_for(kind)
+    replies.register_reply_handler(kind, handler)
+    try:
+        yield
+    finally:
+        if previous is None:
+            replies.unregister_reply_handler(kind)
+        else:
+            replies.register_reply_handler(kind, previous)
+
+
 @pytest.fixture
-def reminder_handler():
+def use_reply_handler():
+    """`use_reply_handler(kind, handler)` swaps `handler` in for this test only (reply_handler_swapped)."""
+    with contextlib.ExitStack() as stack:
+        yield lambda kind, handler: stack.enter_context(reply_handler_swapped(kind, handler))
+
+
+def test_the_consults_apps_reminder_handler_is_registered():
+    from consults.replies import consult_reminder_reply
+
+    assert replies.reply_handler_for("consult_reminder") is consult_reminder_reply
+
+
+def test_a_swapped_handler_is_put_back_even_when_the_test_fails():
+    from consults.replies import consult_reminder_reply
+
+    with pytest.raises(RuntimeError), reply_handler_swapped("consult_reminder", lambda *, inbound, prompt: True):
+        raise RuntimeError("a failing test")
+    assert replies.reply_handler_for("consult_reminder") is consult_reminder_reply
+
+
+def test_a_handler_for_a_kind_nobody_handled_is_removed_afterwards():
+    with reply_handler_swapped("consult_no_show", lambda *, inbound, prompt: True):
+        pass
+    assert replies.reply_handler_for("consult_no_show") is None
+
+
+@pytest.fixture
+def reminder_handler(use_reply_handler):
     calls = []
 
     def handle(*, inbound, prompt):
         calls.append((inbound.body, prompt.kind))
         return inbound.body.strip().upper() in {"C", "R", "X"}
 
-    # The consults app registers the real C/R/X handler: put it back afterwards.
-    real = reply_handler_for("consult_reminder")
-    register_reply_handler("consult_reminder", handle)
-    yield calls
-    unregister_reply_handler("consult_reminder")
-    if real is not None:
-        register_reply_handler("consult_reminder", real)
+    use_reply_handler("consult_reminder", handle)
+    return calls
 
 
 def send_reminder(patient, key="r1", **kwargs):
@@ -168,17 +216,15 @@ def test_reply_the_handler_does_not_understand_lands_unread(db, patient, twilio_
     assert Conversation.objects.get().unread_count == 1
 
 
-def test_the_most_recent_registered_prompt_wins(db, patient, twilio_post, deliver_all, reminder_handler):
+def test_the_most_recent_registered_prompt_wins(db, patient, twilio_post, deliver_all, reminder_handler,
+                                                use_reply_handler):
     checkins = []
-    register_reply_handler("call_clinic_now", lambda *, inbound, prompt: checkins.append(prompt.pk) or True)
-    try:
-        with time_machine.travel(timezone.now() - dt.timedelta(hours=2)):
-            send_reminder(patient)
-        newer = message_send(patient=patient, kind="call_clinic_now", context={}, idempotency_key="n")
-        Message.objects.filter(pk=newer.pk).update(status=Status.SENT, accepted_at=timezone.now())
-        deliver_all(receive, twilio_post, "C")
-    finally:
-        unregister_reply_handler("call_clinic_now")
+    use_reply_handler("call_clinic_now", lambda *, inbound, prompt: checkins.append(prompt.pk) or True)
+    with time_machine.travel(timezone.now() - dt.timedelta(hours=2)):
+        send_reminder(patient)
+    newer = message_send(patient=patient, kind="call_clinic_now", context={}, idempotency_key="n")
+    Message.objects.filter(pk=newer.pk).update(status=Status.SENT, accepted_at=timezone.now())
+    deliver_all(receive, twilio_post, "C")
     assert checkins == [newer.pk] and reminder_handler == []
 
 
@@ -206,33 +252,28 @@ def test_a_prompt_that_never_reached_the_patient_is_not_matched(db, patient, twi
     assert reminder_handler == []
 
 
-def test_a_crashing_handler_leaves_the_message_unread_instead_of_losing_it(db, patient, twilio_post, deliver_all):
+def test_a_crashing_handler_leaves_the_message_unread_instead_of_losing_it(db, patient, twilio_post, deliver_all,
+                                                                          use_reply_handler):
     def broken(*, inbound, prompt):
         raise RuntimeError("bug in the consult app")
 
-    register_reply_handler("consult_reminder", broken)
-    try:
-        send_reminder(patient)
-        inbound = deliver_all(receive, twilio_post, "C")
-    finally:
-        unregister_reply_handler("consult_reminder")
+    use_reply_handler("consult_reminder", broken)
+    send_reminder(patient)
+    inbound = deliver_all(receive, twilio_post, "C")
     inbound.refresh_from_db()
     assert inbound.routed_at is not None and inbound.seen_at is None
     assert Conversation.objects.get().unread_count == 1
 
 
-def test_handler_may_answer_through_message_send(db, patient, twilio_post, outbox, deliver_all):
+def test_handler_may_answer_through_message_send(db, patient, twilio_post, outbox, deliver_all, use_reply_handler):
     def confirm(*, inbound, prompt):
         message_send(patient=inbound.patient, kind="opt_in_confirmation", context={},
                      idempotency_key=f"confirm:{inbound.pk}", channel=inbound.channel, urgent=True)
         return True
 
-    register_reply_handler("consult_reminder", confirm)
-    try:
-        send_reminder(patient)
-        deliver_all(receive, twilio_post, "C")
-    finally:
-        unregister_reply_handler("consult_reminder")
+    use_reply_handler("consult_reminder", confirm)
+    send_reminder(patient)
+    deliver_all(receive, twilio_post, "C")
     assert len(outbox) == 1
 
 

@@ -5,22 +5,62 @@ import pytest
 from django.utils import timezone
 
 from messaging.cards import message_cards
-from messaging.models import Message, Status, WhatsAppTemplate
-from messaging.services import message_send
-from messaging.texts import kind_exists
+from messaging.models import Conversation, Message, Status, WhatsAppTemplate
+from messaging.services import message_send, whatsapp_template_for
+from messaging.texts import MESSAGES_DIR, kind_exists
+from messaging.web_channel import web_reply_send
 from messaging.whatsapp_templates import (
     CONVERSATION_STARTING_KINDS,
     DEMO_CONTENT_SID_PREFIX,
+    REPLY_ONLY_KINDS,
     whatsapp_template_gaps,
     whatsapp_templates_seed_demo,
 )
+from patients.models import Language
 from tests.factories.people import PatientFactory
 
 pytestmark = pytest.mark.django_db
 
 
+MESSAGE_KINDS = sorted(path.name.removesuffix(".en.txt") for path in MESSAGES_DIR.glob("*.en.txt"))
+
+
 def test_every_conversation_starting_kind_is_a_real_message_kind():
     assert [kind for kind in CONVERSATION_STARTING_KINDS if not kind_exists(kind)] == []
+
+
+def test_every_message_kind_either_may_start_a_conversation_or_only_answers_one():
+    assert [kind for kind in MESSAGE_KINDS
+            if kind not in CONVERSATION_STARTING_KINDS and kind not in REPLY_ONLY_KINDS] == []
+
+
+def test_no_kind_is_listed_both_as_starting_and_as_answering():
+    assert sorted(REPLY_ONLY_KINDS & set(CONVERSATION_STARTING_KINDS)) == []
+
+
+@pytest.mark.parametrize("language", Language.values)
+def test_every_kind_that_may_start_a_whatsapp_conversation_has_a_demo_template(language):
+    whatsapp_templates_seed_demo()
+    may_start = [kind for kind in MESSAGE_KINDS if kind not in REPLY_ONLY_KINDS]
+    assert [kind for kind in may_start if whatsapp_template_for(kind, language) is None] == []
+
+
+def test_a_web_chat_reply_reaches_a_whatsapp_only_patient_through_its_template(alice):
+    whatsapp_templates_seed_demo()
+    patient = PatientFactory(consent_whatsapp=True, preferred_channel="whatsapp")
+    conversation = Conversation.objects.create(patient=patient)
+    web_reply_send(conversation=conversation, actor=alice, text="Take it with food.", idempotency_key="r1")
+    nudge = Message.objects.get(kind="webchat_reply")
+    assert (nudge.status, nudge.channel, nudge.used_template) == (Status.QUEUED, "whatsapp", True)
+
+
+def test_the_web_chat_templates_variable_is_the_chat_link(alice, settings):
+    settings.PUBLIC_BASE_URL = "https://clinic.example.org"
+    whatsapp_templates_seed_demo()
+    patient = PatientFactory(consent_whatsapp=True, preferred_channel="whatsapp")
+    conversation = Conversation.objects.create(patient=patient)
+    web_reply_send(conversation=conversation, actor=alice, text="Take it with food.", idempotency_key="r1")
+    assert Message.objects.get(kind="webchat_reply").content_variables == {"1": "https://clinic.example.org/chat/"}
 
 
 def test_demo_seeds_a_template_for_every_conversation_starting_kind_in_each_language():
@@ -57,7 +97,8 @@ def test_a_whatsapp_only_patient_gets_each_kind_through_its_demo_template(kind):
     patient = PatientFactory(consent_whatsapp=True, preferred_channel="whatsapp")
     context = {"starts_at": timezone.now(), "due_on": timezone.now().date(), "test_en": "blood test",
                "test_hi": "खून की जांच", "name_en": "Support line", "name_hi": "सहायता", "phone": "+911234567890",
-               "url": "https://example.org", "book_url": "https://example.org/book/", "manage_url": "https://x/c/t/"}
+               "url": "https://example.org", "book_url": "https://example.org/book/", "manage_url": "https://x/c/t/",
+               "chat_url": "https://example.org/chat/"}
     message = message_send(patient=patient, kind=kind, context=context, idempotency_key=f"t:{kind}", urgent=True)
     assert (message.status, message.channel, message.used_template) == (Status.QUEUED, "whatsapp", True)
 

@@ -122,3 +122,33 @@ def test_the_debug_simulate_box_on_a_console_thread_is_accessible(live_server, p
     page.click("button:has-text('Simulate patient message')")
     page.wait_for_selector("text=Simulated patient message routed: opted-out.")
     assert_accessible()
+
+
+def test_the_hindi_chat_pages_are_accessible(live_server, page, assert_accessible):
+    """/hi/chat/: the start page, its errors, the code page and the thread, all in Hindi and axe-clean."""
+    page.set_viewport_size(PHONE_WIDTH)
+    page.goto(f"{live_server.url}/hi/chat/")
+    assert page.locator("html").get_attribute("lang") == "hi"
+    assert_accessible()
+    page.click("button:has-text('मुझे कोड भेजें')")
+    page.wait_for_selector(".form-errors")
+    assert_accessible()
+    page.fill("input[name=name]", "मीरा अय्यर")
+    page.fill("input[name=phone]", "98765 00031")
+    page.click("button:has-text('मुझे कोड भेजें')")
+    page.wait_for_url(re.compile(r"/hi/chat/code/$"))
+    assert_accessible()
+    page.fill("input[name=code]", LocmemVerifyBackend.last_code_for(PHONE))
+    page.click("button:has-text('मेरी चैट खोलें')")
+    page.wait_for_url(re.compile(r"/hi/chat/t/[^/]+/$"))
+    page.fill("textarea[name=text]", "क्या मैं गोली चाय के साथ ले सकती हूँ?")
+    page.click("button:has-text('भेजें')")
+    page.wait_for_selector(".chat-mine")
+    assert_accessible()
+
+
+def test_the_language_switcher_opens_the_chat_in_hindi(live_server, page):
+    page.goto(f"{live_server.url}/chat/")
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="हिन्दी").click()
+    page.wait_for_url(re.compile(r"/hi/chat/$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "क्लिनिक से चैट करें"
