@@ -250,6 +250,11 @@ def _rate(port: int, requests: list[Request]) -> tuple[float, Counter]:
     return len(requests) / (time.perf_counter() - started), statuses
 
 
+def _same_get(target: str) -> Callable[[int], list[Request]]:
+    """REQUESTS plain GETs of one path, for any round."""
+    return lambda _round: [("GET", target, b"", {})] * REQUESTS
+
+
 def _json(target: str, body: dict) -> Request:
     return "POST", target, json.dumps(body).encode(), {"Content-Type": "application/json"}
 
@@ -345,8 +350,7 @@ def _run(workdir: Path, database_url: str) -> None:
             _median("booking POST (201)", site, bookings, 201),
             _median("booking POST taken slot (409)", site, lambda r: taken_request * REQUESTS, 409),
             _median("inbound webhook (signed)", site, lambda r: _webhook_requests(1_000_000 * (r + 2)), 200),
-            *(_median(guide_label(target), site, lambda r, target=target: [("GET", target, b"", {})] * REQUESTS, 200)
-              for target in GUIDE_PATHS),
+            *(_median(guide_label(target), site, _same_get(target), 200) for target in GUIDE_PATHS),
         ])
         cache_keys.append(_guide_cache_keys(env["REDIS_URL"]))
         integrity = json.loads(_manage(env, "shell", "-c", INTEGRITY).strip().splitlines()[-1])

@@ -17,6 +17,7 @@ from typing import ClassVar, Protocol
 
 import requests
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 from twilio.base.exceptions import TwilioRestException
 
@@ -28,10 +29,10 @@ CODE_LENGTH = 6
 class VerifyError(Exception):
     """The code could not be sent or checked. `reason` is a plain sentence for the person."""
 
-    def __init__(self, code: str, reason: str) -> None:
+    def __init__(self, code: str, reason: str | Promise) -> None:
         super().__init__(f"{code}: {reason}")
         self.code = code
-        self.reason = reason
+        self.reason = str(reason)  # translated in the language active when the error is made
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ def test_the_language_switcher_on_the_hindi_chat_links_to_the_english_chat(clien
     assert '<a href="/chat/" hreflang="en" lang="en">English</a>' in body
 
 
-@pytest.mark.parametrize("code, url", [("en", "https://clinic.example.org/chat/"),
+@pytest.mark.parametrize(("code", "url"), [("en", "https://clinic.example.org/chat/"),
                                        ("hi", "https://clinic.example.org/hi/chat/")])
 def test_the_chat_page_names_both_languages_for_search_engines(client, code, url):
     body = client.get("/hi/chat/").content.decode()
