@@ -18,6 +18,7 @@ _WHEN = "{{ starts_at|date:'D j M, g:i A T' }}"
 _REFERENCE = "{% if reference %}{{ reference }}{% else %}-{% endif %}"
 _MANAGE = "{% if manage_url %}{{ manage_url }}{% else %}-{% endif %}"
 _VIDEO = "{% if video_url %}{{ video_url }}{% else %}-{% endif %}"
+_UNTIL = "{% if expires_on %}{{ expires_on|date:'j M' }}{% else %}-{% endif %}"
 
 # Kind → the numbered variables its template is built with (values from that kind's context; see
 # the first line of templates/messages/<kind>.en.txt). Answers to a patient who just wrote
@@ -37,6 +38,7 @@ CONVERSATION_STARTING_KINDS: dict[str, dict[str, str]] = {
     "monitoring_overdue": {"1": "patient_name", "2": "{{ due_on|date:'j M' }}"},
     "resource_contact": {"1": "patient_name"},
     "resource_follow_up": {"1": "patient_name"},
+    "data_package_link": {"1": "patient_name", "2": "url", "3": _UNTIL},  # rights app: the patient's data package
 }
 
 # Demo stand-ins start with 16 zeros: no real Content SID looks like that, so they are easy to spot
