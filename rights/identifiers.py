@@ -75,6 +75,11 @@ class Identifiers:
         found |= set(self.emails) | {quote(email) for email in self.emails}
         return sorted(needle for needle in found if needle)
 
+    def _encoded(self) -> list[tuple[str, str]]:
+        raws = [*self.names, *(phone.e164 for phone in self.phones), *self.emails]
+        pairs = {(raw, form) for raw in raws for form in (quote(raw), quote_plus(raw)) if form != raw}
+        return sorted(pairs, key=lambda pair: len(pair[1]), reverse=True)
+
     def redact(self, text: str, *, replacement: str, name_parts: bool) -> str:
         """`text` with every name (and, in the patient's own rows, every part of it), phone and e-mail replaced."""
         if not text:
@@ -85,6 +90,9 @@ class Identifiers:
             digits = _SEPARATORS.join(phone.national)
             prefix = rf"(?:(?:\+|00)?{phone.country_code}{_SEPARATORS}|0)?"
             text = re.sub(rf"(?<!\d){prefix}{digits}(?!\d)", PHONE_ERASED, text)
+        for raw, encoded in self._encoded():  # a search logged from a URL: q=Asha+Verma, %2B919812345678
+            text = re.sub(re.escape(encoded), PHONE_ERASED if raw.startswith("+") else replacement, text,
+                          flags=re.IGNORECASE)
         words = list(self.names) + (list(self.name_parts) if name_parts else [])
         for word in sorted(words, key=len, reverse=True):
             pattern = r"\s+".join(re.escape(piece) for piece in word.split())
