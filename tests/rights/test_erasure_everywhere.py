@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from patients.models import GeneticTest, LabResult, Medication, Note, Patient
 from rights.services import erasure_request_complete, erasure_request_record
@@ -44,7 +45,8 @@ def where_found(needle: str) -> list[str]:
 
 
 def erase(patient: Patient, actor) -> None:
-    erasure = erasure_request_record(actor=actor, patient=patient, received_via="phone", received_on=patient.created_at.date())
+    erasure = erasure_request_record(actor=actor, patient=patient, received_via="phone",
+                                     received_on=timezone.localdate())
     erasure_request_complete(actor=actor, erasure=erasure, confirm_reference=patient.reference)
 
 
