@@ -74,7 +74,7 @@ class AuditedReads:
 # --- Data package links -----------------------------------------------------------------------------------------
 
 class PackageLinkOut(serializers.ModelSerializer):
-    state = serializers.ChoiceField(choices=LinkState.choices, source="state", read_only=True)
+    state = serializers.ChoiceField(choices=LinkState.choices, read_only=True)
     message_status = serializers.CharField(source="message.status", read_only=True, allow_null=True, default=None)
     message_status_reason = serializers.CharField(source="message.status_reason", read_only=True, allow_null=True,
                                                   default=None)
