@@ -23,7 +23,8 @@ from rights.services import data_package_download, data_package_find, data_packa
 def _private(response: HttpResponse) -> HttpResponse:
     add_never_cache_headers(response)  # includes no-store: health data stays out of browser and proxy caches
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"  # the token must not leak to a site the page links to
+    # The token must not leak to a site the page links to; same-origin keeps the Origin the CSRF check needs.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
