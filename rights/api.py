@@ -127,9 +127,6 @@ class PatientPackageLinks(AuditedReads, generics.ListCreateAPIView):
         return Response(PackageLinkOut(link).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(operation_id="data_package_link_revoke", tags=["patient rights"], request=None,
-               summary="Stop a data package link from working (a used or revoked link stays as it is)",
-               responses={200: PackageLinkOut})
 class PackageLinkRevoke(generics.GenericAPIView):
     permission_classes = [MayManageRights]
     serializer_class = PackageLinkOut
@@ -138,6 +135,9 @@ class PackageLinkRevoke(generics.GenericAPIView):
         return DataPackageLink.objects.filter(patient__in=patients_visible_to(self.request.user)).select_related(
             "patient", "message", "created_by")
 
+    @extend_schema(operation_id="data_package_link_revoke", tags=["patient rights"], request=None,
+                   summary="Stop a data package link from working (a used or revoked link stays as it is)",
+                   responses={200: PackageLinkOut})
     def post(self, request: Request, pk: int) -> Response:
         link = data_package_link_revoke(actor=request.user, link=self.get_object(), request=request, via="api")
         return Response(PackageLinkOut(link).data)
@@ -280,8 +280,8 @@ class ErasureList(AuditedReads, generics.ListCreateAPIView):
         return Response(ErasureOut(erasure).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(operation_id="erasure_request", tags=["patient rights"],
-               summary="One erasure request, with its confirmation once carried out")
+@extend_schema_view(get=extend_schema(operation_id="erasure_request", tags=["patient rights"],
+                                     summary="One erasure request, with its confirmation once carried out"))
 class ErasureDetail(AuditedReads, generics.RetrieveAPIView):
     permission_classes = [MayRunErasure]
     serializer_class = ErasureOut
@@ -290,12 +290,6 @@ class ErasureDetail(AuditedReads, generics.RetrieveAPIView):
         return erasure_requests_visible_to(self.request.user)
 
 
-@extend_schema(operation_id="erasure_request_complete", tags=["patient rights"], request=ErasureCompleteIn,
-               responses={200: ErasureOut},
-               summary="Carry out an open erasure request (type the patient's reference to confirm); cannot be undone",
-               description="Identifying data and message texts are removed or replaced by a pseudonym; clinical rows "
-                           "under a retention duty are kept. The answer's `confirmation` lists what was erased and "
-                           "what was kept and why.")
 class ErasureComplete(generics.GenericAPIView):
     permission_classes = [MayRunErasure]
     serializer_class = ErasureOut
@@ -303,6 +297,13 @@ class ErasureComplete(generics.GenericAPIView):
     def get_queryset(self) -> QuerySet[ErasureRequest]:
         return erasure_requests_visible_to(self.request.user).select_related("patient")
 
+    @extend_schema(
+        operation_id="erasure_request_complete", tags=["patient rights"], request=ErasureCompleteIn,
+        responses={200: ErasureOut},
+        summary="Carry out an open erasure request (type the patient's reference to confirm); cannot be undone",
+        description="Identifying data and message texts are removed or replaced by a pseudonym; clinical rows under a "
+                    "retention duty are kept. The answer's `confirmation` lists what was erased and what was kept "
+                    "and why.")
     def post(self, request: Request, pk: int) -> Response:
         data = ErasureCompleteIn(data=request.data)
         data.is_valid(raise_exception=True)
