@@ -117,6 +117,8 @@ def redact_rows(queryset: models.QuerySet, erasure: Erasure, fields: list[str], 
     returns how many rows changed."""
     changed = 0
     model = queryset.model
+    if not fields:
+        return 0
     for row in queryset.only("pk", *fields):
         changes = {}
         for name in fields:

@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from config.errors import DomainError
 from messaging.models import Message, Status
 from messaging.texts import sensitive_term
-from patients.models import AuditEntry
+from patients.models import AuditEntry, Patient
 from rights.models import DataPackageLink
 from rights.services import data_package_link_create, data_package_link_revoke
 from tests.factories.care import cml_patient, qpcr
@@ -71,7 +72,7 @@ def test_sending_is_audited(alice, patient):
 def test_a_patient_without_consent_gets_no_link_at_all(alice, patient):
     patient.consent_sms = False
     patient.save()
-    with pytest.raises(Exception, match="The link was not sent"):
+    with pytest.raises(DomainError, match="The link was not sent"):
         send(alice, patient)
     assert DataPackageLink.objects.count() == 0
 
@@ -202,3 +203,21 @@ def test_download_with_an_unknown_token_is_not_found(client):
 def test_the_download_needs_a_post(client, alice, patient):
     token = token_from(send(alice, patient).message)
     assert client.get(f"/r/{token}/download/").status_code == 405
+
+
+def test_revoking_is_audited(alice, patient):
+    link = send(alice, patient)
+    data_package_link_revoke(actor=alice, link=link)
+    entry = AuditEntry.objects.get(action="change", object_type="rights.DataPackageLink")
+    assert (entry.actor, entry.changed_fields) == (alice, ["revoked_at"])
+
+
+def test_the_page_sends_no_referrer_to_other_sites(client, alice, patient):
+    token = token_from(send(alice, patient).message)
+    assert client.get(f"/r/{token}/")["Referrer-Policy"] == "same-origin"
+
+
+def test_an_erased_patient_gets_no_link(alice, patient):
+    Patient.objects.filter(pk=patient.pk).update(erased_at=timezone.now())
+    with pytest.raises(DomainError, match="erased"):
+        send(alice, Patient.objects.get(pk=patient.pk))
