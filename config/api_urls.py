@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("messaging.api_urls")),
     path("", include("followups.api_urls")),
     path("", include("interop.urls")),  # FHIR export and import (issue 16)
+    path("", include("rights.api_urls")),  # data package link, correction and erasure requests (issue 16)
 ]

@@ -44,7 +44,7 @@ class RequestIdFilter(logging.Filter):
 # line, whichever code wrote it: a log is read by more people than the care record is.
 # Bounded by non-alphanumerics so hex ids (request ids, Twilio SIDs) are left whole.
 _PHONE = re.compile(r"(?<![A-Za-z0-9])(?:whatsapp:)?\+?\d[\d\s-]{8,}\d(?![A-Za-z0-9])")
-_TOKEN_PATH = re.compile(r"(/c/|/manage/|/chat/t/)[A-Za-z0-9_-]{8,}")
+_TOKEN_PATH = re.compile(r"(/c/|/r/|/manage/|/chat/t/)[A-Za-z0-9_-]{8,}")
 
 
 def redact(text: str) -> str:

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "accounts",  # staff sign-in: lockout, two-step login, session timeouts, personal API tokens (issue 10)
     "insights",  # clinic insights page for coordinators and admins (issue 14)
     "interop",  # FHIR R4 export of care records and import of lab results (issue 16)
+    "rights",  # patient rights: data package link, correction and erasure requests, retention (issue 16)
     # The patient guide (issue 12): Wagtail at /cms/, pages served at / and /hi/.
     "guide",
     "wagtail.contrib.simple_translation",

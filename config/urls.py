@@ -9,6 +9,7 @@ from guide import views as guide_views
 from interop.console import fhir_export_page
 from patients.access_report import access_report
 from patients.consent_console import consent_phone_record
+from rights.console import retention_page
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -22,6 +23,9 @@ urlpatterns = [
     path("admin/patients/patient/<int:pk>/consent/", admin.site.admin_view(consent_phone_record),
          name="patient-consent-phone"),
     path("admin/access-report/", access_report, name="access-report"),  # admins only; the view checks
+    # Patient rights (issue 16): data package link, corrections, erasure; the admins' retention periods.
+    path("admin/patients/patient/<int:pk>/rights/", include("rights.console_urls")),
+    path("admin/rights/retention/", admin.site.admin_view(retention_page), name="rights-retention"),
     path("admin/", admin.site.urls),
     # Staff sign-in security: two-step login and personal API tokens (outside /admin/, so a user who
     # still owes the two-step login can reach these pages).
@@ -44,6 +48,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("consults.urls")),
     path("chat/", include("webchat.urls")),  # web chat (issue 13): /chat/ and /hi/chat/
+    path("", include("rights.urls")),  # the patient's data package link /r/<token>/ (issue 16)
     path("search/", guide_views.search, name="guide-search"),
     path("", include("wagtail.urls")),
     prefix_default_language=False,

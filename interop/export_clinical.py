@@ -33,7 +33,8 @@ def patient_reference(patient: Patient) -> dict[str, Any]:
 
 
 def patient_resource(patient: Patient) -> Resource:
-    telecom = [{"system": "phone", "value": str(patient.phone), "use": "mobile"}]
+    # An erased record's phone column holds a placeholder, not a number: it has no telecom at all.
+    telecom = [] if patient.erased_at else [{"system": "phone", "value": str(patient.phone), "use": "mobile"}]
     if patient.email:
         telecom.append({"system": "email", "value": patient.email})
     return compact({

@@ -18,6 +18,7 @@ _WHEN = "{{ starts_at|date:'D j M, g:i A T' }}"
 _REFERENCE = "{% if reference %}{{ reference }}{% else %}-{% endif %}"
 _MANAGE = "{% if manage_url %}{{ manage_url }}{% else %}-{% endif %}"
 _VIDEO = "{% if video_url %}{{ video_url }}{% else %}-{% endif %}"
+_UNTIL = "{% if expires_on %}{{ expires_on|date:'j M' }}{% else %}-{% endif %}"
 
 # Kind → the numbered variables its template is built with (values from that kind's context; see
 # the first line of templates/messages/<kind>.en.txt). Answers to a patient who just wrote are
@@ -41,6 +42,7 @@ CONVERSATION_STARTING_KINDS: dict[str, dict[str, str]] = {
     "intake_verification": {"1": "clinic_phone"},
     # A staff answer in the web chat: the patient wrote on the website, so no WhatsApp window is open.
     "webchat_reply": {"1": "chat_url"},
+    "data_package_link": {"1": "patient_name", "2": "url", "3": _UNTIL},  # rights app: the patient's data package
 }
 
 # Kinds only ever sent as the answer to a message the patient just sent on that same channel

@@ -208,3 +208,18 @@ def can_revoke_api_token(user: User, token: ApiToken) -> bool:
 def can_manage_sign_in_security(user: User) -> bool:
     """Unlock sign-ins, remove a lost second factor, list and revoke everyone's API tokens: admins only."""
     return is_admin(user)
+
+
+def can_manage_patient_rights(user: User, patient: Patient | None = None) -> bool:
+    """Send the patient their data package and record correction requests: coordinators of the patient, admins."""
+    return _runs_care(user) and (patient is None or can_view_patient(user, patient))
+
+
+def can_run_erasure(user: User, patient: Patient | None = None) -> bool:
+    """Record and carry out a patient's erasure request: coordinators of the patient and admins (experts never)."""
+    return _runs_care(user) and (patient is None or can_view_patient(user, patient))
+
+
+def can_set_retention(user: User) -> bool:
+    """How long clinical records, message logs and the audit trail are kept: admins only."""
+    return is_admin(user)

@@ -5,10 +5,8 @@ writes the row, its follow-ups and its audit entry in one transaction) and retur
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import cast
 
 from django.contrib import admin, messages
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -27,6 +25,7 @@ from patients.record_forms import (
     SymptomForm,
     add_service_errors,
 )
+from patients.roles import staff_user
 from patients.selectors import patients_visible_to
 from patients.services.records import medication_dose_change
 from patients.services.results import lab_result_record, test_result_record
@@ -34,11 +33,6 @@ from patients.services.symptoms import symptom_report_record
 
 AUDIT_VIA = "console"
 FORM_TEMPLATE = "admin/patients/patient/record_form.html"
-
-
-def staff(request: HttpRequest) -> User:
-    """The signed-in staff member (every view here is behind the console's login and a capability check)."""
-    return cast(User, request.user)
 
 
 def record_url(patient: Patient, anchor: str = "") -> str:
@@ -71,8 +65,9 @@ class RecordForm:
     moved: Mapping[str, str] = field(default_factory=dict)  # service field -> form field (add_service_errors)
 
 
-def form_page(request: HttpRequest, patient: Patient, spec: RecordForm, *, initial: dict | None = None,
-              extra: dict | None = None) -> HttpResponse:
+def form_page(
+    request: HttpRequest, patient: Patient, spec: RecordForm, *, initial: dict | None = None, extra: dict | None = None
+) -> HttpResponse:
     form = spec.form_class(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -82,22 +77,39 @@ def form_page(request: HttpRequest, patient: Patient, spec: RecordForm, *, initi
         else:
             messages.success(request, message)
             return HttpResponseRedirect(record_url(patient, spec.anchor))
-    context = {**admin.site.each_context(request), "title": spec.title, "patient": patient, "form": form,
-               "intro": spec.intro, "back_url": record_url(patient, spec.anchor), **(extra or {})}
+    context = {
+        **admin.site.each_context(request),
+        "title": spec.title,
+        "patient": patient,
+        "form": form,
+        "intro": spec.intro,
+        "back_url": record_url(patient, spec.anchor),
+        **(extra or {}),
+    }
     return TemplateResponse(request, FORM_TEMPLATE, context)
 
 
 def _save_bcr_abl1(request: HttpRequest, patient: Patient, data: dict) -> str:
-    test = test_result_record(patient=patient, kind=TestKind.BCR_ABL1_QPCR, resulted_on=timezone.localdate(),
-                              recorded_by=staff(request), audit_via=AUDIT_VIA, request=request, **data)
+    test = test_result_record(
+        patient=patient,
+        kind=TestKind.BCR_ABL1_QPCR,
+        resulted_on=timezone.localdate(),
+        recorded_by=staff_user(request),
+        audit_via=AUDIT_VIA,
+        request=request,
+        **data,
+    )
     assessment = f" ELN 2020: {test.get_eln_assessment_display()} — {test.eln_rule}" if test.eln_assessment else ""
     return f"BCR::ABL1 recorded: {test.result_display}.{assessment}"
 
 
 BCR_ABL1 = RecordForm(
-    title="Record a BCR::ABL1 result", form_class=BcrAbl1ResultForm, save=_save_bcr_abl1, anchor="genetictest",
+    title="Record a BCR::ABL1 result",
+    form_class=BcrAbl1ResultForm,
+    save=_save_bcr_abl1,
+    anchor="genetictest",
     intro="Quantitative BCR::ABL1 (qPCR, International Scale). The response level and the ELN 2020 assessment "
-          "are worked out from these values and shown on the record.",
+    "are worked out from these values and shown on the record.",
     # The report date is today; a date problem between the two is the sample date's.
     moved={"resulted_on": "collected_on", "bcr_abl1_detected": "is_percent"},
 )
@@ -108,18 +120,24 @@ def bcr_abl1_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _save_blood_count(request: HttpRequest, patient: Patient, data: dict) -> str:
-    result = lab_result_record(patient=patient, recorded_by=staff(request), audit_via=AUDIT_VIA, request=request,
-                               **data)
+    result = lab_result_record(
+        patient=patient, recorded_by=staff_user(request), audit_via=AUDIT_VIA, request=request, **data
+    )
     if result.hold_findings:
-        return ("Blood count recorded. Label hold criteria met: an urgent task was opened to tell the "
-                "oncologist (guidance only; the oncologist decides).")
+        return (
+            "Blood count recorded. Label hold criteria met: an urgent task was opened to tell the "
+            "oncologist (guidance only; the oncologist decides)."
+        )
     return "Blood count recorded."
 
 
 BLOOD_COUNT = RecordForm(
-    title="Record a blood count", form_class=BloodCountForm, save=_save_blood_count, anchor="labresult",
+    title="Record a blood count",
+    form_class=BloodCountForm,
+    save=_save_blood_count,
+    anchor="labresult",
     intro="Type the values from the report; leave out any the lab did not measure. Values that meet the "
-          "imatinib label's hold criteria open a task for the oncologist.",
+    "imatinib label's hold criteria open a task for the oncologist.",
 )
 
 
@@ -134,31 +152,47 @@ def dose_change(request: HttpRequest, pk: int, medication_id: int) -> HttpRespon
         raise Http404("No such drug course on this patient's record.")
 
     def save(request: HttpRequest, patient: Patient, data: dict) -> str:
-        change = medication_dose_change(medication=medication, by=staff(request), audit_via=AUDIT_VIA,
-                                        request=request, **data)
+        change = medication_dose_change(
+            medication=medication, by=staff_user(request), audit_via=AUDIT_VIA, request=request, **data
+        )
         return f"Dose of {medication.drug} changed: {change.from_mg} → {change.to_mg} mg/day."
 
     spec = RecordForm(
-        title=f"Change the dose of {medication.drug}", form_class=DoseChangeForm, save=save, anchor="medication",
+        title=f"Change the dose of {medication.drug}",
+        form_class=DoseChangeForm,
+        save=save,
+        anchor="medication",
         intro=f"Now {medication.dose_mg_per_day} mg/day, {medication.get_schedule_display().lower()}, since "
-              f"{medication.started_on:%d %b %Y}. The old dose, the new one and the reason are kept.",
+        f"{medication.started_on:%d %b %Y}. The old dose, the new one and the reason are kept.",
         moved={"medication": "to_mg"},
     )
     return form_page(request, patient, spec, initial={"changed_on": timezone.localdate()})
 
 
 def _save_symptom(request: HttpRequest, patient: Patient, data: dict) -> str:
-    _report, urgent = symptom_report_record(patient=patient, reported_at=timezone.now(), recorded_by=staff(request),
-                                            audit_via=AUDIT_VIA, request=request, **data)
+    _report, urgent = symptom_report_record(
+        patient=patient,
+        reported_at=timezone.now(),
+        recorded_by=staff_user(request),
+        audit_via=AUDIT_VIA,
+        request=request,
+        **data,
+    )
     if urgent:
         # The service opened the urgent task in the same transaction; the person on the phone acts now.
-        messages.error(request, "This report is urgent: an urgent task was opened for the coordinator. "
-                                f"Tell the patient: {protocols.RED_FLAG_PATIENT_ADVICE}")
+        messages.error(
+            request,
+            "This report is urgent: an urgent task was opened for the coordinator. "
+            f"Tell the patient: {protocols.RED_FLAG_PATIENT_ADVICE}",
+        )
     return "Symptom recorded."
 
 
 SYMPTOM = RecordForm(
-    title="Report a symptom", form_class=SymptomForm, save=_save_symptom, anchor="symptomreport",
+    title="Report a symptom",
+    form_class=SymptomForm,
+    save=_save_symptom,
+    anchor="symptomreport",
     intro="A red-flag symptom or grade 3 or more opens an urgent task at once.",
 )
 

@@ -1,10 +1,18 @@
 """Staff roles. Coordinators edit care records; experts read their patients' records; admins see all."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from typing import cast
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, User
+from django.http import HttpRequest
 
 COORDINATOR = "coordinator"
 EXPERT = "expert"
 ROLE_GROUPS = (COORDINATOR, EXPERT)
+
+
+def staff_user(request: HttpRequest) -> User:
+    """The signed-in staff member of a console view that has already checked a capability."""
+    return cast(User, request.user)
 
 
 def has_role(user: AbstractBaseUser | AnonymousUser, role: str) -> bool:

@@ -140,6 +140,10 @@ class InsurancePolicyInline(PatientInlineMixin, admin.StackedInline):
                                     ("prior_auth_status", "prior_auth_reference", "prior_auth_expires_on"), "note"]})]
 
 
+ERASED_IDENTITY_FIELDS = ("full_name", "date_of_birth", "phone", "email", "consent_sms", "consent_whatsapp",
+                          "detailed_messages")
+
+
 @admin.register(Patient)
 class PatientAdmin(PatientDataAdmin):
     patient_path = ""
@@ -201,6 +205,12 @@ class PatientAdmin(PatientDataAdmin):
         # anonymous person must not learn the existing patient's name from it.
         main = [row for row in self.fieldsets[0][1]["fields"] if row != ("record_state", "intake_of")]
         return [(None, {"fields": main}), *self.fieldsets[1:]]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.erased_at is not None:
+            # An erased record keeps its pseudonym: no one types a name or number back into it (rights app).
+            return [*self.readonly_fields, *ERASED_IDENTITY_FIELDS]
+        return self.readonly_fields
 
     def get_list_filter(self, request):
         # Experts see their consult patients only; the coordinator filter would list colleagues for nothing.

@@ -33,6 +33,9 @@ class LedgerIsAppendOnly(DomainError):
     code = "consent_ledger_append_only"
 
 
+ERASABLE_TEXT = frozenset({"reason", "source_detail"})
+
+
 class ConsentEventQuerySet(models.QuerySet):
     # Bulk writes bypass save(): refuse them too, so no ORM path rewrites the history.
     def update(self, **kwargs) -> int:
@@ -40,6 +43,15 @@ class ConsentEventQuerySet(models.QuerySet):
 
     def delete(self):
         raise LedgerIsAppendOnly("Consent events cannot be deleted; record a withdrawal instead.")
+
+    def erase_identifying_text(self, changes: dict[int, dict[str, str]]) -> int:
+        """The one sanctioned rewrite, for a patient's erasure request (rights app): names and numbers in the
+        free-text `reason` and `source_detail` are replaced; who, what, when and given/withdrawn never change."""
+        for pk, fields in changes.items():
+            if not set(fields) <= ERASABLE_TEXT:
+                raise LedgerIsAppendOnly("An erasure may only rewrite a consent event's reason and source detail.")
+            models.QuerySet.update(self.filter(pk=pk), **fields)  # past this class's refusing update()
+        return len(changes)
 
 
 class ConsentEvent(models.Model):

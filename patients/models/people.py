@@ -83,6 +83,9 @@ class Patient(models.Model):
                                   editable=False, help_text="The existing record this anonymous booking may belong to.")
     # What the anonymous booker asked for (consent, channel); applied to `intake_of` only after the YES proof.
     requested_changes = models.JSONField(default=dict, blank=True, editable=False)
+    # Set when an erasure request removed the person's identifying data (rights app): the record is then
+    # a pseudonym, messages to it are refused, and only clinical rows under a retention duty remain.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -108,6 +111,15 @@ class Patient(models.Model):
         # (Django skips validating it because record_state is not on the form).
         if self.phone and self.record_state == RecordState.VERIFIED and phone_on_file(self.phone, exclude_pk=self.pk):
             raise ValidationError({"phone": PHONE_TAKEN})
+
+    @property
+    def reference(self) -> str:
+        """The record's reference for staff and the patient (no name in it): "P-0042"."""
+        return f"P-{self.pk:04d}" if self.pk else ""
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     @property
     def is_verified(self) -> bool:

@@ -19,6 +19,7 @@ from patients.models import MonitoringItem, Patient, Resource
 from patients.services import care_task_create
 from patients.services.access import care_team_assign
 from patients.services.records import resource_assign
+from rights.services import correction_request_record, data_package_link_create, erasure_request_record
 from tests.factories.care import cml_patient, qpcr
 from tests.factories.consults import ConsultFactory
 
@@ -56,6 +57,12 @@ def world(db, alice, erin, time_machine) -> dict[str, Callable[[], object]]:
         "consults/manage": consult,
         "care-team": care_team_assign(patient=patient, member=erin, by=alice, reason="Second opinion"),
         "medications": patient.medications.get(),
+        "correction-requests": correction_request_record(actor=alice, patient=patient, area="details",
+                                                         requested_change="Spelling", received_via="phone",
+                                                         received_on=NOW.date()),
+        "data-package-links": data_package_link_create(actor=alice, patient=patient),
+        "erasure-requests": erasure_request_record(actor=alice, patient=patient, received_via="phone",
+                                                   received_on=NOW.date()),
     }
     return rows
 
