@@ -52,6 +52,7 @@ from patients.capabilities import (
     can_run_schedule,
     can_use_console,
 )
+from patients.date_inputs import ConsoleDatesMixin
 from patients.models import AuditAction
 from patients.roles import is_expert
 
@@ -78,7 +79,7 @@ class AvailabilityFormSet(forms.BaseInlineFormSet):
             blocks.setdefault(weekday, []).append((block_start, block_end))
 
 
-class ScheduleInline(admin.TabularInline):
+class ScheduleInline(ConsoleDatesMixin, admin.TabularInline):
     """Coordinators set experts' hours: role-based, like the rest of the console (no model permissions)."""
 
     extra = 1
@@ -144,7 +145,7 @@ class ExpertAdminForm(forms.ModelForm):
 
 
 @admin.register(Expert)
-class ExpertAdmin(admin.ModelAdmin):
+class ExpertAdmin(ConsoleDatesMixin, admin.ModelAdmin):
     form = ExpertAdminForm
     list_display = ["display_name", "role", "languages", "time_zone", "consult_minutes", "buffer_minutes", "active"]
     list_filter = ["role", "active"]

@@ -16,6 +16,7 @@ from messaging.selectors import assigned_to_q, conversation_list_for
 from messaging.texts import available_kinds
 from messaging.whatsapp_templates import whatsapp_sending_for_real, whatsapp_template_gaps
 from patients.admin_base import PatientDataAdmin
+from patients.date_inputs import ConsoleDatesMixin
 from patients.roles import is_admin, is_clinic_staff, is_coordinator
 
 
@@ -165,7 +166,7 @@ class WhatsAppTemplateForm(forms.ModelForm):
 
 
 @admin.register(WhatsAppTemplate)
-class WhatsAppTemplateAdmin(admin.ModelAdmin):
+class WhatsAppTemplateAdmin(ConsoleDatesMixin, admin.ModelAdmin):
     """Coordinators and admins keep the approved template SIDs here (no patient data)."""
 
     form = WhatsAppTemplateForm

@@ -136,3 +136,10 @@ def can_see_my_day(user: User) -> bool:
 def can_open_settings(user: User) -> bool:
     """The full list of models (protocol settings, templates, experts …) behind the "Settings" entry."""
     return is_admin(user)
+
+
+def can_change_staff_settings(user: User, staff: AbstractBaseUser | None = None) -> bool:
+    """A staff member's own settings ("My settings": their time zone): themself, or an admin for anyone."""
+    if is_admin(user):
+        return True
+    return is_clinic_staff(user) and (staff is None or staff.pk == user.pk)

@@ -23,6 +23,7 @@ from patients.capabilities import (
     can_break_glass,
     can_view_break_glass_report,
 )
+from patients.date_inputs import ConsoleDatesMixin
 from patients.models import BreakGlassAccess, CareTeamAssignment, Patient, RecordState
 from patients.roles import EXPERT
 from patients.services.access import break_glass_open, care_team_assign, care_team_end
@@ -108,7 +109,7 @@ class BreakGlassForm(forms.ModelForm):
 
 
 @admin.register(BreakGlassAccess)
-class BreakGlassAccessAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class BreakGlassAccessAdmin(ConsoleDatesMixin, AuditedAdminMixin, admin.ModelAdmin):
     """Experts open access here; the list is the admins' report of every break-glass access.
 
     AuditedAdminMixin shows a refusal of the service (already visible, reason too short) on the form.

@@ -19,6 +19,7 @@ from patients.admin.filters import (
 from patients.admin_base import PatientDataAdmin
 from patients.audit import audit_record
 from patients.capabilities import can_break_glass, can_delete_patient_data, can_edit_care_record, can_merge_intake
+from patients.date_inputs import ConsoleDatesMixin
 from patients.intake_link import SOURCE_STAFF, patient_intake_merge
 from patients.models import (
     AuditAction,
@@ -49,7 +50,7 @@ CONSENT_LEDGER_FIELDS = (
 )
 
 
-class PatientInlineMixin:
+class PatientInlineMixin(ConsoleDatesMixin):
     """Inlines follow the parent's role rules: coordinators and admins write, experts read."""
 
     def has_add_permission(self, request, obj=None):

@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from patients.admin.filters import ExpiryFilter, ScopeFilter
 from patients.admin_base import PatientDataAdmin
+from patients.date_inputs import ConsoleDatesMixin
 from patients.models import DoseChange, InsurancePolicy, Medication, Resource, ResourceAssignment
 from patients.roles import is_admin, is_clinic_staff
 from patients.selectors import visible
@@ -11,7 +12,7 @@ from patients.services.records import medication_dose_change, resource_assign
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(ConsoleDatesMixin, admin.ModelAdmin):
     """The directory is not patient data: all staff read it, admins edit it."""
 
     list_display = ["name", "category", "phone", "url", "is_active", "is_public"]

@@ -16,6 +16,7 @@ from patients import protocols
 from patients.admin.filters import ItemStateFilter, ScopeFilter
 from patients.admin_base import PatientDataAdmin
 from patients.audit import audit_record
+from patients.date_inputs import ConsoleDateField, ConsoleDatesMixin
 from patients.models import AuditAction, ItemStatus, MonitoringItem, ProtocolSetting
 from patients.roles import is_admin, is_clinic_staff
 from patients.services.monitoring import (
@@ -29,7 +30,7 @@ STATE_CLASS = {"overdue": "ct-danger", "due": "ct-warning", "done": "ct-ok"}
 
 
 class CompleteForm(forms.Form):
-    completed_on = forms.DateField(label="Done on", widget=forms.DateInput(attrs={"type": "date"}))
+    completed_on = ConsoleDateField(label="Done on")
 
 
 class SkipForm(forms.Form):
@@ -37,7 +38,7 @@ class SkipForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
-    due_on = forms.DateField(label="New due date", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = ConsoleDateField(label="New due date")
     reason = forms.CharField(max_length=300, widget=forms.TextInput(attrs={"size": 60}))
 
 
@@ -150,7 +151,7 @@ class MonitoringItemAdmin(PatientDataAdmin):
 
 
 @admin.register(ProtocolSetting)
-class ProtocolSettingAdmin(admin.ModelAdmin):
+class ProtocolSettingAdmin(ConsoleDatesMixin, admin.ModelAdmin):
     """Admins change a configurable default with a reason; coordinators and experts may look."""
 
     list_display = ["key", "value", "default", "reason", "updated_by", "updated_at"]
