@@ -55,6 +55,7 @@ from patients.capabilities import (
 from patients.date_inputs import ConsoleDatesMixin
 from patients.models import AuditAction
 from patients.roles import is_expert
+from patients.timezones import format_datetime
 
 
 def _runs_schedule(request: HttpRequest) -> bool:
@@ -283,7 +284,7 @@ class ConsultAdmin(PatientDataAdmin):
 
     @admin.display(description="When", ordering="start")
     def when(self, obj: Consult) -> str:
-        return f"{timezone.localtime(obj.start):%a %d %b %Y, %H:%M}"
+        return format_datetime(obj.start)
 
     # The expert's view of one consult (consults/admin_consult_page.py).
     patient_phone = staticmethod(admin.display(description="Patient's phone")(consult_page.patient_phone))

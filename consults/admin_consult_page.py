@@ -20,7 +20,7 @@ from consults.video import consult_video_url
 from patients.audit import audit_record
 from patients.capabilities import can_complete_consult
 from patients.models import AuditAction
-from patients.timezones import zone_or_none
+from patients.timezones import format_datetime, zone_or_none
 
 OUTCOMES: dict[str, tuple[Callable[..., Consult], str]] = {
     "completed": (consult_mark_completed, "completed"),
@@ -45,8 +45,7 @@ def patient_local_time(consult: Consult) -> str:
     zone = zone_or_none(consult.patient.time_zone)
     if zone is None:
         return "Unknown time zone"
-    local = consult.start.astimezone(zone)
-    return f"{local:%a %d %b %Y, %H:%M} {local.tzname()} ({zone})"
+    return f"{format_datetime(consult.start, zone)} ({zone})"
 
 
 def video_link(consult: Consult) -> str:

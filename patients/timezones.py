@@ -141,8 +141,19 @@ def clinic_today(now: datetime | None = None) -> date:
 
 
 def format_date(day: date) -> str:
-    """'30 Nov 2026': the console's one date format (DATE_FORMAT), in the active language."""
+    """'30 Nov 2026': the console's one date format (DATE_FORMAT), in the active language.
+
+    A date-time gives its date in the viewer's zone.
+    """
+    if isinstance(day, datetime):
+        day = timezone.localtime(day if timezone.is_aware(day) else timezone.make_aware(day, clinic_zone()))
     return formats.date_format(day, "DATE_FORMAT")
+
+
+def format_day_range(first: date, last: date) -> str:
+    """'5 Nov - 19 Nov 2026' (with an en dash; MONTH_DAY_FORMAT, then the date); both years when they differ."""
+    start = formats.date_format(first, "MONTH_DAY_FORMAT") if first.year == last.year else format_date(first)
+    return f"{start} – {format_date(last)}"
 
 
 def format_datetime(moment: datetime, zone: tzinfo | str | None = None) -> str:

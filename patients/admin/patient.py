@@ -5,7 +5,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from config.errors import DomainError
@@ -40,6 +39,7 @@ from patients.panels import record_panels
 from patients.roles import is_admin, is_coordinator
 from patients.services.consent import consent_record
 from patients.services.records import care_record_refresh
+from patients.timezones import clinic_today, format_date
 
 CONSENT_AND_CHANNEL_FIELDS = ("consent_sms", "consent_whatsapp", "preferred_channel", "detailed_messages")
 # Patient form field -> consent ledger purpose and channel (detailed messages: recorded on the preferred channel).
@@ -187,8 +187,8 @@ class PatientAdmin(PatientDataAdmin):
     def next_due(self, obj: Patient) -> str:
         if not obj.next_due_on:
             return "—"
-        overdue = obj.next_due_on < timezone.localdate()
-        return format_html('<span class="{}">{}</span>', "ct-overdue" if overdue else "", f"{obj.next_due_on:%d %b %Y}")
+        overdue = obj.next_due_on < clinic_today()
+        return format_html('<span class="{}">{}</span>', "ct-overdue" if overdue else "", format_date(obj.next_due_on))
 
     @admin.display(description="flags", ordering="care_record__has_flags")
     def flag_badge(self, obj: Patient) -> str:
@@ -201,7 +201,7 @@ class PatientAdmin(PatientDataAdmin):
         patient = self.get_object(request, object_id)
         extra_context = dict(extra_context or {})
         if patient is not None and request.method == "GET":
-            extra_context.update(care_record_overview(patient=patient, today=timezone.localdate()))
+            extra_context.update(care_record_overview(patient=patient, today=clinic_today()))
             extra_context["extra_panels"] = record_panels(request, patient)
             extra_context["can_write"] = self.has_change_permission(request, patient)
             extra_context["overview_loaded"] = True

@@ -7,7 +7,6 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from config.errors import DomainError
@@ -25,6 +24,7 @@ from patients.services.monitoring import (
     monitoring_item_override,
     monitoring_item_skip,
 )
+from patients.timezones import clinic_today, format_day_range
 
 STATE_CLASS = {"overdue": "ct-danger", "due": "ct-warning", "done": "ct-ok"}
 
@@ -91,11 +91,11 @@ class MonitoringItemAdmin(PatientDataAdmin):
 
     @admin.display(description="window")
     def window(self, obj: MonitoringItem) -> str:
-        return f"{obj.window_starts_on:%d %b} – {obj.window_ends_on:%d %b %Y}"
+        return format_day_range(obj.window_starts_on, obj.window_ends_on)
 
     @admin.display(description="state", ordering="status")
     def state_badge(self, obj: MonitoringItem) -> str:
-        state = obj.state_on(timezone.localdate())
+        state = obj.state_on(clinic_today())
         return format_html('<span class="ct-pill {}">{}</span>', STATE_CLASS.get(state, ""), state)
 
     @admin.display(description="result")
@@ -130,7 +130,7 @@ class MonitoringItemAdmin(PatientDataAdmin):
         if not self.has_change_permission(request, item):
             raise PermissionDenied
         label, form_class, run = ACTIONS[action]
-        initial = {"completed_on": timezone.localdate(), "due_on": item.due_on}
+        initial = {"completed_on": clinic_today(), "due_on": item.due_on}
         form = form_class(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
