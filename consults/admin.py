@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
@@ -52,7 +51,7 @@ from patients.capabilities import (
     can_run_schedule,
     can_use_console,
 )
-from patients.date_inputs import ConsoleDatesMixin
+from patients.date_inputs import DATE_EXAMPLE, ConsoleDatesMixin
 from patients.models import AuditAction
 from patients.roles import is_expert
 from patients.timezones import format_datetime
@@ -107,7 +106,11 @@ class WeeklyAvailabilityInline(ScheduleInline):
 class TimeOffInline(ScheduleInline):
     model = TimeOff
     fields = ["start", "end", "reason"]
-    verbose_name_plural = f"Time off (dates and times in the clinic's zone, {settings.TIME_ZONE})"
+
+    @property
+    def verbose_name_plural(self) -> str:
+        # Typed times are read in the viewer's own zone (accounts.middleware.StaffTimeZoneMiddleware).
+        return f"Time off (dates and times in your time zone, {timezone.get_current_timezone_name()})"
 
 
 class ExpertAdminForm(forms.ModelForm):
@@ -216,9 +219,14 @@ class ConsultAdminForm(forms.ModelForm):
     class Meta:
         model = Consult
         fields = ["patient", "expert", "start", "mode", "topic", "note"]
-        help_texts = {
-            "start": f"In the clinic's time zone ({settings.TIME_ZONE}). Staff may book outside published slots.",
-        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "start" in self.fields:
+            # Read in the viewer's own zone ("My settings"), which is what the inputs show.
+            self.fields["start"].help_text = (
+                f"In your time zone ({timezone.get_current_timezone_name()}). Staff may book outside published "
+                f"slots. {DATE_EXAMPLE}")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
