@@ -10,7 +10,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from patients import protocols
-from patients.timezones import EARLIEST_DATE, LATEST_DATE, clinic_today, format_datetime, is_plausible_date
+from patients.timezones import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    clinic_today,
+    format_date,
+    format_datetime,
+    is_plausible_date,
+)
 
 
 class Diagnosis(models.TextChoices):
@@ -242,7 +249,7 @@ class DoseChange(models.Model):
         constraints = [models.CheckConstraint(condition=~Q(reason=""), name="dose_change_has_reason")]
 
     def __str__(self) -> str:
-        return f"{self.from_mg} → {self.to_mg} mg/day on {self.changed_on}"
+        return f"{self.from_mg} → {self.to_mg} mg/day on {format_date(self.changed_on)}"
 
 
 class ConcomitantMedication(models.Model):

@@ -269,7 +269,7 @@ class LabResult(models.Model):
         verbose_name = "blood test result"
 
     def __str__(self) -> str:
-        return f"Blood tests on {self.taken_on}"
+        return f"Blood tests on {format_date(self.taken_on)}"
 
     @property
     def hold_guidance(self) -> list[protocols.LabHold]:
