@@ -89,8 +89,9 @@ class MfaRequiredMiddleware:
         return any(path.startswith(prefix) for prefix in settings.MFA_ENFORCED_PATH_PREFIXES)
 
 
-# Console pages, the API and the console's own forms; public pages (booking, the guide) keep their own zones.
-STAFF_ZONE_PATH_PREFIXES = ("/admin/", "/account/", "/api/", "/followups/", "/cms/")
+# Console pages, the API and the console's own forms. Public pages (booking, the guide) keep their own zones,
+# and Wagtail's editor at /cms/ applies the time zone each editor chose in its own account settings.
+STAFF_ZONE_PATH_PREFIXES = ("/admin/", "/account/", "/api/", "/followups/")
 
 
 class StaffTimeZoneMiddleware:
