@@ -18,7 +18,7 @@ from patients.audit import audit_record
 from patients.capabilities import can_change_staff_settings
 from patients.models import AuditAction
 from patients.roles import is_clinic_staff
-from patients.timezones import DisplayZone, display_zone, zone_or_none
+from patients.timezones import DisplayZone, zone_or_none
 
 ZONE_KEY = "accounts_time_zone"
 
@@ -32,7 +32,7 @@ def staff_time_zone_of(*, user: AbstractBaseUser | AnonymousUser) -> str:
 
 def viewer_zone(name: str) -> DisplayZone:
     """The zone to show times in for a chosen zone name ("" or an unknown name: the clinic's)."""
-    return display_zone(name if zone_or_none(name) is not None else settings.TIME_ZONE)
+    return DisplayZone(name if zone_or_none(name) is not None else settings.TIME_ZONE)
 
 
 def preloaded_zone(user: AbstractBaseUser) -> DisplayZone:

@@ -118,12 +118,15 @@ def utc_offset_label(offset: timedelta) -> str:
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
 
 
-def display_zone(zone: tzinfo | str) -> DisplayZone:
-    """The DisplayZone for an IANA name or a ZoneInfo (anything else: the clinic's zone)."""
+def display_zone(zone: tzinfo | str) -> tzinfo:
+    """The DisplayZone for an IANA name or a ZoneInfo; an unknown name gives the clinic's zone, and any
+    other tzinfo (a fixed offset such as datetime.UTC) is kept as it is."""
     if isinstance(zone, DisplayZone):
         return zone
-    name = zone if isinstance(zone, str) else getattr(zone, "key", None)
-    return DisplayZone(name) if zone_or_none(name) is not None else DisplayZone(settings.TIME_ZONE)
+    if isinstance(zone, str | ZoneInfo):
+        name = zone if isinstance(zone, str) else zone.key
+        return DisplayZone(name) if zone_or_none(name) is not None else DisplayZone(settings.TIME_ZONE)
+    return zone
 
 
 def clinic_zone() -> DisplayZone:
@@ -162,15 +165,16 @@ def format_datetime(moment: datetime, zone: tzinfo | str | None = None) -> str:
     The viewer's zone is the active one (accounts.middleware.StaffTimeZoneMiddleware activates each
     staff member's own). Naive values are read as the clinic's zone.
     """
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, clinic_zone())
-    local = moment.astimezone(display_zone(zone or timezone.get_current_timezone()))
-    return formats.date_format(local, "DATETIME_FORMAT")
+    return formats.date_format(_local(moment, zone), "DATETIME_FORMAT")
 
 
 def format_time(moment: datetime, zone: tzinfo | str | None = None) -> str:
     """'10:00 IST': the time of day with the zone's abbreviation, for rows under a dated heading."""
+    local = _local(moment, zone)
+    return formats.date_format(local, "TIME_FORMAT") + f" {local.tzname()}"
+
+
+def _local(moment: datetime, zone: tzinfo | str | None) -> datetime:
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, clinic_zone())
-    local = moment.astimezone(display_zone(zone or timezone.get_current_timezone()))
-    return formats.date_format(local, "TIME_FORMAT") + f" {local.tzname()}"
+    return moment.astimezone(display_zone(zone or timezone.get_current_timezone()))
