@@ -1,17 +1,25 @@
-"""Console: unlock sign-ins, remove a lost second factor, revoke anyone's API token (admins only, audited)."""
+"""Console: unlock sign-ins, remove a lost second factor, revoke anyone's API token, set a staff member's
+time zone (admins only, audited)."""
 
 from axes.admin import AccessAttemptAdmin
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.lockout import login_lockout_clear
 from accounts.mfa import mfa_device_remove
-from accounts.models import ApiToken, SignInLock
+from accounts.models import ApiToken, SignInLock, StaffProfile
+from accounts.preferences import staff_time_zone_set
 from accounts.tokens import api_token_revoke
-from patients.capabilities import can_manage_sign_in_security
+from patients.capabilities import can_change_staff_settings, can_manage_sign_in_security
+from patients.date_inputs import ConsoleDatesMixin
+from patients.roles import ROLE_GROUPS, is_admin, is_clinic_staff
+from patients.timezones import zone_choices
 
 
 class AdminOnly:
@@ -31,7 +39,7 @@ class AdminOnly:
 
 
 @admin.register(SignInLock)
-class LockoutAdmin(AdminOnly, AccessAttemptAdmin):
+class LockoutAdmin(ConsoleDatesMixin, AdminOnly, AccessAttemptAdmin):
     """Failed sign-ins per username and address; deleting a row (or "Unlock") lets that pair sign in again."""
 
     actions = ["unlock"]
@@ -57,7 +65,7 @@ class LockoutAdmin(AdminOnly, AccessAttemptAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(AdminOnly, admin.ModelAdmin):
+class ApiTokenAdmin(ConsoleDatesMixin, AdminOnly, admin.ModelAdmin):
     """Every staff member's tokens (never their secrets); an admin revokes any of them here."""
 
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "expires_at", "status"]
@@ -85,7 +93,7 @@ for model in (TOTPDevice, StaticDevice):
         admin.site.unregister(model)
 
 
-class DeviceAdmin(AdminOnly, admin.ModelAdmin):
+class DeviceAdmin(ConsoleDatesMixin, AdminOnly, admin.ModelAdmin):
     list_display = ["user", "name", "confirmed"]
     list_filter = ["confirmed"]
     search_fields = ["user__username", "name"]
@@ -106,3 +114,69 @@ class DeviceAdmin(AdminOnly, admin.ModelAdmin):
 
 admin.site.register(TOTPDevice, DeviceAdmin)
 admin.site.register(StaticDevice, DeviceAdmin)
+
+
+class StaffProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label="Time zone", required=False,
+        help_text="Console pages show this person's dates and times in this zone, from their next sign-in.",
+        error_messages={"invalid_choice": "Choose a time zone from the list, e.g. Asia/Kolkata or Europe/London."},
+    )
+
+    class Meta:
+        model = StaffProfile
+        fields = ["user", "time_zone"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [("", f"The clinic's zone ({settings.TIME_ZONE})"), *zone_choices()]
+        if "user" in self.fields:
+            staff = Q(is_superuser=True) | Q(groups__name__in=ROLE_GROUPS)
+            self.fields["user"].queryset = (get_user_model().objects.filter(staff, is_active=True)
+                                            .distinct().order_by("username"))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        user = data.get("user") or getattr(self.instance, "user", None)
+        if user is not None and not is_clinic_staff(user):
+            self.add_error("user" if "user" in self.fields else None,
+                           "Settings are for clinic staff accounts: give this person a role first.")
+        return data
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(ConsoleDatesMixin, admin.ModelAdmin):
+    """Admins set anyone's console time zone; each person sets their own on "My settings"."""
+
+    form = StaffProfileForm
+    list_display = ["user", "zone", "updated_at"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "time_zone"]
+    list_select_related = ["user"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_admin(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_admin(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_admin(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_admin(request.user) and (obj is None or can_change_staff_settings(request.user, obj.user))
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # an empty zone means "the clinic's"; the row stays for the audit trail
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return ["user"] if obj is not None else []
+
+    @admin.display(description="time zone", ordering="time_zone")
+    def zone(self, obj: StaffProfile) -> str:
+        return obj.time_zone or f"The clinic's ({settings.TIME_ZONE})"
+
+    def save_model(self, request: HttpRequest, obj: StaffProfile, form: forms.ModelForm, change: bool) -> None:
+        # Through the service: the same checks and audit entry as "My settings".
+        saved = staff_time_zone_set(user=obj.user, time_zone=form.cleaned_data["time_zone"], by=request.user,
+                                    request=request)
+        obj.pk, obj.updated_at = saved.pk, saved.updated_at

@@ -21,6 +21,7 @@ class ApiTokenAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[AbstractBaseUser, "ApiToken"] | None:
         # Imported here: DRF loads this class while rest_framework.views is first imported, and the token
         # services import config.errors, which imports rest_framework.views.
+        from accounts.preferences import preloaded_zone
         from accounts.tokens import api_token_find, api_token_touch
 
         parts = get_authorization_header(request).split()
@@ -44,6 +45,9 @@ class ApiTokenAuthentication(BaseAuthentication):
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed("The account this token belongs to is disabled.")
         api_token_touch(token=token)
+        # Times in the response in the token owner's own zone, as on their console pages (reset after
+        # the request by accounts.middleware.StaffTimeZoneMiddleware).
+        timezone.activate(preloaded_zone(token.user))
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

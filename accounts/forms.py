@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 
+from patients.timezones import zone_choices
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(
@@ -26,3 +28,16 @@ class ApiTokenForm(forms.Form):
         # The maximum is a setting read per form, so the validator is added here rather than at class level.
         field.validators.append(MaxValueValidator(settings.API_TOKEN_MAX_DAYS))
         field.help_text = f"At most {settings.API_TOKEN_MAX_DAYS} days; the token then stops working."
+
+
+class MySettingsForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label="Time zone", required=False,
+        help_text="Console pages show dates and times in this zone, e.g. 30 Nov 2026, 10:00 IST. Clinical "
+                  "dates (what is due or overdue today) still follow the clinic's calendar.",
+        error_messages={"invalid_choice": "Choose a time zone from the list, e.g. Asia/Kolkata or Europe/London."},
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [("", f"The clinic's zone ({settings.TIME_ZONE})"), *zone_choices()]

@@ -1,4 +1,5 @@
-"""Console session guards: idle/absolute timeout, then the two-step login on protected paths."""
+"""Console session guards (idle/absolute timeout, then the two-step login on protected paths) and the
+staff member's own time zone on console and API pages."""
 
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -10,8 +11,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.preferences import session_zone
 from accounts.sessions import ENROL, LAST_SEEN_KEY, STARTED_KEY, mfa_step_needed
 from config.db_unavailable import answers_503_when_database_down
+from patients.timezones import clinic_zone
 
 # Saving the session on every request would cost a write per page; a minute of slack is harmless
 # against a 30-minute idle limit.
@@ -84,3 +87,30 @@ class MfaRequiredMiddleware:
         if path in (reverse("admin:login"), reverse("admin:logout")):
             return False
         return any(path.startswith(prefix) for prefix in settings.MFA_ENFORCED_PATH_PREFIXES)
+
+
+# Console pages, the API and the console's own forms. Public pages (booking, the guide) keep their own zones,
+# and Wagtail's editor at /cms/ applies the time zone each editor chose in its own account settings.
+STAFF_ZONE_PATH_PREFIXES = ("/admin/", "/account/", "/api/", "/followups/")
+
+
+class StaffTimeZoneMiddleware:
+    """Console and API requests show times in the signed-in staff member's own zone (accounts/preferences.py).
+
+    Everyone else on those paths (the sign-in page, API token calls before authentication) gets the
+    clinic's zone, as a DisplayZone so abbreviations read "UTC+04:00" rather than "+04". API token
+    calls switch to the token owner's zone once authenticated (accounts/authentication.py). The zone is
+    reset after every request, so a worker thread never carries one person's zone into the next request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    @answers_503_when_database_down
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(STAFF_ZONE_PATH_PREFIXES):
+            timezone.activate(session_zone(request) if request.user.is_authenticated else clinic_zone())
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

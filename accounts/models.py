@@ -1,9 +1,12 @@
-"""Personal API tokens: only a SHA-256 digest of the secret is stored, never the secret itself."""
+"""Personal API tokens (only a SHA-256 digest of the secret is stored, never the secret itself) and each
+staff member's own settings (their time zone)."""
 
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from patients.timezones import validate_time_zone
 
 
 class ApiToken(models.Model):
@@ -57,3 +60,22 @@ class SignInLock(AccessAttempt):
 
     def __str__(self) -> str:
         return f"Failed sign-ins for {self.username} from {self.ip_address} ({self.failures_since_start})"
+
+
+class StaffProfile(models.Model):
+    """One staff member's own settings. No row, or an empty time zone, means the clinic's zone."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    time_zone = models.CharField(
+        max_length=64, blank=True, validators=[validate_time_zone],
+        help_text="The zone the console shows times in for this person, e.g. Europe/London. "
+                  "Empty: the clinic's zone.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "staff member's settings"
+        verbose_name_plural = "staff members' settings"
+
+    def __str__(self) -> str:
+        return f"Settings of {self.user}"

@@ -80,7 +80,8 @@ def api_token_find(*, secret: str) -> ApiToken | None:
     prefix = split_secret(secret)
     if prefix is None:
         return None
-    token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+    # The owner's settings come along (their time zone for the response's times): no second query.
+    token = ApiToken.objects.select_related("user", "user__staff_profile").filter(prefix=prefix).first()
     if token is None or not hmac.compare_digest(token.digest, token_digest(secret)):
         return None
     return token

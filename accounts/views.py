@@ -1,4 +1,5 @@
-"""Console pages for the signed-in user: two-step login (enrol, verify, recovery codes) and API tokens."""
+"""Console pages for the signed-in user: two-step login (enrol, verify, recovery codes), API tokens and
+"My settings" (their own time zone)."""
 
 from base64 import b32encode
 
@@ -9,12 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.forms import ApiTokenForm, CodeForm
+from accounts.forms import ApiTokenForm, CodeForm, MySettingsForm
 from accounts.mfa import (
     mfa_code_check,
     mfa_device_confirm,
@@ -23,10 +25,12 @@ from accounts.mfa import (
     recovery_codes_left,
 )
 from accounts.models import ApiToken
+from accounts.preferences import staff_time_zone_of, staff_time_zone_set, viewer_zone
 from accounts.sessions import ENROL, MFA_KEY, MFA_VERIFIED, has_confirmed_device, mfa_mark_verified, mfa_step_needed
 from accounts.tokens import api_token_create, api_token_revoke, api_tokens_of
 from config.errors import DomainError
-from patients.capabilities import can_create_api_token, can_revoke_api_token
+from patients.capabilities import can_change_staff_settings, can_create_api_token, can_revoke_api_token
+from patients.timezones import format_datetime
 
 
 def console_context(request: HttpRequest, title: str, **extra: object) -> dict:
@@ -109,15 +113,48 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
                   console_context(request, "Enter your sign-in code", form=form, next=request.GET.get("next", "")))
 
 
+def two_step_first(request: HttpRequest, back_to: str) -> HttpResponse | None:
+    """A redirect to the two-step login still owed (then back to `back_to`), or None when it is done."""
+    step = mfa_step_needed(request, request.user)
+    if step is not None:
+        target = reverse("accounts:mfa-setup" if step == ENROL else "accounts:mfa-verify")
+        return redirect(f"{target}?next={reverse(back_to)}")
+    return None
+
+
 def token_pages_allowed(request: HttpRequest) -> HttpResponse | None:
     """Token pages: clinic staff only, and only after the two-step login where it applies."""
     if not can_create_api_token(request.user):
         raise PermissionDenied("API tokens are for clinic staff.")
-    step = mfa_step_needed(request, request.user)
-    if step is not None:
-        target = reverse("accounts:mfa-setup" if step == ENROL else "accounts:mfa-verify")
-        return redirect(f"{target}?next={reverse('accounts:tokens')}")
-    return None
+    return two_step_first(request, "accounts:tokens")
+
+
+@never_cache
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """ "My settings": the signed-in staff member's own time zone."""
+    if not can_change_staff_settings(request.user, request.user):
+        raise PermissionDenied("My settings are for clinic staff.")
+    refused = two_step_first(request, "accounts:preferences")
+    if refused is not None:
+        return refused
+    current = staff_time_zone_of(user=request.user)
+    form = MySettingsForm(request.POST or None, initial={"time_zone": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff_time_zone_set(user=request.user, time_zone=form.cleaned_data["time_zone"], by=request.user,
+                                request=request)
+        except DomainError as error:
+            form.add_error("time_zone" if error.field == "time_zone" else None, error.message)
+        else:
+            zone = viewer_zone(form.cleaned_data["time_zone"])
+            messages.success(request, f"Saved. Times now show in {zone.key}, e.g. "
+                                      f"{format_datetime(timezone.now(), zone)}.")
+            return redirect("accounts:preferences")
+    zone = viewer_zone(current)
+    return render(request, "accounts/preferences.html", console_context(
+        request, "My settings", form=form, zone=zone, now_shown=format_datetime(timezone.now(), zone),
+        follows_clinic=not current))
 
 
 @never_cache

@@ -117,6 +117,8 @@ MIDDLEWARE = [
     # Staff sessions: end idle/too-old sessions first, then require two-step login on console paths.
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.MfaRequiredMiddleware",
+    # Console and API times in the signed-in staff member's own zone ("My settings"; accounts/preferences.py).
+    "accounts.middleware.StaffTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: turns a locked-out login attempt into the "account locked" page.
     "axes.middleware.AxesMiddleware",
@@ -225,6 +227,10 @@ USE_I18N = True
 # Translations of the booking and manage pages (branch reach): locale/hi/LC_MESSAGES/django.po.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
+# One date format and one date-time format across the console ("30 Nov 2026", "30 Nov 2026, 10:00 IST"),
+# and dd/mm/yyyy accepted wherever a date is typed: config/formats/. Times show in each staff member's own
+# zone (accounts.middleware.StaffTimeZoneMiddleware); clinical rules count days in TIME_ZONE.
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # The patient guide (Wagtail): editors at /cms/, pages in English and Hindi (guide/README in guide/models.py).
 WAGTAIL_SITE_NAME = CLINIC_NAME

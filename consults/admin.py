@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
@@ -54,7 +53,9 @@ from patients.capabilities import (
     can_use_console,
     can_view_consult,
 )
+from patients.date_inputs import DATE_EXAMPLE, ConsoleDatesMixin
 from patients.models import AuditAction
+from patients.timezones import format_datetime
 
 
 def _runs_schedule(request: HttpRequest) -> bool:
@@ -79,7 +80,7 @@ class AvailabilityFormSet(forms.BaseInlineFormSet):
             blocks.setdefault(weekday, []).append((block_start, block_end))
 
 
-class ScheduleInline(admin.TabularInline):
+class ScheduleInline(ConsoleDatesMixin, admin.TabularInline):
     """Coordinators set experts' hours: role-based, like the rest of the console (no model permissions)."""
 
     extra = 1
@@ -106,7 +107,11 @@ class WeeklyAvailabilityInline(ScheduleInline):
 class TimeOffInline(ScheduleInline):
     model = TimeOff
     fields = ["start", "end", "reason"]
-    verbose_name_plural = f"Time off (dates and times in the clinic's zone, {settings.TIME_ZONE})"
+
+    @property
+    def verbose_name_plural(self) -> str:
+        # Typed times are read in the viewer's own zone (accounts.middleware.StaffTimeZoneMiddleware).
+        return f"Time off (dates and times in your time zone, {timezone.get_current_timezone_name()})"
 
 
 class ExpertAdminForm(forms.ModelForm):
@@ -145,7 +150,7 @@ class ExpertAdminForm(forms.ModelForm):
 
 
 @admin.register(Expert)
-class ExpertAdmin(admin.ModelAdmin):
+class ExpertAdmin(ConsoleDatesMixin, admin.ModelAdmin):
     form = ExpertAdminForm
     list_display = ["display_name", "role", "languages", "time_zone", "consult_minutes", "buffer_minutes", "active"]
     list_filter = ["role", "active"]
@@ -215,9 +220,14 @@ class ConsultAdminForm(forms.ModelForm):
     class Meta:
         model = Consult
         fields = ["patient", "expert", "start", "mode", "topic", "note"]
-        help_texts = {
-            "start": f"In the clinic's time zone ({settings.TIME_ZONE}). Staff may book outside published slots.",
-        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "start" in self.fields:
+            # Read in the viewer's own zone ("My settings"), which is what the inputs show.
+            self.fields["start"].help_text = (
+                f"In your time zone ({timezone.get_current_timezone_name()}). Staff may book outside published "
+                f"slots. {DATE_EXAMPLE}")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -283,7 +293,7 @@ class ConsultAdmin(PatientDataAdmin):
 
     @admin.display(description="When", ordering="start")
     def when(self, obj: Consult) -> str:
-        return f"{timezone.localtime(obj.start):%a %d %b %Y, %H:%M}"
+        return format_datetime(obj.start)
 
     # The expert's view of one consult (consults/admin_consult_page.py).
     patient_phone = staticmethod(admin.display(description="Patient's phone")(consult_page.patient_phone))

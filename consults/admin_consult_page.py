@@ -17,7 +17,7 @@ from consults.models import Consult, ConsultStatus
 from consults.services import consult_mark_completed, consult_mark_no_show
 from consults.video import consult_video_url
 from patients.capabilities import can_complete_consult
-from patients.timezones import zone_or_none
+from patients.timezones import format_datetime, zone_or_none
 
 OUTCOMES: dict[str, tuple[Callable[..., Consult], str]] = {
     "completed": (consult_mark_completed, "completed"),
@@ -42,8 +42,7 @@ def patient_local_time(consult: Consult) -> str:
     zone = zone_or_none(consult.patient.time_zone)
     if zone is None:
         return "Unknown time zone"
-    local = consult.start.astimezone(zone)
-    return f"{local:%a %d %b %Y, %H:%M} {local.tzname()} ({zone})"
+    return f"{format_datetime(consult.start, zone)} ({zone})"
 
 
 def video_link(consult: Consult) -> str:

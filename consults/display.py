@@ -9,27 +9,11 @@ from django.conf import settings
 from django.utils import dateformat
 
 from consults.slots import Slot
-from patients.timezones import time_zone_choices, zone_or_none
-
-# Zones most of the clinic's patients live in come first in the picker.
-COMMON_ZONES = [
-    "Asia/Kolkata",
-    "Asia/Dubai",
-    "Asia/Singapore",
-    "Europe/London",
-    "America/New_York",
-    "America/Los_Angeles",
-    "Australia/Sydney",
-]
+from patients.timezones import zone_choices, zone_or_none  # noqa: F401 - zone_choices: consults.forms imports it here
 
 
 def zone_or_default(name: str | None) -> ZoneInfo:
     return zone_or_none(name) or ZoneInfo(settings.TIME_ZONE)
-
-
-def zone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    common = [(name, name.replace("_", " ")) for name in COMMON_ZONES]
-    return [("Common", common), ("All time zones", time_zone_choices())]
 
 
 def time_label(moment: datetime, tz: tzinfo) -> str:

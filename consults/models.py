@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consults.constraints import TsTzRange, no_overlap_constraint
-from patients.timezones import validate_time_zone
+from patients.timezones import format_datetime, validate_time_zone
 
 # Crockford-like alphabet without 0/O/1/I/L: references are read aloud over the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -225,7 +225,7 @@ class TimeOff(models.Model):
         constraints = [models.CheckConstraint(condition=Q(start__lt=models.F("end")), name="time_off_start_before_end")]
 
     def __str__(self) -> str:
-        return f"{self.expert} off {self.start:%Y-%m-%d %H:%M}–{self.end:%Y-%m-%d %H:%M} UTC"
+        return f"{self.expert} off {format_datetime(self.start)} – {format_datetime(self.end)}"
 
 
 class Consult(models.Model):

@@ -1,4 +1,5 @@
-"""The expert's "My day" on the console dashboard: today's own consults, in the expert's zone, with
+"""The expert's "My day" on the console dashboard: today's own consults, in the viewer's own zone (their
+"My settings", else the clinic's), with
 what a call needs (phone, the patient's local time, the video link, the patient's note) and the
 completed / no-show buttons of consults/admin_consult_page.py."""
 
@@ -10,11 +11,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from consults.admin_consult_page import patient_local_time
-from consults.models import Consult, ConsultStatus, Expert
+from consults.models import Consult, ConsultStatus
 from consults.selectors import consults_visible_to
 from consults.slots import local_day_bounds
 from consults.video import consult_video_url
-from patients.timezones import zone_or_none
 
 
 @dataclass(frozen=True)
@@ -33,15 +33,10 @@ class ExpertDay:
     consults: list[DayConsult]
 
 
-def expert_zone(user: AbstractBaseUser) -> ZoneInfo:
-    """The zone of the user's expert profile (their working day), else the current (clinic) zone."""
-    zone_name = Expert.objects.filter(user=user).values_list("time_zone", flat=True).first()
-    return zone_or_none(zone_name or "") or timezone.get_current_timezone()
-
-
 def expert_day(*, user: AbstractBaseUser, now: datetime | None = None) -> ExpertDay:
-    """Two queries whatever the number of consults: the expert's zone, then today's consults (not cancelled)."""
-    zone = expert_zone(user)
+    """One query whatever the number of consults: today's consults (not cancelled), today being the
+    viewer's day in the zone every console page shows them (accounts.middleware.StaffTimeZoneMiddleware)."""
+    zone = timezone.get_current_timezone()
     today = (now or timezone.now()).astimezone(zone).date()
     start, end = local_day_bounds(today, today, zone)
     consults = (

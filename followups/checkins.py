@@ -26,6 +26,7 @@ from messaging.services import message_send
 from patients.checkin_replies import parse_checkin_reply
 from patients.models import Channel, Note, Patient, ReportSource
 from patients.services import symptom_report_record
+from patients.timezones import format_date
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ def checkin_reply(*, inbound: Message, only_if_readable: bool = False) -> bool:
             _, report_urgent = symptom_report_record(
                 patient=session.patient, symptom=QUESTIONS[question - 1].symptom, grade=grade,
                 source=_report_source(inbound), reported_at=inbound.created_at,
-                note=f"Weekly check-in of {session.occurs_on:%d %b %Y}, question {question}.")
+                note=f"Weekly check-in of {format_date(session.occurs_on)}, question {question}.")
             urgent = urgent or report_urgent
     if urgent:
         _escalate(session, inbound)
@@ -186,8 +187,9 @@ def _anything_else(session: CheckinSession, inbound: Message, text: str) -> bool
     if normalize(comment) not in NOTHING_ELSE and comment:
         session.comment = comment[:2000]
         _record_red_flags(session, inbound, comment)
+        asked_on = format_date(session.occurs_on)
         Note.objects.create(patient=session.patient, author=None, author_name="Weekly check-in",
-                            body=f"Patient's answer to \"anything else?\" ({session.occurs_on:%d %b %Y}): {comment}")
+                            body=f"Patient's answer to \"anything else?\" ({asked_on}): {comment}")
     session.status, session.completed_at = SessionStatus.COMPLETED, inbound.created_at
     session.save(update_fields=["comment", "status", "completed_at", "urgent"])
     _reply(session, inbound, "checkin_thanks", {"urgent": session.urgent})

@@ -11,6 +11,7 @@ from followups.models import CheckinPlan, DoseRecord, DoseStatus, MedicationRemi
 from followups.plans import checkin_plan_save, medication_plan_save
 from patients.demo import DEMO_PATIENTS
 from patients.models import Patient
+from patients.timezones import clinic_today
 
 
 @transaction.atomic
@@ -27,7 +28,7 @@ def seed(out: TextIO) -> None:
         made += 1
     if ravi and not MedicationReminderPlan.objects.filter(patient=ravi).exists():
         medication_plan_save(patient=ravi, active=True, local_time=time(21, 0), cutoff_hours=10)
-        now, today = timezone.now(), timezone.localdate()
+        now, today = timezone.now(), clinic_today()
         history = [DoseStatus.TAKEN, DoseStatus.TAKEN, DoseStatus.MISSED, DoseStatus.TAKEN, DoseStatus.NOT_CONFIRMED]
         for offset, status in enumerate(history, start=1):
             reminded = now - timedelta(days=offset)

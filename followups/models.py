@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from patients.timezones import format_date
+
 
 class FollowUpPause(models.Model):
     """Coordinators pause every automated follow-up for a patient (e.g. in hospital), with a reason."""
@@ -35,8 +37,8 @@ class FollowUpPause(models.Model):
         ]
 
     def __str__(self) -> str:
-        state = "active" if self.resumed_at is None else f"resumed {self.resumed_at:%d %b %Y}"
-        return f"Follow-ups paused {self.paused_at:%d %b %Y} ({state})"
+        state = "active" if self.resumed_at is None else f"resumed {format_date(self.resumed_at)}"
+        return f"Follow-ups paused {format_date(self.paused_at)} ({state})"
 
 
 class MedicationReminderPlan(models.Model):
@@ -87,7 +89,7 @@ class DoseRecord(models.Model):
         indexes = [models.Index(fields=["status", "confirm_by"], name="dose_pending_due")]
 
     def __str__(self) -> str:
-        return f"{self.day:%d %b %Y}: {self.get_status_display()}"
+        return f"{format_date(self.day)}: {self.get_status_display()}"
 
 
 class CheckinPlan(models.Model):
@@ -147,4 +149,4 @@ class CheckinSession(models.Model):
         indexes = [models.Index(fields=["patient", "status"], name="checkin_open_by_patient")]
 
     def __str__(self) -> str:
-        return f"Check-in {self.occurs_on:%d %b %Y} ({self.get_status_display().lower()})"
+        return f"Check-in {format_date(self.occurs_on)} ({self.get_status_display().lower()})"

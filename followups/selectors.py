@@ -19,6 +19,7 @@ from followups.pause import active_pause
 from followups.resources import resource_follow_up_key
 from messaging.models import Direction, Message
 from patients.models import AssignmentStatus, ItemStatus, MonitoringItem, Patient, ResourceAssignment
+from patients.timezones import clinic_today, format_date
 
 RECENT = 12
 
@@ -80,12 +81,12 @@ def _upcoming(patient: Patient, medication: MedicationReminderPlan | None, check
         upcoming.append(Upcoming(medication.next_at, "Dose reminder (daily)"))
     if checkin and checkin.active and checkin.next_at:
         upcoming.append(Upcoming(checkin.next_at, "Weekly symptom check-in"))
-    today = timezone.localdate(now)
+    today = clinic_today(now)
     before = settings.FOLLOWUPS_MONITORING_DAYS_BEFORE
     for item in MonitoringItem.objects.filter(patient=patient, status=ItemStatus.PLANNED,
                                               window_ends_on__gte=today).order_by("due_on")[:3]:
         reminder_on = max(item.due_on - timedelta(days=before), today)
-        upcoming.append(Upcoming(reminder_on, f"Reminder: {item.get_kind_display()} due {item.due_on:%d %b}"))
+        upcoming.append(Upcoming(reminder_on, f"Reminder: {item.get_kind_display()} due {format_date(item.due_on)}"))
         upcoming.append(Upcoming(item.window_ends_on + timedelta(days=1),
                                  f"Overdue nudge if {item.get_kind_display()} is not done"))
     for consult in Consult.objects.filter(patient=patient, status=ConsultStatus.CONFIRMED, start__gt=now)[:2]:

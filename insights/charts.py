@@ -2,16 +2,21 @@
 
 No JavaScript and no chart library. Each SVG is role="img" with a <title> and a <desc> (named by
 aria-labelledby / aria-describedby); the page shows the same numbers in a table beside it and
-the legend as HTML, so nothing is only in the picture.
+the legend as HTML, so nothing is only in the picture. Periods longer than six months get the console's
+time axis, a tick every 3 months (patients/chart_axis.py); shorter ones name every few weeks.
 """
 
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from patients.chart_axis import quarter_axis, quarter_starts
+from patients.timezones import format_date
 
 WIDTH, HEIGHT = 680, 260
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 12, 36
@@ -20,6 +25,7 @@ GRID = "#e3e8ee"
 # Distinguishable on white and from each other (all at least 3:1 against white).
 PALETTE = ("#0b6e69", "#b26a00", "#4b3fa6", "#b00020", "#1b7a3a", "#5a6776", "#8a3d8f")
 MAX_X_LABELS = 7
+QUARTER_AXIS_FROM_WEEKS = 27  # longer than six months: "Jan 2026", "Apr 2026" … instead of week dates
 
 
 @dataclass(frozen=True)
@@ -75,9 +81,15 @@ def _y_axis(top_value: float, unit: str) -> list[str]:
 
 
 def _x_labels(weeks: Sequence[date], centre_of: list[float]) -> list[str]:
+    if len(weeks) >= QUARTER_AXIS_FROM_WEEKS:
+        slot = (WIDTH - LEFT - RIGHT) / len(weeks)
+        first = weeks[0]
+        return quarter_axis(quarter_starts(first, weeks[-1] + timedelta(days=6)),
+                            x=lambda day: LEFT + slot * (day - first).days / 7, top=TOP, bottom=HEIGHT - BOTTOM,
+                            width=WIDTH, grey=GREY)
     every = max(math.ceil(len(weeks) / MAX_X_LABELS), 1)
-    return [f'<text x="{centre_of[index]:.1f}" y="{HEIGHT - 12}" text-anchor="middle" font-size="11" '
-            f'fill="{GREY}">{week:%d %b}</text>'
+    return [f'<text class="x-label" x="{centre_of[index]:.1f}" y="{HEIGHT - 12}" text-anchor="middle" '
+            f'font-size="11" fill="{GREY}">{escape(formats.date_format(week, "MONTH_DAY_FORMAT"))}</text>'
             for index, week in enumerate(weeks) if index % every == 0]
 
 
@@ -107,7 +119,7 @@ def stacked_week_bars(*, key: str, title: str, desc: str, weeks: Sequence[date],
             y_top, y_bottom = _y(base + value, top_value), _y(base, top_value)
             parts.append(f'<rect x="{centres[index] - bar / 2:.1f}" y="{y_top:.1f}" width="{bar:.1f}" '
                          f'height="{y_bottom - y_top:.1f}" fill="{s.colour}"><title>'
-                         f'{escape(f"Week of {week:%d %b %Y}, {s.label}: {_number(value)}")}</title></rect>')
+                         f'{escape(f"Week of {format_date(week)}, {s.label}: {_number(value)}")}</title></rect>')
             base += value
     parts += _x_labels(weeks, centres)
     parts.append("</svg>")
@@ -129,7 +141,7 @@ def week_lines(*, key: str, title: str, desc: str, weeks: Sequence[date], series
                 continue
             x, y = centres[index], _y(value, top_value)
             runs[-1].append(f"{x:.1f},{y:.1f}")
-            label = f"Week of {weeks[index]:%d %b %Y}, {s.label}: {_number(round(value, 1))}{unit}"
+            label = f"Week of {format_date(weeks[index])}, {s.label}: {_number(round(value, 1))}{unit}"
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{s.colour}">'
                          f'<title>{escape(label)}</title></circle>')
         parts += [f'<polyline points="{" ".join(run)}" fill="none" stroke="{s.colour}" stroke-width="2"/>'

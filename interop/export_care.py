@@ -27,6 +27,7 @@ from patients.models import (
     TaskStatus,
     TestStatus,
 )
+from patients.timezones import format_date
 
 # MonitoringKind → LOINC, where domain.md names one.
 MONITORING_LOINC = {MonitoringKind.CBC: (protocols.LOINC_CBC, "CBC panel - Blood by Automated count"),
@@ -107,7 +108,7 @@ def schedule_resources(patient: Patient, items: list[MonitoringItem], tests: lis
         if item.kind in MONITORING_LOINC:
             codings.insert(0, coding(codes.LOINC, *MONITORING_LOINC[item.kind]))
         notes = [item.reason, item.skipped_reason and f"Skipped: {item.skipped_reason}",
-                 item.override_reason and f"Date changed: {item.override_reason}", f"Due {item.due_on:%d %b %Y}."]
+                 item.override_reason and f"Date changed: {item.override_reason}", f"Due {format_date(item.due_on)}."]
         requests.append(compact({
             "resourceType": "ServiceRequest",
             "id": resource_id("ServiceRequest", f"item/{item.pk}"),

@@ -21,6 +21,7 @@ from interop.resources import (
 )
 from patients import protocols
 from patients.models import CareRecord, Diagnosis, GeneticTest, LabResult, Patient, TestKind, TestStatus
+from patients.timezones import format_date
 
 LAB_CATEGORY = [concept(coding(codes.OBSERVATION_CATEGORY, "laboratory", "Laboratory"))]
 
@@ -70,7 +71,7 @@ def condition_resource(record: CareRecord) -> Resource:
         "onsetDateTime": day(record.diagnosed_on),
         "recordedDate": day(record.created_at.date()),
         "note": [{"text": f"Treatment: {record.get_treatment_phase_display()}"
-                          + (f", imatinib since {record.tki_started_on:%d %b %Y}" if record.tki_started_on else "")
+                          + (f", imatinib since {format_date(record.tki_started_on)}" if record.tki_started_on else "")
                           + "."}],
     }
     if record.cml_phase:

@@ -17,6 +17,7 @@ from messaging.texts import available_kinds
 from messaging.whatsapp_templates import whatsapp_sending_for_real, whatsapp_template_gaps
 from patients.admin_base import PatientDataAdmin
 from patients.capabilities import can_edit_message_templates, can_reply_to_conversation, can_use_console
+from patients.date_inputs import ConsoleDatesMixin
 
 
 class UnreadFilter(admin.SimpleListFilter):
@@ -170,7 +171,7 @@ class WhatsAppTemplateForm(forms.ModelForm):
 
 
 @admin.register(WhatsAppTemplate)
-class WhatsAppTemplateAdmin(admin.ModelAdmin):
+class WhatsAppTemplateAdmin(ConsoleDatesMixin, admin.ModelAdmin):
     """Coordinators and admins keep the approved template SIDs here (no patient data)."""
 
     form = WhatsAppTemplateForm

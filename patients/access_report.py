@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from insights.csv_export import csv_response
 from patients.capabilities import can_view_access_report
+from patients.date_inputs import ConsoleDateField
 from patients.models import AuditEntry
 
 MAX_ROWS = 5000  # a page beyond this asks for a narrower period; the CSV holds them all
@@ -25,8 +26,8 @@ HEADER = ["When (UTC)", "User", "Action", "Patient id", "Object", "Fields", "Via
 
 
 class AccessReportForm(forms.Form):
-    start = forms.DateField(label="From (date)", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To (date, included)", widget=forms.DateInput(attrs={"type": "date"}))
+    start = ConsoleDateField(label="From (date)")
+    end = ConsoleDateField(label="To (date, included)")
     user = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False, label="User",
                                   empty_label="Everyone")
 

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 
 from patients.audit import AuditedAdminMixin
 from patients.capabilities import can_add_note, can_delete_patient_data, can_edit_care_record, can_use_console
+from patients.date_inputs import CONSOLE_DATE_OVERRIDES
 from patients.roles import COORDINATOR
 from patients.selectors import patient_visibility_q, patients_visible_to
 
@@ -20,6 +21,8 @@ from patients.selectors import patient_visibility_q, patients_visible_to
 class PatientDataAdmin(AuditedAdminMixin, admin.ModelAdmin):
     patient_path: str = "patient"
     record_anchor: str = ""  # the care record section to return to; default: the model's own inline
+    # Native date pickers that also take dd/mm/yyyy, date-times read in the viewer's zone (patients/date_inputs.py).
+    formfield_overrides = CONSOLE_DATE_OVERRIDES
 
     class Media:
         css = {"all": ["patients/console.css"]}

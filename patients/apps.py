@@ -20,3 +20,11 @@ class PatientsConfig(AppConfig):
         from patients.panels import register_record_panel
 
         register_record_panel(CONSENT_HISTORY_PANEL)  # the consent ledger's history on the care record (issue 16)
+
+        from django.contrib import admin
+
+        from patients.date_inputs import console_dates_everywhere
+
+        # After the admin's autodiscovery (django.contrib.admin's ready() ran first): date pickers that take
+        # dd/mm/yyyy on the admins other packages registered too (patients/date_inputs.py).
+        console_dates_everywhere(admin.site)

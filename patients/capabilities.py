@@ -223,3 +223,10 @@ def can_run_erasure(user: User, patient: Patient | None = None) -> bool:
 def can_set_retention(user: User) -> bool:
     """How long clinical records, message logs and the audit trail are kept: admins only."""
     return is_admin(user)
+
+
+def can_change_staff_settings(user: User, staff: User | None = None) -> bool:
+    """A staff member's own settings ("My settings": their time zone): themself, or an admin for anyone."""
+    if is_admin(user):
+        return True
+    return is_clinic_staff(user) and (staff is None or staff.pk == user.pk)

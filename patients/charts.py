@@ -1,6 +1,7 @@
 """Server-rendered SVG: BCR::ABL1 IS % over time on a log scale, with the ELN 2020 milestone lines.
 
-No JavaScript and no chart library; the page also shows the same numbers as a table.
+No JavaScript and no chart library; the page also shows the same numbers as a table. The time axis is
+labelled every 3 months (patients/chart_axis.py).
 """
 
 import math
@@ -12,10 +13,13 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from patients import protocols
+from patients.chart_axis import quarter_axis, quarter_domain, quarter_starts
 from patients.molecular import add_months
+from patients.timezones import format_date
 
 WIDTH, HEIGHT = 680, 300
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 44
+# RIGHT leaves room for half a "Sep 2026" centred on a tick at the plot's right edge.
+LEFT, RIGHT, TOP, BOTTOM = 64, 32, 16, 44
 LOG_MIN, LOG_MAX = -3.0, 2.0  # 0.001 % to 100 %
 UNDETECTABLE_Y = LOG_MIN - 0.5
 COLOURS = {"optimal": "#1b7a3a", "warning": "#b26a00", "failure": "#b00020"}
@@ -41,7 +45,7 @@ def bcr_abl1_chart(results: Sequence, *, started_on: date | None) -> SafeString:
     if not points:
         return mark_safe("")
     days = [r.sample_on for r in points] + ([started_on, add_months(started_on, 15)] if started_on else [])
-    first, last = min(days), max(days) + timedelta(days=45)
+    first, last = quarter_domain(min(days), max(days) + timedelta(days=45))
     values = [float(r.is_percent) for r in points if r.bcr_abl1_detected and r.is_percent]
     top = max(LOG_MAX, math.ceil(math.log10(max(values)))) if values else LOG_MAX
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
@@ -56,12 +60,12 @@ def bcr_abl1_chart(results: Sequence, *, started_on: date | None) -> SafeString:
                      f'{_label(Decimal(10) ** power)}</text>')
     parts.append(f'<text x="{LEFT - 6}" y="{_y(UNDETECTABLE_Y, top) + 4:.1f}" text-anchor="end" font-size="11" '
                  f'fill="{GREY}">undet.</text>')
+    parts += quarter_axis(quarter_starts(first, last), x=lambda day: _x(day, first, last), top=TOP,
+                          bottom=HEIGHT - BOTTOM, width=WIDTH, grey=GREY)
     if started_on:
         parts += _milestone_lines(started_on, first, last, top)
     parts += _series(points, first, last, top)
-    parts.append(f'<text x="{LEFT}" y="{HEIGHT - 8}" font-size="11" fill="{GREY}">{first:%b %Y}</text>'
-                 f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" font-size="11" text-anchor="end" fill="{GREY}">'
-                 f'{last:%b %Y}</text></svg>')
+    parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped or numeric
 
 
@@ -99,7 +103,7 @@ def _series(points: Sequence, first: date, last: date, top: float) -> list[str]:
         colour = COLOURS.get(result.eln_assessment, GREY)
         shown = _label(result.is_percent) if detected else "undetectable"
         rating = result.get_eln_assessment_display() or "not assessed"
-        title = escape(f"{result.sample_on:%d %b %Y}: {shown} ({rating})")
+        title = escape(f"{format_date(result.sample_on)}: {shown} ({rating})")
         if detected:
             marks.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}"><title>{title}</title></circle>')
         else:

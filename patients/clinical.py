@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from patients import protocols
 from patients.molecular import AT_MMR_OR_DEEPER, add_months
+from patients.timezones import format_date
 
 
 @dataclass(frozen=True)
@@ -119,12 +120,13 @@ def _cml_response_flags(record, tests: Sequence) -> list[Flag]:
         latest = qpcr[-1]
         if latest.eln_assessment in ("warning", "failure"):
             level = "danger" if latest.eln_assessment == "failure" else "warning"
-            flags.append(Flag(level, f"eln_{latest.eln_assessment}", f"Latest BCR::ABL1 ({latest.sample_on:%d %b %Y}): "
+            sampled = format_date(latest.sample_on)
+            flags.append(Flag(level, f"eln_{latest.eln_assessment}", f"Latest BCR::ABL1 ({sampled}): "
                                      f"{latest.get_eln_assessment_display()}. {latest.eln_rule}", protocols.ELN_SOURCE))
         if latest.lost_mmr:
             restart = (f" In treatment-free remission: restart imatinib within {protocols.TFR_RESTART_WEEKS} weeks "
                        "of losing MMR." if record.treatment_phase == "tfr" else "")
-            flags.append(Flag("danger", "lost_mmr", f"Loss of MMR on {latest.sample_on:%d %b %Y}.{restart}",
+            flags.append(Flag("danger", "lost_mmr", f"Loss of MMR on {format_date(latest.sample_on)}.{restart}",
                               protocols.ELN_SOURCE))
     for test in _resulted(tests, "abl1_kd"):
         if test.kd_mutation:

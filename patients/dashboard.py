@@ -1,12 +1,9 @@
 """This app's cards on the coordinator dashboard: one count query each, linking to the filtered list."""
 
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
-from django.utils import timezone
 
 from patients.capabilities import can_use_console, can_work_triage
 from patients.models import MonitoringItem, item_state_q
@@ -14,6 +11,7 @@ from patients.models.monitoring import ItemState
 from patients.queue import QueueCard
 from patients.selectors import authorisations_expiring, tasks_due, urgent_symptoms_open, visible
 from patients.services.monitoring import protocol_values
+from patients.timezones import clinic_today, clinic_zone
 from patients.worklist import patients_unassigned
 
 
@@ -23,14 +21,13 @@ def _url(model: str, mine_only: bool, **filters: str) -> str:
 
 
 def end_of_today() -> datetime:
-    zone = ZoneInfo(settings.TIME_ZONE)
-    return datetime.combine(timezone.localdate(), time.max, tzinfo=zone)
+    return datetime.combine(clinic_today(), time.max, tzinfo=clinic_zone())
 
 
 def care_cards(user: AbstractBaseUser, mine_only: bool) -> list[QueueCard]:
     if not can_use_console(user):
         return []
-    today = timezone.localdate()
+    today = clinic_today()
     reminder_days = protocol_values()["auth_reminder_days"]
     overdue = visible(MonitoringItem.objects.filter(item_state_q(ItemState.OVERDUE, today)), user, mine_only=mine_only)
     urgent = visible(urgent_symptoms_open(), user, mine_only=mine_only)

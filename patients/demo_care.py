@@ -29,6 +29,7 @@ from patients.services import (
     test_result_record,
 )
 from patients.services.records import care_record_save
+from patients.timezones import clinic_today
 
 D = Decimal
 
@@ -151,7 +152,7 @@ BUILDERS = [_asha, _ravi, _lakshmi, _farhan, _sunita]
 @transaction.atomic
 def seed(out: TextIO) -> None:
     added = ensure_resources(Resource)
-    today = timezone.localdate()
+    today = clinic_today()
     made = 0
     for (_name, phone, _language, _channel), build in zip(DEMO_PATIENTS, BUILDERS, strict=True):
         patient = Patient.objects.filter(phone=phone).select_related("coordinator").first()

@@ -30,7 +30,7 @@ from patients.models import (
     RecordState,
 )
 from patients.services.consent import consent_record
-from patients.timezones import validate_time_zone
+from patients.timezones import clinic_today, validate_time_zone
 
 VERIFICATION_KIND = "intake_verification"
 CONSENT_FIELDS = ("consent_sms", "consent_whatsapp")
@@ -120,7 +120,7 @@ def _ask_phone_holder(*, existing: Patient, intake: Patient) -> None:
         patient=existing,
         kind=VERIFICATION_KIND,
         context={},
-        idempotency_key=f"{verification_topic(intake)}:verify:{timezone.localdate():%Y-%m-%d}",
+        idempotency_key=f"{verification_topic(intake)}:verify:{clinic_today():%Y-%m-%d}",
         topic=verification_topic(intake),
         urgent=True,  # the booker is waiting; the text names nothing clinical
     )

@@ -30,6 +30,7 @@ from patients.selectors import patients_visible_to
 from patients.services.records import medication_dose_change
 from patients.services.results import lab_result_record, test_result_record
 from patients.services.symptoms import symptom_report_record
+from patients.timezones import clinic_today
 
 AUDIT_VIA = "console"
 FORM_TEMPLATE = "admin/patients/patient/record_form.html"
@@ -93,7 +94,7 @@ def _save_bcr_abl1(request: HttpRequest, patient: Patient, data: dict) -> str:
     test = test_result_record(
         patient=patient,
         kind=TestKind.BCR_ABL1_QPCR,
-        resulted_on=timezone.localdate(),
+        resulted_on=clinic_today(),
         recorded_by=staff_user(request),
         audit_via=AUDIT_VIA,
         request=request,
@@ -166,7 +167,7 @@ def dose_change(request: HttpRequest, pk: int, medication_id: int) -> HttpRespon
         f"{medication.started_on:%d %b %Y}. The old dose, the new one and the reason are kept.",
         moved={"medication": "to_mg"},
     )
-    return form_page(request, patient, spec, initial={"changed_on": timezone.localdate()})
+    return form_page(request, patient, spec, initial={"changed_on": clinic_today()})
 
 
 def _save_symptom(request: HttpRequest, patient: Patient, data: dict) -> str:

@@ -33,6 +33,7 @@ from patients.models import (
 from patients.models.monitoring import ItemState
 from patients.services.monitoring import monitoring_schedule_apply, protocol_values
 from patients.services.tasks import care_task_open
+from patients.timezones import format_date
 
 # Rows per transaction. A schedule chunk of 200 takes ~2 s on PostgreSQL; it must fit in what the
 # task timeout leaves after CARE_SWEEP_SECONDS (settings keep at least half the timeout free).
@@ -59,7 +60,7 @@ def _open_authorisation_task(policy: InsurancePolicy, ctx: SweepContext) -> None
     expired = policy.prior_auth_expires_on < ctx.on
     care_task_open(patient=policy.patient, priority=TaskPriority.URGENT if expired else TaskPriority.HIGH,
                    title=f"Prior authorisation with {policy.payer} {'expired' if expired else 'expires'} "
-                         f"{policy.prior_auth_expires_on:%d %b %Y}: renew",
+                         f"{format_date(policy.prior_auth_expires_on)}: renew",
                    due=min(policy.prior_auth_expires_on, ctx.auth_horizon), source_kind=TaskSource.AUTHORISATION,
                    source_id=policy.pk)
 
@@ -70,7 +71,7 @@ def _overdue_items(ctx: SweepContext) -> models.QuerySet:
 
 def _open_overdue_task(item: MonitoringItem, ctx: SweepContext) -> None:
     care_task_open(patient=item.patient, priority=TaskPriority.HIGH, due=ctx.on,
-                   title=f"Overdue: {item.get_kind_display()} was due {item.due_on:%d %b %Y}",
+                   title=f"Overdue: {item.get_kind_display()} was due {format_date(item.due_on)}",
                    source_kind=TaskSource.MONITORING_ITEM, source_id=item.pk, detail=item.reason)
 
 

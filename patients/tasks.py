@@ -10,10 +10,10 @@ import logging
 from datetime import date
 
 from django.conf import settings
-from django.utils import timezone
 
 from config.tasks import TaskBudget, task_enqueue
 from patients.sweep import PHASE_NAMES, SweepCursor, care_sweep_run
+from patients.timezones import clinic_today
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ def daily_care_sweep(on: str | None = None, phase: str = PHASE_NAMES[0], after_i
     Called with no arguments by the schedule; a continuation names the sweep's day (ISO date, so a
     sweep that runs past midnight finishes the day it started), the phase and the last id done.
     """
-    day = date.fromisoformat(on) if on else timezone.localdate()
+    day = date.fromisoformat(on) if on else clinic_today()
     budget = TaskBudget(settings.CARE_SWEEP_SECONDS)
     done, cursor = care_sweep_run(on=day, start=SweepCursor(on=day, phase=phase, after_id=after_id), budget=budget)
     result = {**done, "continued": int(cursor is not None)}
@@ -37,5 +37,5 @@ def daily_care_sweep(on: str | None = None, phase: str = PHASE_NAMES[0], after_i
 
 def care_sweep_complete(on: date | None = None) -> dict[str, int]:
     """The whole sweep in this process, chunk by chunk, with no budget (the `care_sweep` command)."""
-    done, _ = care_sweep_run(on=on or timezone.localdate())
+    done, _ = care_sweep_run(on=on or clinic_today())
     return done

@@ -4,6 +4,8 @@ from datetime import date
 
 from django import template
 
+from patients.timezones import format_date
+
 register = template.Library()
 
 
@@ -12,7 +14,7 @@ def insights_cell(value: str | int | float | date | None) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, date):
-        return f"{value:%d %b %Y}"
+        return format_date(value)
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)

@@ -23,9 +23,11 @@ from patients.capabilities import (
     can_break_glass,
     can_view_break_glass_report,
 )
+from patients.date_inputs import ConsoleDatesMixin
 from patients.models import BreakGlassAccess, CareTeamAssignment, Patient, RecordState
 from patients.roles import EXPERT
 from patients.services.access import break_glass_open, care_team_assign, care_team_end
+from patients.timezones import format_datetime
 
 
 def _adopt(target: Any, source: Any) -> None:
@@ -108,7 +110,7 @@ class BreakGlassForm(forms.ModelForm):
 
 
 @admin.register(BreakGlassAccess)
-class BreakGlassAccessAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class BreakGlassAccessAdmin(ConsoleDatesMixin, AuditedAdminMixin, admin.ModelAdmin):
     """Experts open access here; the list is the admins' report of every break-glass access.
 
     AuditedAdminMixin shows a refusal of the service (already visible, reason too short) on the form.
@@ -153,6 +155,6 @@ class BreakGlassAccessAdmin(AuditedAdminMixin, admin.ModelAdmin):
         _adopt(obj, access)
 
     def response_add(self, request: HttpRequest, obj: BreakGlassAccess, post_url_continue: str | None = None):
-        self.message_user(request, f"Break-glass access open until {timezone.localtime(obj.expires_at):%H:%M}. "
+        self.message_user(request, f"Break-glass access open until {format_datetime(obj.expires_at)}. "
                                    "Admins are told of every access.", messages.WARNING)
         return HttpResponseRedirect(reverse("admin:patients_patient_change", args=[obj.patient_id]))

@@ -1,11 +1,12 @@
 from django.contrib import admin
 
 from patients.capabilities import can_view_audit_log
+from patients.date_inputs import ConsoleDatesMixin
 from patients.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ConsoleDatesMixin, admin.ModelAdmin):
     """Read-only for admins: the trail cannot be edited or deleted from the console."""
 
     list_display = ["at", "actor_name", "action", "object_type", "object_repr", "patient_ref", "via", "ip_address"]

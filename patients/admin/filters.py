@@ -13,6 +13,7 @@ from patients.models.monitoring import ItemState
 from patients.models.work import OPEN_TASK_STATUSES
 from patients.selectors import mine_q, urgent_symptoms_open
 from patients.services.monitoring import protocol_values
+from patients.timezones import clinic_today
 
 
 class ScopeFilter(admin.SimpleListFilter):
@@ -71,7 +72,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in ("overdue", "due"):
-            items = MonitoringItem.objects.filter(item_state_q(self.value(), timezone.localdate()),
+            items = MonitoringItem.objects.filter(item_state_q(self.value(), clinic_today()),
                                                   patient=OuterRef("pk"))
             return queryset.filter(Exists(items))
         return queryset
@@ -115,7 +116,7 @@ class ItemStateFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in ItemState.values:
-            return queryset.filter(item_state_q(self.value(), timezone.localdate()))
+            return queryset.filter(item_state_q(self.value(), clinic_today()))
         return queryset
 
 
@@ -143,7 +144,7 @@ class ExpiryFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "soon":
-            horizon = timezone.localdate() + timedelta(days=protocol_values()["auth_reminder_days"])
+            horizon = clinic_today() + timedelta(days=protocol_values()["auth_reminder_days"])
             return queryset.filter(prior_auth_status="approved", prior_auth_expires_on__lte=horizon)
         return queryset
 

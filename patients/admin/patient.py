@@ -15,7 +15,6 @@ from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from config.errors import DomainError
@@ -30,6 +29,7 @@ from patients.admin.filters import (
 from patients.admin_base import PatientDataAdmin
 from patients.audit import audit_record
 from patients.capabilities import can_break_glass, can_delete_patient_data, can_edit_care_record, can_merge_intake
+from patients.date_inputs import ConsoleDatesMixin
 from patients.intake_link import SOURCE_STAFF, patient_intake_merge
 from patients.models import (
     AuditAction,
@@ -48,6 +48,7 @@ from patients.models import (
 from patients.record_page import care_record_context
 from patients.services.consent import consent_record
 from patients.services.records import care_record_refresh
+from patients.timezones import clinic_today, format_date
 
 CONSENT_AND_CHANNEL_FIELDS = ("consent_sms", "consent_whatsapp", "preferred_channel", "detailed_messages")
 # Patient form field -> consent ledger purpose and channel (detailed messages: recorded on the preferred channel).
@@ -58,7 +59,7 @@ CONSENT_LEDGER_FIELDS = (
 )
 
 
-class PatientInlineMixin:
+class PatientInlineMixin(ConsoleDatesMixin):
     """Inlines follow the parent's role rules: coordinators and admins write, experts read."""
 
     def has_add_permission(self, request, obj=None):
@@ -226,8 +227,8 @@ class PatientAdmin(PatientDataAdmin):
     def next_due(self, obj: Patient) -> str:
         if not obj.next_due_on:
             return "—"
-        overdue = obj.next_due_on < timezone.localdate()
-        return format_html('<span class="{}">{}</span>', "ct-overdue" if overdue else "", f"{obj.next_due_on:%d %b %Y}")
+        overdue = obj.next_due_on < clinic_today()
+        return format_html('<span class="{}">{}</span>', "ct-overdue" if overdue else "", format_date(obj.next_due_on))
 
     @admin.display(description="flags", ordering="care_record__has_flags")
     def flag_badge(self, obj: Patient) -> str:
@@ -264,7 +265,7 @@ class PatientAdmin(PatientDataAdmin):
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
-            **care_record_context(request, patient, today=timezone.localdate()),
+            **care_record_context(request, patient, today=clinic_today()),
             "title": str(patient),
             "opts": self.opts,
             "original": patient,

@@ -5,13 +5,14 @@ from django.contrib import admin
 from patients.admin.filters import ExpiryFilter, ScopeFilter
 from patients.admin_base import PatientDataAdmin
 from patients.capabilities import can_edit_resource_directory, can_use_console
+from patients.date_inputs import ConsoleDatesMixin
 from patients.models import DoseChange, InsurancePolicy, Medication, Resource, ResourceAssignment
 from patients.selectors import visible
 from patients.services.records import medication_dose_change, resource_assign
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(ConsoleDatesMixin, admin.ModelAdmin):
     """The directory is not patient data: all staff read it, admins edit it."""
 
     list_display = ["name", "category", "phone", "url", "is_active", "is_public"]

@@ -7,7 +7,6 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from config.errors import DomainError
@@ -16,6 +15,7 @@ from patients import protocols
 from patients.admin.filters import ItemStateFilter, ScopeFilter
 from patients.admin_base import PatientDataAdmin
 from patients.capabilities import can_change_protocol_settings, can_use_console
+from patients.date_inputs import ConsoleDateField, ConsoleDatesMixin
 from patients.models import ItemStatus, MonitoringItem, ProtocolSetting
 from patients.services.monitoring import (
     monitoring_item_add,
@@ -23,12 +23,13 @@ from patients.services.monitoring import (
     monitoring_item_override,
     monitoring_item_skip,
 )
+from patients.timezones import clinic_today, format_day_range
 
 STATE_CLASS = {"overdue": "ct-danger", "due": "ct-warning", "done": "ct-ok"}
 
 
 class CompleteForm(forms.Form):
-    completed_on = forms.DateField(label="Done on", widget=forms.DateInput(attrs={"type": "date"}))
+    completed_on = ConsoleDateField(label="Done on")
 
 
 class SkipForm(forms.Form):
@@ -36,7 +37,7 @@ class SkipForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
-    due_on = forms.DateField(label="New due date", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = ConsoleDateField(label="New due date")
     reason = forms.CharField(max_length=300, widget=forms.TextInput(attrs={"size": 60}))
 
 
@@ -90,11 +91,11 @@ class MonitoringItemAdmin(PatientDataAdmin):
 
     @admin.display(description="window")
     def window(self, obj: MonitoringItem) -> str:
-        return f"{obj.window_starts_on:%d %b} – {obj.window_ends_on:%d %b %Y}"
+        return format_day_range(obj.window_starts_on, obj.window_ends_on)
 
     @admin.display(description="state", ordering="status")
     def state_badge(self, obj: MonitoringItem) -> str:
-        state = obj.state_on(timezone.localdate())
+        state = obj.state_on(clinic_today())
         return format_html('<span class="ct-pill {}">{}</span>', STATE_CLASS.get(state, ""), state)
 
     @admin.display(description="result")
@@ -129,7 +130,7 @@ class MonitoringItemAdmin(PatientDataAdmin):
         if not self.has_change_permission(request, item):
             raise PermissionDenied
         label, form_class, run = ACTIONS[action]
-        initial = {"completed_on": timezone.localdate(), "due_on": item.due_on}
+        initial = {"completed_on": clinic_today(), "due_on": item.due_on}
         form = form_class(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
@@ -148,7 +149,7 @@ class MonitoringItemAdmin(PatientDataAdmin):
 
 
 @admin.register(ProtocolSetting)
-class ProtocolSettingAdmin(admin.ModelAdmin):
+class ProtocolSettingAdmin(ConsoleDatesMixin, admin.ModelAdmin):
     """Admins change a configurable default with a reason; coordinators and experts may look."""
 
     list_display = ["key", "value", "default", "reason", "updated_by", "updated_at"]

@@ -5,7 +5,6 @@ coordinators and admins write, experts read, outsiders are refused.
 """
 
 from django.db.models import Prefetch
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -17,6 +16,7 @@ from patients.audit import audit_record
 from patients.models import AuditAction, DoseChange, Medication
 from patients.models.care import DoseSchedule
 from patients.services import medication_dose_change, medication_start, medication_stop
+from patients.timezones import clinic_today
 
 
 class DoseChangeSerializer(serializers.ModelSerializer):
@@ -56,12 +56,12 @@ class MedicationSerializer(serializers.ModelSerializer):
 
 class DoseChangeInputSerializer(serializers.Serializer):
     to_mg = serializers.IntegerField(min_value=1, max_value=1000)
-    changed_on = serializers.DateField(default=timezone.localdate)
+    changed_on = serializers.DateField(default=clinic_today)
     reason = serializers.CharField(max_length=300)
 
 
 class MedicationStopSerializer(serializers.Serializer):
-    stopped_on = serializers.DateField(default=timezone.localdate)
+    stopped_on = serializers.DateField(default=clinic_today)
     reason = serializers.CharField(max_length=200)
 
 

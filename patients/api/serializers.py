@@ -36,6 +36,7 @@ from patients.services import (
     symptom_report_record,
     test_result_record,
 )
+from patients.timezones import clinic_today
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -269,7 +270,7 @@ class MonitoringItemSerializer(serializers.ModelSerializer):
                             "skipped_reason", "override_reason", "genetic_test", "lab_result"]
 
     def get_state(self, obj: MonitoringItem) -> str:
-        return obj.state_on(timezone.localdate())
+        return obj.state_on(clinic_today())
 
     def create(self, validated_data):
         return monitoring_item_add(patient=validated_data["patient"], kind=validated_data["kind"],
@@ -277,7 +278,7 @@ class MonitoringItemSerializer(serializers.ModelSerializer):
 
 
 class ItemCompleteSerializer(serializers.Serializer):
-    completed_on = serializers.DateField(default=timezone.localdate)
+    completed_on = serializers.DateField(default=clinic_today)
 
 
 class ItemSkipSerializer(serializers.Serializer):

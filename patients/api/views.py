@@ -1,7 +1,6 @@
 """Staff endpoints for patient data: thin viewsets over the selectors and services."""
 
 from django.db.models import OuterRef, Q, Subquery
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -33,6 +32,7 @@ from patients.services import (
     monitoring_item_override,
     monitoring_item_skip,
 )
+from patients.timezones import clinic_today
 
 
 @extend_schema_view(list=extend_schema(summary="Patients I may see (?scope=mine, ?search=, ?diagnosis=)"))
@@ -107,7 +107,7 @@ class MonitoringItemViewSet(PatientDataViewSet):
         items = MonitoringItem.objects.all()
         state = self.request.query_params.get("state")
         if state in ItemState.values:
-            items = items.filter(item_state_q(state, timezone.localdate()))
+            items = items.filter(item_state_q(state, clinic_today()))
         return items.order_by("due_on", "id")
 
     def _act(self, request, serializer_class, run):

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from patients.timezones import format_datetime
+
 
 class CareTeamAssignment(models.Model):
     """An expert on a patient's care team, made by a coordinator or admin; ending it ends the access."""
@@ -58,7 +60,7 @@ class BreakGlassAccess(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} → {self.patient} ({self.started_at:%Y-%m-%d %H:%M} UTC)"
+        return f"{self.user} → {self.patient} ({format_datetime(self.started_at)})"
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()

@@ -10,7 +10,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from patients import protocols
-from patients.timezones import EARLIEST_DATE, LATEST_DATE, is_plausible_date
+from patients.timezones import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    clinic_today,
+    format_date,
+    format_datetime,
+    is_plausible_date,
+)
 
 
 class Diagnosis(models.TextChoices):
@@ -157,7 +164,7 @@ class CareRecord(models.Model):
             errors["phase_started_on"] = "Enter the date imatinib was stopped; follow-up counts from it."
         if self.treatment_phase == TreatmentPhase.ADJUVANT and self.gist_extent != GistExtent.RESECTED:
             errors["treatment_phase"] = "Adjuvant imatinib applies to a resected GIST."
-        today = timezone.localdate()
+        today = clinic_today()
         for name in ("diagnosed_on", "resected_on"):
             value = getattr(self, name)
             if value and value > today:
@@ -242,7 +249,7 @@ class DoseChange(models.Model):
         constraints = [models.CheckConstraint(condition=~Q(reason=""), name="dose_change_has_reason")]
 
     def __str__(self) -> str:
-        return f"{self.from_mg} → {self.to_mg} mg/day on {self.changed_on}"
+        return f"{self.from_mg} → {self.to_mg} mg/day on {format_date(self.changed_on)}"
 
 
 class ConcomitantMedication(models.Model):
@@ -321,4 +328,4 @@ class Note(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Note by {self.author_name} at {self.created_at:%Y-%m-%d %H:%M}"
+        return f"Note by {self.author_name} at {format_datetime(self.created_at)}"

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from patients import protocols
+from patients.timezones import clinic_today, format_date
 
 MAX_REPORT_BYTES = 10 * 1024 * 1024
 
@@ -164,7 +165,7 @@ class GeneticTest(models.Model):
         if self.status != TestStatus.RESULTED or self.collected_on or not self.resulted_on:
             return ""
         return (f"No sample date recorded: response and milestone were assessed on the report date "
-                f"({self.resulted_on:%d %b %Y}). Enter the sample date from the report to assess it correctly.")
+                f"({format_date(self.resulted_on)}). Enter the sample date from the report to assess it correctly.")
 
     @property
     def loinc(self) -> str:
@@ -200,7 +201,7 @@ class GeneticTest(models.Model):
             errors["collected_on"] = "The sample was collected before the test was ordered; check the dates."
         if self.resulted_on and self.collected_on and self.resulted_on < self.collected_on:
             errors["resulted_on"] = "The result date is before the sample date; check the dates."
-        today = timezone.localdate()
+        today = clinic_today()
         for name in ("ordered_on", "collected_on", "resulted_on"):
             value = getattr(self, name)
             if value and value > today:
@@ -268,7 +269,7 @@ class LabResult(models.Model):
         verbose_name = "blood test result"
 
     def __str__(self) -> str:
-        return f"Blood tests on {self.taken_on}"
+        return f"Blood tests on {format_date(self.taken_on)}"
 
     @property
     def hold_guidance(self) -> list[protocols.LabHold]:
@@ -279,5 +280,5 @@ class LabResult(models.Model):
                   self.bilirubin_x_uln]
         if all(v is None for v in values):
             raise ValidationError("Enter at least one value from the report.")
-        if self.taken_on and self.taken_on > timezone.localdate():
+        if self.taken_on and self.taken_on > clinic_today():
             raise ValidationError({"taken_on": "This date is in the future; enter the date the blood was taken."})

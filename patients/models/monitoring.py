@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from patients import protocols
+from patients.timezones import clinic_today, format_date
 
 
 class MonitoringKind(models.TextChoices):
@@ -106,7 +107,7 @@ class MonitoringItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} due {self.due_on:%d %b %Y}"
+        return f"{self.get_kind_display()} due {format_date(self.due_on)}"
 
     def state_on(self, today: date) -> str:
         if self.status != ItemStatus.PLANNED:
@@ -119,7 +120,7 @@ class MonitoringItem(models.Model):
 
     @property
     def state(self) -> str:
-        return self.state_on(timezone.localdate())
+        return self.state_on(clinic_today())
 
 
 class ProtocolSetting(models.Model):

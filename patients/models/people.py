@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 
-from patients.timezones import validate_time_zone
+from patients.timezones import clinic_today, validate_time_zone
 
 
 class Language(models.TextChoices):
@@ -130,7 +130,7 @@ class Patient(models.Model):
         """Age in whole years today, in the clinic's zone."""
         if not self.date_of_birth:
             return None
-        today = timezone.localdate()
+        today = clinic_today()
         born = self.date_of_birth
         return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 

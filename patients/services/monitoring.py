@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 
 from config.errors import Conflict, DomainError
 from patients import protocols
@@ -27,7 +26,7 @@ from patients.models import (
 )
 from patients.molecular import PriorResult, mmr_confirmed
 from patients.schedule import PlannedItem, ScheduleInputs, plan_schedule
-from patients.timezones import EARLIEST_DATE, LATEST_DATE, is_plausible_date
+from patients.timezones import EARLIEST_DATE, LATEST_DATE, clinic_today, is_plausible_date
 
 
 def protocol_values() -> dict[str, int]:
@@ -87,7 +86,7 @@ def monitoring_schedule_generate(
             return ScheduleChange(0, 0, 0)
     # One generator per patient at a time: lock the record row.
     care_record = CareRecord.objects.select_for_update().select_related("patient").get(pk=care_record.pk)
-    return monitoring_schedule_apply(care_record=care_record, on=on or timezone.localdate(), values=protocol_values())
+    return monitoring_schedule_apply(care_record=care_record, on=on or clinic_today(), values=protocol_values())
 
 
 def monitoring_schedule_apply(*, care_record: CareRecord, on: date, values: dict[str, int]) -> ScheduleChange:
@@ -173,7 +172,7 @@ def monitoring_item_complete(
 ) -> MonitoringItem:
     """Mark a planned item done, optionally linking the result that fulfilled it (audited when `audit_via`)."""
     item = _planned_for_update(item)
-    if completed_on > timezone.localdate():
+    if completed_on > clinic_today():
         raise DomainError("The completion date is in the future; enter when the test was done.", field="completed_on")
     if not is_plausible_date(completed_on):
         raise DomainError(f"Enter a completion date after {EARLIEST_DATE.year}.", field="completed_on")

@@ -6,7 +6,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import timezone
 
 from config.errors import Conflict, DomainError
 from patients import clinical
@@ -26,6 +25,7 @@ from patients.models import (
     TreatmentPhase,
 )
 from patients.services.monitoring import monitoring_schedule_generate
+from patients.timezones import clinic_today, format_date
 
 
 def _actor(by: User | None) -> User | None:
@@ -56,7 +56,7 @@ def care_record_refresh(*, patient: Patient, on: date | None = None) -> CareReco
     if tki is not None and record.tki_started_on is None:
         record.tki_started_on = tki.started_on
         changed.append("tki_started_on")
-    started = tki is not None and tki.started_on <= timezone.localdate()
+    started = tki is not None and tki.started_on <= clinic_today()
     if started and record.treatment_phase == TreatmentPhase.NOT_STARTED:
         adjuvant = record.diagnosis == "gist" and record.gist_extent == "resected"
         record.treatment_phase = TreatmentPhase.ADJUVANT if adjuvant else TreatmentPhase.ON_TREATMENT
@@ -113,7 +113,7 @@ def medication_dose_change(
         raise DomainError(f"The dose is already {to_mg} mg/day.", field="to_mg")
     if medication.stopped_on is not None:
         raise Conflict("This course was stopped; start a new course instead.", field="medication")
-    if changed_on < medication.started_on or changed_on > timezone.localdate() + timedelta(days=31):
+    if changed_on < medication.started_on or changed_on > clinic_today() + timedelta(days=31):
         raise DomainError("The change date must fall between the course start and a month from now.",
                           field="changed_on")
     change = DoseChange.objects.create(patient=medication.patient, medication=medication, changed_on=changed_on,
@@ -135,10 +135,10 @@ def medication_stop(
     """End a drug course with its reason; the record's flags and schedule follow."""
     medication = Medication.objects.select_for_update().get(pk=medication.pk)
     if medication.stopped_on is not None:
-        raise Conflict(f"This course already stopped on {medication.stopped_on:%d %b %Y}.", field="stopped_on")
+        raise Conflict(f"This course already stopped on {format_date(medication.stopped_on)}.", field="stopped_on")
     if not reason.strip():
         raise DomainError("Say why the drug was stopped.", field="stop_reason")
-    if stopped_on < medication.started_on or stopped_on > timezone.localdate():
+    if stopped_on < medication.started_on or stopped_on > clinic_today():
         raise DomainError("The stop date must fall between the course start and today.", field="stopped_on")
     medication.stopped_on, medication.stop_reason = stopped_on, reason.strip()[:200]
     medication.save(update_fields=["stopped_on", "stop_reason"])
@@ -182,6 +182,6 @@ def care_sweep(*, on: date | None = None) -> dict[str, int]:
     """
     from patients.sweep import care_sweep_run
 
-    on = on or timezone.localdate()
+    on = on or clinic_today()
     opened, _ = care_sweep_run(on=on, phases=("authorisation", "monitoring_item", "resource"))
     return opened

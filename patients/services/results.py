@@ -14,7 +14,6 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import timezone
 
 from config.errors import DomainError
 from patients import clinical, protocols
@@ -43,6 +42,7 @@ from patients.services.monitoring import (
     qpcr_history,
 )
 from patients.services.tasks import care_task_open
+from patients.timezones import clinic_today, format_date
 
 DERIVED_FIELDS = ["molecular_response", "months_on_treatment", "eln_milestone", "eln_assessment", "eln_rule",
                   "needs_confirmation", "lost_mmr"]
@@ -204,14 +204,14 @@ def _follow_up(test: GeneticTest, record: CareRecord | None, *, by: User | None)
                                        sample_on=test.sample_on)
         if item is None and newest:
             monitoring_items_supersede(patient=test.patient, kinds=ITEM_KINDS_FOR_TEST[test.kind],
-                                       on=timezone.localdate())
+                                       on=clinic_today())
     if item is not None:
-        monitoring_item_complete(item=item, completed_on=min(test.sample_on, timezone.localdate()), by=by,
+        monitoring_item_complete(item=item, completed_on=min(test.sample_on, clinic_today()), by=by,
                                  genetic_test=test)
     task = _task_for_result(test, record)
     if task is not None:
         title, priority, detail = task
-        care_task_open(patient=test.patient, title=title, priority=priority, due=timezone.localdate(),
+        care_task_open(patient=test.patient, title=title, priority=priority, due=clinic_today(),
                        source_kind=TaskSource.GENETIC_TEST, source_id=test.pk, detail=detail)
     response_lost = test.eln_assessment == "failure" or test.lost_mmr
     if record is not None and record.diagnosis == Diagnosis.CML and response_lost:
@@ -223,7 +223,7 @@ def _follow_up(test: GeneticTest, record: CareRecord | None, *, by: User | None)
 
 def _task_for_result(test: GeneticTest, record: CareRecord | None) -> tuple[str, str, str] | None:
     """(title, priority, detail) when a result needs a coordinator to act, else None."""
-    when = f"{test.sample_on:%d %b %Y}"
+    when = format_date(test.sample_on)
     if test.kind == TestKind.BCR_ABL1_QPCR:
         if test.lost_mmr:
             restart = (f" In TFR: restart imatinib within {protocols.TFR_RESTART_WEEKS} weeks."
@@ -296,8 +296,8 @@ def lab_result_save(*, result: LabResult, by: User | None = None) -> LabResult:
             monitoring_item_complete(item=item, completed_on=result.taken_on, by=by, lab_result=result)
     if result.hold_findings:
         findings = "; ".join(f"{h.finding}: {h.guidance}" for h in result.hold_guidance)
-        title = f"Blood results {result.taken_on:%d %b}: label hold criteria met — tell the oncologist"
+        title = f"Blood results {format_date(result.taken_on)}: label hold criteria met — tell the oncologist"
         care_task_open(patient=result.patient, title=title, priority=TaskPriority.URGENT,
-                       due=timezone.localdate(), source_kind=TaskSource.LAB_RESULT, source_id=result.pk,
+                       due=clinic_today(), source_kind=TaskSource.LAB_RESULT, source_id=result.pk,
                        detail=f"{findings} Guidance from the imatinib label; the oncologist decides.")
     return result

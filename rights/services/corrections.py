@@ -13,6 +13,7 @@ from config.errors import Conflict, DomainError
 from patients.audit import audit_record
 from patients.capabilities import can_manage_patient_rights
 from patients.models import AuditAction, Patient
+from patients.timezones import clinic_today
 from rights.models import CorrectionArea, CorrectionRequest, CorrectionStatus, RequestChannel
 
 MAX_TEXT = 2000
@@ -40,7 +41,7 @@ def correction_request_record(*, actor: User, patient: Patient, area: str, reque
         raise DomainError("Choose what the correction is about from the list.", field="area")
     if received_via not in RequestChannel.values:
         raise DomainError("Choose how the patient asked from the list.", field="received_via")
-    if received_on > timezone.localdate():
+    if received_on > clinic_today():
         raise DomainError("The date the patient asked cannot be in the future.", field="received_on")
     requested_change = _text(requested_change, field="requested_change", required=True,
                              sentence="Write what the patient asked to change.")

@@ -19,6 +19,7 @@ from patients.capabilities import can_run_erasure
 from patients.models import AuditAction, ConsentChannel, ConsentHow, ConsentPurpose, InsurancePolicy, Patient
 from patients.molecular import add_months
 from patients.services.consent import consent_record, consent_state
+from patients.timezones import clinic_today
 from rights import erasure as steps
 from rights.identifiers import identifiers_of, pseudonym, pseudonym_phone
 from rights.models import CorrectionRequest, DataPackageLink, ErasureRequest, ErasureStatus, RequestChannel
@@ -39,7 +40,7 @@ def erasure_request_record(*, actor: User, patient: Patient, received_via: str, 
                           field="patient")
     if received_via not in RequestChannel.values:
         raise DomainError("Choose how the patient asked from the list.", field="received_via")
-    if received_on > timezone.localdate():
+    if received_on > clinic_today():
         raise DomainError("The date the patient asked cannot be in the future.", field="received_on")
     try:
         with transaction.atomic():

@@ -133,3 +133,18 @@ def test_a_refused_token_form_is_accessible(live_server, page, assert_accessible
     page.click("input[value='Create token']")
     assert "less than or equal to" in page.locator("#content-main").inner_text()
     assert_accessible()
+
+
+def test_my_settings_page_is_accessible_and_changes_the_zone(live_server, page, assert_accessible, screenshot):
+    UserFactory(username="meera", roles=["coordinator"])
+    sign_in(page, live_server, "meera")
+    page.wait_for_url("**/admin/")
+    page.get_by_role("link", name="My settings").click()
+    page.wait_for_url("**/account/settings/")
+    assert_accessible()
+    page.select_option("#id_time_zone", "Europe/London")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/account/settings/")
+    assert "Times now show in Europe/London" in page.locator(".messagelist").inner_text()
+    screenshot("accounts-my-settings")
+    assert_accessible()

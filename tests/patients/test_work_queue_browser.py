@@ -77,6 +77,6 @@ def test_expert_marks_todays_consult_completed_from_my_day(live_server, page, er
 def test_admin_dashboard_and_settings_are_accessible(live_server, page, ada, assert_accessible):
     sign_in(page, live_server, "ada")
     assert_accessible()
-    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("link", name="Settings", exact=True).click()
     page.wait_for_url("**/admin/?view=settings")
     assert page.locator(".app-patients").count() == 1
