@@ -9,10 +9,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from insights.csv_export import csv_response
 from insights.reports import REPORTS
 from insights.selectors import DEFAULT_WEEKS, MAX_WEEKS, Period, period_ending_this_week
 from patients.capabilities import can_view_clinic_insights
+from patients.csv_export import csv_response
 from patients.selectors import patient_visibility_q
 
 WEEK_CHOICES = [(4, "4 weeks"), (8, "8 weeks"), (12, "12 weeks"), (26, "26 weeks"), (52, "52 weeks")]

@@ -16,8 +16,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from insights.csv_export import csv_response
 from patients.capabilities import can_view_access_report
+from patients.csv_export import csv_response
 from patients.date_inputs import ConsoleDateField
 from patients.models import AuditEntry
 

@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 APPS = [
     "accounts", "config", "patients", "consults", "followups", "messaging", "webchat", "insights", "interop", "guide",
+    "rights",
 ]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
@@ -47,6 +48,8 @@ PROBES = [
     ("config-shared", "config.errors", "import patients.models", "patients.models"),
     ("layers", "patients.capabilities", "from consults.models import Consult", "consults.models"),
     ("layers", "consults.services", "import followups.models", "followups.models"),
+    ("feature-apps-on-top", "patients.access_report", "import insights.selectors", "insights.selectors"),
+    ("feature-apps-on-top", "messaging.services", "from rights import erasure", "rights.erasure"),
 ]
 
 

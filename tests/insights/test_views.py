@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from insights.csv_export import spreadsheet_safe
 from insights.reports import REPORTS, consult_outcomes, dose_adherence, first_reply
 from insights.selectors import period_ending_this_week
 from messaging.models import Status
+from patients.csv_export import spreadsheet_safe
 from tests.factories.activity import inbound, outbound
 from tests.factories.consults import ConsultFactory
 from tests.factories.people import PatientFactory
