@@ -30,7 +30,7 @@ from patients.selectors import patients_visible_to
 from patients.services.records import medication_dose_change
 from patients.services.results import lab_result_record, test_result_record
 from patients.services.symptoms import symptom_report_record
-from patients.timezones import clinic_today
+from patients.timezones import clinic_today, format_date
 
 AUDIT_VIA = "console"
 FORM_TEMPLATE = "admin/patients/patient/record_form.html"
@@ -164,7 +164,7 @@ def dose_change(request: HttpRequest, pk: int, medication_id: int) -> HttpRespon
         save=save,
         anchor="medication",
         intro=f"Now {medication.dose_mg_per_day} mg/day, {medication.get_schedule_display().lower()}, since "
-        f"{medication.started_on:%d %b %Y}. The old dose, the new one and the reason are kept.",
+        f"{format_date(medication.started_on)}. The old dose, the new one and the reason are kept.",
         moved={"medication": "to_mg"},
     )
     return form_page(request, patient, spec, initial={"changed_on": clinic_today()})

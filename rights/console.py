@@ -4,6 +4,7 @@ retention settings. Thin: check the capability, call one service, render inside 
 A patient the user may not see is a 404; one they see but may not act for (an expert) a 403.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ from patients.capabilities import can_manage_patient_rights, can_run_erasure, ca
 from patients.models import AuditAction, Patient
 from patients.roles import staff_user
 from patients.selectors import patients_visible_to
+from patients.timezones import format_datetime
 from rights import forms as f
 from rights.models import CorrectionRequest, CorrectionStatus, DataPackageLink, ErasureRequest, ErasureStatus
 from rights.selectors import erasure_preview
@@ -87,8 +89,7 @@ def package_send(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             f"Data package link sent ({link.message.get_status_display().lower() if link.message else 'not sent'}); "
-            f"it works "
-            f"once, until {link.expires_at:%d %b %Y}.",
+            f"it works once, until {format_datetime(link.expires_at)}.",
         )
     return HttpResponseRedirect(record_url(patient))
 
@@ -229,7 +230,14 @@ def erasure_confirmation(request: HttpRequest, pk: int, erasure_id: int) -> Http
         patient,
         f"Erasure confirmation · {patient.reference}",
         erasure=erasure,
+        kept=kept_rows(erasure),
     )
+
+
+def kept_rows(erasure: ErasureRequest) -> list[dict[str, Any]]:
+    """The confirmation's kept rows with "until" as a date (stored as ISO text), so the page shows "30 Nov 2036"."""
+    return [{**line, "until": dt.date.fromisoformat(line["until"]) if line.get("until") else None}
+            for line in (erasure.confirmation or {}).get("kept", [])]
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.mfa import mfa_device_remove
-from accounts.models import ApiToken
+from accounts.models import ApiToken, StaffProfile
+from accounts.preferences import staff_time_zone_set
 from accounts.tokens import api_token_create, api_token_revoke
 from config.errors import DomainError
 from consults.expert_profiles import expert_user_set
@@ -380,3 +381,18 @@ def service_revoke_token(user: AbstractBaseUser, world: World) -> bool:
 def service_remove_second_factor(user: AbstractBaseUser, world: World) -> bool:
     device = TOTPDevice.objects.create(user=world.cast["frank"], name="Lost phone", confirmed=True)
     return refused_by(lambda: mfa_device_remove(device=device, actor=user))
+
+
+# --- My settings ---------------------------------------------------------------------------------------------
+
+
+def console_change_my_settings(client: Client, user: AbstractBaseUser, world: World) -> bool:
+    response = signed_in(client, user).post("/account/settings/", {"time_zone": "Europe/London"})
+    changed = StaffProfile.objects.filter(user=user, time_zone="Europe/London").exists()
+    return effect_answer(response, happened=changed)
+
+
+def service_change_my_settings(user: AbstractBaseUser, world: World) -> bool:
+    return refused_by(lambda: staff_time_zone_set(user=user, time_zone="Europe/London", by=user),
+                      lambda error: "only your own settings" in error.message)
+

@@ -17,6 +17,7 @@ import pytest
 
 from patients import capabilities
 from tests import permission_doors as door
+from tests import permission_doors_rights as rights_door
 from tests.permission_world import CAST, World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +132,16 @@ ROWS: list[Row] = [
     Row(c.can_manage_sign_in_security, "ada", console=door.get("/admin/accounts/apitoken/"),
         api="console only: sign-in locks, second factors and everyone's tokens are admin pages",
         service=door.service_remove_second_factor),
+    Row(c.can_change_staff_settings, "alice bob erin frank ada",  # their own; an admin also sets anyone's
+        console=door.console_change_my_settings,
+        api="console only: the time zone is set on My settings (or by an admin on Staff members' settings)",
+        service=door.service_change_my_settings),
+    Row(c.can_manage_patient_rights, "alice ada", of=patient, console=rights_door.console_record_correction,
+        api=rights_door.api_record_correction, service=rights_door.service_record_correction),
+    Row(c.can_run_erasure, "alice ada", of=patient, console=rights_door.console_record_erasure,
+        api=rights_door.api_record_erasure, service=rights_door.service_record_erasure),
+    Row(c.can_set_retention, "ada", console=rights_door.console_set_retention,
+        api="retention periods are set in the console only", service=rights_door.service_set_retention),
 ]
 DOORS = ("console", "api", "service")
 

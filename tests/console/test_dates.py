@@ -16,10 +16,17 @@ from consults.models import Consult
 from messaging.models import Conversation
 from patients.models import Note
 from patients.services import care_task_open, symptom_report_record
+from rights.services import (
+    correction_request_record,
+    erasure_request_complete,
+    erasure_request_record,
+    retention_policy_update,
+)
 from tests.factories.activity import inbound
 from tests.factories.care import cml_patient, qpcr
 from tests.factories.consults import ConsultFactory, ExpertFactory
 from tests.factories.people import PatientFactory
+from tests.messaging.conftest import messaging_settings, outbox  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +238,76 @@ def test_no_zone_leaks_into_the_next_request(client, alice, bob, shared_consult)
     in_london(alice)
     page(client, alice, reverse("admin:consults_consult_changelist"))
     assert timezone.get_current_timezone_name() == "Asia/Kolkata"
+
+
+# --- the care record and the patient-rights pages, written beside the dates branch ------------------------
+
+
+def test_the_care_record_shows_a_note_time_in_the_viewers_zone(client, alice, record):
+    in_london(alice)
+    text = page(client, alice, reverse("admin:patients_patient_change", args=[record.pk]))
+    assert "Alice, 30 Nov 2026, 14:15 GMT" in text
+
+
+def test_the_care_record_shows_a_symptom_time_with_its_zone(client, alice, record):
+    text = page(client, alice, reverse("admin:patients_patient_change", args=[record.pk]))
+    assert "1 Dec 2026, 04:15 IST" in text  # reported 22:45 UTC on 30 Nov
+
+
+@pytest.fixture
+def correction(record, alice):
+    return correction_request_record(actor=alice, patient=record, area="details", requested_change="Spell my name",
+                                     received_via="phone", received_on=date(2026, 11, 30))
+
+
+@pytest.fixture
+def erasure(record, alice):
+    asked = erasure_request_record(actor=alice, patient=record, received_via="letter", received_on=date(2026, 11, 30))
+    return erasure_request_complete(actor=alice, erasure=asked, confirm_reference=record.reference)
+
+
+def rights_urls(record, correction, erasure) -> dict[str, str]:
+    return {
+        "correction": reverse("rights-console-correction", args=[record.pk, correction.pk]),
+        "erasure confirmation": reverse("rights-console-erasure-confirmation", args=[record.pk, erasure.pk]),
+        "care record with rights": reverse("admin:patients_patient_change", args=[record.pk]),
+    }
+
+
+@pytest.mark.parametrize("name", ["correction", "erasure confirmation", "care record with rights"])
+def test_rights_pages_have_no_django_default_or_old_formats(client, alice, record, correction, erasure, name):
+    text = page(client, alice, rights_urls(record, correction, erasure)[name])
+    assert old_formats(text) == {}
+
+
+@pytest.mark.parametrize("name", ["correction", "erasure confirmation", "care record with rights"])
+def test_rights_pages_read_date_times_with_the_zone(client, alice, record, correction, erasure, name):
+    text = page(client, alice, rights_urls(record, correction, erasure)[name])
+    assert CONSOLE_DATETIME.search(text), text[:500]
+
+
+def test_a_correction_request_reads_in_the_viewers_zone(client, alice, correction):
+    in_london(alice)
+    text = page(client, alice, reverse("rights-console-correction", args=[correction.patient_id, correction.pk]))
+    assert "Asked 30 Nov 2026, on the phone; recorded by alice on 1 Dec 2026, 04:00 GMT" in text
+
+
+def test_the_erasure_confirmation_shows_kept_until_as_a_date(client, alice, record, erasure):
+    text = page(client, alice, reverse("rights-console-erasure-confirmation", args=[record.pk, erasure.pk]))
+    assert re.search(rf"\b\d{{1,2}} (?:{MONTHS}) 20[3-9]\d\b", text), text[-800:]
+
+
+def test_the_retention_page_shows_when_it_was_set_with_the_zone(client, ada, frozen):
+    retention_policy_update(actor=ada, clinical_record_years=10, message_log_days=365, audit_log_years=8)
+    text = page(client, ada, reverse("rights-retention"))
+    assert "Set by ada on 1 Dec 2026, 09:30 IST." in text
+
+
+@pytest.mark.usefixtures("outbox")
+def test_the_package_link_message_says_until_when_with_the_zone(client, alice, record):
+    record.consent_sms = True
+    record.save()
+    client.force_login(alice)
+    response = client.post(reverse("rights-console-package", args=[record.pk]), {"package-channel": "sms"},
+                           follow=True)
+    assert "until 8 Dec 2026, 09:30 IST" in visible_text(response)
