@@ -143,7 +143,8 @@ def test_first_available_query_count_is_fixed(client, frozen, django_assert_max_
         ConsultFactory(expert=ExpertFactory(), start=ist(DEC_2, 9))
     with django_assert_max_num_queries(4):
         body = client.get("/api/v1/slots/?from=2026-12-01&to=2026-12-30").json()
-    assert body["count"] > 200 and body["next"]
+    assert body["count"] > 200
+    assert body["next"]
 
 
 # --- booking ------------------------------------------------------------------------------------
@@ -155,12 +156,16 @@ def test_booking_answers_201_with_the_contract_fields(client, frozen):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert {"reference", "manage_token", "start", "end", "status", "expert"} <= set(body)
-    assert body["status"] == "confirmed" and body["expert"] == expert.pk
-    assert body["start"] == "2026-12-02T10:00:00+05:30" and body["end"] == "2026-12-02T10:20:00+05:30"
+    assert body["status"] == "confirmed"
+    assert body["expert"] == expert.pk
+    assert body["start"] == "2026-12-02T10:00:00+05:30"
+    assert body["end"] == "2026-12-02T10:20:00+05:30"
     assert body["manage_url"] == f"https://clinic.example.org/c/{body['manage_token']}/"
     consult = Consult.objects.get(reference=body["reference"])
-    assert consult.source == "api" and consult.note == "Ankle swelling"
-    assert consult.patient.consent_whatsapp and not consult.patient.consent_sms
+    assert consult.source == "api"
+    assert consult.note == "Ankle swelling"
+    assert consult.patient.consent_whatsapp
+    assert not consult.patient.consent_sms
     assert consult.patient.preferred_channel == "whatsapp"
 
 
@@ -212,7 +217,8 @@ def test_upcoming_limit_gets_409_naming_the_phone(client, frozen, settings):
     post_booking(client, booking_body(expert))
     response = post_booking(client, booking_body(expert, start="2026-12-02T11:00:00+05:30"))
     assert response.status_code == 409
-    assert response.json()["code"] == "upcoming_limit" and "phone" in response.json()
+    assert response.json()["code"] == "upcoming_limit"
+    assert "phone" in response.json()
 
 
 def test_same_idempotency_key_and_body_returns_the_same_consult(client, frozen):
@@ -236,7 +242,8 @@ def test_same_idempotency_key_with_a_different_body_gets_422(client, frozen):
 
 def test_malformed_idempotency_key_gets_400(client, frozen):
     response = post_booking(client, booking_body(ExpertFactory()), **{"Idempotency-Key": "a b"})
-    assert response.status_code == 400 and "idempotency_key" in response.json()
+    assert response.status_code == 400
+    assert "idempotency_key" in response.json()
 
 
 def test_booking_is_throttled_per_address_with_minutes_to_wait(client, frozen, rates):
@@ -275,20 +282,23 @@ def booked(client, frozen):
 
 def test_manage_shows_the_booking_in_the_patients_zone(client, booked):
     body = client.get(f"/api/v1/consults/manage/{booked['manage_token']}/").json()
-    assert body["reference"] == booked["reference"] and body["start"] == "2026-12-02T10:00:00+05:30"
+    assert body["reference"] == booked["reference"]
+    assert body["start"] == "2026-12-02T10:00:00+05:30"
     london = client.get(f"/api/v1/consults/manage/{booked['manage_token']}/?tz=Europe/London").json()
     assert london["start"] == "2026-12-02T04:30:00+00:00"
 
 
 def test_manage_with_an_unknown_token_is_404(client):
     response = client.get("/api/v1/consults/manage/not-a-real-token-at-all-1234/")
-    assert response.status_code == 404 and "not valid" in response.json()["detail"]
+    assert response.status_code == 404
+    assert "not valid" in response.json()["detail"]
 
 
 def test_manage_link_expires_some_time_after_the_consult(client, booked, settings):
     with time_machine.travel(ist(DEC_2, 10) + timedelta(days=settings.CONSULT_MANAGE_LINK_DAYS + 1)):
         response = client.get(f"/api/v1/consults/manage/{booked['manage_token']}/")
-    assert response.status_code == 410 and response.json()["code"] == "expired"
+    assert response.status_code == 410
+    assert response.json()["code"] == "expired"
 
 
 def test_reschedule_by_token_moves_the_consult(client, booked):
@@ -305,22 +315,26 @@ def test_reschedule_by_token_into_a_taken_slot_is_409(client, booked):
     post_booking(client, other)
     url = f"/api/v1/consults/manage/{booked['manage_token']}/reschedule/"
     response = client.post(url, {"start": "2026-12-02T15:00:00+05:30"}, content_type="application/json")
-    assert response.status_code == 409 and response.json()["next_slots"]
+    assert response.status_code == 409
+    assert response.json()["next_slots"]
 
 
 def test_reschedule_without_a_start_is_400(client, booked):
     url = f"/api/v1/consults/manage/{booked['manage_token']}/reschedule/"
     response = client.post(url, {}, content_type="application/json")
-    assert response.status_code == 400 and "start" in response.json()
+    assert response.status_code == 400
+    assert "start" in response.json()
 
 
 def test_cancel_by_token_then_changes_are_refused(client, booked):
     base = f"/api/v1/consults/manage/{booked['manage_token']}/"
     response = client.post(base + "cancel/", {"reason": "Feeling better"}, content_type="application/json")
-    assert response.status_code == 200 and response.json()["status"] == "cancelled"
+    assert response.status_code == 200
+    assert response.json()["status"] == "cancelled"
     assert Consult.objects.get(reference=booked["reference"]).status == ConsultStatus.CANCELLED
     again = client.post(base + "reschedule/", {"start": "2026-12-02T15:00:00+05:30"}, content_type="application/json")
-    assert again.status_code == 409 and again.json()["code"] == "not_changeable"
+    assert again.status_code == 409
+    assert again.json()["code"] == "not_changeable"
 
 
 def test_cancel_after_the_consult_started_is_409(client, booked):

@@ -68,7 +68,8 @@ def test_anonymous_callers_are_refused(client, world):
 def test_token_authentication_works_for_staff(client, world, alice):
     _, secret = api_token_create(user=alice, name="lab script", expires_in_days=30)
     response = client.get(URL, headers={"Authorization": f"Token {secret}"})
-    assert response.status_code == 200 and len(response.json()["results"]) == 3
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 3
 
 
 def test_filters_by_expert_status_and_day(client, world, ada):
@@ -78,7 +79,8 @@ def test_filters_by_expert_status_and_day(client, world, ada):
     assert len(references(client.get(f"{URL}?date=2026-12-02"))) == 4
     assert references(client.get(f"{URL}?date=2026-12-03")) == set()
     bad = client.get(f"{URL}?status=maybe&date=tomorrow")
-    assert bad.status_code == 400 and {"status", "date"} <= set(bad.json())
+    assert bad.status_code == 400
+    assert {"status", "date"} <= set(bad.json())
 
 
 def test_list_times_are_shown_in_the_requested_zone(client, world, ada):
@@ -111,11 +113,13 @@ def test_experts_mark_their_own_consults_completed_once_started(client, world, e
     client.force_login(erin)
     consult = world["erin_alice"]
     early = client.post(f"{URL}{consult.pk}/complete/")
-    assert early.status_code == 409 and "not started" in early.json()["detail"]
+    assert early.status_code == 409
+    assert "not started" in early.json()["detail"]
     with time_machine.travel(ist(DEC_2, 9, 30)):
         client.force_login(erin)  # a day later: the old session has expired
         response = client.post(f"{URL}{consult.pk}/complete/")
-        assert response.status_code == 200 and response.json()["status"] == "completed"
+        assert response.status_code == 200
+        assert response.json()["status"] == "completed"
         assert client.post(f"{URL}{world['other_alice'].pk}/complete/").status_code == 404
     assert AuditEntry.objects.filter(action="change", changed_fields=["status"]).count() == 1
 
@@ -125,13 +129,16 @@ def test_coordinators_mark_no_show(client, world, alice):
     with time_machine.travel(ist(DEC_2, 10, 30)):
         client.force_login(alice)
         response = client.post(f"{URL}{world['other_alice'].pk}/no-show/")
-    assert response.status_code == 200 and response.json()["status"] == "no_show"
+    assert response.status_code == 200
+    assert response.json()["status"] == "no_show"
 
 
 def test_staff_cancel_needs_a_reason(client, world, alice):
     client.force_login(alice)
     url = f"{URL}{world['other_alice'].pk}/cancel/"
     missing = client.post(url, {}, content_type="application/json")
-    assert missing.status_code == 400 and "reason" in missing.json()
+    assert missing.status_code == 400
+    assert "reason" in missing.json()
     done = client.post(url, {"reason": "Expert unwell"}, content_type="application/json")
-    assert done.status_code == 200 and done.json()["cancellation_reason"] == "Expert unwell"
+    assert done.status_code == 200
+    assert done.json()["cancellation_reason"] == "Expert unwell"

@@ -48,7 +48,8 @@ def test_api_refuses_an_unknown_tz_naming_the_field(strict_client, frozen, zone)
     expert = ExpertFactory()
     for url in ("/api/v1/slots/", f"/api/v1/experts/{expert.pk}/slots/"):
         response = strict_client.get(url, {"tz": zone})
-        assert response.status_code == 400 and "tz" in response.json(), url
+        assert response.status_code == 400, url
+        assert "tz" in response.json(), url
 
 
 @pytest.mark.parametrize("start", EDGE_STARTS)
@@ -68,7 +69,8 @@ def test_api_booking_at_the_edge_of_the_calendar_is_a_400_on_start(strict_client
 
     response = strict_client.post("/api/v1/consults/", booking_body(ExpertFactory(), start=start),
                                   content_type="application/json")
-    assert response.status_code == 400 and "start" in response.json()
+    assert response.status_code == 400
+    assert "start" in response.json()
     assert not Consult.objects.exists()
 
 
@@ -76,7 +78,8 @@ def test_api_booking_at_the_edge_of_the_calendar_is_a_400_on_start(strict_client
 def test_api_reschedule_to_an_impossible_time_keeps_the_booking(strict_client, consult, start):
     response = strict_client.post(f"/api/v1/consults/manage/{consult.manage_token}/reschedule/", {"start": start},
                                   content_type="application/json")
-    assert response.status_code in (400, 409) and "start" in response.json()
+    assert response.status_code in (400, 409)
+    assert "start" in response.json()
     consult.refresh_from_db()
     assert consult.status == ConsultStatus.CONFIRMED
 
@@ -87,7 +90,8 @@ def test_slot_lists_refuse_days_out_of_range_naming_the_field(strict_client, fro
     expert = ExpertFactory()
     for url in ("/api/v1/slots/", f"/api/v1/experts/{expert.pk}/slots/"):
         response = strict_client.get(url, query)
-        assert response.status_code == 400 and set(query) & set(response.json()), url
+        assert response.status_code == 400, url
+        assert set(query) & set(response.json()), url
 
 
 @pytest.mark.parametrize("name", ["date", "date_from", "date_to"])
@@ -95,7 +99,8 @@ def test_staff_consult_list_refuses_days_out_of_range(strict_client, alice, froz
     strict_client.force_login(alice)
     for day in ("9999-12-31", "0001-01-01"):
         response = strict_client.get("/api/v1/staff/consults/", {name: day})
-        assert response.status_code == 400 and name in response.json()
+        assert response.status_code == 400
+        assert name in response.json()
 
 
 def test_booking_with_a_json_list_body_is_a_400_not_a_crash(strict_client, frozen):
@@ -123,4 +128,5 @@ def test_paged_lists_are_documented_as_pages_not_bare_arrays(client, path):
     schema = client.get("/api/schema/?format=json").json()
     ok = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     page = schema["components"]["schemas"][ok["$ref"].rsplit("/", 1)[1]]
-    assert page["type"] == "object" and {"count", "next", "previous", "results"} <= set(page["properties"])
+    assert page["type"] == "object"
+    assert {"count", "next", "previous", "results"} <= set(page["properties"])

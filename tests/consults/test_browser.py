@@ -33,7 +33,8 @@ def test_patient_books_a_consult_and_reschedules_it(live_server, page, screensho
     page.wait_for_url("**/booked/**")
     assert page.get_by_role("heading", name="You're booked").is_visible()
     consult = Consult.objects.get()
-    assert consult.reference in page.content() and first_time in page.content()
+    assert consult.reference in page.content()
+    assert first_time in page.content()
     assert page.get_by_role("link", name="Add to calendar").get_attribute("href").endswith("/calendar.ics")
     screenshot("consult-booked")
 
@@ -46,9 +47,11 @@ def test_patient_books_a_consult_and_reschedules_it(live_server, page, screensho
     assert page.get_by_text("Your consult has moved to").is_visible()
     screenshot("consult-rescheduled")
     moved = Consult.objects.get(reference=consult.reference)
-    assert moved.pk != consult.pk and moved.start > consult.start
+    assert moved.pk != consult.pk
+    assert moved.start > consult.start
     assert Consult.objects.get(pk=consult.pk).status == ConsultStatus.CANCELLED
-    assert moved.patient.consent_sms and moved.note == "Ankles swell in the evening."
+    assert moved.patient.consent_sms
+    assert moved.note == "Ankles swell in the evening."
 
 
 def test_the_time_zone_picker_follows_the_browser(live_server, browser):

@@ -63,10 +63,13 @@ def test_reschedule_frees_the_old_time_and_keeps_reference_and_link(
         new = consult_reschedule(consult=consult, new_start=ist(DEC_2, 14))
     old = Consult.objects.get(pk=consult.pk)
     assert (new.reference, new.manage_token) == (reference, token)
-    assert new.start == ist(DEC_2, 14) and new.status == ConsultStatus.CONFIRMED
+    assert new.start == ist(DEC_2, 14)
+    assert new.status == ConsultStatus.CONFIRMED
     assert new.rescheduled_from == old
-    assert new.calendar_uid == old.calendar_uid and new.calendar_sequence == 1
-    assert old.status == ConsultStatus.CANCELLED and old.reference == f"{reference}-1"
+    assert new.calendar_uid == old.calendar_uid
+    assert new.calendar_sequence == 1
+    assert old.status == ConsultStatus.CANCELLED
+    assert old.reference == f"{reference}-1"
     assert old.manage_token != token
     assert events == [("rescheduled", reference, old)]
     # The old time is bookable again.
@@ -82,7 +85,8 @@ def test_reschedule_into_a_taken_slot_changes_nothing(consult):
     with pytest.raises(SlotTaken):
         consult_reschedule(consult=consult, new_start=ist(DEC_2, 11))
     consult.refresh_from_db()
-    assert consult.status == ConsultStatus.CONFIRMED and consult.start == ist(DEC_2, 10)
+    assert consult.status == ConsultStatus.CONFIRMED
+    assert consult.start == ist(DEC_2, 10)
 
 
 def test_reschedule_may_move_by_half_an_hour_over_its_own_buffer(consult):
@@ -93,7 +97,8 @@ def test_reschedule_may_move_by_half_an_hour_over_its_own_buffer(consult):
 def test_a_rescheduled_consult_can_be_rescheduled_again(consult):
     second = consult_reschedule(consult=consult, new_start=ist(DEC_2, 11))
     third = consult_reschedule(consult=second, new_start=ist(DEC_2, 12))
-    assert third.reference == consult.reference and third.calendar_sequence == 2
+    assert third.reference == consult.reference
+    assert third.calendar_sequence == 2
     assert Consult.objects.filter(reference__startswith=consult.reference).count() == 3
 
 
@@ -104,7 +109,8 @@ def test_cancel_frees_the_time_records_the_reason_and_is_idempotent(
         cancelled = consult_cancel(consult=consult, reason="Feeling better", source="sms")
         again = consult_cancel(consult=consult, reason="twice", source="sms")
     assert cancelled.status == ConsultStatus.CANCELLED
-    assert cancelled.cancellation_reason == "Feeling better" and cancelled.cancelled_source == "sms"
+    assert cancelled.cancellation_reason == "Feeling better"
+    assert cancelled.cancelled_source == "sms"
     assert again.cancellation_reason == "Feeling better"
     assert events == [("cancelled", consult.reference, None)]
     with pytest.raises(ConsultNotChangeable):
@@ -141,7 +147,8 @@ def test_outcomes_can_be_recorded_only_once_the_consult_has_started(consult, eri
         consult_mark_completed(consult=consult, by=erin)
     with time_machine.travel(ist(DEC_2, 10, 25), tick=False):
         done = consult_mark_completed(consult=consult, by=erin)
-        assert done.status == ConsultStatus.COMPLETED and done.status_changed_by == erin
+        assert done.status == ConsultStatus.COMPLETED
+        assert done.status_changed_by == erin
         assert consult_mark_completed(consult=consult, by=erin).status == ConsultStatus.COMPLETED
         with pytest.raises(ConsultNotChangeable, match="completed"):
             consult_mark_no_show(consult=consult, by=erin)

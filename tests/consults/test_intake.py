@@ -18,14 +18,17 @@ pytestmark = pytest.mark.django_db
 def test_a_new_phone_creates_a_patient_with_the_consent_given():
     patient = patient_intake_for_booking(details=intake(consent_whatsapp=True, preferred_channel="whatsapp"))
     assert patient.full_name == "Meena Test"
-    assert patient.consent_whatsapp and not patient.consent_sms
-    assert patient.consent_at is not None and patient.consent_text_version == "2026-01"
+    assert patient.consent_whatsapp
+    assert not patient.consent_sms
+    assert patient.consent_at is not None
+    assert patient.consent_text_version == "2026-01"
     assert patient.preferred_channel == "whatsapp"
 
 
 def test_no_consent_means_no_consent_time_recorded():
     patient = patient_intake_for_booking(details=intake())
-    assert patient.consent_at is None and patient.consent_text_version == ""
+    assert patient.consent_at is None
+    assert patient.consent_text_version == ""
 
 
 def test_a_known_phone_gets_a_separate_unverified_intake():

@@ -63,8 +63,10 @@ def assert_exactly_one_winner(results, expert) -> None:
     assert Counter(status for status, _ in results) == {201: 1, 409: ATTEMPTS - 1}
     for status, body in results:
         if status == 409:
-            assert body["code"] == "slot_taken" and "just taken" in body["detail"]
-            assert body["next_slots"] and {"start", "end", "expert"} <= set(body["next_slots"][0])
+            assert body["code"] == "slot_taken"
+            assert "just taken" in body["detail"]
+            assert body["next_slots"]
+            assert {"start", "end", "expert"} <= set(body["next_slots"][0])
     assert Consult.objects.filter(expert=expert, status=ConsultStatus.CONFIRMED).count() == 1
     assert Patient.objects.count() == 1  # the losers' new patients rolled back with their booking
 
@@ -123,7 +125,8 @@ def test_sqlite_booking_checks_and_inserts_inside_one_immediate_transaction(gene
     assert statements[: insert + 1].count("BEGIN IMMEDIATE") == 1
     assert begin < overlap_check < insert
     second = Client().post("/api/v1/consults/", {**body, "phone": "+919870000002"}, content_type="application/json")
-    assert second.status_code == 409 and second.json()["next_slots"]
+    assert second.status_code == 409
+    assert second.json()["next_slots"]
 
 
 @pytest.mark.slow  # subprocesses on a freshly migrated SQLite file: ~20 s
@@ -142,8 +145,10 @@ def test_twenty_threads_racing_on_a_sqlite_file_give_one_201_and_409s(tmp_path):
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome["engine"] == "sqlite"
     assert outcome["statuses"] == {"201": 1, "409": ATTEMPTS - 1}
-    assert outcome["codes_409"] == ["slot_taken"] and outcome["next_slots_offered"]
-    assert outcome["consults"] == 1 and outcome["patients"] == 1
+    assert outcome["codes_409"] == ["slot_taken"]
+    assert outcome["next_slots_offered"]
+    assert outcome["consults"] == 1
+    assert outcome["patients"] == 1
 
 
 @pytest.mark.postgres
@@ -186,5 +191,6 @@ def test_a_booking_that_cannot_get_the_experts_lock_in_time_gets_503_busy(genero
         release.set()
         holder.join()
     assert response.status_code == 503
-    assert response.json()["code"] == "busy" and "try again in a moment" in response.json()["detail"]
+    assert response.json()["code"] == "busy"
+    assert "try again in a moment" in response.json()["detail"]
     assert not Consult.objects.exists()

@@ -53,12 +53,16 @@ def test_manage_link_token_in_path_is_redacted():
 
 def test_query_string_never_reaches_the_log():
     _, raw = access_line("/book/", query="token=Zk3q9vT2xLmN8pQr&phone=%2B919812345678")
-    assert "Zk3q9vT2xLmN8pQr" not in raw and "token=" not in raw and "9812345678" not in raw
+    assert "Zk3q9vT2xLmN8pQr" not in raw
+    assert "token=" not in raw
+    assert "9812345678" not in raw
 
 
 def test_cookies_authorization_and_referer_query_are_dropped():
     _, raw = access_line("/", referer="https://clinic.example.org/c/Zk3q9vT2xLmN8pQr/?t=abc")
-    assert "s3cr3tsession" not in raw and "c2VjcmV0" not in raw and "Zk3q9vT2xLmN8pQr" not in raw
+    assert "s3cr3tsession" not in raw
+    assert "c2VjcmV0" not in raw
+    assert "Zk3q9vT2xLmN8pQr" not in raw
 
 
 def test_quotes_in_a_path_keep_the_line_valid_json():

@@ -63,7 +63,8 @@ def test_drill_restores_an_identical_copy_and_drops_it(source_url):
     result = run(source_url)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "RESTORE DRILL PASSED" in result.stdout
-    assert "all identical" in result.stdout and "migrations: all applied" in result.stdout
+    assert "all identical" in result.stdout
+    assert "migrations: all applied" in result.stdout
     assert databases("carethread_restore_drill_") == before
 
 
@@ -88,7 +89,8 @@ def test_compare_names_the_table_whose_rows_differ(source_url):
         admin(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
     assert result.returncode == 1
     assert "RESTORE DRILL FAILED: restored tables differ" in result.stderr
-    assert "< patients_patient" in result.stderr and "> patients_patient" in result.stderr
+    assert "< patients_patient" in result.stderr
+    assert "> patients_patient" in result.stderr
 
 
 def test_drill_fails_clearly_and_leaves_nothing_when_the_source_is_missing():

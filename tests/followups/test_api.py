@@ -22,7 +22,9 @@ def test_coordinator_creates_a_medication_plan_with_next_time(api, patient, alic
                         {"patient": patient.pk, "local_time": "20:30", "cutoff_hours": 6}, format="json")
     assert response.status_code == 201, response.json()
     plan = MedicationReminderPlan.objects.get(patient=patient)
-    assert plan.local_time == time(20, 30) and plan.next_at is not None and response.json()["next_at"]
+    assert plan.local_time == time(20, 30)
+    assert plan.next_at is not None
+    assert response.json()["next_at"]
     assert AuditEntry.objects.filter(object_type="followups.MedicationReminderPlan", action="create").exists()
 
 
@@ -30,10 +32,12 @@ def test_bad_plan_values_name_the_field(api, patient, alice):
     api.force_authenticate(alice)
     response = api.post("/api/v1/medication-reminder-plans/",
                         {"patient": patient.pk, "local_time": "25:99"}, format="json")
-    assert response.status_code == 400 and "local_time" in response.json()
+    assert response.status_code == 400
+    assert "local_time" in response.json()
     response = api.post("/api/v1/checkin-plans/", {"patient": patient.pk, "local_time": "10:00", "weekday": 9},
                         format="json")
-    assert response.status_code == 400 and "weekday" in response.json()
+    assert response.status_code == 400
+    assert "weekday" in response.json()
     assert not CheckinPlan.objects.exists()
 
 
@@ -42,7 +46,8 @@ def test_second_plan_for_a_patient_is_refused(api, patient, alice):
     medication_plan_save(patient=patient, active=True, local_time=time(9, 0))
     response = api.post("/api/v1/medication-reminder-plans/", {"patient": patient.pk, "local_time": "10:00"},
                         format="json")
-    assert response.status_code == 400 and "patient" in response.json()
+    assert response.status_code == 400
+    assert "patient" in response.json()
 
 
 @pytest.mark.parametrize(("who", "status"), [("erin", 403), ("charlie", 403)])
@@ -55,11 +60,13 @@ def test_experts_and_outsiders_cannot_create_plans(api, patient, who, status, re
 def test_pause_and_resume_by_api(api, patient, alice):
     api.force_authenticate(alice)
     response = api.post(f"/api/v1/follow-ups/{patient.pk}/pause/", {"reason": "In hospital"}, format="json")
-    assert response.status_code == 201 and response.json()["paused"] is True
+    assert response.status_code == 201
+    assert response.json()["paused"] is True
     again = api.post(f"/api/v1/follow-ups/{patient.pk}/pause/", {"reason": "x"}, format="json")
     assert again.status_code == 409
     missing = api.post(f"/api/v1/follow-ups/{patient.pk}/resume/", format="json")
-    assert missing.status_code == 200 and missing.json()["paused"] is False
+    assert missing.status_code == 200
+    assert missing.json()["paused"] is False
     assert api.post(f"/api/v1/follow-ups/{patient.pk}/pause/", {}, format="json").status_code == 400
 
 
@@ -121,4 +128,5 @@ def test_demo_seed_gives_asha_plans_and_is_idempotent(db):
     call_command("seed_demo", "--force", stdout=out)
     assert "Demo follow-up plans: 3 created." in out.getvalue()
     assert "Demo follow-up plans: 0 created." in out.getvalue()
-    assert MedicationReminderPlan.objects.count() == 2 and CheckinPlan.objects.count() == 1
+    assert MedicationReminderPlan.objects.count() == 2
+    assert CheckinPlan.objects.count() == 1

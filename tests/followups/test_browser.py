@@ -31,7 +31,8 @@ def test_coordinator_sets_up_dose_reminders_then_pauses_and_resumes(live_server,
     assert "daily at 08:30 (Asia/Kolkata)" in section.inner_text()
     assert "Dose reminder (daily)" in section.locator("ul").nth(1).inner_text()
     plan = MedicationReminderPlan.objects.get(patient=patient)
-    assert plan.active and plan.next_at is not None
+    assert plan.active
+    assert plan.next_at is not None
     assert section.get_by_role("link", name="change").count() == 1  # the plan exists now: edit, not add
 
     page.fill("#followups-pause-reason", "In hospital")
@@ -46,5 +47,6 @@ def test_coordinator_sets_up_dose_reminders_then_pauses_and_resumes(live_server,
     page.wait_for_url(f"**/patient/{patient.pk}/change/#panel-followups")
     assert "Follow-ups are running." in page.locator("#panel-followups").inner_text()
     pause = FollowUpPause.objects.get(patient=patient)
-    assert pause.reason == "In hospital" and pause.resumed_by.username == "alice"
+    assert pause.reason == "In hospital"
+    assert pause.resumed_by.username == "alice"
     assert refused == []

@@ -47,7 +47,8 @@ def test_check_in_goes_weekly_at_local_time_and_once(patient):
         with time_machine.travel(moment, tick=False):
             assert checkins_send_due(now=timezone.now()) == expected
     [first, second] = outbound("checkin_questions")
-    assert "1 Nausea" in first.body and "6 Tiredness" in first.body
+    assert "1 Nausea" in first.body
+    assert "6 Tiredness" in first.body
     assert first.idempotency_key != second.idempotency_key
 
 
@@ -58,17 +59,20 @@ def test_all_answers_at_once_store_reports_for_non_zero_grades(started, patient)
     assert started.next_question == ANYTHING_ELSE
     assert sorted(SymptomReport.objects.values_list("symptom", "grade")) == [
         ("muscle_cramps", 1), ("nausea", 2), ("tiredness", 2)]
-    assert outbound("checkin_anything_else") and not outbound("call_clinic_now")
+    assert outbound("checkin_anything_else")
+    assert not outbound("call_clinic_now")
     assert answer(patient, "no", minutes=6) is True
     started.refresh_from_db()
-    assert started.status == SessionStatus.COMPLETED and outbound("checkin_thanks")
+    assert started.status == SessionStatus.COMPLETED
+    assert outbound("checkin_thanks")
 
 
 def test_one_answer_per_message_asks_the_next_question(started, patient):
     for minute, body in enumerate(["1", "0", "२"], start=1):  # Devanagari two
         assert answer(patient, body, minutes=minute) is True
     started.refresh_from_db()
-    assert started.grades == {"1": 1, "2": 0, "3": 2} and started.next_question == 4
+    assert started.grades == {"1": 1, "2": 0, "3": 2}
+    assert started.next_question == 4
     assert "Question 4: Diarrhoea" in outbound("checkin_next")[-1].body
 
 
@@ -77,7 +81,8 @@ def test_grade_three_opens_urgent_task_and_tells_patient_to_call(started, patien
     task = CareTask.objects.get(source_kind="symptom")
     assert task.priority == "urgent"
     [call] = outbound("call_clinic_now")
-    assert settings.CLINIC_PHONE in call.body and call.urgent
+    assert settings.CLINIC_PHONE in call.body
+    assert call.urgent
     started.refresh_from_db()
     assert started.urgent
 
@@ -97,7 +102,8 @@ def test_red_flag_words_in_anything_else_escalate_and_are_kept(started, patient)
     assert outbound("call_clinic_now")
     assert Note.objects.filter(patient=patient, body__contains="fever").exists()
     started.refresh_from_db()
-    assert started.status == SessionStatus.COMPLETED and "fever" in started.comment
+    assert started.status == SessionStatus.COMPLETED
+    assert "fever" in started.comment
 
 
 def test_red_flag_words_in_an_unreadable_answer_escalate_and_reach_the_inbox(started, patient):

@@ -75,8 +75,10 @@ def test_duplicate_and_overlapping_sweeps_send_once(london_plan):
 def test_reminder_text_never_names_the_medicine(london_plan):
     sweep(datetime(2026, 3, 28, 8, 0, tzinfo=UTC))
     [message] = outbound("medication_reminder")
-    assert message.status == "queued" and "imatinib" not in message.body.lower()
-    assert "meal" in message.body and "TAKEN" in message.body
+    assert message.status == "queued"
+    assert "imatinib" not in message.body.lower()
+    assert "meal" in message.body
+    assert "TAKEN" in message.body
 
 
 def test_a_reminder_past_the_cut_off_is_skipped_after_an_outage(london_plan):
@@ -107,7 +109,8 @@ def test_missed_gets_the_missed_dose_rule(london_plan, london, body):
     assert _reply(london, body, datetime(2026, 3, 28, 9, 0, tzinfo=UTC)) is True
     assert DoseRecord.objects.get(patient=london).status == DoseStatus.MISSED
     [rule] = outbound("medication_missed_dose")
-    assert "Never take two doses together" in rule.body and rule.urgent
+    assert "Never take two doses together" in rule.body
+    assert rule.urgent
 
 
 def test_other_text_goes_to_the_inbox(london_plan, london):
@@ -125,7 +128,8 @@ def test_three_unconfirmed_days_open_one_task(london_plan, london):
         if day < 30:
             assert not CareTask.objects.filter(source_kind="adherence").exists()
     task = CareTask.objects.get(source_kind="adherence")
-    assert task.source_id == london_plan.pk and task.assignee == london.coordinator
+    assert task.source_id == london_plan.pk
+    assert task.assignee == london.coordinator
     # A fourth day does not open a second task.
     sweep(datetime(2026, 3, 31, 7, 0, tzinfo=UTC))
     with time_machine.travel(datetime(2026, 3, 31, 20, 0, tzinfo=UTC), tick=False):

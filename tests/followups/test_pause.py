@@ -49,7 +49,8 @@ def test_pausing_cancels_queued_follow_ups_but_not_other_messages(patient, alice
     follow_ups_pause(patient=patient, reason="In hospital", by=alice)
     reminder.refresh_from_db()
     staff.refresh_from_db()
-    assert reminder.status == Status.CANCELED and "follow-ups paused" in reminder.status_reason
+    assert reminder.status == Status.CANCELED
+    assert "follow-ups paused" in reminder.status_reason
     assert staff.status == Status.QUEUED
 
 
@@ -58,7 +59,8 @@ def test_follow_up_kinds_are_blocked_while_paused_answers_still_go(patient, alic
     blocked = message_send(patient=patient, kind="checkin_questions", context={}, idempotency_key="c1")
     answer = message_send(patient=patient, kind="medication_missed_dose", context={}, idempotency_key="a1",
                           urgent=True)
-    assert blocked.status == Status.BLOCKED and "follow-ups paused (Family asked for a break)" in blocked.status_reason
+    assert blocked.status == Status.BLOCKED
+    assert "follow-ups paused (Family asked for a break)" in blocked.status_reason
     assert answer.status == Status.QUEUED
 
 
@@ -90,10 +92,12 @@ def test_pause_needs_a_reason_and_cannot_be_doubled(patient, alice):
 def test_coordinator_pauses_and_resumes_from_the_care_record(client, patient, alice):
     client.force_login(alice)
     response = client.post(f"/followups/patients/{patient.pk}/pause/", {"reason": "In hospital"})
-    assert response.status_code == 302 and response["Location"].endswith("#panel-followups")
+    assert response.status_code == 302
+    assert response["Location"].endswith("#panel-followups")
     assert FollowUpPause.objects.get(patient=patient).reason == "In hospital"
     page = client.get(f"/admin/patients/patient/{patient.pk}/change/")
-    assert "Paused since" in page.content.decode() and "Resume follow-ups" in page.content.decode()
+    assert "Paused since" in page.content.decode()
+    assert "Resume follow-ups" in page.content.decode()
     client.post(f"/followups/patients/{patient.pk}/resume/")
     assert FollowUpPause.objects.get(patient=patient).resumed_at is not None
     assert AuditEntry.objects.filter(patient=patient, object_type="followups.FollowUpPause").count() == 2
@@ -129,6 +133,7 @@ def test_a_follow_up_already_picked_up_by_a_worker_is_not_sent_after_a_pause(pat
     FollowUpPause.objects.create(patient=patient, reason="In hospital", paused_by=alice)
     assert message_deliver(message_id=reminder.pk) == "blocked"
     reminder.refresh_from_db()
-    assert reminder.status == Status.BLOCKED and "follow-ups paused" in reminder.status_reason
+    assert reminder.status == Status.BLOCKED
+    assert "follow-ups paused" in reminder.status_reason
     assert reminder.twilio_sid in ("", None)
     assert message_claim(message_id=reminder.pk) is None

@@ -48,7 +48,8 @@ def queued_continuations(func: str) -> int:
 def test_a_fresh_budget_is_not_spent_and_a_zero_budget_is():
     assert TaskBudget(60).spent() is False
     zero = TaskBudget(0)
-    assert zero.spent() is True and zero.exhausted is True
+    assert zero.spent() is True
+    assert zero.exhausted is True
 
 
 def test_timed_sweep_stops_at_its_budget_and_queues_a_continuation_that_finishes(dose_patients, monkeypatch):
@@ -58,13 +59,17 @@ def test_timed_sweep_stops_at_its_budget_and_queues_a_continuation_that_finishes
 
     with time_machine.travel(MONDAY_MORNING, tick=False):
         first = tasks.send_due_timed_follow_ups()
-    assert first["medication"] == 2 and first["checkins"] == 0 and first["continued"] == 1
+    assert first["medication"] == 2
+    assert first["checkins"] == 0
+    assert first["continued"] == 1
     assert queued_continuations("followups.tasks.send_due_timed_follow_ups") == 1
 
     monkeypatch.setattr(tasks, "TaskBudget", TaskBudget)  # the continuation, with a real budget
     with time_machine.travel(MONDAY_MORNING.replace(minute=1), tick=False):
         rest = tasks.send_due_timed_follow_ups()
-    assert rest["medication"] == 3 and rest["checkins"] == 5 and rest["continued"] == 0
+    assert rest["medication"] == 3
+    assert rest["checkins"] == 5
+    assert rest["continued"] == 0
     assert queued_continuations("followups.tasks.send_due_timed_follow_ups") == 1  # no further one
 
     assert Message.objects.filter(kind="medication_reminder").count() == 5
@@ -83,9 +88,11 @@ def test_daily_sweep_continues_monitoring_reminders_where_it_stopped(dose_patien
 
     with time_machine.travel(MONDAY_MORNING, tick=False):
         first = tasks.send_due_daily_follow_ups()
-        assert first["monitoring"] == 4 and first["continued"] == 1
+        assert first["monitoring"] == 4
+        assert first["continued"] == 1
         assert queued_continuations("followups.tasks.send_due_daily_follow_ups") == 1
         monkeypatch.setattr(tasks, "TaskBudget", TaskBudget)
         rest = tasks.send_due_daily_follow_ups()
-    assert rest["monitoring"] == 1 and rest["continued"] == 0
+    assert rest["monitoring"] == 1
+    assert rest["continued"] == 0
     assert Message.objects.filter(kind="monitoring_due").count() == 5

@@ -33,7 +33,8 @@ def test_coordinator_lists_visible_conversations_unread_first(client, alice, bob
     client.force_login(alice)
     rows = client.get(LIST).json()["results"]
     assert [row["patient_name"] for row in rows] == ["Asha Api"]
-    assert rows[0]["unread_count"] == 1 and rows[0]["last_message"] == "Is parking available?"
+    assert rows[0]["unread_count"] == 1
+    assert rows[0]["last_message"] == "Is parking available?"
     assert rows[0]["assigned_to"] == "alice"
 
 
@@ -104,7 +105,8 @@ def test_reply_outside_the_whatsapp_window_is_409_with_the_options(client, alice
 def test_bad_reply_gets_400_naming_the_field(client, alice, conversation, data, field):
     client.force_login(alice)
     response = reply(client, conversation, **data)
-    assert response.status_code == 400 and field in response.json()
+    assert response.status_code == 400
+    assert field in response.json()
 
 
 def test_other_coordinator_gets_404(client, bob, conversation):

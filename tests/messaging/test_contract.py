@@ -88,6 +88,7 @@ def test_reconcile_lookup_request_matches_the_spec(db, twilio):
         found = TwilioBackend().find_accepted(outbound, since=timezone.now())
     except TransientSendError:
         problems = last_response_json().get("validation", [])
-        assert problems and all(problem["location"][0] == "response" for problem in problems), problems
+        assert problems
+        assert all(problem["location"][0] == "response" for problem in problems), problems
     else:
         assert found == []  # the example message is years old

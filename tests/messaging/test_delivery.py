@@ -45,11 +45,14 @@ def test_queued_message_is_delivered_by_the_task_queue(db, patient, outbox, comm
     tasks = run_tasks()
     message.refresh_from_db()
     assert [task["result"] for task in tasks] == ["accepted"]
-    assert Task.objects.get().success and not OrmQ.objects.exists()  # saved and acknowledged
-    assert message.status == Status.ACCEPTED and message.twilio_sid.startswith("SM")
+    assert Task.objects.get().success
+    assert not OrmQ.objects.exists()
+    assert message.status == Status.ACCEPTED
+    assert message.twilio_sid.startswith("SM")
     assert len(outbox) == 1
     sent = outbox[0]["outbound"]
-    assert sent.to == "+919876500001" and sent.body == message.body
+    assert sent.to == "+919876500001"
+    assert sent.body == message.body
     assert sent.status_callback == f"https://clinic.example.org/messaging/twilio/status/?m={message.pk}"
 
 
@@ -69,7 +72,9 @@ def test_transient_failure_is_retried_later_with_backoff(db, patient, outbox, at
     LocmemBackend.script.append(("before", TransientSendError("20429", "Twilio asked us to slow down.")))
     assert message_deliver(message_id=message.pk) == "retry"
     message.refresh_from_db()
-    assert message.status == Status.QUEUED and message.attempts == 1 and message.error_code == "20429"
+    assert message.status == Status.QUEUED
+    assert message.attempts == 1
+    assert message.error_code == "20429"
     assert START + dt.timedelta(seconds=15) <= message.not_before <= START + dt.timedelta(seconds=30)
     assert message.send_started_at is None  # Twilio refused it outright: no doubt to reconcile
     assert message_deliver(message_id=message.pk) == "skipped"  # not due yet
@@ -95,7 +100,8 @@ def test_gives_up_after_the_configured_number_of_attempts(db, patient, outbox, s
     with later(3600):
         assert message_deliver(message_id=message.pk) == "failed"
     message.refresh_from_db()
-    assert message.status == Status.FAILED and "Gave up after 2 tries" in message.status_reason
+    assert message.status == Status.FAILED
+    assert "Gave up after 2 tries" in message.status_reason
     assert outbox == []
 
 
@@ -129,7 +135,8 @@ def test_opt_out_after_queueing_stops_the_send(db, patient, outbox):
     Patient.objects.filter(pk=patient.pk).update(sms_opted_out_at=timezone.now())
     assert message_deliver(message_id=message.pk) == "blocked"
     message.refresh_from_db()
-    assert message.status == Status.BLOCKED and "opted out of SMS" in message.status_reason
+    assert message.status == Status.BLOCKED
+    assert "opted out of SMS" in message.status_reason
     assert outbox == []
 
 
@@ -141,7 +148,8 @@ def test_window_closing_before_delivery_switches_to_the_template(db, whatsapp_pa
     Conversation.objects.update(last_whatsapp_inbound_at=timezone.now() - dt.timedelta(hours=25))
     message_deliver(message_id=message.pk)
     message.refresh_from_db()
-    assert message.used_template and outbox[0]["outbound"].content_sid == "HX" + "c" * 32
+    assert message.used_template
+    assert outbox[0]["outbound"].content_sid == "HX" + "c" * 32
 
 
 def test_retry_landing_in_quiet_hours_waits_for_morning(db, patient, outbox, settings):
@@ -151,7 +159,8 @@ def test_retry_landing_in_quiet_hours_waits_for_morning(db, patient, outbox, set
     with time_machine.travel(dt.datetime(2026, 3, 10, 16, 0, tzinfo=dt.UTC), tick=False):  # 21:30
         assert message_deliver(message_id=message.pk) == "deferred"
     message.refresh_from_db()
-    assert message.status == Status.QUEUED and message.attempts == 0
+    assert message.status == Status.QUEUED
+    assert message.attempts == 0
     assert message.not_before == dt.datetime(2026, 3, 11, 2, 30, tzinfo=dt.UTC)  # 08:00 Kolkata
     assert outbox == []
 
@@ -182,7 +191,8 @@ def test_killed_after_claim_before_sending_is_recovered_and_sent_once(db, patien
         assert messages_sweep().startswith("recovered=1 dispatched=1")
         run_tasks()
     message.refresh_from_db()
-    assert message.status == Status.ACCEPTED and len(outbox) == 1
+    assert message.status == Status.ACCEPTED
+    assert len(outbox) == 1
 
 
 def test_killed_after_the_marker_before_twilio_heard_sends_once_after_asking(db, patient, outbox, at_start,
@@ -201,7 +211,8 @@ def test_killed_after_the_marker_before_twilio_heard_sends_once_after_asking(db,
     with later(301):
         messages_sweep()
         assert message_deliver(message_id=message.pk) == "accepted"
-    assert asked == [1] and len(outbox) == 1
+    assert asked == [1]
+    assert len(outbox) == 1
 
 
 def test_an_unknown_outcome_is_not_checked_until_twilio_has_surely_answered(db, patient, outbox, at_start, settings):
@@ -214,7 +225,8 @@ def test_an_unknown_outcome_is_not_checked_until_twilio_has_surely_answered(db, 
         assert message_deliver(message_id=message.pk) == "waiting-to-reconcile"
     message.refresh_from_db()
     assert message.not_before == message.send_started_at + dt.timedelta(seconds=120)
-    assert message.attempts == 1 and outbox == []
+    assert message.attempts == 1
+    assert outbox == []
 
 
 def test_killed_after_twilio_accepted_is_reconciled_not_sent_twice(db, patient, outbox, at_start):
@@ -223,7 +235,9 @@ def test_killed_after_twilio_accepted_is_reconciled_not_sent_twice(db, patient, 
     with pytest.raises(WorkerKilled):
         message_deliver(message_id=message.pk)
     message.refresh_from_db()
-    assert message.status == Status.SENDING and message.twilio_sid is None and message.send_started_at
+    assert message.status == Status.SENDING
+    assert message.twilio_sid is None
+    assert message.send_started_at
     with later(400):
         messages_sweep()
         assert message_deliver(message_id=message.pk) == "reconciled"
@@ -254,7 +268,8 @@ def test_ambiguous_timeout_is_reconciled_before_any_retry(db, patient, outbox, a
     LocmemBackend.script.append(("after", TransientSendError("network", "timeout", ambiguous=True)))
     assert message_deliver(message_id=message.pk) == "retry"
     message.refresh_from_db()
-    assert message.status == Status.QUEUED and message.send_started_at is not None
+    assert message.status == Status.QUEUED
+    assert message.send_started_at is not None
     with later(3600):
         assert message_deliver(message_id=message.pk) == "reconciled"
     assert len(outbox) == 1
@@ -266,7 +281,8 @@ def test_unconfirmed_after_the_last_attempt_fails_with_a_plain_reason(db, patien
     LocmemBackend.script.append(("before", TransientSendError("network", "timeout", ambiguous=True)))
     assert message_deliver(message_id=message.pk) == "failed"
     message.refresh_from_db()
-    assert message.error_code == "unconfirmed" and "may or may not have been sent" in message.status_reason
+    assert message.error_code == "unconfirmed"
+    assert "may or may not have been sent" in message.status_reason
 
 
 def test_sweeper_dispatches_deferred_messages_when_due(db, patient, outbox, at_start, run_tasks):
@@ -313,7 +329,9 @@ def test_console_backend_prints_and_marks_sent(db, patient, settings, capsys, ca
     message = send(patient)
     assert message_deliver(message_id=message.pk) == "accepted"
     message.refresh_from_db()
-    assert message.status == Status.SENT and message.twilio_sid.startswith("CONSOLE")
+    assert message.status == Status.SENT
+    assert message.twilio_sid.startswith("CONSOLE")
     printed = capsys.readouterr().out
-    assert "+919876500001" in printed and message.body in printed
+    assert "+919876500001" in printed
+    assert message.body in printed
     assert "+919876500001" not in caplog.text

@@ -21,4 +21,5 @@ def test_demo_seed_creates_conversations_once(db, settings):
 def test_demo_seed_skips_without_demo_patients(db):
     out = io.StringIO()
     demo.seed(out)
-    assert "skipped" in out.getvalue() and not Message.objects.exists()
+    assert "skipped" in out.getvalue()
+    assert not Message.objects.exists()

@@ -60,7 +60,8 @@ def test_coordinator_sees_own_and_unassigned_conversations_only(client, alice, a
         inbound(patient)
     client.force_login(alice)
     body = client.get(LIST).content.decode()
-    assert "Asha Alice-Patient" in body and "Lead Without-Coordinator (new lead)" in body
+    assert "Asha Alice-Patient" in body
+    assert "Lead Without-Coordinator (new lead)" in body
     assert "Bina Bob-Patient" not in body
 
 
@@ -77,7 +78,8 @@ def test_admin_sees_every_conversation(client, ada, conversation, bobs_patient):
     inbound(bobs_patient)
     client.force_login(ada)
     body = client.get(LIST).content.decode()
-    assert "Asha Alice-Patient" in body and "Bina Bob-Patient" in body
+    assert "Asha Alice-Patient" in body
+    assert "Bina Bob-Patient" in body
     assert client.get(thread_url(conversation)).status_code == 200
 
 
@@ -85,7 +87,8 @@ def test_outsider_gets_the_login_page(client, charlie, conversation):
     client.force_login(charlie)
     for url in (LIST, thread_url(conversation), "/admin/messaging/message/"):
         response = client.get(url)
-        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
 
 
 def test_anonymous_gets_the_login_page(client, conversation):
@@ -98,7 +101,8 @@ def test_expert_reads_threads_of_their_consult_patients_without_marking_them_rea
     client.force_login(erin)
     assert "Asha Alice-Patient" in client.get(LIST).content.decode()
     body = client.get(thread_url(conversation)).content.decode()
-    assert "When is my appointment?" in body and "Send reply" not in body
+    assert "When is my appointment?" in body
+    assert "Send reply" not in body
     assert Conversation.objects.get().unread_count == 1  # still unread for the coordinator
     assert client.post(thread_url(conversation), {"action": "reply", "text": "hi", "idempotency_key": "e"}
                        ).status_code == 403
@@ -134,7 +138,8 @@ def test_assigned_to_me_filter(client, alice, bob, alices_patient):
     Conversation.objects.filter(patient=handed_to_alice).update(assignee=alice)
     client.force_login(alice)
     body = client.get(f"{LIST}?assigned=me").content.decode()
-    assert "Asha Alice-Patient" in body and "Handed To Alice" in body
+    assert "Asha Alice-Patient" in body
+    assert "Handed To Alice" in body
     assert "Unassigned Person" not in body
 
 
@@ -182,7 +187,8 @@ def test_opening_a_thread_shows_bubbles_marks_read_and_is_audited(client, alice,
     response = client.get(thread_url(conversation), REMOTE_ADDR="10.0.0.7")
     body = response.content.decode()
     assert response.status_code == 200
-    assert "When is my appointment?" in body and "ct-bubble ct-in" in body
+    assert "When is my appointment?" in body
+    assert "ct-bubble ct-in" in body
     conversation.refresh_from_db()
     assert conversation.unread_count == 0
     assert Message.objects.get().seen_at is not None
@@ -199,7 +205,9 @@ def test_failed_message_is_highlighted_with_its_reason(client, alice, conversati
     )
     client.force_login(alice)
     body = client.get(thread_url(conversation)).content.decode()
-    assert "ct-problem" in body and "not a mobile phone" in body and "Try again" in body
+    assert "ct-problem" in body
+    assert "not a mobile phone" in body
+    assert "Try again" in body
 
 
 def test_delivery_ticks_and_segments_are_shown(client, alice, conversation):
@@ -207,7 +215,9 @@ def test_delivery_ticks_and_segments_are_shown(client, alice, conversation):
     Message.objects.filter(pk=message.pk).update(status=Status.DELIVERED, twilio_sid="SM" + "1" * 32)
     client.force_login(alice)
     body = client.get(thread_url(conversation)).content.decode()
-    assert "✓✓" in body and "Delivered" in body and f"{message.segments} SMS segments" in body
+    assert "✓✓" in body
+    assert "Delivered" in body
+    assert f"{message.segments} SMS segments" in body
 
 
 def test_reply_goes_through_the_outbox_and_is_audited(client, alice, conversation, django_capture_on_commit_callbacks):
@@ -238,14 +248,16 @@ def test_reply_naming_a_medicine_by_sms_is_refused_and_text_kept(client, alice, 
     })
     body = response.content.decode()
     assert response.status_code == 400
-    assert "must not name a diagnosis or medicine" in body and "Keep taking imatinib daily" in body
+    assert "must not name a diagnosis or medicine" in body
+    assert "Keep taking imatinib daily" in body
     assert not Message.objects.filter(direction="out").exists()
 
 
 def test_empty_reply_gets_a_field_error(client, alice, conversation):
     client.force_login(alice)
     response = client.post(thread_url(conversation), {"action": "reply", "text": "", "idempotency_key": "e"})
-    assert response.status_code == 400 and "This field is required" in response.content.decode()
+    assert response.status_code == 400
+    assert "This field is required" in response.content.decode()
 
 
 def test_whatsapp_reply_outside_the_window_is_refused_with_the_template_offered(client, alice, conversation):
@@ -260,7 +272,8 @@ def test_whatsapp_reply_outside_the_window_is_refused_with_the_template_offered(
     body = response.content.decode()
     assert response.status_code == 409
     assert "only allows an approved template" in body
-    assert "Send the approved WhatsApp template" in body and "Send this text by SMS instead" in body
+    assert "Send the approved WhatsApp template" in body
+    assert "Send this text by SMS instead" in body
     assert "Hello again" in body
     assert not Message.objects.filter(direction="out").exists()
 
@@ -283,7 +296,8 @@ def test_reply_to_an_opted_out_channel_is_refused(client, alice, conversation):
     response = client.post(thread_url(conversation), {
         "action": "reply", "text": "Hello", "channel": "sms", "idempotency_key": "o",
     })
-    assert response.status_code == 409 and "opted out of SMS" in response.content.decode()
+    assert response.status_code == 409
+    assert "opted out of SMS" in response.content.decode()
 
 
 def test_assign_to_me_close_and_reopen(client, alice, conversation):
@@ -326,7 +340,8 @@ def test_header_shows_unread_counts_for_staff(client, alice, alices_patient):
     inbound(PatientFactory(full_name="Unassigned"))
     client.force_login(alice)
     body = client.get("/admin/").content.decode()
-    assert 'Inbox <span class="ct-badge">2</span>' in body and "mine: 1" in body
+    assert 'Inbox <span class="ct-badge">2</span>' in body
+    assert "mine: 1" in body
 
 
 def test_queue_cards_count_unread_and_undelivered(alice, bob, alices_patient, bobs_patient):
@@ -352,7 +367,8 @@ def test_card_links_open_filtered_lists(client, alice):
     client.force_login(alice)
     for card in message_cards(alice, True):
         response = client.get(card.url)
-        assert response.status_code == 200 and "?e=1" not in response.get("Location", "")
+        assert response.status_code == 200
+        assert "?e=1" not in response.get("Location", "")
 
 
 # --- WhatsApp templates ------------------------------------------------------------------------
@@ -374,7 +390,8 @@ def test_bad_content_sid_and_variables_get_field_errors(client, alice):
     })
     body = response.content.decode()
     assert response.status_code == 200
-    assert "HX followed by 32" in body and "Each variable needs a number" in body
+    assert "HX followed by 32" in body
+    assert "Each variable needs a number" in body
     assert not WhatsAppTemplate.objects.exists()
 
 

@@ -59,7 +59,8 @@ def test_stop_words_opt_out_of_that_channel_at_once(db, patient, twilio_post, wo
 def test_stop_on_whatsapp_opts_out_of_whatsapp_only(db, whatsapp_patient, twilio_post):
     receive(twilio_post, "STOP", sender="whatsapp:+919876500002")
     whatsapp_patient.refresh_from_db()
-    assert whatsapp_patient.whatsapp_opted_out_at is not None and whatsapp_patient.sms_opted_out_at is None
+    assert whatsapp_patient.whatsapp_opted_out_at is not None
+    assert whatsapp_patient.sms_opted_out_at is None
 
 
 def test_stop_inside_a_sentence_is_just_a_message(db, patient, twilio_post):
@@ -71,7 +72,8 @@ def test_nothing_is_sent_on_a_channel_after_stop(db, patient, twilio_post, outbo
     deliver_all(receive, twilio_post, "STOP")
     # The caller's Patient instance is stale (loaded before the STOP): delivery checks again.
     message = deliver_all(message_send, patient=patient, kind="opt_in_confirmation", context={}, idempotency_key="a")
-    assert reload(message).status == Status.BLOCKED and outbox == []
+    assert reload(message).status == Status.BLOCKED
+    assert outbox == []
 
 
 @pytest.mark.parametrize("word", ["START", "unstop", "Yes"])
@@ -85,7 +87,8 @@ def test_start_words_opt_back_in(db, patient, twilio_post, word):
 def test_yes_from_someone_not_opted_out_is_an_ordinary_reply(db, patient, twilio_post, deliver_all):
     inbound = deliver_all(receive, twilio_post, "YES")
     inbound.refresh_from_db()
-    assert inbound.keyword == "" and Conversation.objects.get().unread_count == 1
+    assert inbound.keyword == ""
+    assert Conversation.objects.get().unread_count == 1
 
 
 def test_sms_stop_and_help_get_no_second_reply_while_twilio_answers_them(db, patient, twilio_post, outbox,
@@ -100,21 +103,24 @@ def test_sms_help_is_answered_when_twilio_auto_replies_are_off(db, patient, twil
                                                               settings):
     settings.TWILIO_SMS_AUTO_REPLIES = False
     deliver_all(receive, twilio_post, "help")
-    assert len(outbox) == 1 and settings.CLINIC_PHONE in outbox[0]["outbound"].body
+    assert len(outbox) == 1
+    assert settings.CLINIC_PHONE in outbox[0]["outbound"].body
 
 
 def test_whatsapp_help_gets_the_help_reply_in_the_patients_language(db, twilio_post, outbox, deliver_all):
     PatientFactory(phone="+919876500003", language="hi", consent_whatsapp=True, preferred_channel="whatsapp")
     deliver_all(receive, twilio_post, "INFO", sender="whatsapp:+919876500003")
     sent = outbox[0]["outbound"]
-    assert sent.to == "whatsapp:+919876500003" and "सहायता" in sent.body
+    assert sent.to == "whatsapp:+919876500003"
+    assert "सहायता" in sent.body
 
 
 def test_whatsapp_start_is_confirmed(db, whatsapp_patient, twilio_post, outbox, deliver_all):
     whatsapp_patient.whatsapp_opted_out_at = timezone.now()
     whatsapp_patient.save()
     deliver_all(receive, twilio_post, "START", sender="whatsapp:+919876500002")
-    assert len(outbox) == 1 and "again" in outbox[0]["outbound"].body
+    assert len(outbox) == 1
+    assert "again" in outbox[0]["outbound"].body
 
 
 def test_a_lead_who_asks_for_help_on_whatsapp_gets_an_answer_without_recorded_consent(db, twilio_post, outbox,
@@ -203,7 +209,8 @@ def test_reply_to_a_reminder_goes_to_its_handler_and_is_marked_handled(db, patie
     inbound = deliver_all(receive, twilio_post, "c")
     inbound.refresh_from_db()
     assert reminder_handler == [("c", "consult_reminder")]
-    assert inbound.handled_by == "consult_reminder" and inbound.seen_at is not None
+    assert inbound.handled_by == "consult_reminder"
+    assert inbound.seen_at is not None
     assert Conversation.objects.get().unread_count == 0
 
 
@@ -212,7 +219,9 @@ def test_reply_the_handler_does_not_understand_lands_unread(db, patient, twilio_
     send_reminder(patient)
     inbound = deliver_all(receive, twilio_post, "what time is parking?")
     inbound.refresh_from_db()
-    assert reminder_handler and inbound.handled_by == "" and inbound.seen_at is None
+    assert reminder_handler
+    assert inbound.handled_by == ""
+    assert inbound.seen_at is None
     assert Conversation.objects.get().unread_count == 1
 
 
@@ -225,7 +234,8 @@ def test_the_most_recent_registered_prompt_wins(db, patient, twilio_post, delive
     newer = message_send(patient=patient, kind="call_clinic_now", context={}, idempotency_key="n")
     Message.objects.filter(pk=newer.pk).update(status=Status.SENT, accepted_at=timezone.now())
     deliver_all(receive, twilio_post, "C")
-    assert checkins == [newer.pk] and reminder_handler == []
+    assert checkins == [newer.pk]
+    assert reminder_handler == []
 
 
 def test_reply_after_the_reply_window_is_not_offered_to_the_handler(db, patient, twilio_post, deliver_all,
@@ -234,7 +244,8 @@ def test_reply_after_the_reply_window_is_not_offered_to_the_handler(db, patient,
     with time_machine.travel(timezone.now() - dt.timedelta(hours=49)):
         send_reminder(patient)
     deliver_all(receive, twilio_post, "C")
-    assert reminder_handler == [] and Conversation.objects.get().unread_count == 1
+    assert reminder_handler == []
+    assert Conversation.objects.get().unread_count == 1
 
 
 def test_reply_on_another_channel_is_not_matched_to_the_prompt(db, whatsapp_patient, twilio_post, deliver_all,
@@ -261,7 +272,8 @@ def test_a_crashing_handler_leaves_the_message_unread_instead_of_losing_it(db, p
     send_reminder(patient)
     inbound = deliver_all(receive, twilio_post, "C")
     inbound.refresh_from_db()
-    assert inbound.routed_at is not None and inbound.seen_at is None
+    assert inbound.routed_at is not None
+    assert inbound.seen_at is None
     assert Conversation.objects.get().unread_count == 1
 
 
@@ -293,7 +305,8 @@ def test_unread_message_notifies_the_assignee_by_email_without_patient_data(db, 
     deliver_all(receive, twilio_post, "I have a fever", sender="+919876500009")
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["meera@example.org"]
-    assert "Secret Name" not in mail.outbox[0].body and "fever" not in mail.outbox[0].body
+    assert "Secret Name" not in mail.outbox[0].body
+    assert "fever" not in mail.outbox[0].body
     assert "/admin/messaging/conversation/" in mail.outbox[0].body
 
 
@@ -309,4 +322,5 @@ def test_sweeper_routes_messages_whose_task_was_lost(db, patient, twilio_post, r
         assert messages_sweep() == "recovered=0 dispatched=0 rerouted=1"
         run_tasks()
     inbound.refresh_from_db()
-    assert inbound.routed_at is not None and Conversation.objects.get().unread_count == 1
+    assert inbound.routed_at is not None
+    assert Conversation.objects.get().unread_count == 1

@@ -31,7 +31,8 @@ def test_message_is_rendered_in_the_patients_language_and_time_zone(db):
     assert message.language == "hi"
     assert "नमस्ते Ravi" in message.body
     assert "10 मार्च, 10:30" in message.body
-    assert message.status == Status.QUEUED and message.channel == "sms"
+    assert message.status == Status.QUEUED
+    assert message.channel == "sms"
 
 
 def test_times_are_shown_in_the_patients_own_zone(db):
@@ -100,7 +101,8 @@ def test_no_consent_records_a_blocked_message_instead_of_raising(db, commit):
     with commit():
         message = send(patient)
     assert message.status == Status.BLOCKED
-    assert "has not agreed to SMS" in message.status_reason and "WhatsApp" in message.status_reason
+    assert "has not agreed to SMS" in message.status_reason
+    assert "WhatsApp" in message.status_reason
     assert OrmQ.objects.count() == 0
 
 
@@ -140,7 +142,8 @@ def test_whatsapp_outside_the_window_uses_the_approved_template(db, whatsapp_pat
 
 def test_whatsapp_outside_the_window_without_template_falls_back_to_sms(db, whatsapp_patient):
     message = send(whatsapp_patient)
-    assert message.channel == "sms" and message.status == Status.QUEUED
+    assert message.channel == "sms"
+    assert message.status == Status.QUEUED
     assert "Sent by SMS instead" in message.status_reason
 
 
@@ -148,7 +151,8 @@ def test_whatsapp_outside_the_window_without_template_or_sms_is_blocked(db):
     patient = PatientFactory(consent_sms=False, consent_whatsapp=True, preferred_channel="whatsapp")
     message = send(patient)
     assert message.status == Status.BLOCKED
-    assert "24 hours" in message.status_reason and "approved WhatsApp template" in message.status_reason
+    assert "24 hours" in message.status_reason
+    assert "approved WhatsApp template" in message.status_reason
 
 
 def test_window_is_24_hours_from_the_patients_last_whatsapp_message(db, whatsapp_patient):

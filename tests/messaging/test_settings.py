@@ -21,4 +21,5 @@ def load_settings(**env: str) -> subprocess.CompletedProcess:
 ])
 def test_bad_messaging_settings_stop_the_start_with_a_clear_message(env, words):
     done = load_settings(**env)
-    assert done.returncode != 0 and words in done.stderr
+    assert done.returncode != 0
+    assert words in done.stderr

@@ -76,14 +76,16 @@ def test_permanent_twilio_errors_are_not_retried_and_explained(stub, code, words
     answer(stub, 400, code, "The 'To' number +919876500001 is not valid.")
     with pytest.raises(PermanentSendError) as caught:
         TwilioBackend().send(OUTBOUND)
-    assert caught.value.code == str(code) and words in caught.value.reason
+    assert caught.value.code == str(code)
+    assert words in caught.value.reason
 
 
 def test_unknown_client_error_is_permanent_and_never_quotes_the_phone_number(stub):
     answer(stub, 400, 21999, "Something about +919876500001 went wrong")
     with pytest.raises(PermanentSendError) as caught:
         TwilioBackend().send(OUTBOUND)
-    assert "+919876500001" not in caught.value.reason and "21999" in caught.value.reason
+    assert "+919876500001" not in caught.value.reason
+    assert "21999" in caught.value.reason
 
 
 @pytest.mark.parametrize(("status", "code"), [(429, 20429), (400, 21611), (401, 20003)])
@@ -106,7 +108,8 @@ def test_a_timeout_is_retried_after_asking_whether_the_message_went(stub):
     stub.delay = 0.8
     with pytest.raises(TransientSendError) as caught:
         TwilioBackend().send(OUTBOUND)
-    assert caught.value.code == "network" and caught.value.ambiguous
+    assert caught.value.code == "network"
+    assert caught.value.ambiguous
 
 
 def test_a_refused_connection_is_retried_without_doubt(settings):

@@ -76,15 +76,18 @@ def test_unknown_number_becomes_a_lead(db, twilio_post):
     twilio_post(INBOUND, inbound_params(sender="whatsapp:+919812345678", ProfileName="Kiran"))
     lead = Patient.objects.get()
     assert (str(lead.phone), lead.is_lead, lead.source, lead.full_name) == ("+919812345678", True, "whatsapp", "Kiran")
-    assert not lead.consent_sms and not lead.consent_whatsapp  # writing to us is not consent
+    assert not lead.consent_sms
+    assert not lead.consent_whatsapp
     message = Message.objects.get()
-    assert message.channel == "whatsapp" and message.conversation.patient == lead
+    assert message.channel == "whatsapp"
+    assert message.conversation.patient == lead
 
 
 def test_whatsapp_message_opens_the_24_hour_window(db, whatsapp_patient, twilio_post):
     twilio_post(INBOUND, inbound_params(sender="whatsapp:+919876500002"))
     conversation = Conversation.objects.get(patient=whatsapp_patient)
-    assert conversation.last_whatsapp_inbound_at is not None and conversation.last_sms_inbound_at is None
+    assert conversation.last_whatsapp_inbound_at is not None
+    assert conversation.last_sms_inbound_at is None
 
 
 def test_media_urls_are_kept(db, patient, twilio_post):
@@ -174,7 +177,8 @@ def test_message_ref_cannot_overwrite_a_message_that_has_a_sid(accepted, twilio_
     response = twilio_post(f"{STATUS}?m={accepted.pk}", {"MessageSid": "SM" + "e" * 32, "MessageStatus": "sent"})
     assert response.status_code == 200
     accepted.refresh_from_db()
-    assert accepted.twilio_sid == "SM" + "c" * 32 and accepted.status == "accepted"
+    assert accepted.twilio_sid == "SM" + "c" * 32
+    assert accepted.status == "accepted"
 
 
 def test_inbound_webhook_runs_a_fixed_small_number_of_queries(db, patient, twilio_post,

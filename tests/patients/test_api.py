@@ -75,10 +75,12 @@ def test_recording_a_result_returns_the_computed_assessment(client, alice, alice
     body = response.json()
     assert (body["molecular_response"], body["eln_milestone"], body["eln_assessment"]) == ("above_mmr", "6m",
                                                                                           "failure")
-    assert body["loinc"] == "69380-4" and "> 10 %" in body["eln_rule"]
+    assert body["loinc"] == "69380-4"
+    assert "> 10 %" in body["eln_rule"]
     assert CareTask.objects.get(source_kind="genetic_test", source_id=body["id"]).priority == "urgent"
     entry = AuditEntry.objects.get(action="create", via="api")
-    assert entry.patient == alices_patient and entry.actor == alice
+    assert entry.patient == alices_patient
+    assert entry.actor == alice
 
 
 def test_result_with_a_missing_field_gets_a_400_naming_it_and_stores_nothing(client, alice, alices_patient):
@@ -96,7 +98,8 @@ def test_results_cannot_be_written_for_a_colleagues_patient(client, bob, alices_
     response = client.post("/api/v1/results/", {"patient": alices_patient.pk, "kind": "ph_chromosome",
                                                 "resulted_on": TODAY.isoformat(), "ph_result": "positive"},
                            content_type="application/json")
-    assert response.status_code == 400 and "patient" in response.json()
+    assert response.status_code == 400
+    assert "patient" in response.json()
 
 
 def test_expert_cannot_write_clinical_data(client, erin, alices_patient):
@@ -110,7 +113,8 @@ def test_expert_may_add_notes_only_for_patients_they_can_see(client, erin, alice
     client.force_login(erin)
     response = client.post("/api/v1/notes/", {"patient": alices_patient.pk, "body": "Seen in consult."},
                            content_type="application/json")
-    assert response.status_code == 400 and "patient" in response.json()
+    assert response.status_code == 400
+    assert "patient" in response.json()
     assert not Note.objects.exists()
 
 
@@ -128,10 +132,12 @@ def test_schedule_item_actions(client, alice, alices_patient):
     client.force_login(alice)
     missing = client.post(f"/api/v1/schedule-items/{item.pk}/override/", {"due_on": "2026-07-01"},
                           content_type="application/json")
-    assert missing.status_code == 400 and "reason" in missing.json()
+    assert missing.status_code == 400
+    assert "reason" in missing.json()
     moved = client.post(f"/api/v1/schedule-items/{item.pk}/override/", {"due_on": "2026-07-01", "reason": "Travel"},
                         content_type="application/json")
-    assert moved.status_code == 200 and moved.json()["due_on"] == "2026-07-01"
+    assert moved.status_code == 200
+    assert moved.json()["due_on"] == "2026-07-01"
     done = client.post(f"/api/v1/schedule-items/{item.pk}/complete/", {"completed_on": "2026-06-14"},
                        content_type="application/json")
     assert done.json()["status"] == "done"
@@ -142,7 +148,8 @@ def test_schedule_item_actions(client, alice, alices_patient):
 def test_overdue_filter_on_schedule_items(client, alice, alices_patient):
     client.force_login(alice)
     rows = client.get("/api/v1/schedule-items/?state=upcoming").json()["results"]
-    assert rows and {row["state"] for row in rows} == {"upcoming"}
+    assert rows
+    assert {row["state"] for row in rows} == {"upcoming"}
 
 
 def test_task_status_change_is_recorded(client, alice, alices_patient):
@@ -153,7 +160,8 @@ def test_task_status_change_is_recorded(client, alice, alices_patient):
     assert created.status_code == 201, created.json()
     task_id = created.json()["id"]
     done = client.post(f"/api/v1/tasks/{task_id}/status/", {"status": "done"}, content_type="application/json")
-    assert done.json()["status"] == "done" and done.json()["completed_at"]
+    assert done.json()["status"] == "done"
+    assert done.json()["completed_at"]
     assert client.post(f"/api/v1/tasks/{task_id}/status/", {"status": "later"},
                        content_type="application/json").status_code == 400
 
@@ -174,7 +182,8 @@ def test_assigning_the_same_resource_twice_is_a_conflict(client, alice, alices_p
     body = {"patient": alices_patient.pk, "resource": resource.pk, "status": "suggested"}
     assert client.post("/api/v1/resource-assignments/", body, content_type="application/json").status_code == 201
     again = client.post("/api/v1/resource-assignments/", body, content_type="application/json")
-    assert again.status_code == 409 and again.json()["field"] == "resource"
+    assert again.status_code == 409
+    assert again.json()["field"] == "resource"
 
 
 def test_care_record_update_validates_like_the_console(client, alice, alices_patient):
@@ -182,7 +191,8 @@ def test_care_record_update_validates_like_the_console(client, alice, alices_pat
     record = alices_patient.care_record
     response = client.patch(f"/api/v1/care-records/{record.pk}/", {"icd10_code": "C49.A1"},
                             content_type="application/json")
-    assert response.status_code == 400 and "icd10_code" in response.json()
+    assert response.status_code == 400
+    assert "icd10_code" in response.json()
 
 
 def test_list_views_are_audited(client, alice, alices_patient):
@@ -226,10 +236,12 @@ def test_search_and_coordinator_choices(client, alice, bob, charlie, alices_pati
     assert ids(found) == {alices_patient.pk}
     response = client.patch(f"/api/v1/patients/{alices_patient.pk}/", {"coordinator": charlie.pk},
                             content_type="application/json")
-    assert response.status_code == 400 and "coordinator" in response.json()
+    assert response.status_code == 400
+    assert "coordinator" in response.json()
     handed_over = client.patch(f"/api/v1/patients/{alices_patient.pk}/", {"coordinator": bob.pk},
                                content_type="application/json")
-    assert handed_over.status_code == 200 and handed_over.json()["coordinator"] == bob.pk
+    assert handed_over.status_code == 200
+    assert handed_over.json()["coordinator"] == bob.pk
 
 
 def test_result_cannot_name_a_test_of_a_patient_i_cannot_see(client, alice, bob):
@@ -240,4 +252,5 @@ def test_result_cannot_name_a_test_of_a_patient_i_cannot_see(client, alice, bob)
     response = client.post("/api/v1/results/", {"patient": mine.pk, "test": hidden.pk, "kind": "ph_chromosome",
                                                 "resulted_on": TODAY.isoformat(), "ph_result": "positive"},
                            content_type="application/json")
-    assert response.status_code == 400 and "does not exist" in str(response.json()["test"])
+    assert response.status_code == 400
+    assert "does not exist" in str(response.json()["test"])

@@ -14,7 +14,8 @@ def test_coordinator_sees_own_and_unassigned_patients_only(alice, bob, alices_pa
     unassigned = PatientFactory()
     bobs = PatientFactory(coordinator=bob)
     visible = set(patients_visible_to(alice))
-    assert alices_patient in visible and unassigned in visible
+    assert alices_patient in visible
+    assert unassigned in visible
     assert bobs not in visible
 
 

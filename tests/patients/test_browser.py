@@ -48,7 +48,8 @@ def test_coordinator_follows_a_card_and_records_a_bcr_abl1_result(live_server, p
     page.wait_for_url(f"**/patient/{patient.pk}/change/**")
     assert "ELN 2020: Warning" in page.locator(".messagelist").inner_text()
     row = page.locator("#genetictest table tbody tr").first
-    assert "4.5 % IS" in row.inner_text() and "Warning" in row.inner_text()
+    assert "4.5 % IS" in row.inner_text()
+    assert "Warning" in row.inner_text()
     assert page.locator("#genetictest svg circle").count() == 1
     screenshot("patients-care-record-after-result")
     assert GeneticTest.objects.get(patient=patient, kind="bcr_abl1_qpcr").eln_assessment == "warning"

@@ -44,7 +44,8 @@ def test_every_list_page_opens_for_a_coordinator_and_an_admin(client, alice, ada
 def test_outsider_gets_no_console_page(client, charlie, model):
     client.force_login(charlie)
     response = client.get(f"/admin/patients/{model}/")
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
 
 
 def test_care_record_page_shows_the_whole_patient(client, alice, alices_patient):
@@ -61,7 +62,8 @@ def test_care_record_shows_interaction_warning_with_what_to_do(client, alice, al
     alices_patient.concomitant_medications.create(name="Clarithromycin 500 mg")
     client.force_login(alice)
     body = client.get(record_url(alices_patient)).content.decode()
-    assert "Strong CYP3A4 inhibitor" in body and "Avoid, or watch closely for toxicity." in body
+    assert "Strong CYP3A4 inhibitor" in body
+    assert "Avoid, or watch closely for toxicity." in body
 
 
 def test_coordinator_sees_own_and_unassigned_but_not_a_colleagues_patients(client, alice, bob, alices_patient):
@@ -69,7 +71,9 @@ def test_coordinator_sees_own_and_unassigned_but_not_a_colleagues_patients(clien
     bobs = PatientFactory(full_name="Bobs Patient", coordinator=bob)
     client.force_login(alice)
     body = client.get("/admin/patients/patient/").content.decode()
-    assert alices_patient.full_name in body and unassigned.full_name in body and bobs.full_name not in body
+    assert alices_patient.full_name in body
+    assert unassigned.full_name in body
+    assert bobs.full_name not in body
     assert client.get(record_url(bobs)).status_code == 404
 
 
@@ -113,7 +117,8 @@ def test_recording_a_bcr_abl1_result_from_the_record_shows_the_assessment(client
     client.force_login(alice)
     url = f"/admin/patients/genetictest/add/?patient={alices_patient.pk}&kind=bcr_abl1_qpcr&status=resulted&from=record"
     form = client.get(url)
-    assert form.status_code == 200 and "ABL1 control gene copies" in form.content.decode()
+    assert form.status_code == 200
+    assert "ABL1 control gene copies" in form.content.decode()
     sample = add_months(START, 6)
     response = client.post(url, {"patient": alices_patient.pk, "kind": "bcr_abl1_qpcr", "status": "resulted",
                                  "collected_on": sample.isoformat(), "resulted_on": TODAY.isoformat(),
@@ -121,10 +126,12 @@ def test_recording_a_bcr_abl1_result_from_the_record_shows_the_assessment(client
                            follow=True)
     assert response.redirect_chain[-1][0].startswith(record_url(alices_patient))
     body = response.content.decode()
-    assert "ELN 2020: Warning" in body and "4.5 % IS" in body
+    assert "ELN 2020: Warning" in body
+    assert "4.5 % IS" in body
     assert CareTask.objects.filter(patient=alices_patient, source_kind="genetic_test", priority="high").exists()
     entry = AuditEntry.objects.get(action="create", object_type="patients.GeneticTest")
-    assert entry.actor == alice and entry.patient == alices_patient
+    assert entry.actor == alice
+    assert entry.patient == alices_patient
 
 
 def test_result_form_error_names_the_field_and_keeps_the_input(client, alice, alices_patient):
@@ -146,16 +153,19 @@ def test_reporting_a_red_flag_in_the_console_opens_an_urgent_task(client, alice,
         "reported_at_0": "2026-06-15", "reported_at_1": "08:30:00", "note": "Yellow eyes since yesterday"})
     assert response.status_code == 302
     report = SymptomReport.objects.get(patient=alices_patient)
-    assert report.is_urgent and CareTask.objects.get(source_kind="symptom", source_id=report.pk).priority == "urgent"
+    assert report.is_urgent
+    assert CareTask.objects.get(source_kind="symptom", source_id=report.pk).priority == "urgent"
 
 
 def test_schedule_item_can_be_skipped_with_a_reason_and_it_is_audited(client, alice, alices_patient):
     item = MonitoringItem.objects.filter(patient=alices_patient, status="planned").first()
     client.force_login(alice)
     empty = client.post(f"/admin/patients/monitoringitem/{item.pk}/skip/?from=record", {"reason": ""})
-    assert empty.status_code == 200 and "This field is required" in empty.content.decode()
+    assert empty.status_code == 200
+    assert "This field is required" in empty.content.decode()
     done = client.post(f"/admin/patients/monitoringitem/{item.pk}/skip/?from=record", {"reason": "Done elsewhere"})
-    assert done.status_code == 302 and done["Location"].startswith(record_url(alices_patient))
+    assert done.status_code == 302
+    assert done["Location"].startswith(record_url(alices_patient))
     item.refresh_from_db()
     assert (item.status, item.skipped_reason) == ("skipped", "Done elsewhere")
     assert AuditEntry.objects.filter(action="change", object_id=str(item.pk), actor=alice).exists()
@@ -173,7 +183,8 @@ def test_expert_note_form_only_offers_visible_patients_and_notes_cannot_be_edite
     response = client.post("/admin/patients/note/add/", {"patient": alices_patient.pk, "body": "Spoke to daughter."})
     assert response.status_code == 302
     note = Note.objects.get()
-    assert note.author == alice and note.author_name == "alice"
+    assert note.author == alice
+    assert note.author_name == "alice"
     client.post(f"/admin/patients/note/{note.pk}/change/", {"patient": alices_patient.pk, "body": "Edited"})
     assert Note.objects.get().body == "Spoke to daughter."
 
@@ -229,12 +240,14 @@ def test_dashboard_counts_link_to_filtered_lists_mine_by_default(client, alice, 
                               reported_at=datetime(2026, 6, 15, 8, tzinfo=ZoneInfo("Asia/Kolkata")))
     client.force_login(alice)
     body = client.get("/admin/").content.decode()
-    assert 'data-card="urgent_symptoms"' in body and "My work queue" in body
+    assert 'data-card="urgent_symptoms"' in body
+    assert "My work queue" in body
     card = body.split('data-card="urgent_symptoms"')[1].split("</li>")[0]
     assert '<span class="ct-count">1</span>' in card
     assert "/admin/patients/symptomreport/?urgent=open&amp;scope=mine" in body
     listing = client.get("/admin/patients/symptomreport/?urgent=open&scope=mine").content.decode()
-    assert alices_patient.full_name in listing and bobs.full_name not in listing
+    assert alices_patient.full_name in listing
+    assert bobs.full_name not in listing
 
 
 def test_dashboard_all_toggle_counts_everything_i_may_see(client, ada, alice, bob):

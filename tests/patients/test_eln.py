@@ -48,7 +48,8 @@ def test_eln_assessment_at_each_threshold(milestone, is_percent, expected):
 def test_single_result_over_10_percent_at_3_months_is_a_warning_that_needs_confirmation():
     result = eln_assess(detected=True, is_percent=D("15"), control_copies=50_000,
                         sample_on=MILESTONE_SAMPLE_DAY["3m"], started_on=START)
-    assert result.assessment == "warning" and result.needs_confirmation
+    assert result.assessment == "warning"
+    assert result.needs_confirmation
     assert "confirms failure" in result.rule
 
 
@@ -75,7 +76,8 @@ def test_confirmation_window_ends_at_three_months():
     # Past the window the earlier result no longer confirms; the 6-month row (> 10 % failure) applies instead.
     result = eln_assess(detected=True, is_percent=D("12"), control_copies=50_000, sample_on=second,
                         started_on=START, prior=[_high(first)])
-    assert result.milestone == "6m" and result.assessment == "failure"
+    assert result.milestone == "6m"
+    assert result.assessment == "failure"
     assert "confirms" not in result.rule
 
 
@@ -83,7 +85,8 @@ def test_high_result_before_the_3_month_milestone_does_not_confirm_failure():
     early = add_months(START, 1)
     result = eln_assess(detected=True, is_percent=D("30"), control_copies=50_000, sample_on=add_months(START, 3),
                         started_on=START, prior=[_high(early)])
-    assert result.assessment == "warning" and result.needs_confirmation
+    assert result.assessment == "warning"
+    assert result.needs_confirmation
 
 
 @pytest.mark.parametrize(
@@ -113,7 +116,8 @@ def test_loss_of_mmr_is_flagged_any_time_after_as_a_warning():
     prior = [PriorResult(add_months(START, 12), True, D("0.05"), "mmr")]
     result = eln_assess(detected=True, is_percent=D("0.2"), control_copies=50_000,
                         sample_on=add_months(START, 18), started_on=START, prior=prior)
-    assert result.lost_mmr and result.assessment == "warning"
+    assert result.lost_mmr
+    assert result.assessment == "warning"
     assert "Loss of MMR" in result.rule
 
 
@@ -121,7 +125,8 @@ def test_loss_of_mmr_is_flagged_even_when_the_milestone_rating_is_optimal():
     prior = [PriorResult(add_months(START, 3), True, D("0.08"), "mmr")]
     result = eln_assess(detected=True, is_percent=D("0.5"), control_copies=50_000,
                         sample_on=add_months(START, 6), started_on=START, prior=prior)
-    assert result.assessment == "optimal" and result.lost_mmr
+    assert result.assessment == "optimal"
+    assert result.lost_mmr
 
 
 def test_staying_in_mmr_is_not_a_loss():
@@ -133,7 +138,8 @@ def test_staying_in_mmr_is_not_a_loss():
 
 def test_no_start_date_means_no_milestone():
     result = eln_assess(detected=True, is_percent=D("5"), control_copies=50_000, sample_on=START, started_on=None)
-    assert result.assessment == "not_assessed" and "start date" in result.rule
+    assert result.assessment == "not_assessed"
+    assert "start date" in result.rule
 
 
 @pytest.mark.parametrize(
@@ -157,7 +163,8 @@ def test_undetectable_level_needs_enough_control_gene_copies(copies, level):
 def test_undetectable_with_too_few_copies_is_not_assessed_and_asks_for_a_repeat():
     result = eln_assess(detected=False, is_percent=None, control_copies=4_000,
                         sample_on=add_months(START, 12), started_on=START)
-    assert result.assessment == "not_assessed" and "Repeat" in result.rule
+    assert result.assessment == "not_assessed"
+    assert "Repeat" in result.rule
 
 
 def test_undetectable_with_enough_copies_is_optimal_at_12_months():

@@ -101,7 +101,8 @@ def test_resistance_mutation_is_an_eln_failure_flag():
 def test_dose_other_than_the_label_dose_is_information_to_confirm():
     record = CareRecord(diagnosis="cml", cml_phase="chronic")
     flags = suitability_flags(record=record, tests=[], dose_mg_per_day=300)
-    assert [f.level for f in flags] == ["info"] and "400 mg once daily" in flags[0].text
+    assert [f.level for f in flags] == ["info"]
+    assert "400 mg once daily" in flags[0].text
 
 
 @pytest.mark.parametrize(

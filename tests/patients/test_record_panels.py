@@ -25,7 +25,8 @@ def test_care_record_shows_the_latest_messages_read_only_with_a_link_to_the_inbo
     client.force_login(alice)
     body = client.get(f"/admin/patients/patient/{patient.pk}/change/").content.decode()
     section = body.split('id="panel-messages"')[1].split("</section>")[0]
-    assert "Messages with the patient" in section and "Your next blood test is on Monday." in section
+    assert "Messages with the patient" in section
+    assert "Your next blood test is on Monday." in section
     assert f"/admin/messaging/conversation/{conversation.pk}/change/" in section
     assert "<form" not in section  # replying happens in the inbox
     assert Conversation.objects.get(pk=conversation.pk).unread_count == 2  # looking here does not mark read

@@ -69,9 +69,11 @@ def test_loss_of_mmr_is_flagged_with_an_urgent_task():
     qpcr(patient, add_months(START, 12), "0.05")
     lost = qpcr(patient, TODAY, "0.4")
     lost.refresh_from_db()
-    assert lost.lost_mmr and lost.eln_assessment == "warning"
+    assert lost.lost_mmr
+    assert lost.eln_assessment == "warning"
     task = CareTask.objects.get(source_kind="genetic_test", source_id=lost.pk)
-    assert task.priority == "urgent" and task.title.startswith("Loss of MMR")
+    assert task.priority == "urgent"
+    assert task.title.startswith("Loss of MMR")
     patient.care_record.refresh_from_db()
     assert "Loss of MMR" in patient.care_record.flag_summary
 
@@ -141,7 +143,8 @@ def test_blood_count_meeting_a_label_hold_opens_an_urgent_task_and_completes_the
     result = lab_result_record(patient=patient, taken_on=TODAY, anc=Decimal("0.9"), platelets=Decimal("120"))
     assert result.hold_findings == ["anc"]
     task = CareTask.objects.get(source_kind="lab_result", source_id=result.pk)
-    assert task.priority == "urgent" and "Hold until ≥ 1.5" in task.detail
+    assert task.priority == "urgent"
+    assert "Hold until ≥ 1.5" in task.detail
     assert MonitoringItem.objects.get(lab_result=result).kind == "cbc"
 
 

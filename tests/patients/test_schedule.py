@@ -68,7 +68,8 @@ def test_treatment_free_remission_follows_the_tfr_cadence_without_blood_counts()
                             phase_started_on=stop)
     plan = plan_schedule(inputs, on=stop, horizon_months=16)
     assert _slots(plan, "tfr_qpcr") == [add_months(stop, m) for m in (1, 2, 3, 4, 5, 6, 8, 10, 12, 15)]
-    assert not _slots(plan, "cbc") and not _slots(plan, "liver")
+    assert not _slots(plan, "cbc")
+    assert not _slots(plan, "liver")
 
 
 def test_ph_positive_all_gets_qpcr_at_the_configurable_clinic_default():
@@ -196,7 +197,8 @@ def test_due_and_overdue_selectors_use_a_constant_number_of_queries(django_asser
         due = [(item.patient.full_name, item.due_on) for item in monitoring_items_due(on=TODAY, days_before=7)]
     with django_assert_num_queries(1):
         overdue = [(item.patient.phone, item.due_on) for item in monitoring_items_overdue(on=TODAY + timedelta(days=9))]
-    assert due and all(TODAY <= when <= TODAY + timedelta(days=7) for _name, when in due)
+    assert due
+    assert all(TODAY <= when <= TODAY + timedelta(days=7) for _name, when in due)
     assert overdue
 
 

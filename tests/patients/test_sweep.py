@@ -42,7 +42,9 @@ def test_sweep_opens_each_task_once(frozen_today, alice):
     care_sweep()
     assert CareTask.objects.count() == tasks
     auth = CareTask.objects.get(source_kind="authorisation")
-    assert auth.assignee == alice and "Demo Insurer" in auth.title and auth.priority == "urgent"
+    assert auth.assignee == alice
+    assert "Demo Insurer" in auth.title
+    assert auth.priority == "urgent"
 
 
 @pytest.mark.django_db

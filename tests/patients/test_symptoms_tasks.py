@@ -27,9 +27,11 @@ def report(patient, symptom, grade, **extra):
 @pytest.mark.parametrize("symptom", [s.key for s in protocols.SYMPTOMS if s.red_flag])
 def test_every_red_flag_symptom_is_urgent_even_at_grade_1(patient, symptom):
     saved, urgent = report(patient, symptom, 1)
-    assert urgent and saved.is_red_flag
+    assert urgent
+    assert saved.is_red_flag
     task = CareTask.objects.get(source_kind="symptom", source_id=saved.pk)
-    assert task.priority == "urgent" and "call the patient now" in task.title
+    assert task.priority == "urgent"
+    assert "call the patient now" in task.title
 
 
 @pytest.mark.parametrize(("grade", "urgent"), [(1, False), (2, False), (3, True), (4, True), (5, True)])
@@ -42,7 +44,8 @@ def test_common_side_effect_is_urgent_from_grade_3(patient, grade, urgent):
 def test_urgent_task_goes_to_the_patients_coordinator_and_is_due_now(patient, alice):
     saved, _urgent = report(patient, "chest_pain", 2)
     task = CareTask.objects.get(source_id=saved.pk)
-    assert task.assignee == alice and task.due_at <= timezone.now()
+    assert task.assignee == alice
+    assert task.due_at <= timezone.now()
 
 
 @pytest.mark.parametrize(
@@ -86,9 +89,11 @@ def test_closing_stamps_who_and_when_and_reopening_clears_it(patient, alice):
     task = care_task_open(patient=patient, title="Call back", priority="low", due=timezone.localdate(),
                           source_kind="manual", source_id=None)
     task = care_task_set_status(task=task, status="done", by=alice)
-    assert task.completed_by == alice and task.completed_at is not None
+    assert task.completed_by == alice
+    assert task.completed_at is not None
     task = care_task_set_status(task=task, status="open", by=alice)
-    assert task.completed_at is None and task.completed_by is None
+    assert task.completed_at is None
+    assert task.completed_by is None
 
 
 def test_reopening_is_refused_when_another_task_covers_the_source(patient, alice):
