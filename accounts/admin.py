@@ -53,8 +53,7 @@ class LockoutAdmin(ConsoleDatesMixin, AdminOnly, AccessAttemptAdmin):
         for attempt in queryset:
             login_lockout_clear(attempt=attempt, actor=request.user, request=request)
             count += 1
-        self.message_user(request, f"Unlocked {count} sign-in record(s); they can sign in again now.",
-                          messages.SUCCESS)
+        self.message_user(request, f"Unlocked {count} sign-in record(s); they can sign in again now.", messages.SUCCESS)
 
     def delete_model(self, request: HttpRequest, obj: SignInLock) -> None:
         login_lockout_clear(attempt=obj, actor=request.user, request=request)
@@ -118,7 +117,8 @@ admin.site.register(StaticDevice, DeviceAdmin)
 
 class StaffProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
-        label="Time zone", required=False,
+        label="Time zone",
+        required=False,
         help_text="Console pages show this person's dates and times in this zone, from their next sign-in.",
         error_messages={"invalid_choice": "Choose a time zone from the list, e.g. Asia/Kolkata or Europe/London."},
     )
@@ -132,15 +132,18 @@ class StaffProfileForm(forms.ModelForm):
         self.fields["time_zone"].choices = [("", f"The clinic's zone ({settings.TIME_ZONE})"), *zone_choices()]
         if "user" in self.fields:
             staff = Q(is_superuser=True) | Q(groups__name__in=ROLE_GROUPS)
-            self.fields["user"].queryset = (get_user_model().objects.filter(staff, is_active=True)
-                                            .distinct().order_by("username"))
+            self.fields["user"].queryset = (
+                get_user_model().objects.filter(staff, is_active=True).distinct().order_by("username")
+            )
 
     def clean(self) -> dict:
         data = super().clean()
         user = data.get("user") or getattr(self.instance, "user", None)
         if user is not None and not is_clinic_staff(user):
-            self.add_error("user" if "user" in self.fields else None,
-                           "Settings are for clinic staff accounts: give this person a role first.")
+            self.add_error(
+                "user" if "user" in self.fields else None,
+                "Settings are for clinic staff accounts: give this person a role first.",
+            )
         return data
 
 
@@ -177,6 +180,7 @@ class StaffProfileAdmin(ConsoleDatesMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: StaffProfile, form: forms.ModelForm, change: bool) -> None:
         # Through the service: the same checks and audit entry as "My settings".
-        saved = staff_time_zone_set(user=obj.user, time_zone=form.cleaned_data["time_zone"], by=request.user,
-                                    request=request)
+        saved = staff_time_zone_set(
+            user=obj.user, time_zone=form.cleaned_data["time_zone"], by=request.user, request=request
+        )
         obj.pk, obj.updated_at = saved.pk, saved.updated_at

@@ -29,12 +29,14 @@ class ApiTokenAuthentication(BaseAuthentication):
             return None
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(
-                "The Authorization header must be 'Token' followed by one space and the token.")
+                "The Authorization header must be 'Token' followed by one space and the token."
+            )
         try:
             secret = parts[1].decode("ascii")
         except UnicodeDecodeError as exc:
             raise exceptions.AuthenticationFailed(
-                "This API token is not valid; create a new one in the console.") from exc
+                "This API token is not valid; create a new one in the console."
+            ) from exc
         token = api_token_find(secret=secret)
         if token is None:
             raise exceptions.AuthenticationFailed("This API token is not valid; create a new one in the console.")

@@ -7,16 +7,28 @@ from patients.timezones import zone_choices
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Code", max_length=32, strip=True,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True,
-                                      "spellcheck": "false", "autocapitalize": "none"}),
+        label="Code",
+        max_length=32,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autofocus": True,
+                "spellcheck": "false",
+                "autocapitalize": "none",
+            }
+        ),
         help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
     )
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=100,
-                           help_text="What the token is for, so you recognise it later (e.g. 'lab import script').")
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="What the token is for, so you recognise it later (e.g. 'lab import script').",
+    )
     expires_in_days = forms.IntegerField(label="Expires after (days)", min_value=1)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -32,9 +44,10 @@ class ApiTokenForm(forms.Form):
 
 class MySettingsForm(forms.Form):
     time_zone = forms.ChoiceField(
-        label="Time zone", required=False,
+        label="Time zone",
+        required=False,
         help_text="Console pages show dates and times in this zone, e.g. 30 Nov 2026, 10:00 IST. Clinical "
-                  "dates (what is due or overdue today) still follow the clinic's calendar.",
+        "dates (what is due or overdue today) still follow the clinic's calendar.",
         error_messages={"invalid_choice": "Choose a time zone from the list, e.g. Asia/Kolkata or Europe/London."},
     )
 

@@ -29,8 +29,9 @@ class LockoutBackend(AxesStandaloneBackend):
     is no address to count and nothing to lock; django-axes would raise instead, so they pass through.
     """
 
-    def authenticate(self, request: HttpRequest | None, username: str | None = None, password: str | None = None,
-                     **kwargs: object) -> None:
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: object
+    ) -> None:
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
@@ -43,13 +44,20 @@ def login_lockout_clear(*, attempt: AccessAttempt, actor: AbstractBaseUser, requ
     with transaction.atomic():
         if not isinstance(attempt, SignInLock):
             attempt = SignInLock.objects.get(pk=attempt.pk)
-        audit_record(actor=actor, action=AuditAction.DELETE, obj=attempt, request=request, via="admin",
-                     changed_fields=["failures_since_start"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            obj=attempt,
+            request=request,
+            via="admin",
+            changed_fields=["failures_since_start"],
+        )
         attempt.delete()
 
 
-def lockout_response(request: HttpRequest, original_response: HttpResponse | None = None,
-                     credentials: dict | None = None) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
     """The page a locked-out sign-in gets instead of the form: what happened and what to do next."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     context = {

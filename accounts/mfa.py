@@ -19,10 +19,14 @@ from patients.models import AuditAction
 RECOVERY_CODE_COUNT = 10
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
-CODE_MISMATCH = ("That code did not match. Check that your phone's clock is set automatically and enter the "
-                 "6-digit code showing now, or one of your recovery codes.")
-TOO_MANY = ("Too many wrong codes in a row: wait {wait} and try again (the wait doubles with each wrong "
-            "code). If you no longer have your phone, use a recovery code or ask an admin to reset your device.")
+CODE_MISMATCH = (
+    "That code did not match. Check that your phone's clock is set automatically and enter the "
+    "6-digit code showing now, or one of your recovery codes."
+)
+TOO_MANY = (
+    "Too many wrong codes in a row: wait {wait} and try again (the wait doubles with each wrong "
+    "code). If you no longer have your phone, use a recovery code or ask an admin to reset your device."
+)
 
 
 def normalise_code(code: str) -> str:
@@ -58,13 +62,20 @@ def mfa_device_confirm(*, device: TOTPDevice, code: str, request: HttpRequest | 
             raise DomainError(CODE_MISMATCH, field="code")
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        audit_record(actor=device.user, action=AuditAction.CREATE, obj=device, request=request, via="console",
-                     changed_fields=["confirmed"])
+        audit_record(
+            actor=device.user,
+            action=AuditAction.CREATE,
+            obj=device,
+            request=request,
+            via="console",
+            changed_fields=["confirmed"],
+        )
         return recovery_codes_issue(user=device.user, request=request)
 
 
-def mfa_device_remove(*, device: TOTPDevice | StaticDevice, actor: AbstractBaseUser,
-                      request: HttpRequest | None = None) -> None:
+def mfa_device_remove(
+    *, device: TOTPDevice | StaticDevice, actor: AbstractBaseUser, request: HttpRequest | None = None
+) -> None:
     """An admin removes a user's authenticator or recovery codes (lost phone); audited. The user enrols again."""
     if not can_manage_sign_in_security(actor):
         raise PermissionDenied("Only admins can remove someone's second factor.")
@@ -86,13 +97,19 @@ def recovery_codes_issue(*, user: AbstractBaseUser, request: HttpRequest | None)
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
-    audit_record(actor=user, action=AuditAction.CREATE, obj=device, request=request, via="console",
-                 changed_fields=["recovery_codes"])
+    audit_record(
+        actor=user,
+        action=AuditAction.CREATE,
+        obj=device,
+        request=request,
+        via="console",
+        changed_fields=["recovery_codes"],
+    )
     return codes
 
 
 def mfa_code_check(*, user: AbstractBaseUser, code: str) -> str | None:
-    """"app" or "recovery" if `code` proves the second step (a recovery code is used up), else None.
+    """ "app" or "recovery" if `code` proves the second step (a recovery code is used up), else None.
 
     Raises DomainError while the devices are throttled after repeated wrong codes.
     """

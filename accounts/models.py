@@ -26,15 +26,17 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "API token"
         constraints = [
-            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("created_at")),
-                                   name="api_token_expires_after_creation"),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")), name="api_token_expires_after_creation"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -67,9 +69,10 @@ class StaffProfile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
     time_zone = models.CharField(
-        max_length=64, blank=True, validators=[validate_time_zone],
-        help_text="The zone the console shows times in for this person, e.g. Europe/London. "
-                  "Empty: the clinic's zone.",
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="The zone the console shows times in for this person, e.g. Europe/London. Empty: the clinic's zone.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

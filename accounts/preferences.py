@@ -58,8 +58,7 @@ def session_zone_start(sender: type, request: HttpRequest, user: User, **kwargs:
     request.session[ZONE_KEY] = staff_time_zone_of(user=user)
 
 
-def staff_time_zone_set(*, user: User, time_zone: str, by: User,
-                        request: HttpRequest | None = None) -> StaffProfile:
+def staff_time_zone_set(*, user: User, time_zone: str, by: User, request: HttpRequest | None = None) -> StaffProfile:
     """Set the zone `user` sees console times in ("" = the clinic's); by themself or an admin; audited."""
     if not can_change_staff_settings(by, user):
         raise DomainError("You can change only your own settings.", field="time_zone")
@@ -67,18 +66,27 @@ def staff_time_zone_set(*, user: User, time_zone: str, by: User,
         raise DomainError("Settings are for clinic staff accounts.", field="time_zone")
     time_zone = time_zone.strip()
     if time_zone and zone_or_none(time_zone) is None:
-        raise DomainError(f"{time_zone!r} is not a time zone we know; choose one from the list, "
-                          "e.g. Asia/Kolkata or Europe/London.", field="time_zone")
+        raise DomainError(
+            f"{time_zone!r} is not a time zone we know; choose one from the list, e.g. Asia/Kolkata or Europe/London.",
+            field="time_zone",
+        )
     with transaction.atomic():
         profile, created = StaffProfile.objects.select_for_update().get_or_create(
-            user=user, defaults={"time_zone": time_zone})
+            user=user, defaults={"time_zone": time_zone}
+        )
         changed = created or profile.time_zone != time_zone
         if changed and not created:
             profile.time_zone = time_zone
             profile.save(update_fields=["time_zone", "updated_at"])
         if changed:
-            audit_record(actor=by, action=AuditAction.CREATE if created else AuditAction.CHANGE, obj=profile,
-                         request=request, via="console", changed_fields=["time_zone"])
+            audit_record(
+                actor=by,
+                action=AuditAction.CREATE if created else AuditAction.CHANGE,
+                obj=profile,
+                request=request,
+                via="console",
+                changed_fields=["time_zone"],
+            )
     if request is not None and request.user.pk == user.pk:
         request.session[ZONE_KEY] = time_zone
     return profile

@@ -14,7 +14,7 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "in": "header",
             "name": "Authorization",
             "description": "A personal API token from the console (API tokens), sent as `Token ct_…` "
-                           "(or `Bearer ct_…`). Missing, wrong, expired or revoked tokens get 401.",
+            "(or `Bearer ct_…`). Missing, wrong, expired or revoked tokens get 401.",
         }
 
 

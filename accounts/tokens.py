@@ -32,14 +32,15 @@ def split_secret(secret: str) -> str | None:
     """The lookup prefix inside a presented secret, or None if it is not shaped like one of ours."""
     if not secret.startswith(SECRET_PREFIX):
         return None
-    prefix, _, rest = secret[len(SECRET_PREFIX):].partition("_")
+    prefix, _, rest = secret[len(SECRET_PREFIX) :].partition("_")
     if len(prefix) != 8 or not rest:
         return None
     return prefix
 
 
-def api_token_create(*, user: AbstractBaseUser, name: str, expires_in_days: int,
-                     request: HttpRequest | None = None) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, user: AbstractBaseUser, name: str, expires_in_days: int, request: HttpRequest | None = None
+) -> tuple[ApiToken, str]:
     """Create a token for `user`; returns it with its secret, which is never available again."""
     name = name.strip()
     if not name:
@@ -47,16 +48,29 @@ def api_token_create(*, user: AbstractBaseUser, name: str, expires_in_days: int,
     if not can_create_api_token(user):
         raise DomainError("Only clinic staff can create API tokens.", field="name")
     if not 1 <= expires_in_days <= settings.API_TOKEN_MAX_DAYS:
-        raise DomainError(f"Choose an expiry between 1 and {settings.API_TOKEN_MAX_DAYS} days.",
-                          field="expires_in_days")
+        raise DomainError(
+            f"Choose an expiry between 1 and {settings.API_TOKEN_MAX_DAYS} days.", field="expires_in_days"
+        )
     prefix = secrets.token_hex(4)
     secret = f"{SECRET_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     now = timezone.now()
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name[:100], prefix=prefix, digest=token_digest(secret),
-                                        created_at=now, expires_at=now + timedelta(days=expires_in_days))
-        audit_record(actor=user, action=AuditAction.CREATE, obj=token, request=request, via="console",
-                     changed_fields=["name", "expires_at"])
+        token = ApiToken.objects.create(
+            user=user,
+            name=name[:100],
+            prefix=prefix,
+            digest=token_digest(secret),
+            created_at=now,
+            expires_at=now + timedelta(days=expires_in_days),
+        )
+        audit_record(
+            actor=user,
+            action=AuditAction.CREATE,
+            obj=token,
+            request=request,
+            via="console",
+            changed_fields=["name", "expires_at"],
+        )
     return token, secret
 
 
@@ -70,8 +84,14 @@ def api_token_revoke(*, token: ApiToken, actor: AbstractBaseUser, request: HttpR
             token.revoked_at = timezone.now()
             token.revoked_by = actor
             token.save(update_fields=["revoked_at", "revoked_by"])
-            audit_record(actor=actor, action=AuditAction.CHANGE, obj=token, request=request, via="console",
-                         changed_fields=["revoked_at"])
+            audit_record(
+                actor=actor,
+                action=AuditAction.CHANGE,
+                obj=token,
+                request=request,
+                via="console",
+                changed_fields=["revoked_at"],
+            )
     return token
 
 

@@ -40,8 +40,7 @@ def console_context(request: HttpRequest, title: str, **extra: object) -> dict:
 
 def next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return reverse("admin:index")
 
@@ -62,10 +61,16 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('accounts:mfa-verify')}?next={reverse('accounts:mfa-setup')}")
         if request.method == "POST":
             codes = mfa_recovery_codes_replace(user=user, request=request)
-            return render(request, "accounts/recovery_codes.html",
-                          console_context(request, "Your new recovery codes", codes=codes, next=reverse("admin:index")))
-        return render(request, "accounts/mfa_status.html",
-                      console_context(request, "Two-step login", codes_left=recovery_codes_left(user=user)))
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                console_context(request, "Your new recovery codes", codes=codes, next=reverse("admin:index")),
+            )
+        return render(
+            request,
+            "accounts/mfa_status.html",
+            console_context(request, "Two-step login", codes_left=recovery_codes_left(user=user)),
+        )
     device = mfa_device_start(user=user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -75,14 +80,25 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             form.add_error("code", error.message)
         else:
             mfa_mark_verified(request)
-            return render(request, "accounts/recovery_codes.html",
-                          console_context(request, "Save your recovery codes", codes=codes, next=next_url(request)))
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                console_context(request, "Save your recovery codes", codes=codes, next=next_url(request)),
+            )
     secret = b32encode(device.bin_key).decode()
-    return render(request, "accounts/mfa_setup.html", console_context(
-        request, "Set up two-step login", form=form,
-        qr=mark_safe(qr_svg(device.config_url)),  # noqa: S308 - path data from segno, no user text
-        secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
-        required=mfa_step_needed(request, user) == ENROL, next=request.GET.get("next", "")))
+    return render(
+        request,
+        "accounts/mfa_setup.html",
+        console_context(
+            request,
+            "Set up two-step login",
+            form=form,
+            qr=mark_safe(qr_svg(device.config_url)),  # noqa: S308 - path data from segno, no user text
+            secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            required=mfa_step_needed(request, user) == ENROL,
+            next=request.GET.get("next", ""),
+        ),
+    )
 
 
 @never_cache
@@ -100,17 +116,26 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
             form.add_error("code", error.message)
         else:
             if used is None:
-                form.add_error("code", "That code did not match. Enter the 6-digit code showing now in your "
-                                       "authenticator app, or one of your recovery codes.")
+                form.add_error(
+                    "code",
+                    "That code did not match. Enter the 6-digit code showing now in your "
+                    "authenticator app, or one of your recovery codes.",
+                )
             else:
                 mfa_mark_verified(request)
                 if used == "recovery":
                     left = recovery_codes_left(user=request.user)
-                    messages.warning(request, f"You used a recovery code; {left} left. Each works only once: "
-                                              "make new ones from 'Two-step login' if you are running low.")
+                    messages.warning(
+                        request,
+                        f"You used a recovery code; {left} left. Each works only once: "
+                        "make new ones from 'Two-step login' if you are running low.",
+                    )
                 return HttpResponseRedirect(next_url(request))
-    return render(request, "accounts/mfa_verify.html",
-                  console_context(request, "Enter your sign-in code", form=form, next=request.GET.get("next", "")))
+    return render(
+        request,
+        "accounts/mfa_verify.html",
+        console_context(request, "Enter your sign-in code", form=form, next=request.GET.get("next", "")),
+    )
 
 
 def two_step_first(request: HttpRequest, back_to: str) -> HttpResponse | None:
@@ -142,19 +167,30 @@ def preferences(request: HttpRequest) -> HttpResponse:
     form = MySettingsForm(request.POST or None, initial={"time_zone": current})
     if request.method == "POST" and form.is_valid():
         try:
-            staff_time_zone_set(user=request.user, time_zone=form.cleaned_data["time_zone"], by=request.user,
-                                request=request)
+            staff_time_zone_set(
+                user=request.user, time_zone=form.cleaned_data["time_zone"], by=request.user, request=request
+            )
         except DomainError as error:
             form.add_error("time_zone" if error.field == "time_zone" else None, error.message)
         else:
             zone = viewer_zone(form.cleaned_data["time_zone"])
-            messages.success(request, f"Saved. Times now show in {zone.key}, e.g. "
-                                      f"{format_datetime(timezone.now(), zone)}.")
+            messages.success(
+                request, f"Saved. Times now show in {zone.key}, e.g. {format_datetime(timezone.now(), zone)}."
+            )
             return redirect("accounts:preferences")
     zone = viewer_zone(current)
-    return render(request, "accounts/preferences.html", console_context(
-        request, "My settings", form=form, zone=zone, now_shown=format_datetime(timezone.now(), zone),
-        follows_clinic=not current))
+    return render(
+        request,
+        "accounts/preferences.html",
+        console_context(
+            request,
+            "My settings",
+            form=form,
+            zone=zone,
+            now_shown=format_datetime(timezone.now(), zone),
+            follows_clinic=not current,
+        ),
+    )
 
 
 @never_cache
@@ -166,16 +202,26 @@ def tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            token, secret = api_token_create(user=request.user, name=form.cleaned_data["name"],
-                                             expires_in_days=form.cleaned_data["expires_in_days"], request=request)
+            token, secret = api_token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                expires_in_days=form.cleaned_data["expires_in_days"],
+                request=request,
+            )
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             # Answered directly (no redirect): the secret is in this one response and nowhere else.
-            return render(request, "accounts/token_created.html",
-                          console_context(request, "Your new API token", token=token, secret=secret))
-    return render(request, "accounts/tokens.html", console_context(
-        request, "API tokens", form=form, tokens=list(api_tokens_of(user=request.user))))
+            return render(
+                request,
+                "accounts/token_created.html",
+                console_context(request, "Your new API token", token=token, secret=secret),
+            )
+    return render(
+        request,
+        "accounts/tokens.html",
+        console_context(request, "API tokens", form=form, tokens=list(api_tokens_of(user=request.user))),
+    )
 
 
 @never_cache

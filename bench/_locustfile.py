@@ -81,12 +81,20 @@ class ClinicVisitor(FastHttpUser):
             return
         slot = random.choice(HOT_SLOTS if random.random() < 0.5 else SLOTS)
         body = {
-            "expert": slot["expert"], "start": slot["start"], "topic": "diet", "name": "Bench Patient",
-            "phone": f"+9196{next(_PHONE_SERIALS) % 10**8:08d}", "channel": "sms", "consent_sms": True,
+            "expert": slot["expert"],
+            "start": slot["start"],
+            "topic": "diet",
+            "name": "Bench Patient",
+            "phone": f"+9196{next(_PHONE_SERIALS) % 10**8:08d}",
+            "channel": "sms",
+            "consent_sms": True,
         }
         with self.client.post(
-            "/api/v1/consults/", json=body, headers={"Idempotency-Key": uuid.uuid4().hex},
-            name="book (201 or 409 slot taken)", catch_response=True,
+            "/api/v1/consults/",
+            json=body,
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+            name="book (201 or 409 slot taken)",
+            catch_response=True,
         ) as response:
             # Losing a popular slot to someone else is the correct answer, not an error.
             if response.status_code in (201, 409):
@@ -103,8 +111,12 @@ class ClinicVisitor(FastHttpUser):
         # Mostly patients the clinic wrote to, sometimes an unknown number (becomes a lead).
         phone = random.choice(SENT)[2] if SENT and random.random() < 0.7 else "+9197" + str(uuid.uuid4().int)[:8]
         params = {
-            "MessageSid": "SM" + uuid.uuid4().hex, "AccountSid": ACCOUNT_SID, "From": phone, "To": CLINIC_NUMBER,
-            "Body": random.choice(["C", "Thank you", "Can I take the tablet after food?"]), "NumMedia": "0",
+            "MessageSid": "SM" + uuid.uuid4().hex,
+            "AccountSid": ACCOUNT_SID,
+            "From": phone,
+            "To": CLINIC_NUMBER,
+            "Body": random.choice(["C", "Thank you", "Can I take the tablet after food?"]),
+            "NumMedia": "0",
         }
         self._twilio_post("/messaging/twilio/inbound/", params, "twilio inbound webhook")
 
@@ -113,6 +125,9 @@ class ClinicVisitor(FastHttpUser):
         if not SENT:
             return
         message_id, sid, _ = random.choice(SENT)
-        params = {"MessageSid": sid, "MessageStatus": random.choice(["sent", "delivered", "read"]),
-                  "AccountSid": ACCOUNT_SID}
+        params = {
+            "MessageSid": sid,
+            "MessageStatus": random.choice(["sent", "delivered", "read"]),
+            "AccountSid": ACCOUNT_SID,
+        }
         self._twilio_post(f"/messaging/twilio/status/?m={message_id}", params, "twilio status callback")

@@ -15,7 +15,9 @@ def add(case: str, measured: str, goal: str = "", met: bool | None = None) -> No
 def table() -> str:
     header: Row = ("case", "measured", "goal", "")
     widths = [max(len(row[column]) for row in [header, *ROWS]) for column in range(4)]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-             for row in [header, *ROWS]]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *ROWS]
+    ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)

@@ -24,13 +24,28 @@ def _seed(count: int, today) -> None:
     if patients[0].pk is None:  # SQLite before 3.35 returns no ids from bulk inserts
         patients = list(Patient.objects.filter(full_name__startswith="Sweep Patient").order_by("pk"))
     CareRecord.objects.bulk_create(
-        (CareRecord(patient=p, diagnosis="cml", cml_phase="chronic", treatment_phase="on_treatment",
-                    tki_started_on=today - timedelta(days=200 + n % 300)) for n, p in enumerate(patients)),
+        (
+            CareRecord(
+                patient=p,
+                diagnosis="cml",
+                cml_phase="chronic",
+                treatment_phase="on_treatment",
+                tki_started_on=today - timedelta(days=200 + n % 300),
+            )
+            for n, p in enumerate(patients)
+        ),
         batch_size=2000,
     )
     InsurancePolicy.objects.bulk_create(
-        (InsurancePolicy(patient=p, payer="Bench Insurer", prior_auth_status="approved",
-                         prior_auth_expires_on=today + timedelta(days=n % 20)) for n, p in enumerate(patients[::10])),
+        (
+            InsurancePolicy(
+                patient=p,
+                payer="Bench Insurer",
+                prior_auth_status="approved",
+                prior_auth_expires_on=today + timedelta(days=n % 20),
+            )
+            for n, p in enumerate(patients[::10])
+        ),
         batch_size=2000,
     )
 
@@ -62,14 +77,19 @@ def _night(label: str, count: int, budget: float) -> None:
         elapsed = time.perf_counter() - started
     finally:
         patients.tasks.task_enqueue = real_enqueue
-    print(f"  {label:<28} {len(slices):>3} slices, longest {max(slices):5.1f} s, total {elapsed:6.1f} s, "
-          f"{totals['schedules'] / elapsed:6.0f} records/s; {totals['authorisation']} expiring authorisations "
-          "have a task")
+    print(
+        f"  {label:<28} {len(slices):>3} slices, longest {max(slices):5.1f} s, total {elapsed:6.1f} s, "
+        f"{totals['schedules'] / elapsed:6.0f} records/s; {totals['authorisation']} expiring authorisations "
+        "have a task"
+    )
     from bench import _report
 
-    _report.add(f"care sweep, {count} patients, {label}",
-                f"{totals['schedules'] / elapsed:.0f} records/s, {len(slices)} slices, longest {max(slices):.1f} s",
-                f"longest slice < task timeout {budget:.0f} s", max(slices) < budget)
+    _report.add(
+        f"care sweep, {count} patients, {label}",
+        f"{totals['schedules'] / elapsed:.0f} records/s, {len(slices)} slices, longest {max(slices):.1f} s",
+        f"longest slice < task timeout {budget:.0f} s",
+        max(slices) < budget,
+    )
     if totals["schedules"] != count:
         raise SystemExit(f"{label}: {totals['schedules']} schedules for {count} records")
 
@@ -102,8 +122,10 @@ def main() -> None:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # fresh bulk-loaded tables: give the planner real statistics
-        print(f"database {connection.vendor}: {count} CML records seeded in {time.perf_counter() - started:.1f} s; "
-              f"budget {settings.CARE_SWEEP_SECONDS} s per slice, task timeout {settings.Q_CLUSTER['timeout']} s")
+        print(
+            f"database {connection.vendor}: {count} CML records seeded in {time.perf_counter() - started:.1f} s; "
+            f"budget {settings.CARE_SWEEP_SECONDS} s per slice, task timeout {settings.Q_CLUSTER['timeout']} s"
+        )
         budget = float(settings.Q_CLUSTER["timeout"])
         _night("first night (creates)", count, budget)
         _night("next night (steady)", count, budget)

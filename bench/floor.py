@@ -62,8 +62,11 @@ def _database(url: str) -> dict:
     database = environ.Env.db_url_config(url)
     database["CONN_MAX_AGE"] = None  # persistent: one connection per worker for its whole life
     if database["ENGINE"] == "django.db.backends.sqlite3":  # as config/settings.py opens SQLite
-        database["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20,
-                               "init_command": "PRAGMA journal_mode=WAL;"}
+        database["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL;",
+        }
     return database
 
 
@@ -81,8 +84,9 @@ def write(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return HttpResponse(status=405)
     with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO bench_floor_row (body) VALUES (%s)",
-                       [request.body[:200].decode("utf-8", "replace")])
+        cursor.execute(
+            "INSERT INTO bench_floor_row (body) VALUES (%s)", [request.body[:200].decode("utf-8", "replace")]
+        )
     return JsonResponse({"stored": True}, status=201)
 
 
@@ -177,23 +181,36 @@ def _environment(database_url: str) -> dict[str, str]:
     keep = ("PATH", "HOME", "TMPDIR", "LANG")
     env = {key: os.environ[key] for key in keep if key in os.environ}
     redis_url = os.environ.get("BENCH_REDIS_URL", "")
-    env.update({
-        "DATABASE_URL": database_url, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": SECRET_KEY,
-        "DJANGO_SECURE_SSL_REDIRECT": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
-        "REDIS_URL": redis_url, "ALLOW_PROCESS_LOCAL_CACHE": "false" if redis_url else "true",
-        "Q_CLUSTER_NAME": f"carethread-floor-{os.getpid()}", "MESSAGING_BACKEND": "console",
-        "TWILIO_AUTH_TOKEN": TOKEN, "LOG_LEVEL": "ERROR", "CONSULT_MAX_UPCOMING_PER_PATIENT": "100000",
-        "THROTTLE_BOOKING_IP": "10000000/hour", "THROTTLE_BOOKING_PHONE": "10000000/hour",
-        "THROTTLE_PUBLIC_READ": "10000000/hour",
-        "GUNICORN_WORKERS": WORKERS, "GUNICORN_ACCESS_LOG": "", "GUNICORN_LOG_LEVEL": "warning",
-    })
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": SECRET_KEY,
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+            "REDIS_URL": redis_url,
+            "ALLOW_PROCESS_LOCAL_CACHE": "false" if redis_url else "true",
+            "Q_CLUSTER_NAME": f"carethread-floor-{os.getpid()}",
+            "MESSAGING_BACKEND": "console",
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "LOG_LEVEL": "ERROR",
+            "CONSULT_MAX_UPCOMING_PER_PATIENT": "100000",
+            "THROTTLE_BOOKING_IP": "10000000/hour",
+            "THROTTLE_BOOKING_PHONE": "10000000/hour",
+            "THROTTLE_PUBLIC_READ": "10000000/hour",
+            "GUNICORN_WORKERS": WORKERS,
+            "GUNICORN_ACCESS_LOG": "",
+            "GUNICORN_LOG_LEVEL": "warning",
+        }
+    )
     return env
 
 
 def _manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=600)
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
+    )
     if done.returncode != 0:
         raise SystemExit(f"manage.py {args[0]} failed:\n{done.stderr[-3000:]}")
     return done.stdout
@@ -206,7 +223,10 @@ def _gunicorn(app: str, env: dict[str, str], log: Path) -> Iterator[int]:
     with log.open("w") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", app],
-            cwd=REPO, env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}, stdout=output, stderr=subprocess.STDOUT,
+            cwd=REPO,
+            env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
         try:
             deadline = time.monotonic() + 60
@@ -260,9 +280,19 @@ def _json(target: str, body: dict) -> Request:
 
 
 def _booking_requests(slots: list, offset: int) -> list[Request]:
-    return [_json("/api/v1/consults/", {"expert": expert, "start": start, "topic": "side_effects",
-                                        "name": "Floor Bench", "phone": f"+9196{offset + index:08d}"})
-            for index, (expert, start) in enumerate(slots)]
+    return [
+        _json(
+            "/api/v1/consults/",
+            {
+                "expert": expert,
+                "start": start,
+                "topic": "side_effects",
+                "name": "Floor Bench",
+                "phone": f"+9196{offset + index:08d}",
+            },
+        )
+        for index, (expert, start) in enumerate(slots)
+    ]
 
 
 def _webhook_requests(offset: int) -> list[Request]:
@@ -271,11 +301,23 @@ def _webhook_requests(offset: int) -> list[Request]:
     validator, target = RequestValidator(TOKEN), "/messaging/twilio/inbound/"
     requests = []
     for index in range(offset, offset + REQUESTS):
-        params = {"MessageSid": f"SM{index:032d}", "AccountSid": "AC" + "0" * 32, "From": f"+9198765{index % 50:05d}",
-                  "To": "+14155550100", "Body": f"Question {index}", "NumMedia": "0"}
+        params = {
+            "MessageSid": f"SM{index:032d}",
+            "AccountSid": "AC" + "0" * 32,
+            "From": f"+9198765{index % 50:05d}",
+            "To": "+14155550100",
+            "Body": f"Question {index}",
+            "NumMedia": "0",
+        }
         signature = validator.compute_signature(PUBLIC_BASE_URL + target, params)
-        requests.append(("POST", target, urllib.parse.urlencode(params).encode(),
-                         {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature}))
+        requests.append(
+            (
+                "POST",
+                target,
+                urllib.parse.urlencode(params).encode(),
+                {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature},
+            )
+        )
     return requests
 
 
@@ -331,27 +373,34 @@ def _run(workdir: Path, database_url: str) -> None:
 
     def bookings(round_index: int) -> list[Request]:
         start = (round_index + 1) * REQUESTS  # -1 (warm-up) takes the first block
-        return _booking_requests(slots[start:start + REQUESTS], 10_000_000 + start)
+        return _booking_requests(slots[start : start + REQUESTS], 10_000_000 + start)
 
     slot_list = f"/api/v1/experts/{seeded['expert']}/slots/?tz=Asia/Kolkata"
-    with _gunicorn("django.core.wsgi:get_wsgi_application()", {**env, "DJANGO_SETTINGS_MODULE": "bench.floor"},
-                   workdir / "floor.log") as floor, _gunicorn("config.wsgi:application", env,
-                                                            workdir / "carethread.log") as site:
+    with (
+        _gunicorn(
+            "django.core.wsgi:get_wsgi_application()",
+            {**env, "DJANGO_SETTINGS_MODULE": "bench.floor"},
+            workdir / "floor.log",
+        ) as floor,
+        _gunicorn("config.wsgi:application", env, workdir / "carethread.log") as site,
+    ):
         assert _send(site, taken_request[0]) == 201
         cache_keys = [_guide_cache_keys(env["REDIS_URL"])]
         for target in GUIDE_PATHS:  # warm the page cache: the timed requests below all hit it
             if (status := _send(site, ("GET", target, b"", {}))) != 200:
                 raise SystemExit(f"guide page {target} answered {status}, not 200: is the guide seeded?")
         cache_keys.append(_guide_cache_keys(env["REDIS_URL"]))
-        results = dict([
-            _median("floor GET /read/", floor, lambda r: [("GET", "/read/", b"", {})] * REQUESTS, 200),
-            _median("floor POST /write/", floor, lambda r: [_json("/write/", {"n": r})] * REQUESTS, 201),
-            _median("slots GET one expert", site, lambda r: [("GET", slot_list, b"", {})] * REQUESTS, 200),
-            _median("booking POST (201)", site, bookings, 201),
-            _median("booking POST taken slot (409)", site, lambda r: taken_request * REQUESTS, 409),
-            _median("inbound webhook (signed)", site, lambda r: _webhook_requests(1_000_000 * (r + 2)), 200),
-            *(_median(guide_label(target), site, _same_get(target), 200) for target in GUIDE_PATHS),
-        ])
+        results = dict(
+            [
+                _median("floor GET /read/", floor, lambda r: [("GET", "/read/", b"", {})] * REQUESTS, 200),
+                _median("floor POST /write/", floor, lambda r: [_json("/write/", {"n": r})] * REQUESTS, 201),
+                _median("slots GET one expert", site, lambda r: [("GET", slot_list, b"", {})] * REQUESTS, 200),
+                _median("booking POST (201)", site, bookings, 201),
+                _median("booking POST taken slot (409)", site, lambda r: taken_request * REQUESTS, 409),
+                _median("inbound webhook (signed)", site, lambda r: _webhook_requests(1_000_000 * (r + 2)), 200),
+                *(_median(guide_label(target), site, _same_get(target), 200) for target in GUIDE_PATHS),
+            ]
+        )
         cache_keys.append(_guide_cache_keys(env["REDIS_URL"]))
         integrity = json.loads(_manage(env, "shell", "-c", INTEGRITY).strip().splitlines()[-1])
     if env["REDIS_URL"]:  # no qcluster ran: drop the delivery and routing tasks the load queued
@@ -359,8 +408,10 @@ def _run(workdir: Path, database_url: str) -> None:
 
         redis.Redis.from_url(env["REDIS_URL"]).delete(f"django_q:{env['Q_CLUSTER_NAME']}:q")
     vendor = database_url.split(":", 1)[0]
-    print(f"database {vendor}, cache {'Redis' if env['REDIS_URL'] else 'LocMem'}, gunicorn {WORKERS} sync workers, "
-          f"{REQUESTS} requests x {ROUNDS} rounds (median), {CLIENT_THREADS} client threads, {os.cpu_count()} CPUs")
+    print(
+        f"database {vendor}, cache {'Redis' if env['REDIS_URL'] else 'LocMem'}, gunicorn {WORKERS} sync workers, "
+        f"{REQUESTS} requests x {ROUNDS} rounds (median), {CLIENT_THREADS} client threads, {os.cpu_count()} CPUs"
+    )
     print(f"{'case':<44}{'req/s':>9}{'vs floor':>10}")
     for label, rate in results.items():
         floor_rate = results["floor GET /read/" if "GET" in label else "floor POST /write/"]
@@ -368,8 +419,11 @@ def _run(workdir: Path, database_url: str) -> None:
     print(f"after the load: {integrity}")
     if problem := guide_cache_verdict(*cache_keys):
         raise SystemExit(f"guide pages not timed from the page cache: {problem}")
-    print("guide pages: every timed request a cache hit (Redis)" if env["REDIS_URL"]
-          else "guide pages: cached per worker (LocMem), hits not checked")
+    print(
+        "guide pages: every timed request a cache hit (Redis)"
+        if env["REDIS_URL"]
+        else "guide pages: cached per worker (LocMem), hits not checked"
+    )
     _summarize(results, integrity, vendor, bool(env["REDIS_URL"]))
 
 
@@ -380,21 +434,27 @@ def _summarize(results: dict[str, float], integrity: dict[str, int], vendor: str
     from bench import _report
 
     read, write = results["floor GET /read/"], results["floor POST /write/"]
-    _report.add(f"floor GET /read/ ({vendor}, {'Redis' if redis else 'LocMem'}, median of {ROUNDS})",
-                f"{read:.0f} req/s")
+    _report.add(
+        f"floor GET /read/ ({vendor}, {'Redis' if redis else 'LocMem'}, median of {ROUNDS})", f"{read:.0f} req/s"
+    )
     for target in GUIDE_PATHS:
         label = guide_label(target)
         _report.add(label, f"{results[label]:.0f} req/s = {results[label] / read:.2f} x /read/")
-    _report.add(f"floor POST /write/ ({vendor}, {'Redis' if redis else 'LocMem'}, median of {ROUNDS})",
-                f"{write:.0f} req/s")
+    _report.add(
+        f"floor POST /write/ ({vendor}, {'Redis' if redis else 'LocMem'}, median of {ROUNDS})", f"{write:.0f} req/s"
+    )
     for label, goal in GOALS.items():
         ratio = results[label] / write
-        _report.add(label, f"{results[label]:.0f} req/s = {ratio:.2f} x /write/", f">= {goal} x /write/",
-                    ratio >= goal)
-    _report.add("double bookings after the load", str(integrity["double_bookings"]), "0",
-                integrity["double_bookings"] == 0)
-    _report.add("consults without exactly one confirmation", str(integrity["consults_without_one_confirmation"]),
-                "0", integrity["consults_without_one_confirmation"] == 0)
+        _report.add(label, f"{results[label]:.0f} req/s = {ratio:.2f} x /write/", f">= {goal} x /write/", ratio >= goal)
+    _report.add(
+        "double bookings after the load", str(integrity["double_bookings"]), "0", integrity["double_bookings"] == 0
+    )
+    _report.add(
+        "consults without exactly one confirmation",
+        str(integrity["consults_without_one_confirmation"]),
+        "0",
+        integrity["consults_without_one_confirmation"] == 0,
+    )
 
 
 if __name__ == "__main__":

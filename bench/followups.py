@@ -41,20 +41,38 @@ def _seed(now) -> None:
 
     zones = ["Asia/Kolkata", "Europe/London", "America/New_York", "Asia/Dubai"]
     Patient.objects.bulk_create(
-        [Patient(full_name=f"Bench Patient {i}", phone=f"+9190{i:08d}", consent_sms=True, time_zone=zones[i % 4])
-         for i in range(PATIENTS)], batch_size=2000)
+        [
+            Patient(full_name=f"Bench Patient {i}", phone=f"+9190{i:08d}", consent_sms=True, time_zone=zones[i % 4])
+            for i in range(PATIENTS)
+        ],
+        batch_size=2000,
+    )
     ids = list(Patient.objects.order_by("pk").values_list("pk", flat=True))
     due = now - timedelta(minutes=1)
     MedicationReminderPlan.objects.bulk_create(
-        [MedicationReminderPlan(patient_id=pk, local_time=clock(9, 0), next_at=due) for pk in ids], batch_size=2000)
+        [MedicationReminderPlan(patient_id=pk, local_time=clock(9, 0), next_at=due) for pk in ids], batch_size=2000
+    )
     CheckinPlan.objects.bulk_create(
-        [CheckinPlan(patient_id=pk, weekday=0, local_time=clock(10, 0), next_at=due)
-         for pk in ids[::CHECKIN_EVERY]], batch_size=2000)
+        [CheckinPlan(patient_id=pk, weekday=0, local_time=clock(10, 0), next_at=due) for pk in ids[::CHECKIN_EVERY]],
+        batch_size=2000,
+    )
     today = now.date()
     MonitoringItem.objects.bulk_create(
-        [MonitoringItem(patient_id=pk, kind="cbc", due_on=today + timedelta(days=2), window_starts_on=today,
-                        window_ends_on=today + timedelta(days=9), reason="bench", source=ItemSource.MANUAL,
-                        override_reason="bench") for pk in ids[::MONITORING_EVERY]], batch_size=2000)
+        [
+            MonitoringItem(
+                patient_id=pk,
+                kind="cbc",
+                due_on=today + timedelta(days=2),
+                window_starts_on=today,
+                window_ends_on=today + timedelta(days=9),
+                reason="bench",
+                source=ItemSource.MANUAL,
+                override_reason="bench",
+            )
+            for pk in ids[::MONITORING_EVERY]
+        ],
+        batch_size=2000,
+    )
 
 
 def _raw_insert(count: int) -> float:
@@ -65,10 +83,21 @@ def _raw_insert(count: int) -> float:
 
     conversations = list(Conversation.objects.values_list("pk", "patient_id")[:count])
     now = timezone.now()
-    rows = [Message(conversation_id=conversations[i % len(conversations)][0],
-                    patient_id=conversations[i % len(conversations)][1], direction="out", channel="sms",
-                    kind="medication_reminder", body="Time for your dose.", status="queued",
-                    idempotency_key=f"raw:{i}", not_before=now, created_at=now) for i in range(count)]
+    rows = [
+        Message(
+            conversation_id=conversations[i % len(conversations)][0],
+            patient_id=conversations[i % len(conversations)][1],
+            direction="out",
+            channel="sms",
+            kind="medication_reminder",
+            body="Time for your dose.",
+            status="queued",
+            idempotency_key=f"raw:{i}",
+            not_before=now,
+            created_at=now,
+        )
+        for i in range(count)
+    ]
     started = time.perf_counter()
     Message.objects.bulk_create(rows, batch_size=1000)
     return time.perf_counter() - started
@@ -99,16 +128,19 @@ def main() -> None:
     logging.getLogger("django-q").setLevel(logging.WARNING)  # one INFO line per enqueued task otherwise
     workdir = Path(tempfile.mkdtemp(prefix="carethread-bench-"))
     connection, old_name = _setup_database(workdir)
-    overrides = override_settings(MESSAGING_QUIET_HOURS_START="00:00", MESSAGING_QUIET_HOURS_END="00:00",
-                                  MESSAGING_BACKEND="console")
+    overrides = override_settings(
+        MESSAGING_QUIET_HOURS_START="00:00", MESSAGING_QUIET_HOURS_END="00:00", MESSAGING_BACKEND="console"
+    )
     overrides.enable()
     try:
         now = timezone.now()
         started = time.perf_counter()
         _seed(now)
-        print(f"database: {connection.vendor}, task broker: {_broker_name()}; "
-              f"seeded {PATIENTS} patients with dose plans "
-              f"({time.perf_counter() - started:.1f}s)")
+        print(
+            f"database: {connection.vendor}, task broker: {_broker_name()}; "
+            f"seeded {PATIENTS} patients with dose plans "
+            f"({time.perf_counter() - started:.1f}s)"
+        )
         counter = QueryCounter()
         started = time.perf_counter()
         with connection.execute_wrapper(counter):
@@ -120,16 +152,23 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         total = sum(produced.values())
         assert Message.objects.filter(direction="out").count() == total
-        print(f"daily sweep: {elapsed:.1f}s, {counter.count} queries ({counter.count / total:.1f} per message), "
-              f"{total} messages ({', '.join(f'{k} {v}' for k, v in produced.items())}), "
-              f"{total / elapsed:.0f} messages/s")
+        print(
+            f"daily sweep: {elapsed:.1f}s, {counter.count} queries ({counter.count / total:.1f} per message), "
+            f"{total} messages ({', '.join(f'{k} {v}' for k, v in produced.items())}), "
+            f"{total / elapsed:.0f} messages/s"
+        )
         again = QueryCounter()
         started = time.perf_counter()
         with connection.execute_wrapper(again):
-            repeat = (monitoring_reminders_send_due(on=timezone.localdate(now)) + medication_reminders_send_due(now=now)
-                      + checkins_send_due(now=now))
-        print(f"repeated sweep (idempotent): {repeat} messages, {again.count} queries, "
-              f"{time.perf_counter() - started:.2f}s")
+            repeat = (
+                monitoring_reminders_send_due(on=timezone.localdate(now))
+                + medication_reminders_send_due(now=now)
+                + checkins_send_due(now=now)
+            )
+        print(
+            f"repeated sweep (idempotent): {repeat} messages, {again.count} queries, "
+            f"{time.perf_counter() - started:.2f}s"
+        )
         raw = _raw_insert(total)
         print(f"raw bulk insert of {total} Message rows: {raw:.2f}s; sweep / raw = {elapsed / raw:.0f}x")
     finally:

@@ -44,9 +44,20 @@ def _start_prism() -> tuple[subprocess.Popen, str]:
     port = _free_port()
     # -d: dynamic answers, so every message gets its own SID (the example SID would repeat).
     process = subprocess.Popen(
-        [str(REPO / "node_modules" / ".bin" / "prism"), "mock", "-d", "-h", "127.0.0.1", "-p", str(port), "--errors",
-         str(_spec())],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            str(REPO / "node_modules" / ".bin" / "prism"),
+            "mock",
+            "-d",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "--errors",
+            str(_spec()),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -63,27 +74,30 @@ def _start_prism() -> tuple[subprocess.Popen, str]:
 
 def _child_env(database_dir: str, prism_url: str, *, sync: bool) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{database_dir}/bench.sqlite3",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": env.get("DJANGO_SECRET_KEY") or "bench-only-secret-key-not-for-production-0123456789abcd",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "ALLOWED_HOSTS": "testserver,localhost",
-        "PUBLIC_BASE_URL": "https://clinic.example.org",
-        "MESSAGING_BACKEND": "twilio",
-        "TWILIO_ACCOUNT_SID": ACCOUNT,
-        "TWILIO_AUTH_TOKEN": TOKEN,
-        "TWILIO_SMS_FROM": "+14155550100",
-        "TWILIO_API_BASE_URL": prism_url,
-        "MESSAGING_SMS_PER_SECOND": "0",
-        "MESSAGING_QUIET_HOURS_START": "00:00",
-        "MESSAGING_QUIET_HOURS_END": "00:00",
-        "REDIS_URL": "",
-        "ALLOW_PROCESS_LOCAL_CACHE": "true",  # one web process and one worker; no shared limits to keep
-        "Q_SYNC": "true" if sync else "false",
-        "LOG_LEVEL": "ERROR",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    })
+    env.update(
+        {
+            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{database_dir}/bench.sqlite3",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": env.get("DJANGO_SECRET_KEY")
+            or "bench-only-secret-key-not-for-production-0123456789abcd",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "ALLOWED_HOSTS": "testserver,localhost",
+            "PUBLIC_BASE_URL": "https://clinic.example.org",
+            "MESSAGING_BACKEND": "twilio",
+            "TWILIO_ACCOUNT_SID": ACCOUNT,
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "TWILIO_SMS_FROM": "+14155550100",
+            "TWILIO_API_BASE_URL": prism_url,
+            "MESSAGING_SMS_PER_SECOND": "0",
+            "MESSAGING_QUIET_HOURS_START": "00:00",
+            "MESSAGING_QUIET_HOURS_END": "00:00",
+            "REDIS_URL": "",
+            "ALLOW_PROCESS_LOCAL_CACHE": "true",  # one web process and one worker; no shared limits to keep
+            "Q_SYNC": "true" if sync else "false",
+            "LOG_LEVEL": "ERROR",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+        }
+    )
     return env
 
 
@@ -95,9 +109,14 @@ def main() -> None:
         for part, sync in (("inbound", False), ("outbound", True)):
             folder = tempfile.mkdtemp(prefix="bench-messaging-")
             try:
-                done = subprocess.run([sys.executable, "-m", "bench.messaging", part], cwd=REPO,
-                                      env=_child_env(folder, prism_url, sync=sync), capture_output=True, text=True,
-                                      timeout=900)
+                done = subprocess.run(
+                    [sys.executable, "-m", "bench.messaging", part],
+                    cwd=REPO,
+                    env=_child_env(folder, prism_url, sync=sync),
+                    capture_output=True,
+                    text=True,
+                    timeout=900,
+                )
             finally:
                 shutil.rmtree(folder, ignore_errors=True)
             print(done.stdout, end="")
@@ -110,6 +129,7 @@ def main() -> None:
 
 
 # --- the measured parts (run in a child process) ------------------------------------------------
+
 
 def _setup_django() -> None:
     import django
@@ -146,8 +166,14 @@ def run_inbound() -> None:
 
     def params(index: int) -> dict[str, str]:
         # 50 people: the first message of each makes a new lead, the rest find the patient.
-        return {"MessageSid": f"SM{index:032d}", "AccountSid": ACCOUNT, "From": f"+9198765{index % 50:05d}",
-                "To": "+14155550100", "Body": f"Question number {index}", "NumMedia": "0"}
+        return {
+            "MessageSid": f"SM{index:032d}",
+            "AccountSid": ACCOUNT,
+            "From": f"+9198765{index % 50:05d}",
+            "To": "+14155550100",
+            "Body": f"Question number {index}",
+            "NumMedia": "0",
+        }
 
     with override_settings(ROOT_URLCONF=urlconf):
         for index in range(20):  # warm-up
@@ -160,8 +186,9 @@ def run_inbound() -> None:
         started = time.perf_counter()
         for index in range(INBOUND_COUNT):
             body = params(index)
-            response = client.post("/messaging/twilio/inbound/", body,
-                                   HTTP_X_TWILIO_SIGNATURE=validator.compute_signature(url, body))
+            response = client.post(
+                "/messaging/twilio/inbound/", body, HTTP_X_TWILIO_SIGNATURE=validator.compute_signature(url, body)
+            )
             assert response.status_code == 200, response.content
         webhook_seconds = time.perf_counter() - started
     assert Message.objects.filter(direction="in").count() == INBOUND_COUNT
@@ -179,18 +206,25 @@ def run_outbound() -> None:
     from messaging.twilio_client import twilio_client
     from patients.models import Patient
 
-    patients = [Patient.objects.create(phone=f"+9198700{index:05d}", full_name=f"Bench {index}", consent_sms=True)
-                for index in range(50)]
+    patients = [
+        Patient.objects.create(phone=f"+9198700{index:05d}", full_name=f"Bench {index}", consent_sms=True)
+        for index in range(50)
+    ]
     client = twilio_client()
     callback = "https://clinic.example.org/messaging/twilio/status/?m=1"
     for index in range(5):  # warm-up
-        client.messages.create(to=str(patients[index].phone), from_="+14155550100", body="warm-up",
-                               status_callback=callback)
+        client.messages.create(
+            to=str(patients[index].phone), from_="+14155550100", body="warm-up", status_callback=callback
+        )
 
     started = time.perf_counter()
     for index in range(OUTBOUND_COUNT):
-        client.messages.create(to=str(patients[index % 50].phone), from_="+14155550100",
-                               body="CareThread Clinic: for help call +91 80 4000 1234.", status_callback=callback)
+        client.messages.create(
+            to=str(patients[index % 50].phone),
+            from_="+14155550100",
+            body="CareThread Clinic: for help call +91 80 4000 1234.",
+            status_callback=callback,
+        )
     raw_seconds = time.perf_counter() - started
 
     started = time.perf_counter()

@@ -34,8 +34,11 @@ MIXED_SECONDS = 40  # with the baseline: 55 s of load, inside the 60 s budget
 
 def machine() -> dict[str, str]:
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
         platform.processor(),
     )
     memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
@@ -63,11 +66,36 @@ def run_locust(topology: Topology, mix: str, seconds: int, data: dict[str, Path]
         "CARETHREAD_TWILIO_FROM": TWILIO_TEST_SMS_FROM,
     }
     subprocess.run(
-        [sys.executable, "-m", "locust", "-f", str(PROJECT_ROOT / "bench" / "_locustfile.py"), "--headless",
-         "--users", str(USERS), "--spawn-rate", str(USERS), "--run-time", f"{seconds}s", "--stop-timeout", "5",
-         "--host", topology.base_url, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
-         "--exit-code-on-error", "0"],
-        cwd=PROJECT_ROOT, env=env, check=True, timeout=seconds + 60, stdout=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            str(PROJECT_ROOT / "bench" / "_locustfile.py"),
+            "--headless",
+            "--users",
+            str(USERS),
+            "--spawn-rate",
+            str(USERS),
+            "--run-time",
+            f"{seconds}s",
+            "--stop-timeout",
+            "5",
+            "--host",
+            topology.base_url,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "--exit-code-on-error",
+            "0",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+        timeout=seconds + 60,
+        stdout=subprocess.DEVNULL,
     )
     rows = list(csv.DictReader((prefix.parent / f"{prefix.name}_stats.csv").open()))
     return {row["Name"]: figures(row) for row in rows}
@@ -122,12 +150,16 @@ def print_report(report: dict) -> None:
     for phase in ("bare", "mixed"):
         for name, row in report[phase].items():
             label = f"[{phase}] {name}"
-            print(f"{label:<44}{row['requests']:>10}{row['errors']:>8}{row['rps']:>9}{row['p50_ms']:>8.0f}"
-                  f"{row['p95_ms']:>8.0f}{row['p99_ms']:>8.0f}")
+            print(
+                f"{label:<44}{row['requests']:>10}{row['errors']:>8}{row['rps']:>9}{row['p50_ms']:>8.0f}"
+                f"{row['p95_ms']:>8.0f}{row['p99_ms']:>8.0f}"
+            )
     print(f"mixed / bare throughput: {report['ratio_rps']:.2f}   p50 ratio: {report['ratio_p50']:.2f}")
     bookings = report["bookings"]
-    print(f"consults booked: {bookings['consults']}, double bookings: {bookings['double_bookings']}, "
-          f"requests booked twice: {bookings['doubled']}")
+    print(
+        f"consults booked: {bookings['consults']}, double bookings: {bookings['double_bookings']}, "
+        f"requests booked twice: {bookings['doubled']}"
+    )
 
 
 def main() -> None:

@@ -98,8 +98,10 @@ def _seed(now: datetime) -> tuple[list, list]:
             Consult(
                 patient=patients[n % PATIENTS],
                 expert=experts[n % EXPERTS],
-                start=(start := datetime.combine(first_day + timedelta(days=n // (EXPERTS * 24)), clock(8), kolkata)
-                       + timedelta(minutes=30 * ((n // EXPERTS) % 24))),
+                start=(
+                    start := datetime.combine(first_day + timedelta(days=n // (EXPERTS * 24)), clock(8), kolkata)
+                    + timedelta(minutes=30 * ((n // EXPERTS) % 24))
+                ),
                 end=start + timedelta(minutes=20),
                 status="completed",
                 topic="side_effects",

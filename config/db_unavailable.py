@@ -23,14 +23,16 @@ RETRY_AFTER_SECONDS = 60
 
 def database_unavailable_response(request: HttpRequest) -> HttpResponse:
     """The 503 itself: JSON for the API, a standalone page (no database needed to render) otherwise."""
-    detail = (f"Our system is unavailable for a moment. Try again in a minute, or call the clinic on "
-              f"{settings.CLINIC_PHONE}.")
+    detail = (
+        f"Our system is unavailable for a moment. Try again in a minute, or call the clinic on {settings.CLINIC_PHONE}."
+    )
     if wants_json(request):
         response: HttpResponse = JsonResponse({"code": "unavailable", "detail": detail}, status=503)
     else:
         # Rendered without the request: the auth context processor would reach for the database.
-        html = render_to_string("errors/503.html", {"CLINIC_NAME": settings.CLINIC_NAME,
-                                                    "CLINIC_PHONE": settings.CLINIC_PHONE})
+        html = render_to_string(
+            "errors/503.html", {"CLINIC_NAME": settings.CLINIC_NAME, "CLINIC_PHONE": settings.CLINIC_PHONE}
+        )
         response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

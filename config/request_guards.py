@@ -30,8 +30,9 @@ class NulQueryMiddleware:
                 field = name.replace("\x00", "")
                 detail = f"The parameter {field!r} contains a NUL character; remove it and try again."
                 if wants_json(request):
-                    return JsonResponse({"code": "invalid", "detail": detail, "field": field, field: [detail]},
-                                        status=400)
+                    return JsonResponse(
+                        {"code": "invalid", "detail": detail, "field": field, field: [detail]}, status=400
+                    )
                 return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
@@ -53,10 +54,12 @@ def client_address(request: HttpRequest) -> str:
     return addresses[-min(proxies, len(addresses))] or remote
 
 
-PROCESS_LOCAL_CACHES = frozenset({
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
-})
+PROCESS_LOCAL_CACHES = frozenset(
+    {
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.dummy.DummyCache",
+    }
+)
 
 
 def cache_is_process_local(caches: dict[str, dict[str, Any]]) -> bool:
@@ -68,8 +71,10 @@ def check_shared_cache(app_configs: Any, **kwargs: Any) -> list[checks.CheckMess
     """`check --deploy`: rate limits need one cache for every worker and node."""
     if settings.DEBUG or not cache_is_process_local(settings.CACHES):
         return []
-    return [checks.Error(
-        "The cache is process-local, so every gunicorn worker counts rate limits (booking, login) on its own.",
-        hint="Set REDIS_URL to the Redis every node shares (deploy/README.md).",
-        id="carethread.E001",
-    )]
+    return [
+        checks.Error(
+            "The cache is process-local, so every gunicorn worker counts rate limits (booking, login) on its own.",
+            hint="Set REDIS_URL to the Redis every node shares (deploy/README.md).",
+            id="carethread.E001",
+        )
+    ]

@@ -20,8 +20,17 @@ from django.utils.cache import add_never_cache_headers
 # Browser features no CareThread page uses; a page (or something injected into one) cannot ask for them.
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
-    for feature in ("accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
-                    "microphone", "payment", "usb")
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
 )
 
 # The API docs (Swagger UI, Redoc) style themselves with inline styles their JS writes at run time,
@@ -65,8 +74,11 @@ def content_security_policy(*, nonce: str, path: str) -> str:
 def may_be_framed_by_the_editor(request: HttpRequest, response: HttpResponse) -> bool:
     """A Wagtail preview that Wagtail served (200: it checked the signed-in user may edit the page)."""
     user = getattr(request, "user", None)
-    return (bool(CMS_PREVIEW_PATHS.match(request.path)) and bool(user and user.is_authenticated)
-            and response.status_code == 200)
+    return (
+        bool(CMS_PREVIEW_PATHS.match(request.path))
+        and bool(user and user.is_authenticated)
+        and response.status_code == 200
+    )
 
 
 def allow_same_origin_framing(response: HttpResponse) -> None:
@@ -86,8 +98,9 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.csp_nonce = secrets.token_urlsafe(16)
         response = self.get_response(request)
-        response.setdefault("Content-Security-Policy",
-                            content_security_policy(nonce=request.csp_nonce, path=request.path))
+        response.setdefault(
+            "Content-Security-Policy", content_security_policy(nonce=request.csp_nonce, path=request.path)
+        )
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if may_be_framed_by_the_editor(request, response):
             allow_same_origin_framing(response)

@@ -42,9 +42,7 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-local-development-only"
 elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
-    raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY is too weak for production: use at least 50 random characters."
-    )
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY is too weak for production: use at least 50 random characters.")
 
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
@@ -264,8 +262,15 @@ PHONENUMBER_DEFAULT_FORMAT = "E164"
 PATIENT_PHONE_COUNTRIES = [code.upper() for code in env.list("PATIENT_PHONE_COUNTRIES", default=["IN"])]
 PATIENT_PHONE_TYPES = env.list("PATIENT_PHONE_TYPES", default=["mobile", "fixed_line_or_mobile"])
 _unknown_countries = set(PATIENT_PHONE_COUNTRIES) - phonenumbers.SUPPORTED_REGIONS
-_unknown_types = set(PATIENT_PHONE_TYPES) - {"mobile", "fixed_line_or_mobile", "fixed_line", "toll_free", "voip",
-                                             "personal_number", "uan"}
+_unknown_types = set(PATIENT_PHONE_TYPES) - {
+    "mobile",
+    "fixed_line_or_mobile",
+    "fixed_line",
+    "toll_free",
+    "voip",
+    "personal_number",
+    "uan",
+}
 if not PATIENT_PHONE_COUNTRIES or _unknown_countries:
     raise ImproperlyConfigured(f"PATIENT_PHONE_COUNTRIES needs country codes like IN, not {_unknown_countries}.")
 if not PATIENT_PHONE_TYPES or _unknown_types:
@@ -337,15 +342,19 @@ FOLLOWUPS_RESOURCE_FOLLOW_UP_DAYS = env.int("FOLLOWUPS_RESOURCE_FOLLOW_UP_DAYS",
 # must still fit in the task timeout (Q_CLUSTER["timeout"]).
 FOLLOWUPS_SWEEP_SECONDS = env.int("FOLLOWUPS_SWEEP_SECONDS", default=25)
 if not 1 <= FOLLOWUPS_SWEEP_SECONDS <= Q_CLUSTER["timeout"] // 2:
-    raise ImproperlyConfigured(f"FOLLOWUPS_SWEEP_SECONDS must be between 1 and {Q_CLUSTER['timeout'] // 2} "
-                               "(half the task timeout), so a sweep always finishes its last chunk in time.")
+    raise ImproperlyConfigured(
+        f"FOLLOWUPS_SWEEP_SECONDS must be between 1 and {Q_CLUSTER['timeout'] // 2} "
+        "(half the task timeout), so a sweep always finishes its last chunk in time."
+    )
 
 # Seconds the nightly care sweep works before queueing its continuation (patients/tasks.py); a chunk
 # of 200 records must still fit in the rest of the task timeout.
 CARE_SWEEP_SECONDS = env.int("CARE_SWEEP_SECONDS", default=25)
 if not 1 <= CARE_SWEEP_SECONDS <= Q_CLUSTER["timeout"] // 2:
-    raise ImproperlyConfigured(f"CARE_SWEEP_SECONDS must be between 1 and {Q_CLUSTER['timeout'] // 2} "
-                               "(half the task timeout), so the sweep always finishes its last chunk in time.")
+    raise ImproperlyConfigured(
+        f"CARE_SWEEP_SECONDS must be between 1 and {Q_CLUSTER['timeout'] // 2} "
+        "(half the task timeout), so the sweep always finishes its last chunk in time."
+    )
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -442,8 +451,14 @@ MESSAGING_NOTIFY_BY_EMAIL = env.bool("MESSAGING_NOTIFY_BY_EMAIL", default=False)
 MESSAGING_MEDIA_HOSTS = env.list("MESSAGING_MEDIA_HOSTS", default=["api.twilio.com", "media.twiliocdn.com"])
 for _name in ("MESSAGING_QUIET_HOURS_START", "MESSAGING_QUIET_HOURS_END"):
     _value = globals()[_name]
-    if not (len(_value) == 5 and _value[2] == ":" and _value[:2].isdigit() and _value[3:].isdigit()
-            and int(_value[:2]) < 24 and int(_value[3:]) < 60):
+    if not (
+        len(_value) == 5
+        and _value[2] == ":"
+        and _value[:2].isdigit()
+        and _value[3:].isdigit()
+        and int(_value[:2]) < 24
+        and int(_value[3:]) < 60
+    ):
         raise ImproperlyConfigured(f"{_name} must be a time like 21:00, not {_value!r}.")
 if MESSAGING_MAX_ATTEMPTS < 1:
     raise ImproperlyConfigured("MESSAGING_MAX_ATTEMPTS must be at least 1.")
@@ -519,8 +534,12 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # runserver's access lines carry paths with manage-link tokens: route them through redaction.
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False,
-                          "filters": ["quiet_static"] if DEBUG else []},
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["quiet_static"] if DEBUG else [],
+        },
         # django-q2 logs as "django-q" (with a hyphen): cluster start/stop and each task at INFO.
         "django-q": {"level": "INFO", "propagate": True},
         # The SDK logs every request's URL and query (phone numbers) at INFO.

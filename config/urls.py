@@ -20,8 +20,11 @@ urlpatterns = [
     # The work queue's triage list and the header's patient search (issue 14); before the admin catch-all.
     path("admin/work/", include("patients.console_urls")),
     # Consent recorded by staff on the phone, and the admin's access report (issue 16); before admin/ too.
-    path("admin/patients/patient/<int:pk>/consent/", admin.site.admin_view(consent_phone_record),
-         name="patient-consent-phone"),
+    path(
+        "admin/patients/patient/<int:pk>/consent/",
+        admin.site.admin_view(consent_phone_record),
+        name="patient-consent-phone",
+    ),
     path("admin/access-report/", access_report, name="access-report"),  # admins only; the view checks
     # Patient rights (issue 16): data package link, corrections, erasure; the admins' retention periods.
     path("admin/patients/patient/<int:pk>/rights/", include("rights.console_urls")),

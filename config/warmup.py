@@ -87,5 +87,8 @@ def warm_up() -> None:
     connections.close_all()  # should be none; never hand a connection to forked workers
     logger.info(
         "warm-up: %d URL patterns, %d message texts, %d page templates in %.0f ms",
-        patterns, messages, pages, (time.perf_counter() - started) * 1000,
+        patterns,
+        messages,
+        pages,
+        (time.perf_counter() - started) * 1000,
     )

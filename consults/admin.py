@@ -227,7 +227,8 @@ class ConsultAdminForm(forms.ModelForm):
             # Read in the viewer's own zone ("My settings"), which is what the inputs show.
             self.fields["start"].help_text = (
                 f"In your time zone ({timezone.get_current_timezone_name()}). Staff may book outside published "
-                f"slots. {DATE_EXAMPLE}")
+                f"slots. {DATE_EXAMPLE}"
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -64,8 +64,9 @@ def outcome_view(model_admin: Any) -> Callable[[HttpRequest, str], HttpResponse]
         back = reverse("admin:consults_consult_change", args=[consult.pk])
         # "My day" on the dashboard posts here too and wants the expert back on the dashboard.
         wanted = request.POST.get("next", "")
-        if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()},
-                                                      require_https=request.is_secure()):
+        if wanted and url_has_allowed_host_and_scheme(
+            wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
             back = wanted
         if chosen is None:
             messages.error(request, "Choose completed or no-show; nothing was changed.")

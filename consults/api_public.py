@@ -49,6 +49,7 @@ class PublicApi(APIView):
 
 class ExpertListApi(PublicApi):
     pagination_class = SlotPagination  # read by the schema: the answer is a page, not a bare list
+
     class Output(serializers.Serializer):
         id = serializers.IntegerField()
         name = serializers.CharField(source="display_name")
@@ -84,6 +85,7 @@ SLOT_PARAMS = [
 
 class ExpertSlotsApi(PublicApi):
     pagination_class = SlotPagination
+
     @extend_schema(summary="Free slots of one expert", parameters=SLOT_PARAMS, responses=SlotOutput(many=True))
     def get(self, request: Request, expert_id: int) -> Response:
         expert = get_object_or_404(expert_list_public(), pk=expert_id)
@@ -96,6 +98,7 @@ class ExpertSlotsApi(PublicApi):
 
 class SlotSearchApi(PublicApi):
     pagination_class = SlotPagination
+
     class Filters(serializers.Serializer):
         topic = serializers.ChoiceField(choices=Topic.choices, required=False)
         language = serializers.ChoiceField(choices=SpokenLanguage.choices, required=False)
@@ -132,7 +135,8 @@ class BookingInput(serializers.Serializer):
     phone = PatientPhoneSerializerField()
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     channel = serializers.ChoiceField(
-        choices=Channel.choices, default=Channel.SMS,
+        choices=Channel.choices,
+        default=Channel.SMS,
         help_text="Where the patient wants their confirmation and reminders. Nothing is sent without consent "
         "on that channel.",
     )

@@ -87,6 +87,7 @@ def staff_json(consult: Consult, tz: ZoneInfo) -> dict[str, Any]:
 
 class ConsultStaffListApi(StaffApi):
     pagination_class = StaffPagination  # read by the schema: the answer is a page, not a bare list
+
     class Filters(serializers.Serializer):
         expert = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
         status = serializers.ChoiceField(choices=ConsultStatus.choices, required=False)

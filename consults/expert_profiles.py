@@ -18,8 +18,14 @@ from patients.models import AuditAction
 NOT_AN_EXPERT = "Choose a staff login that holds the expert role (add it to the expert group first)."
 
 
-def expert_user_set(*, expert: Expert, user: AbstractBaseUser | None, by: AbstractBaseUser,
-                    request: HttpRequest | None = None, via: str = "admin") -> Expert:
+def expert_user_set(
+    *,
+    expert: Expert,
+    user: AbstractBaseUser | None,
+    by: AbstractBaseUser,
+    request: HttpRequest | None = None,
+    via: str = "admin",
+) -> Expert:
     """Link `expert` to `user` (None unlinks); PermissionDenied unless `by` is an admin."""
     if not can_change_expert_user(by, expert):
         raise PermissionDenied("Only admins can change which login an expert profile belongs to.")
@@ -29,8 +35,9 @@ def expert_user_set(*, expert: Expert, user: AbstractBaseUser | None, by: Abstra
         with transaction.atomic():
             Expert.objects.filter(pk=expert.pk).update(user=user)
             expert.user = user
-            audit_record(actor=by, action=AuditAction.CHANGE, obj=expert, changed_fields=["user"], request=request,
-                         via=via)
+            audit_record(
+                actor=by, action=AuditAction.CHANGE, obj=expert, changed_fields=["user"], request=request, via=via
+            )
     except IntegrityError as exc:
         raise Conflict("That login already belongs to another expert profile.", field="user") from exc
     return expert

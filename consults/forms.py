@@ -78,8 +78,11 @@ class SlotSearchForm(forms.Form):
                 % {"expert": expert.display_name},
             )
         elif expert and data.get("language") and data["language"] not in expert.languages:
-            self.add_error("language", _("%(expert)s consults in %(languages)s.")
-                           % {"expert": expert.display_name, "languages": ", ".join(expert.language_names())})
+            self.add_error(
+                "language",
+                _("%(expert)s consults in %(languages)s.")
+                % {"expert": expert.display_name, "languages": ", ".join(expert.language_names())},
+            )
         return data
 
 
@@ -157,10 +160,11 @@ class BookingDetailsForm(forms.Form):
         channel, agreed = data.get("channel"), data.get("consent", False)
         if channel in (Channel.SMS, Channel.WHATSAPP) and not agreed:
             # Never book "with SMS" and then silently send nothing: ask for the tick or the other choice.
-            self.add_error("consent", _(
-                "Tick the box to get your confirmation and reminders by %(channel)s, "
-                "or choose “No messages” above."
-            ) % {"channel": Channel(channel).label})
+            self.add_error(
+                "consent",
+                _("Tick the box to get your confirmation and reminders by %(channel)s, or choose “No messages” above.")
+                % {"channel": Channel(channel).label},
+            )
         elif channel == NO_MESSAGES and agreed:
             self.add_error("consent", _("You chose no messages. Untick the box, or choose SMS or WhatsApp above."))
         data["consent_sms"], data["consent_whatsapp"] = channel_consents(channel or NO_MESSAGES, agreed)

@@ -40,13 +40,19 @@ def expert_day(*, user: AbstractBaseUser, now: datetime | None = None) -> Expert
     today = (now or timezone.now()).astimezone(zone).date()
     start, end = local_day_bounds(today, today, zone)
     consults = (
-        consults_visible_to(user).filter(expert__user=user, start__gte=start, start__lt=end)
-        .exclude(status=ConsultStatus.CANCELLED).order_by("start", "id")
+        consults_visible_to(user)
+        .filter(expert__user=user, start__gte=start, start__lt=end)
+        .exclude(status=ConsultStatus.CANCELLED)
+        .order_by("start", "id")
     )
     rows = [
-        DayConsult(consult=consult, local_start=consult.start.astimezone(zone),
-                   patient_local_time=patient_local_time(consult), video_url=consult_video_url(consult),
-                   can_record_outcome=consult.status == ConsultStatus.CONFIRMED)
+        DayConsult(
+            consult=consult,
+            local_start=consult.start.astimezone(zone),
+            patient_local_time=patient_local_time(consult),
+            video_url=consult_video_url(consult),
+            can_record_outcome=consult.status == ConsultStatus.CONFIRMED,
+        )
         for consult in consults
     ]
     return ExpertDay(day=today, zone=zone, consults=rows)

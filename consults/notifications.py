@@ -41,37 +41,59 @@ def _upcoming_context(consult: Consult) -> dict[str, object]:
 
 def consult_notify_booked(*, consult: Consult) -> Message:
     """Queue the booking confirmation (manage and calendar links); one row per consult."""
-    return message_send(patient=consult.patient, kind="consult_confirmation", context=_upcoming_context(consult),
-                        idempotency_key=f"consult:{consult.pk}:confirmation", topic=consult_topic(consult),
-                        urgent=consult.source in PATIENT_SOURCES)
+    return message_send(
+        patient=consult.patient,
+        kind="consult_confirmation",
+        context=_upcoming_context(consult),
+        idempotency_key=f"consult:{consult.pk}:confirmation",
+        topic=consult_topic(consult),
+        urgent=consult.source in PATIENT_SOURCES,
+    )
 
 
 def consult_notify_rescheduled(*, consult: Consult, previous: Consult) -> Message:
     """Cancel what was pending about the old time and queue the new-time message."""
     messages_cancel_pending(topic=consult_topic(previous))
-    return message_send(patient=consult.patient, kind="consult_rescheduled", context=_upcoming_context(consult),
-                        idempotency_key=f"consult:{consult.pk}:rescheduled", topic=consult_topic(consult),
-                        urgent=consult.source in PATIENT_SOURCES)
+    return message_send(
+        patient=consult.patient,
+        kind="consult_rescheduled",
+        context=_upcoming_context(consult),
+        idempotency_key=f"consult:{consult.pk}:rescheduled",
+        topic=consult_topic(consult),
+        urgent=consult.source in PATIENT_SOURCES,
+    )
 
 
 def consult_notify_cancelled(*, consult: Consult) -> Message:
     """Cancel what was pending about the consult and queue the cancellation notice (link to book again)."""
     messages_cancel_pending(topic=consult_topic(consult))
-    return message_send(patient=consult.patient, kind="consult_cancelled",
-                        context={"starts_at": consult.start, "book_url": _book_url(), "reference": consult.reference},
-                        idempotency_key=f"consult:{consult.pk}:cancelled", topic=f"{consult_topic(consult)}:cancelled",
-                        urgent=(consult.cancelled_source or consult.source) in PATIENT_SOURCES)
+    return message_send(
+        patient=consult.patient,
+        kind="consult_cancelled",
+        context={"starts_at": consult.start, "book_url": _book_url(), "reference": consult.reference},
+        idempotency_key=f"consult:{consult.pk}:cancelled",
+        topic=f"{consult_topic(consult)}:cancelled",
+        urgent=(consult.cancelled_source or consult.source) in PATIENT_SOURCES,
+    )
 
 
 def consult_notify_completed(*, consult: Consult) -> Message:
     """Queue the thank-you after a consult that took place."""
-    return message_send(patient=consult.patient, kind="consult_thanks",
-                        context={"expert_name": consult.expert.display_name, "book_url": _book_url()},
-                        idempotency_key=f"consult:{consult.pk}:thanks", topic=f"{consult_topic(consult)}:after")
+    return message_send(
+        patient=consult.patient,
+        kind="consult_thanks",
+        context={"expert_name": consult.expert.display_name, "book_url": _book_url()},
+        idempotency_key=f"consult:{consult.pk}:thanks",
+        topic=f"{consult_topic(consult)}:after",
+    )
 
 
 def consult_notify_no_show(*, consult: Consult) -> Message:
     """Queue the offer to book again after a missed consult."""
-    return message_send(patient=consult.patient, kind="consult_no_show",
-                        context={"starts_at": consult.start, "book_url": _book_url()},
-                        idempotency_key=f"consult:{consult.pk}:no_show", topic=f"{consult_topic(consult)}:after")
+    return message_send(
+        patient=consult.patient,
+        kind="consult_no_show",
+        context={"starts_at": consult.start, "book_url": _book_url()},
+        idempotency_key=f"consult:{consult.pk}:no_show",
+        topic=f"{consult_topic(consult)}:after",
+    )

@@ -51,12 +51,17 @@ def consult_reminder_reply(*, inbound: Message, prompt: Message) -> bool:
             consult_confirm_attendance(consult=consult, source=ConsultSource.SMS)
             _answer(consult=consult, inbound=inbound, kind="consult_attendance_confirmed", context={})
         elif code == RESCHEDULE:
-            _answer(consult=consult, inbound=inbound, kind="consult_reschedule_link",
-                    context={"manage_url": consult_manage_url(consult)})
+            _answer(
+                consult=consult,
+                inbound=inbound,
+                kind="consult_reschedule_link",
+                context={"manage_url": consult_manage_url(consult)},
+            )
         else:
             # consult_cancel queues the cancellation notice (with a link to book again) in its transaction.
-            consult_cancel(consult=consult, reason="Cancelled by the patient's reply to a reminder.",
-                           source=ConsultSource.SMS)
+            consult_cancel(
+                consult=consult, reason="Cancelled by the patient's reply to a reminder.", source=ConsultSource.SMS
+            )
     except ConsultNotChangeable:
         _answer(consult=consult, inbound=inbound, kind="consult_reply_inactive", context={})
     logger.info("consult reply %s handled for reference=%s", code, consult.reference)

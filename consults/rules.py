@@ -125,9 +125,7 @@ def _raise_for(problem: StartProblem | None, *, expert: Expert, start: datetime,
         raise DomainError(message, field="start")
 
 
-def expert_locked_for_booking(
-    *, expert: Expert, patient_phone: str, start: datetime, now: datetime
-) -> LockedExpert:
+def expert_locked_for_booking(*, expert: Expert, patient_phone: str, start: datetime, now: datetime) -> LockedExpert:
     """The expert's row, locked (PostgreSQL), read in the same statement as the booking's checks.
 
     Annotated with `upcoming_consults` (confirmed consults after `now` of every record with this phone:

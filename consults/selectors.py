@@ -55,9 +55,7 @@ class EpochSeconds(Func):
         # Stored as 'YYYY-MM-DD HH:MM:SS[.ffffff]' UTC text; strftime('%s') drops the fraction, and
         # comparing the text with its whole-second form adds 1 when a fraction was dropped.
         whole = "CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)"
-        template = (
-            f"({whole} + (%(expressions)s > datetime({whole}, 'unixepoch')))" if self.ceil else whole
-        )
+        template = f"({whole} + (%(expressions)s > datetime({whole}, 'unixepoch')))" if self.ceil else whole
         return self.as_sql(compiler, connection, template=template)
 
 

@@ -334,8 +334,14 @@ def consult_cancel(
         current.status_changed_by = cancelled_by
         current.save()
         if cancelled_by is not None:
-            audit_record(actor=cancelled_by, action=AuditAction.CHANGE, obj=current,
-                         changed_fields=["status", "cancellation_reason"], request=request, via=via)
+            audit_record(
+                actor=cancelled_by,
+                action=AuditAction.CHANGE,
+                obj=current,
+                changed_fields=["status", "cancellation_reason"],
+                request=request,
+                via=via,
+            )
         consult_notify_cancelled(consult=current)
         emit_on_commit(consult_cancelled, current)
     return current
@@ -354,8 +360,7 @@ def consult_confirm_attendance(*, consult: Consult, source: str = ConsultSource.
     return current
 
 
-def _mark_outcome(*, consult: Consult, status: str, by: User | None, request: HttpRequest | None,
-                  via: str) -> Consult:
+def _mark_outcome(*, consult: Consult, status: str, by: User | None, request: HttpRequest | None, via: str) -> Consult:
     if by is not None and not can_complete_consult(by, consult):
         raise PermissionDenied("You cannot record the outcome of this consult.")
     with write_transaction():
@@ -374,21 +379,24 @@ def _mark_outcome(*, consult: Consult, status: str, by: User | None, request: Ht
         current.status_changed_by = by
         current.save(update_fields=["status", "status_changed_at", "status_changed_by", "updated_at"])
         if by is not None:
-            audit_record(actor=by, action=AuditAction.CHANGE, obj=current, changed_fields=["status"], request=request,
-                         via=via)
+            audit_record(
+                actor=by, action=AuditAction.CHANGE, obj=current, changed_fields=["status"], request=request, via=via
+            )
         (consult_notify_completed if status == ConsultStatus.COMPLETED else consult_notify_no_show)(consult=current)
         emit_on_commit(consult_completed if status == ConsultStatus.COMPLETED else consult_no_show, current)
     return current
 
 
-def consult_mark_completed(*, consult: Consult, by: User | None = None, request: HttpRequest | None = None,
-                           via: str = "admin") -> Consult:
+def consult_mark_completed(
+    *, consult: Consult, by: User | None = None, request: HttpRequest | None = None, via: str = "admin"
+) -> Consult:
     """Record that a consult that has started took place; staff (`by`) need the outcome capability, audited."""
     return _mark_outcome(consult=consult, status=ConsultStatus.COMPLETED, by=by, request=request, via=via)
 
 
-def consult_mark_no_show(*, consult: Consult, by: User | None = None, request: HttpRequest | None = None,
-                         via: str = "admin") -> Consult:
+def consult_mark_no_show(
+    *, consult: Consult, by: User | None = None, request: HttpRequest | None = None, via: str = "admin"
+) -> Consult:
     """Record that the patient did not come to a consult that has started; staff need the outcome capability."""
     return _mark_outcome(consult=consult, status=ConsultStatus.NO_SHOW, by=by, request=request, via=via)
 

@@ -144,8 +144,9 @@ def book_details(request: HttpRequest) -> HttpResponse:
     expert, start = form.chosen
     tz = zone_or_default(data["tz"])
     # A new patient who books on the Hindi pages gets Hindi messages, the confirmation included.
-    details = booking_intake(data, time_zone=str(tz), source=ConsultSource.WEB,
-                             language=translation.get_language() or "")
+    details = booking_intake(
+        data, time_zone=str(tz), source=ConsultSource.WEB, language=translation.get_language() or ""
+    )
     idempotency_key, fingerprint = _booking_idempotency(form)
     try:
         consult = consult_book_for_public(

@@ -65,14 +65,22 @@ class MedicationPlanSerializer(serializers.ModelSerializer):
         return patient
 
     def create(self, data):
-        return medication_plan_save(patient=data["patient"], active=data.get("active", True),
-                                    local_time=data["local_time"], cutoff_hours=data.get("cutoff_hours", 12),
-                                    by=_user(self))
+        return medication_plan_save(
+            patient=data["patient"],
+            active=data.get("active", True),
+            local_time=data["local_time"],
+            cutoff_hours=data.get("cutoff_hours", 12),
+            by=_user(self),
+        )
 
     def update(self, instance, data):
-        return medication_plan_save(patient=instance.patient, active=data.get("active", instance.active),
-                                    local_time=data.get("local_time", instance.local_time),
-                                    cutoff_hours=data.get("cutoff_hours", instance.cutoff_hours), by=_user(self))
+        return medication_plan_save(
+            patient=instance.patient,
+            active=data.get("active", instance.active),
+            local_time=data.get("local_time", instance.local_time),
+            cutoff_hours=data.get("cutoff_hours", instance.cutoff_hours),
+            by=_user(self),
+        )
 
 
 class CheckinPlanSerializer(serializers.ModelSerializer):
@@ -92,13 +100,22 @@ class CheckinPlanSerializer(serializers.ModelSerializer):
         return patient
 
     def create(self, data):
-        return checkin_plan_save(patient=data["patient"], active=data.get("active", True),
-                                 weekday=data.get("weekday", 0), local_time=data["local_time"], by=_user(self))
+        return checkin_plan_save(
+            patient=data["patient"],
+            active=data.get("active", True),
+            weekday=data.get("weekday", 0),
+            local_time=data["local_time"],
+            by=_user(self),
+        )
 
     def update(self, instance, data):
-        return checkin_plan_save(patient=instance.patient, active=data.get("active", instance.active),
-                                 weekday=data.get("weekday", instance.weekday),
-                                 local_time=data.get("local_time", instance.local_time), by=_user(self))
+        return checkin_plan_save(
+            patient=instance.patient,
+            active=data.get("active", instance.active),
+            weekday=data.get("weekday", instance.weekday),
+            local_time=data.get("local_time", instance.local_time),
+            by=_user(self),
+        )
 
 
 class MedicationPlanViewSet(PatientDataViewSet):
@@ -219,8 +236,9 @@ class FollowUpsViewSet(PatientDataViewSet):
         patient = self._patient(pk)
         data = PauseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        follow_ups_pause(patient=patient, reason=data.validated_data["reason"], by=request.user, request=request,
-                         via="api")
+        follow_ups_pause(
+            patient=patient, reason=data.validated_data["reason"], by=request.user, request=request, via="api"
+        )
         return Response(_overview(patient), status=201)
 
     @extend_schema(request=None, responses=FollowUpsOverviewSerializer)

@@ -46,8 +46,30 @@ QUESTIONS: list[Question] = [
 ]
 GRADED = len(QUESTIONS)
 ANYTHING_ELSE = GRADED + 1
-NOTHING_ELSE = {"no", "nothing", "none", "nil", "na", "n a", "no thanks", "nothing else", "all good", "fine", "ok",
-                "0", "नहीं", "नही", "कुछ नहीं", "कुछ नही", "nahi", "nahin", "kuch nahi", "kuchh nahi", "theek", "ठीक"}
+NOTHING_ELSE = {
+    "no",
+    "nothing",
+    "none",
+    "nil",
+    "na",
+    "n a",
+    "no thanks",
+    "nothing else",
+    "all good",
+    "fine",
+    "ok",
+    "0",
+    "नहीं",
+    "नही",
+    "कुछ नहीं",
+    "कुछ नही",
+    "nahi",
+    "nahin",
+    "kuch nahi",
+    "kuchh nahi",
+    "theek",
+    "ठीक",
+}
 SESSION_DAYS = 3  # an unanswered check-in expires after this many days
 CHUNK = 500
 
@@ -64,9 +86,12 @@ def checkins_send_due(*, now: datetime, budget: TaskBudget | None = None) -> int
     """Start every weekly check-in whose local time has come (one session + one message each)."""
     sent = 0
     while not (budget and budget.spent()):
-        plans = list(CheckinPlan.objects.filter(active=True, next_at__lte=now)
-                     .exclude(patient_id__in=paused_patient_ids())
-                     .select_related("patient").order_by("next_at", "pk")[:CHUNK])
+        plans = list(
+            CheckinPlan.objects.filter(active=True, next_at__lte=now)
+            .exclude(patient_id__in=paused_patient_ids())
+            .select_related("patient")
+            .order_by("next_at", "pk")[:CHUNK]
+        )
         if not plans:
             return sent
         with transaction.atomic():  # one commit per chunk (see medication.py)
@@ -81,34 +106,54 @@ def checkins_send_due(*, now: datetime, budget: TaskBudget | None = None) -> int
 def checkin_start(*, plan: CheckinPlan, now: datetime) -> bool:
     """Open this week's session and send the questionnaire; False if it was already started."""
     day = plan.next_at.astimezone(ZoneInfo(plan.patient.time_zone)).date()
-    session, created = CheckinSession.objects.get_or_create(patient=plan.patient, occurs_on=day,
-                                                            defaults={"started_at": now})
+    session, created = CheckinSession.objects.get_or_create(
+        patient=plan.patient, occurs_on=day, defaults={"started_at": now}
+    )
     if created:
         # A new week's check-in replaces one still open.
-        CheckinSession.objects.filter(patient=plan.patient, status=SessionStatus.OPEN).exclude(
-            pk=session.pk).update(status=SessionStatus.EXPIRED)
-    message_send(patient=plan.patient, kind="checkin_questions", context={},
-                 idempotency_key=checkin_key(plan.patient_id, day), topic=checkin_topic(session))
+        CheckinSession.objects.filter(patient=plan.patient, status=SessionStatus.OPEN).exclude(pk=session.pk).update(
+            status=SessionStatus.EXPIRED
+        )
+    message_send(
+        patient=plan.patient,
+        kind="checkin_questions",
+        context={},
+        idempotency_key=checkin_key(plan.patient_id, day),
+        topic=checkin_topic(session),
+    )
     return created
 
 
 def checkins_expire(*, now: datetime) -> int:
-    return CheckinSession.objects.filter(status=SessionStatus.OPEN,
-                                         started_at__lt=now - timedelta(days=SESSION_DAYS)).update(
-        status=SessionStatus.EXPIRED)
+    return CheckinSession.objects.filter(
+        status=SessionStatus.OPEN, started_at__lt=now - timedelta(days=SESSION_DAYS)
+    ).update(status=SessionStatus.EXPIRED)
 
 
 def open_session(patient: Patient, at: datetime) -> CheckinSession | None:
-    return (CheckinSession.objects.select_for_update()
-            .filter(patient=patient, status=SessionStatus.OPEN, started_at__lte=at,
-                    started_at__gte=at - timedelta(days=SESSION_DAYS))
-            .order_by("-started_at").first())
+    return (
+        CheckinSession.objects.select_for_update()
+        .filter(
+            patient=patient,
+            status=SessionStatus.OPEN,
+            started_at__lte=at,
+            started_at__gte=at - timedelta(days=SESSION_DAYS),
+        )
+        .order_by("-started_at")
+        .first()
+    )
 
 
 def _reply(session: CheckinSession, inbound: Message, kind: str, context: dict, *, suffix: str = "") -> None:
-    message_send(patient=session.patient, kind=kind, context=context,
-                 idempotency_key=f"checkin:reply:{inbound.pk}{suffix}", channel=inbound.channel,
-                 topic=f"{checkin_topic(session)}:reply", urgent=True)
+    message_send(
+        patient=session.patient,
+        kind=kind,
+        context=context,
+        idempotency_key=f"checkin:reply:{inbound.pk}{suffix}",
+        channel=inbound.channel,
+        topic=f"{checkin_topic(session)}:reply",
+        urgent=True,
+    )
 
 
 def _report_source(inbound: Message) -> str:
@@ -118,18 +163,29 @@ def _report_source(inbound: Message) -> str:
 def _escalate(session: CheckinSession, inbound: Message) -> None:
     """Tell the patient to call now (once per check-in) and mark the session urgent."""
     session.urgent = True
-    message_send(patient=session.patient, kind="call_clinic_now", context={},
-                 idempotency_key=f"checkin:{session.pk}:call-now", channel=inbound.channel,
-                 topic=f"{checkin_topic(session)}:reply", urgent=True)
+    message_send(
+        patient=session.patient,
+        kind="call_clinic_now",
+        context={},
+        idempotency_key=f"checkin:{session.pk}:call-now",
+        channel=inbound.channel,
+        topic=f"{checkin_topic(session)}:reply",
+        urgent=True,
+    )
 
 
 def _record_red_flags(session: CheckinSession, inbound: Message, text: str) -> bool:
     flags = red_flags_in(text)
     for symptom in flags:
         # The patient did not grade it: grade 1 is the floor, urgency comes from the red flag itself.
-        symptom_report_record(patient=session.patient, symptom=symptom, grade=1, source=_report_source(inbound),
-                              reported_at=inbound.created_at,
-                              note=f"Patient's words in the weekly check-in (not graded by the patient): {text}"[:2000])
+        symptom_report_record(
+            patient=session.patient,
+            symptom=symptom,
+            grade=1,
+            source=_report_source(inbound),
+            reported_at=inbound.created_at,
+            note=f"Patient's words in the weekly check-in (not graded by the patient): {text}"[:2000],
+        )
     if flags:
         _escalate(session, inbound)
     return bool(flags)
@@ -162,9 +218,13 @@ def checkin_reply(*, inbound: Message, only_if_readable: bool = False) -> bool:
     for question, grade in sorted(parsed.grades.items()):
         if grade >= 1:
             _, report_urgent = symptom_report_record(
-                patient=session.patient, symptom=QUESTIONS[question - 1].symptom, grade=grade,
-                source=_report_source(inbound), reported_at=inbound.created_at,
-                note=f"Weekly check-in of {format_date(session.occurs_on)}, question {question}.")
+                patient=session.patient,
+                symptom=QUESTIONS[question - 1].symptom,
+                grade=grade,
+                source=_report_source(inbound),
+                reported_at=inbound.created_at,
+                note=f"Weekly check-in of {format_date(session.occurs_on)}, question {question}.",
+            )
             urgent = urgent or report_urgent
     if urgent:
         _escalate(session, inbound)
@@ -175,8 +235,12 @@ def checkin_reply(*, inbound: Message, only_if_readable: bool = False) -> bool:
         _reply(session, inbound, "checkin_anything_else", {})
     else:
         question = QUESTIONS[session.next_question - 1]
-        _reply(session, inbound, "checkin_next",
-               {"number": session.next_question, "label_en": question.en, "label_hi": question.hi})
+        _reply(
+            session,
+            inbound,
+            "checkin_next",
+            {"number": session.next_question, "label_en": question.en, "label_hi": question.hi},
+        )
     return True
 
 
@@ -188,8 +252,12 @@ def _anything_else(session: CheckinSession, inbound: Message, text: str) -> bool
         session.comment = comment[:2000]
         _record_red_flags(session, inbound, comment)
         asked_on = format_date(session.occurs_on)
-        Note.objects.create(patient=session.patient, author=None, author_name="Weekly check-in",
-                            body=f"Patient's answer to \"anything else?\" ({asked_on}): {comment}")
+        Note.objects.create(
+            patient=session.patient,
+            author=None,
+            author_name="Weekly check-in",
+            body=f'Patient\'s answer to "anything else?" ({asked_on}): {comment}',
+        )
     session.status, session.completed_at = SessionStatus.COMPLETED, inbound.created_at
     session.save(update_fields=["comment", "status", "completed_at", "urgent"])
     _reply(session, inbound, "checkin_thanks", {"urgent": session.urgent})

@@ -32,7 +32,10 @@ def seed(out: TextIO) -> None:
         history = [DoseStatus.TAKEN, DoseStatus.TAKEN, DoseStatus.MISSED, DoseStatus.TAKEN, DoseStatus.NOT_CONFIRMED]
         for offset, status in enumerate(history, start=1):
             reminded = now - timedelta(days=offset)
-            DoseRecord.objects.get_or_create(patient=ravi, day=today - timedelta(days=offset), defaults={
-                "status": status, "reminded_at": reminded, "confirm_by": reminded + timedelta(hours=10)})
+            DoseRecord.objects.get_or_create(
+                patient=ravi,
+                day=today - timedelta(days=offset),
+                defaults={"status": status, "reminded_at": reminded, "confirm_by": reminded + timedelta(hours=10)},
+            )
         made += 1
     out.write(f"Demo follow-up plans: {made} created.\n")

@@ -47,14 +47,17 @@ def medication_reminders_send_due(*, now: datetime, budget: TaskBudget | None = 
         plans = list(
             MedicationReminderPlan.objects.filter(active=True, next_at__lte=now)
             .exclude(patient_id__in=paused_patient_ids())
-            .select_related("patient").order_by("next_at", "pk")[:CHUNK]
+            .select_related("patient")
+            .order_by("next_at", "pk")[:CHUNK]
         )
         if not plans:
             return sent
         due = {plan.pk: plan.next_at.astimezone(ZoneInfo(plan.patient.time_zone)).date() for plan in plans}
-        written = set(Message.objects.filter(
-            idempotency_key__in=[reminder_key(p.patient_id, due[p.pk]) for p in plans]
-        ).values_list("idempotency_key", flat=True))
+        written = set(
+            Message.objects.filter(
+                idempotency_key__in=[reminder_key(p.patient_id, due[p.pk]) for p in plans]
+            ).values_list("idempotency_key", flat=True)
+        )
         records = []
         # One transaction per chunk, not per message: a commit each (an fsync on SQLite) dominated the
         # sweep's time. A programming error in one message rolls back its chunk, which the next run retries.
@@ -63,10 +66,16 @@ def medication_reminders_send_due(*, now: datetime, budget: TaskBudget | None = 
                 day, key = due[plan.pk], reminder_key(plan.patient_id, due[plan.pk])
                 confirm_by = plan.next_at + timedelta(hours=plan.cutoff_hours)
                 if key not in written and now < confirm_by:  # a reminder after the cut-off is pointless
-                    message_send(patient=plan.patient, kind="medication_reminder", context={},
-                                 idempotency_key=key, topic=medication_topic(plan.patient_id))
-                    records.append(DoseRecord(patient_id=plan.patient_id, day=day, reminded_at=now,
-                                              confirm_by=confirm_by))
+                    message_send(
+                        patient=plan.patient,
+                        kind="medication_reminder",
+                        context={},
+                        idempotency_key=key,
+                        topic=medication_topic(plan.patient_id),
+                    )
+                    records.append(
+                        DoseRecord(patient_id=plan.patient_id, day=day, reminded_at=now, confirm_by=confirm_by)
+                    )
                     sent += 1
                 plan.next_at = medication_next_at(plan, plan.patient, after=max(now, plan.next_at))
             DoseRecord.objects.bulk_create(records, ignore_conflicts=True)
@@ -77,8 +86,11 @@ def medication_reminders_send_due(*, now: datetime, budget: TaskBudget | None = 
 def doses_mark_unconfirmed(*, now: datetime) -> int:
     """Past the cut-off with no reply: "not confirmed"; a third such day in a row opens a task."""
     with transaction.atomic():
-        pending = list(DoseRecord.objects.select_for_update().filter(status=DoseStatus.PENDING, confirm_by__lte=now)
-                       .values_list("pk", "patient_id"))
+        pending = list(
+            DoseRecord.objects.select_for_update()
+            .filter(status=DoseStatus.PENDING, confirm_by__lte=now)
+            .values_list("pk", "patient_id")
+        )
         if not pending:
             return 0
         DoseRecord.objects.filter(pk__in=[pk for pk, _ in pending]).update(status=DoseStatus.NOT_CONFIRMED)
@@ -87,11 +99,14 @@ def doses_mark_unconfirmed(*, now: datetime) -> int:
         patient = Patient.objects.select_related("coordinator").get(pk=patient_id)
         plan = MedicationReminderPlan.objects.get(patient=patient)
         care_task_open(
-            patient=patient, priority=TaskPriority.HIGH, due=now, source_kind=TaskSource.ADHERENCE,
+            patient=patient,
+            priority=TaskPriority.HIGH,
+            due=now,
+            source_kind=TaskSource.ADHERENCE,
             source_id=plan.pk,
             title=f"Doses not confirmed {UNCONFIRMED_STREAK} days in a row: call the patient",
             detail="No reply to the daily dose reminder by the cut-off on each of the last "
-                   f"{UNCONFIRMED_STREAK} reminded days. Check adherence and whether reminders reach the patient.",
+            f"{UNCONFIRMED_STREAK} reminded days. Check adherence and whether reminders reach the patient.",
         )
     return len(pending)
 
@@ -104,22 +119,32 @@ def adherence_gaps(*, patient_ids: set[int], now: datetime) -> list[int]:
     more than two weeks are not "in a row".
     """
     since = (now - timedelta(days=STREAK_LOOKBACK_DAYS)).date()
-    rows = (DoseRecord.objects.filter(patient_id__in=patient_ids, day__gte=since)
-            .exclude(patient_id__in=paused_patient_ids())
-            .order_by("patient_id", "-day").values_list("patient_id", "status"))
+    rows = (
+        DoseRecord.objects.filter(patient_id__in=patient_ids, day__gte=since)
+        .exclude(patient_id__in=paused_patient_ids())
+        .order_by("patient_id", "-day")
+        .values_list("patient_id", "status")
+    )
     latest: dict[int, list[str]] = {}
     for patient_id, status in rows:
         statuses = latest.setdefault(patient_id, [])
         if len(statuses) < UNCONFIRMED_STREAK:
             statuses.append(status)
-    return sorted(pid for pid, statuses in latest.items()
-                  if len(statuses) == UNCONFIRMED_STREAK and all(s == DoseStatus.NOT_CONFIRMED for s in statuses))
+    return sorted(
+        pid
+        for pid, statuses in latest.items()
+        if len(statuses) == UNCONFIRMED_STREAK and all(s == DoseStatus.NOT_CONFIRMED for s in statuses)
+    )
 
 
 def dose_answer_record(*, patient: Patient, answer: str, inbound: Message) -> DoseRecord | None:
     """Record TAKEN / MISSED for the latest reminded day and answer the patient; None if never reminded."""
-    record = (DoseRecord.objects.select_for_update().filter(patient=patient, reminded_at__lte=inbound.created_at)
-              .order_by("-day").first())
+    record = (
+        DoseRecord.objects.select_for_update()
+        .filter(patient=patient, reminded_at__lte=inbound.created_at)
+        .order_by("-day")
+        .first()
+    )
     if record is None:
         return None
     if record.status != DoseStatus.TAKEN or answer == TAKEN:
@@ -127,9 +152,13 @@ def dose_answer_record(*, patient: Patient, answer: str, inbound: Message) -> Do
         record.answered_at, record.reply_message_id = inbound.created_at, inbound.pk
         record.save(update_fields=["status", "answered_at", "reply_message_id"])
     message_send(
-        patient=patient, kind="medication_taken_ack" if answer == TAKEN else "medication_missed_dose",
-        context={}, idempotency_key=f"medication:reply:{inbound.pk}", channel=inbound.channel,
-        topic=f"medication:{patient.pk}:reply", urgent=True,  # the patient is waiting for the answer
+        patient=patient,
+        kind="medication_taken_ack" if answer == TAKEN else "medication_missed_dose",
+        context={},
+        idempotency_key=f"medication:reply:{inbound.pk}",
+        channel=inbound.channel,
+        topic=f"medication:{patient.pk}:reply",
+        urgent=True,  # the patient is waiting for the answer
     )
     return record
 
@@ -154,8 +183,9 @@ def weekly_adherence(*, patient: Patient, today: date) -> Adherence:
         not_confirmed=Count("pk", filter=Q(status=DoseStatus.NOT_CONFIRMED)),
     )
     settled = counts["taken"] + counts["missed"] + counts["not_confirmed"]
-    return Adherence(taken=counts["taken"], answered_days=settled, missed=counts["missed"],
-                     not_confirmed=counts["not_confirmed"])
+    return Adherence(
+        taken=counts["taken"], answered_days=settled, missed=counts["missed"], not_confirmed=counts["not_confirmed"]
+    )
 
 
 def patient_today(patient: Patient) -> date:

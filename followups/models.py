@@ -22,17 +22,20 @@ class FollowUpPause(models.Model):
     patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="follow_up_pauses")
     reason = models.CharField(max_length=300)
     paused_at = models.DateTimeField(default=timezone.now)
-    paused_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    paused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     resumed_at = models.DateTimeField(null=True, blank=True)
-    resumed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-paused_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["patient"], condition=Q(resumed_at__isnull=True),
-                                    name="one_active_follow_up_pause"),
+            models.UniqueConstraint(
+                fields=["patient"], condition=Q(resumed_at__isnull=True), name="one_active_follow_up_pause"
+            ),
             models.CheckConstraint(condition=~Q(reason=""), name="follow_up_pause_has_reason"),
         ]
 
@@ -48,13 +51,15 @@ class MedicationReminderPlan(models.Model):
     active = models.BooleanField(default=True, help_text="The patient agreed to daily dose reminders.")
     local_time = models.TimeField(default=time(9, 0), help_text="Time of the dose, in the patient's time zone.")
     cutoff_hours = models.PositiveSmallIntegerField(
-        default=12, validators=[MinValueValidator(1), MaxValueValidator(20)],
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
         help_text="Hours after the reminder without a reply before the day counts as not confirmed.",
     )
     # Next reminder instant (UTC); null while inactive.
     next_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -109,8 +114,9 @@ class CheckinPlan(models.Model):
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.MONDAY)
     local_time = models.TimeField(default=time(10, 0), help_text="In the patient's time zone.")
     next_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -120,7 +126,8 @@ class CheckinPlan(models.Model):
 
     def __str__(self) -> str:
         return f"Weekly check-in, {self.get_weekday_display()} {self.local_time:%H:%M}" + (
-            "" if self.active else " (off)")
+            "" if self.active else " (off)"
+        )
 
 
 class SessionStatus(models.TextChoices):
@@ -137,7 +144,7 @@ class CheckinSession(models.Model):
     status = models.CharField(max_length=10, choices=SessionStatus.choices, default=SessionStatus.OPEN)
     next_question = models.PositiveSmallIntegerField(default=1)
     grades = models.JSONField(default=dict, blank=True, help_text="Question number → grade 0–3.")
-    comment = models.TextField(blank=True, help_text="The answer to \"anything else?\".")
+    comment = models.TextField(blank=True, help_text='The answer to "anything else?".')
     clarifications = models.PositiveSmallIntegerField(default=0)
     urgent = models.BooleanField(default=False)
     started_at = models.DateTimeField()

@@ -50,16 +50,18 @@ def monitoring_reminders_send_due(*, on: date, budget: TaskBudget | None = None)
     """Send due and overdue reminders for `on` (the clinic's date); returns messages written."""
     before = settings.FOLLOWUPS_MONITORING_DAYS_BEFORE
     stages = {
-        "due": MonitoringItem.objects.filter(status=ItemStatus.PLANNED, due_on__lte=on + timedelta(days=before),
-                                             window_ends_on__gte=on),
+        "due": MonitoringItem.objects.filter(
+            status=ItemStatus.PLANNED, due_on__lte=on + timedelta(days=before), window_ends_on__gte=on
+        ),
         "overdue": MonitoringItem.objects.filter(
-            status=ItemStatus.PLANNED, window_ends_on__lt=on,
-            window_ends_on__gte=on - timedelta(days=settings.FOLLOWUPS_MONITORING_OVERDUE_DAYS)),
+            status=ItemStatus.PLANNED,
+            window_ends_on__lt=on,
+            window_ends_on__gte=on - timedelta(days=settings.FOLLOWUPS_MONITORING_OVERDUE_DAYS),
+        ),
     }
     sent = 0
     for stage, queryset in stages.items():
-        items = (queryset.exclude(patient_id__in=paused_patient_ids()).select_related("patient")
-                 .order_by("pk"))
+        items = queryset.exclude(patient_id__in=paused_patient_ids()).select_related("patient").order_by("pk")
         last_pk = 0
         while True:
             if budget and budget.spent():
@@ -68,15 +70,22 @@ def monitoring_reminders_send_due(*, on: date, budget: TaskBudget | None = None)
             if not chunk:
                 break
             last_pk = chunk[-1].pk
-            written = set(Message.objects.filter(idempotency_key__in=[monitoring_key(i, stage) for i in chunk])
-                          .values_list("idempotency_key", flat=True))
+            written = set(
+                Message.objects.filter(idempotency_key__in=[monitoring_key(i, stage) for i in chunk]).values_list(
+                    "idempotency_key", flat=True
+                )
+            )
             with transaction.atomic():  # one commit per chunk (see medication.py)
                 for item in chunk:
                     key = monitoring_key(item, stage)
                     if key in written:
                         continue
-                    message_send(patient=item.patient, kind=f"monitoring_{stage}",
-                                 context={**test_names(item), "due_on": item.due_on},
-                                 idempotency_key=key, topic=monitoring_topic(item.pk))
+                    message_send(
+                        patient=item.patient,
+                        kind=f"monitoring_{stage}",
+                        context={**test_names(item), "due_on": item.due_on},
+                        idempotency_key=key,
+                        topic=monitoring_topic(item.pk),
+                    )
                     sent += 1
     return sent

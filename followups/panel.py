@@ -24,6 +24,11 @@ def panel_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
     }
 
 
-FOLLOW_UPS_PANEL = RecordPanel(key="followups", title="Follow-ups (reminders and check-ins)",
-                               template="followups/record_panel.html", context=panel_context, order=45,
-                               menu_title="Follow-ups")
+FOLLOW_UPS_PANEL = RecordPanel(
+    key="followups",
+    title="Follow-ups (reminders and check-ins)",
+    template="followups/record_panel.html",
+    context=panel_context,
+    order=45,
+    menu_title="Follow-ups",
+)

@@ -44,15 +44,28 @@ def _check_may_change(by: AbstractBaseUser | None, patient: Patient) -> None:
         raise PermissionDenied("Only coordinators and admins who can see this patient may pause or resume follow-ups.")
 
 
-def _audit(*, by: AbstractBaseUser | None, pause: FollowUpPause, action: str, fields: list[str],
-           request: HttpRequest | None, via: str) -> None:
+def _audit(
+    *,
+    by: AbstractBaseUser | None,
+    pause: FollowUpPause,
+    action: str,
+    fields: list[str],
+    request: HttpRequest | None,
+    via: str,
+) -> None:
     if by is not None and by.is_authenticated:
         audit_record(actor=by, action=action, obj=pause, changed_fields=fields, request=request, via=via)
 
 
 @transaction.atomic
-def follow_ups_pause(*, patient: Patient, reason: str, by: AbstractBaseUser | None,
-                     request: HttpRequest | None = None, via: str = "admin") -> FollowUpPause:
+def follow_ups_pause(
+    *,
+    patient: Patient,
+    reason: str,
+    by: AbstractBaseUser | None,
+    request: HttpRequest | None = None,
+    via: str = "admin",
+) -> FollowUpPause:
     """Pause all automated follow-ups for the patient and cancel queued ones; 409 if already paused."""
     _check_may_change(by, patient)
     reason = (reason or "").strip()
@@ -63,22 +76,32 @@ def follow_ups_pause(*, patient: Patient, reason: str, by: AbstractBaseUser | No
     now = timezone.now()
     try:
         with transaction.atomic():
-            pause = FollowUpPause.objects.create(patient=patient, reason=reason, paused_at=now,
-                                                 paused_by=by if by is not None and by.is_authenticated else None)
+            pause = FollowUpPause.objects.create(
+                patient=patient,
+                reason=reason,
+                paused_at=now,
+                paused_by=by if by is not None and by.is_authenticated else None,
+            )
     except IntegrityError as exc:
         raise Conflict("Follow-ups for this patient are already paused; resume them first.", field="reason") from exc
     Message.objects.filter(
-        patient=patient, direction=Direction.OUTBOUND, kind__in=FOLLOW_UP_KINDS, status=Status.QUEUED,
-        twilio_sid__isnull=True, send_started_at__isnull=True,
-    ).update(status=Status.CANCELED, status_reason=f"Canceled: follow-ups paused ({reason})."[:300],
-             status_changed_at=now)
+        patient=patient,
+        direction=Direction.OUTBOUND,
+        kind__in=FOLLOW_UP_KINDS,
+        status=Status.QUEUED,
+        twilio_sid__isnull=True,
+        send_started_at__isnull=True,
+    ).update(
+        status=Status.CANCELED, status_reason=f"Canceled: follow-ups paused ({reason})."[:300], status_changed_at=now
+    )
     _audit(by=by, pause=pause, action=AuditAction.CREATE, fields=["reason"], request=request, via=via)
     return pause
 
 
 @transaction.atomic
-def follow_ups_resume(*, patient: Patient, by: AbstractBaseUser | None, request: HttpRequest | None = None,
-                      via: str = "admin") -> FollowUpPause:
+def follow_ups_resume(
+    *, patient: Patient, by: AbstractBaseUser | None, request: HttpRequest | None = None, via: str = "admin"
+) -> FollowUpPause:
     """End the pause; plans restart from their next local time (nothing missed is sent late)."""
     from followups.plans import checkin_next_at, medication_next_at
 

@@ -45,8 +45,9 @@ def _check_time(local_time: time) -> None:
 
 
 @transaction.atomic
-def medication_plan_save(*, patient: Patient, active: bool, local_time: time, cutoff_hours: int = 12,
-                         by: AbstractBaseUser | None = None) -> MedicationReminderPlan:
+def medication_plan_save(
+    *, patient: Patient, active: bool, local_time: time, cutoff_hours: int = 12, by: AbstractBaseUser | None = None
+) -> MedicationReminderPlan:
     """Create or change the patient's daily dose reminder; the next reminder is recomputed."""
     _check_time(local_time)
     if not isinstance(cutoff_hours, int) or not 1 <= cutoff_hours <= 20:
@@ -59,8 +60,9 @@ def medication_plan_save(*, patient: Patient, active: bool, local_time: time, cu
 
 
 @transaction.atomic
-def checkin_plan_save(*, patient: Patient, active: bool, weekday: int, local_time: time,
-                      by: AbstractBaseUser | None = None) -> CheckinPlan:
+def checkin_plan_save(
+    *, patient: Patient, active: bool, weekday: int, local_time: time, by: AbstractBaseUser | None = None
+) -> CheckinPlan:
     """Create or change the patient's weekly symptom check-in; the next one is recomputed."""
     _check_time(local_time)
     if not isinstance(weekday, int) or not 0 <= weekday <= 6:

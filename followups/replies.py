@@ -12,8 +12,9 @@ from messaging.models import Message
 
 def _dose(inbound: Message) -> bool:
     answer = dose_answer(inbound.body or "")
-    return answer is not None and dose_answer_record(patient=inbound.patient, answer=answer,
-                                                     inbound=inbound) is not None
+    return (
+        answer is not None and dose_answer_record(patient=inbound.patient, answer=answer, inbound=inbound) is not None
+    )
 
 
 def follow_up_reply(*, inbound: Message, prompt: Message) -> bool:

@@ -22,9 +22,12 @@ GENERIC_NAME = ("a support organisation", "एक सहायता संस�
 def resource_context(assignment: ResourceAssignment) -> dict[str, str]:
     resource, patient = assignment.resource, assignment.patient
     hide = not patient.detailed_messages and sensitive_term(resource.name) is not None
-    return {"name_en": GENERIC_NAME[0] if hide else resource.name,
-            "name_hi": GENERIC_NAME[1] if hide else resource.name,
-            "phone": resource.phone, "url": "" if hide and sensitive_term(resource.url) else resource.url}
+    return {
+        "name_en": GENERIC_NAME[0] if hide else resource.name,
+        "name_hi": GENERIC_NAME[1] if hide else resource.name,
+        "phone": resource.phone,
+        "url": "" if hide and sensitive_term(resource.url) else resource.url,
+    }
 
 
 def resource_follow_up_key(assignment: ResourceAssignment) -> str:
@@ -33,15 +36,23 @@ def resource_follow_up_key(assignment: ResourceAssignment) -> str:
 
 def resource_contact_send(*, assignment: ResourceAssignment) -> Message:
     """Send the assigned resource's contact details (once per assignment)."""
-    return message_send(patient=assignment.patient, kind="resource_contact", context=resource_context(assignment),
-                        idempotency_key=f"resource:{assignment.pk}:contact", topic=f"resource:{assignment.pk}")
+    return message_send(
+        patient=assignment.patient,
+        kind="resource_contact",
+        context=resource_context(assignment),
+        idempotency_key=f"resource:{assignment.pk}:contact",
+        topic=f"resource:{assignment.pk}",
+    )
 
 
 def resource_follow_ups_send_due(*, now: datetime) -> int:
     """Ask patients referred N days ago whether they reached the service; returns messages written."""
     since = now - timedelta(days=settings.FOLLOWUPS_RESOURCE_FOLLOW_UP_DAYS)
-    assignments = list(ResourceAssignment.objects.filter(status=AssignmentStatus.REFERRED, created_at__lte=since)
-                       .exclude(patient_id__in=paused_patient_ids()).select_related("patient", "resource"))
+    assignments = list(
+        ResourceAssignment.objects.filter(status=AssignmentStatus.REFERRED, created_at__lte=since)
+        .exclude(patient_id__in=paused_patient_ids())
+        .select_related("patient", "resource")
+    )
     keys = {a.pk: resource_follow_up_key(a) for a in assignments}
     written = set(Message.objects.filter(idempotency_key__in=keys.values()).values_list("idempotency_key", flat=True))
     sent = 0
@@ -49,7 +60,12 @@ def resource_follow_ups_send_due(*, now: datetime) -> int:
         if keys[assignment.pk] in written:
             continue
         with transaction.atomic():
-            message_send(patient=assignment.patient, kind="resource_follow_up", context=resource_context(assignment),
-                         idempotency_key=keys[assignment.pk], topic=f"resource:{assignment.pk}")
+            message_send(
+                patient=assignment.patient,
+                kind="resource_follow_up",
+                context=resource_context(assignment),
+                idempotency_key=keys[assignment.pk],
+                topic=f"resource:{assignment.pk}",
+            )
         sent += 1
     return sent

@@ -45,37 +45,78 @@ class FollowUpsOverview:
             "paused": self.pause is not None,
             "pause_reason": self.pause.reason if self.pause else "",
             "paused_at": self.pause.paused_at if self.pause else None,
-            "medication_plan": None if self.medication_plan is None else {
-                "active": self.medication_plan.active, "local_time": self.medication_plan.local_time,
-                "cutoff_hours": self.medication_plan.cutoff_hours, "next_at": self.medication_plan.next_at},
-            "checkin_plan": None if self.checkin_plan is None else {
-                "active": self.checkin_plan.active, "weekday": self.checkin_plan.weekday,
-                "local_time": self.checkin_plan.local_time, "next_at": self.checkin_plan.next_at},
-            "adherence_week": {"percent": self.adherence.percent, "taken": self.adherence.taken,
-                               "missed": self.adherence.missed, "not_confirmed": self.adherence.not_confirmed,
-                               "days": self.adherence.answered_days},
-            "checkins": [{"occurs_on": s.occurs_on, "status": s.status, "grades": s.grades, "comment": s.comment,
-                          "urgent": s.urgent} for s in self.sessions],
+            "medication_plan": None
+            if self.medication_plan is None
+            else {
+                "active": self.medication_plan.active,
+                "local_time": self.medication_plan.local_time,
+                "cutoff_hours": self.medication_plan.cutoff_hours,
+                "next_at": self.medication_plan.next_at,
+            },
+            "checkin_plan": None
+            if self.checkin_plan is None
+            else {
+                "active": self.checkin_plan.active,
+                "weekday": self.checkin_plan.weekday,
+                "local_time": self.checkin_plan.local_time,
+                "next_at": self.checkin_plan.next_at,
+            },
+            "adherence_week": {
+                "percent": self.adherence.percent,
+                "taken": self.adherence.taken,
+                "missed": self.adherence.missed,
+                "not_confirmed": self.adherence.not_confirmed,
+                "days": self.adherence.answered_days,
+            },
+            "checkins": [
+                {
+                    "occurs_on": s.occurs_on,
+                    "status": s.status,
+                    "grades": s.grades,
+                    "comment": s.comment,
+                    "urgent": s.urgent,
+                }
+                for s in self.sessions
+            ],
             "upcoming": [{"at": u.at, "what": u.what} for u in self.upcoming],
-            "recent": [{"id": m.pk, "kind": m.kind, "status": m.status, "status_reason": m.status_reason,
-                        "channel": m.channel, "created_at": m.created_at, "not_before": m.not_before}
-                       for m in self.recent],
+            "recent": [
+                {
+                    "id": m.pk,
+                    "kind": m.kind,
+                    "status": m.status,
+                    "status_reason": m.status_reason,
+                    "channel": m.channel,
+                    "created_at": m.created_at,
+                    "not_before": m.not_before,
+                }
+                for m in self.recent
+            ],
         }
 
 
 def _resource_follow_ups(patient: Patient, now: datetime) -> list[Upcoming]:
     """Referrals whose "did you reach them?" message is still to come (see followups/resources.py)."""
     wait = timedelta(days=settings.FOLLOWUPS_RESOURCE_FOLLOW_UP_DAYS)
-    referrals = list(ResourceAssignment.objects.filter(patient=patient, status=AssignmentStatus.REFERRED)
-                     .select_related("resource").order_by("created_at")[:5])
-    written = set(Message.objects.filter(idempotency_key__in=[resource_follow_up_key(a) for a in referrals])
-                  .values_list("idempotency_key", flat=True))
-    return [Upcoming(max(a.created_at + wait, now), f"Follow-up on referral to {a.resource.name}")
-            for a in referrals if resource_follow_up_key(a) not in written]
+    referrals = list(
+        ResourceAssignment.objects.filter(patient=patient, status=AssignmentStatus.REFERRED)
+        .select_related("resource")
+        .order_by("created_at")[:5]
+    )
+    written = set(
+        Message.objects.filter(idempotency_key__in=[resource_follow_up_key(a) for a in referrals]).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    return [
+        Upcoming(max(a.created_at + wait, now), f"Follow-up on referral to {a.resource.name}")
+        for a in referrals
+        if resource_follow_up_key(a) not in written
+    ]
 
 
-def _upcoming(patient: Patient, medication: MedicationReminderPlan | None, checkin: CheckinPlan | None,
-              now: datetime) -> list[Upcoming]:
+def _upcoming(
+    patient: Patient, medication: MedicationReminderPlan | None, checkin: CheckinPlan | None, now: datetime
+) -> list[Upcoming]:
     upcoming: list[Upcoming] = []
     if medication and medication.active and medication.next_at:
         upcoming.append(Upcoming(medication.next_at, "Dose reminder (daily)"))
@@ -83,12 +124,14 @@ def _upcoming(patient: Patient, medication: MedicationReminderPlan | None, check
         upcoming.append(Upcoming(checkin.next_at, "Weekly symptom check-in"))
     today = clinic_today(now)
     before = settings.FOLLOWUPS_MONITORING_DAYS_BEFORE
-    for item in MonitoringItem.objects.filter(patient=patient, status=ItemStatus.PLANNED,
-                                              window_ends_on__gte=today).order_by("due_on")[:3]:
+    for item in MonitoringItem.objects.filter(
+        patient=patient, status=ItemStatus.PLANNED, window_ends_on__gte=today
+    ).order_by("due_on")[:3]:
         reminder_on = max(item.due_on - timedelta(days=before), today)
         upcoming.append(Upcoming(reminder_on, f"Reminder: {item.get_kind_display()} due {format_date(item.due_on)}"))
-        upcoming.append(Upcoming(item.window_ends_on + timedelta(days=1),
-                                 f"Overdue nudge if {item.get_kind_display()} is not done"))
+        upcoming.append(
+            Upcoming(item.window_ends_on + timedelta(days=1), f"Overdue nudge if {item.get_kind_display()} is not done")
+        )
     for consult in Consult.objects.filter(patient=patient, status=ConsultStatus.CONFIRMED, start__gt=now)[:2]:
         for hours in settings.CONSULT_REMINDER_LEAD_HOURS:
             at = consult.start - timedelta(hours=hours)
@@ -107,12 +150,17 @@ def follow_ups_overview(*, patient: Patient) -> FollowUpsOverview:
     now = timezone.now()
     medication = MedicationReminderPlan.objects.filter(patient=patient).first()
     checkin = CheckinPlan.objects.filter(patient=patient).first()
-    recent = list(Message.objects.filter(patient=patient, direction=Direction.OUTBOUND,
-                                         kind__in=FOLLOW_UP_KINDS | REPLY_KINDS)
-                  .order_by("-created_at", "-pk")[:RECENT])
+    recent = list(
+        Message.objects.filter(
+            patient=patient, direction=Direction.OUTBOUND, kind__in=FOLLOW_UP_KINDS | REPLY_KINDS
+        ).order_by("-created_at", "-pk")[:RECENT]
+    )
     return FollowUpsOverview(
-        pause=active_pause(patient), medication_plan=medication, checkin_plan=checkin,
+        pause=active_pause(patient),
+        medication_plan=medication,
+        checkin_plan=checkin,
         adherence=weekly_adherence(patient=patient, today=patient_today(patient)),
-        sessions=checkin_sessions_recent(patient), upcoming=_upcoming(patient, medication, checkin, now),
+        sessions=checkin_sessions_recent(patient),
+        upcoming=_upcoming(patient, medication, checkin, now),
         recent=recent,
     )

@@ -44,7 +44,10 @@ class ClinicallyReviewedPage(Page):
 
     clinical_reviewer = models.ForeignKey(
         # null only so deleting a user keeps the page; blank=False: validation always asks for one.
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_("The clinician who checks this page's facts. Approving the clinical review records who did."),
     )
     last_reviewed = models.DateField(default=timezone.localdate)
@@ -93,8 +96,9 @@ class ClinicallyReviewedPage(Page):
         return context
 
     def serve(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        return page_cache.serve_cached(self, request, lambda: super(ClinicallyReviewedPage, self).serve(
-            request, *args, **kwargs))
+        return page_cache.serve_cached(
+            self, request, lambda: super(ClinicallyReviewedPage, self).serve(request, *args, **kwargs)
+        )
 
 
 class LandingPage(ClinicallyReviewedPage):
@@ -126,15 +130,18 @@ class GuidePage(ClinicallyReviewedPage):
 
     summary = models.CharField(max_length=160, help_text=_("One sentence: card text and meta description."))
     topic = models.CharField(
-        max_length=20, choices=Topic.choices,
-        help_text=_("The consult topic this page's \"book a consult\" links choose."),
+        max_length=20,
+        choices=Topic.choices,
+        help_text=_('The consult topic this page\'s "book a consult" links choose.'),
     )
     body = StreamField(GuideStreamBlock())
 
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("topic"), FieldPanel("body")]
     settings_panels = [*Page.settings_panels, *ClinicallyReviewedPage.governance_panels]
     search_fields = [
-        *ClinicallyReviewedPage.search_fields, index.SearchField("summary"), index.SearchField("body"),
+        *ClinicallyReviewedPage.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
     ]
     parent_page_types = ["guide.LandingPage"]
     subpage_types: list[str] = []
@@ -154,7 +161,9 @@ class PatientStoryPage(ClinicallyReviewedPage):
 
     consent_recorded_on = models.DateField(null=True, blank=True, help_text=_("Date the signed consent was filed."))
     consent_reference = models.CharField(
-        max_length=100, blank=True, help_text=_("Where the signed consent form is kept (file or scan reference)."),
+        max_length=100,
+        blank=True,
+        help_text=_("Where the signed consent form is kept (file or scan reference)."),
     )
     body = StreamField(GuideStreamBlock())
 

@@ -14,7 +14,6 @@ from wagtail.rich_text import RichText
 GUIDE_RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link"]
 
 
-
 def _build_converter():
     # Imported late: Wagtail's admin rich-text package loads models, which is not allowed at import time.
     from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter

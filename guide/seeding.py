@@ -113,8 +113,17 @@ def _publish(page: ClinicallyReviewedPage, *, reviewer: AbstractBaseUser, transl
     page.save_revision(user=reviewer, log_action=True).publish(user=reviewer, skip_permission_checks=True)
 
 
-def _seed_one(page: ClinicallyReviewedPage, fields, streams, *, reviewer, owner, translation: bool,
-              created: bool, report: SeedReport) -> ClinicallyReviewedPage:
+def _seed_one(
+    page: ClinicallyReviewedPage,
+    fields,
+    streams,
+    *,
+    reviewer,
+    owner,
+    translation: bool,
+    created: bool,
+    report: SeedReport,
+) -> ClinicallyReviewedPage:
     changed = _apply(page, fields, streams)
     if created or changed or not page.live:
         if page.owner_id is None:
@@ -159,8 +168,9 @@ def _all_sources(pages: list[dict]) -> list[dict]:
     return list(seen.values())
 
 
-def _new_draft(model: type[ClinicallyReviewedPage], parent: Page, *, reviewer, owner, fields: dict,
-               streams: dict, **extra) -> ClinicallyReviewedPage:
+def _new_draft(
+    model: type[ClinicallyReviewedPage], parent: Page, *, reviewer, owner, fields: dict, streams: dict, **extra
+) -> ClinicallyReviewedPage:
     """Add an unpublished page under parent (published later through _publish, like any other)."""
     page = model(live=False, clinical_reviewer=reviewer, owner=owner, **fields, **extra)
     for name, raw in streams.items():
@@ -173,8 +183,16 @@ def _english_landing(locale: Locale, fields: dict, streams: dict, *, reviewer, o
     landing = LandingPage.objects.filter(locale=locale).first()
     if landing is not None:
         return landing, False
-    landing = _new_draft(LandingPage, Page.get_first_root_node(), reviewer=reviewer, owner=owner, fields=fields,
-                         streams=streams, locale=locale, slug="guide")
+    landing = _new_draft(
+        LandingPage,
+        Page.get_first_root_node(),
+        reviewer=reviewer,
+        owner=owner,
+        fields=fields,
+        streams=streams,
+        locale=locale,
+        slug="guide",
+    )
     return landing, True
 
 
@@ -201,8 +219,9 @@ def _make_site_root(landing: LandingPage) -> None:
 
 
 @transaction.atomic
-def guide_seed(*, content: dict[str, ModuleType], reviewer: AbstractBaseUser,
-               owner: AbstractBaseUser | None = None) -> SeedReport:
+def guide_seed(
+    *, content: dict[str, ModuleType], reviewer: AbstractBaseUser, owner: AbstractBaseUser | None = None
+) -> SeedReport:
     """Create or update the landing page and every guide page in English, then their Hindi translations."""
     owner = owner or reviewer
     report = SeedReport()
@@ -217,8 +236,9 @@ def guide_seed(*, content: dict[str, ModuleType], reviewer: AbstractBaseUser,
     fields, streams = _landing_fields(en.LANDING)
     streams["sources"] = _raw_sources(_all_sources(en.PAGES), "guide/content/en.py LANDING")
     landing, created = _english_landing(english, fields, streams, reviewer=reviewer, owner=owner)
-    landing = _seed_one(landing, fields, streams, reviewer=reviewer, owner=owner, translation=False,
-                        created=created, report=report)
+    landing = _seed_one(
+        landing, fields, streams, reviewer=reviewer, owner=owner, translation=False, created=created, report=report
+    )
     _make_site_root(landing)
     english_pages = []
     for entry in en.PAGES:
@@ -226,10 +246,14 @@ def guide_seed(*, content: dict[str, ModuleType], reviewer: AbstractBaseUser,
         page = GuidePage.objects.child_of(landing).filter(slug=entry["slug"]).first()
         created = page is None
         if created:
-            page = _new_draft(GuidePage, landing, reviewer=reviewer, owner=owner, fields=fields, streams=streams,
-                              locale=english)
-        english_pages.append(_seed_one(page, fields, streams, reviewer=reviewer, owner=owner, translation=False,
-                                       created=created, report=report))
+            page = _new_draft(
+                GuidePage, landing, reviewer=reviewer, owner=owner, fields=fields, streams=streams, locale=english
+            )
+        english_pages.append(
+            _seed_one(
+                page, fields, streams, reviewer=reviewer, owner=owner, translation=False, created=created, report=report
+            )
+        )
     _keep_order(landing, english_pages)
 
     hindi_by_slug = {entry["slug"]: entry for entry in hi.PAGES}
@@ -242,14 +266,16 @@ def guide_seed(*, content: dict[str, ModuleType], reviewer: AbstractBaseUser,
         if entry is None:
             continue
         fields, streams = _page_fields(entry, HINDI)
-        hindi_pages.append(_translation(english_page, hindi, fields, streams, reviewer=reviewer, owner=owner,
-                                        report=report))
+        hindi_pages.append(
+            _translation(english_page, hindi, fields, streams, reviewer=reviewer, owner=owner, report=report)
+        )
     _keep_order(hindi_landing, hindi_pages)
     return report
 
 
-def _translation(source: ClinicallyReviewedPage, locale: Locale, fields: dict, streams: dict, *,
-                 reviewer, owner, report: SeedReport) -> ClinicallyReviewedPage:
+def _translation(
+    source: ClinicallyReviewedPage, locale: Locale, fields: dict, streams: dict, *, reviewer, owner, report: SeedReport
+) -> ClinicallyReviewedPage:
     existing = source.get_translation_or_none(locale)
     created = existing is None
     page = source.copy_for_translation(locale) if created else existing
@@ -257,15 +283,24 @@ def _translation(source: ClinicallyReviewedPage, locale: Locale, fields: dict, s
     if created:
         page.refresh_from_db()
     translation_fields = {key: value for key, value in fields.items() if key != "slug"}
-    page = _seed_one(page, translation_fields, streams, reviewer=reviewer, owner=owner, translation=True,
-                     created=created, report=report)
+    page = _seed_one(
+        page,
+        translation_fields,
+        streams,
+        reviewer=reviewer,
+        owner=owner,
+        translation=True,
+        created=created,
+        report=report,
+    )
     return page
 
 
 def _keep_order(parent: Page, pages: list[Page]) -> None:
     """Children in the content's order (the landing page's cards follow it); moves only when it differs."""
-    current = list(Page.objects.child_of(parent).filter(pk__in=[p.pk for p in pages]).order_by("path").values_list(
-        "pk", flat=True))
+    current = list(
+        Page.objects.child_of(parent).filter(pk__in=[p.pk for p in pages]).order_by("path").values_list("pk", flat=True)
+    )
     if current == [page.pk for page in pages]:
         return
     for page in pages:

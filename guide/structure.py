@@ -45,8 +45,9 @@ def guide_structure_ensure(apps: Apps) -> None:
 
     root = Page.objects.filter(depth=1).order_by("path").first()
     access_admin = _permission(apps, "wagtailadmin", "admin", "access_admin", "Can access Wagtail admin")
-    translate = _permission(apps, "simple_translation", "simpletranslation", "submit_translation",
-                            "Can submit translations")
+    translate = _permission(
+        apps, "simple_translation", "simpletranslation", "submit_translation", "Can submit translations"
+    )
     groups = {}
     for name, codenames in PAGE_ACTIONS.items():
         group, _ = Group.objects.get_or_create(name=name)

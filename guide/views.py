@@ -60,4 +60,3 @@ def robots(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {public_url('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
-

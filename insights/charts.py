@@ -35,8 +35,9 @@ class Series:
     colour: str
 
 
-def with_colours(labelled: Sequence[tuple[str, Sequence[float | None]]],
-                 colours: Sequence[str] = PALETTE) -> list[Series]:
+def with_colours(
+    labelled: Sequence[tuple[str, Sequence[float | None]]], colours: Sequence[str] = PALETTE
+) -> list[Series]:
     return [Series(label, values, colours[index % len(colours)]) for index, (label, values) in enumerate(labelled)]
 
 
@@ -64,9 +65,11 @@ def _number(value: float) -> str:
 
 
 def _open(key: str, title: str, desc: str) -> list[str]:
-    return [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" class="ins-chart" '
-            f'aria-labelledby="{key}-title" aria-describedby="{key}-desc">'
-            f'<title id="{key}-title">{escape(title)}</title><desc id="{key}-desc">{escape(desc)}</desc>']
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" class="ins-chart" '
+        f'aria-labelledby="{key}-title" aria-describedby="{key}-desc">'
+        f'<title id="{key}-title">{escape(title)}</title><desc id="{key}-desc">{escape(desc)}</desc>'
+    ]
 
 
 def _y_axis(top_value: float, unit: str) -> list[str]:
@@ -74,9 +77,11 @@ def _y_axis(top_value: float, unit: str) -> list[str]:
     for step in range(5):
         value = top_value * step / 4
         y = TOP + (HEIGHT - TOP - BOTTOM) * (1 - step / 4)
-        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
-                     f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{GREY}">'
-                     f'{_number(value)}{escape(unit)}</text>')
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{GREY}">'
+            f"{_number(value)}{escape(unit)}</text>"
+        )
     return parts
 
 
@@ -84,13 +89,21 @@ def _x_labels(weeks: Sequence[date], centre_of: list[float]) -> list[str]:
     if len(weeks) >= QUARTER_AXIS_FROM_WEEKS:
         slot = (WIDTH - LEFT - RIGHT) / len(weeks)
         first = weeks[0]
-        return quarter_axis(quarter_starts(first, weeks[-1] + timedelta(days=6)),
-                            x=lambda day: LEFT + slot * (day - first).days / 7, top=TOP, bottom=HEIGHT - BOTTOM,
-                            width=WIDTH, grey=GREY)
+        return quarter_axis(
+            quarter_starts(first, weeks[-1] + timedelta(days=6)),
+            x=lambda day: LEFT + slot * (day - first).days / 7,
+            top=TOP,
+            bottom=HEIGHT - BOTTOM,
+            width=WIDTH,
+            grey=GREY,
+        )
     every = max(math.ceil(len(weeks) / MAX_X_LABELS), 1)
-    return [f'<text class="x-label" x="{centre_of[index]:.1f}" y="{HEIGHT - 12}" text-anchor="middle" '
-            f'font-size="11" fill="{GREY}">{escape(formats.date_format(week, "MONTH_DAY_FORMAT"))}</text>'
-            for index, week in enumerate(weeks) if index % every == 0]
+    return [
+        f'<text class="x-label" x="{centre_of[index]:.1f}" y="{HEIGHT - 12}" text-anchor="middle" '
+        f'font-size="11" fill="{GREY}">{escape(formats.date_format(week, "MONTH_DAY_FORMAT"))}</text>'
+        for index, week in enumerate(weeks)
+        if index % every == 0
+    ]
 
 
 def _slots(count: int) -> tuple[list[float], float]:
@@ -102,8 +115,9 @@ def _y(value: float, top_value: float) -> float:
     return TOP + (HEIGHT - TOP - BOTTOM) * (1 - value / top_value)
 
 
-def stacked_week_bars(*, key: str, title: str, desc: str, weeks: Sequence[date],
-                      series: Sequence[Series]) -> SafeString:
+def stacked_week_bars(
+    *, key: str, title: str, desc: str, weeks: Sequence[date], series: Sequence[Series]
+) -> SafeString:
     """One bar per week, stacked by series (counts)."""
     totals = [sum(s.values[index] or 0 for s in series) for index in range(len(weeks))]
     top_value = _count_max(max(totals, default=0))
@@ -117,17 +131,27 @@ def stacked_week_bars(*, key: str, title: str, desc: str, weeks: Sequence[date],
             if not value:
                 continue
             y_top, y_bottom = _y(base + value, top_value), _y(base, top_value)
-            parts.append(f'<rect x="{centres[index] - bar / 2:.1f}" y="{y_top:.1f}" width="{bar:.1f}" '
-                         f'height="{y_bottom - y_top:.1f}" fill="{s.colour}"><title>'
-                         f'{escape(f"Week of {format_date(week)}, {s.label}: {_number(value)}")}</title></rect>')
+            parts.append(
+                f'<rect x="{centres[index] - bar / 2:.1f}" y="{y_top:.1f}" width="{bar:.1f}" '
+                f'height="{y_bottom - y_top:.1f}" fill="{s.colour}"><title>'
+                f"{escape(f'Week of {format_date(week)}, {s.label}: {_number(value)}')}</title></rect>"
+            )
             base += value
     parts += _x_labels(weeks, centres)
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped or numeric
 
 
-def week_lines(*, key: str, title: str, desc: str, weeks: Sequence[date], series: Sequence[Series],
-               unit: str = "", top_value: float | None = None) -> SafeString:
+def week_lines(
+    *,
+    key: str,
+    title: str,
+    desc: str,
+    weeks: Sequence[date],
+    series: Sequence[Series],
+    unit: str = "",
+    top_value: float | None = None,
+) -> SafeString:
     """One line per series across the weeks; a week without a value breaks the line."""
     values = [v for s in series for v in s.values if v is not None]
     top_value = top_value or _nice_max(max(values, default=0))
@@ -142,31 +166,40 @@ def week_lines(*, key: str, title: str, desc: str, weeks: Sequence[date], series
             x, y = centres[index], _y(value, top_value)
             runs[-1].append(f"{x:.1f},{y:.1f}")
             label = f"Week of {format_date(weeks[index])}, {s.label}: {_number(round(value, 1))}{unit}"
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{s.colour}">'
-                         f'<title>{escape(label)}</title></circle>')
-        parts += [f'<polyline points="{" ".join(run)}" fill="none" stroke="{s.colour}" stroke-width="2"/>'
-                  for run in runs if len(run) > 1]
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{s.colour}"><title>{escape(label)}</title></circle>'
+            )
+        parts += [
+            f'<polyline points="{" ".join(run)}" fill="none" stroke="{s.colour}" stroke-width="2"/>'
+            for run in runs
+            if len(run) > 1
+        ]
     parts += _x_labels(weeks, centres)
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped or numeric
 
 
-def horizontal_bars(*, key: str, title: str, desc: str, labels: Sequence[str], values: Sequence[int],
-                    colour: str = PALETTE[3]) -> SafeString:
+def horizontal_bars(
+    *, key: str, title: str, desc: str, labels: Sequence[str], values: Sequence[int], colour: str = PALETTE[3]
+) -> SafeString:
     """One bar per label (e.g. a failure reason), longest first as given; labels sit above their bars."""
     row = 40
     height = TOP + row * max(len(labels), 1) + 8
     top_value = _nice_max(max(values, default=0))
     span = WIDTH - 16 - RIGHT - 48
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" class="ins-chart" '
-             f'aria-labelledby="{key}-title" aria-describedby="{key}-desc">'
-             f'<title id="{key}-title">{escape(title)}</title><desc id="{key}-desc">{escape(desc)}</desc>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" class="ins-chart" '
+        f'aria-labelledby="{key}-title" aria-describedby="{key}-desc">'
+        f'<title id="{key}-title">{escape(title)}</title><desc id="{key}-desc">{escape(desc)}</desc>'
+    ]
     for index, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = TOP + row * index
         shown = label if len(label) <= 90 else f"{label[:89]}…"
         length = span * value / top_value
-        parts.append(f'<text x="16" y="{y + 12}" font-size="12" fill="#1f2933">{escape(shown)}</text>'
-                     f'<rect x="16" y="{y + 17}" width="{max(length, 1):.1f}" height="14" fill="{colour}"/>'
-                     f'<text x="{16 + length + 6:.1f}" y="{y + 29}" font-size="12" fill="{GREY}">{value}</text>')
+        parts.append(
+            f'<text x="16" y="{y + 12}" font-size="12" fill="#1f2933">{escape(shown)}</text>'
+            f'<rect x="16" y="{y + 17}" width="{max(length, 1):.1f}" height="14" fill="{colour}"/>'
+            f'<text x="{16 + length + 6:.1f}" y="{y + 29}" font-size="12" fill="{GREY}">{value}</text>'
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped or numeric

@@ -127,8 +127,12 @@ def first_reply_waits(*, user: User, period: Period) -> dict[date, list[float | 
     count). Several patient messages before one reply are one wait. None marks a wait still open.
     """
     first_staff_reply = (
-        Message.objects.filter(conversation=OuterRef("conversation"), direction=Direction.OUTBOUND,
-                               sent_by__isnull=False, created_at__gt=OuterRef("created_at"))
+        Message.objects.filter(
+            conversation=OuterRef("conversation"),
+            direction=Direction.OUTBOUND,
+            sent_by__isnull=False,
+            created_at__gt=OuterRef("created_at"),
+        )
         .order_by("created_at")
         .values("created_at")[:1]
     )
@@ -165,14 +169,21 @@ def _by_week(rows: object) -> dict[date, dict[str, int]]:
 
 def message_problems(*, user: User, period: Period) -> list[dict[str, Any]]:
     """Outbound messages created in the period that were blocked, failed or undelivered, by reason."""
-    return list(cast(Iterable[dict[str, Any]],
-        visible(Message.objects.all(), user)
-        .filter(direction=Direction.OUTBOUND, status__in=PROBLEM_STATUSES,
-                created_at__gte=period.starts_at, created_at__lt=period.ends_at)
-        .values("status", "error_code", "status_reason")
-        .annotate(messages=Count("id"))
-        .order_by("-messages", "status", "error_code", "status_reason")
-    ))
+    return list(
+        cast(
+            Iterable[dict[str, Any]],
+            visible(Message.objects.all(), user)
+            .filter(
+                direction=Direction.OUTBOUND,
+                status__in=PROBLEM_STATUSES,
+                created_at__gte=period.starts_at,
+                created_at__lt=period.ends_at,
+            )
+            .values("status", "error_code", "status_reason")
+            .annotate(messages=Count("id"))
+            .order_by("-messages", "status", "error_code", "status_reason"),
+        )
+    )
 
 
 def dose_adherence_by_week(*, user: User, period: Period) -> dict[date, dict[str, int]]:

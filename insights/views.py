@@ -20,7 +20,11 @@ WEEK_CHOICES = [(4, "4 weeks"), (8, "8 weeks"), (12, "12 weeks"), (26, "26 weeks
 
 class PeriodForm(forms.Form):
     weeks = forms.TypedChoiceField(
-        label="Period", choices=WEEK_CHOICES, coerce=int, required=False, empty_value=DEFAULT_WEEKS,
+        label="Period",
+        choices=WEEK_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=DEFAULT_WEEKS,
         error_messages={"invalid_choice": f"Choose a period of 4, 8, 12, 26 or {MAX_WEEKS} weeks."},
     )
 
@@ -44,9 +48,16 @@ def insights_page(request: HttpRequest) -> HttpResponse:
     form = PeriodForm({"weeks": request.GET.get("weeks", DEFAULT_WEEKS)})
     period = _period(form)
     reports = [build(request.user, period) for build in REPORTS.values()]
-    context = {**admin.site.each_context(request), "title": "Clinic insights", "form": form, "period": period,
-               "reports": reports, "weeks": period.weeks, "counts_everyone": patient_visibility_q(request.user) is None,
-               "time_zone": settings.TIME_ZONE}
+    context = {
+        **admin.site.each_context(request),
+        "title": "Clinic insights",
+        "form": form,
+        "period": period,
+        "reports": reports,
+        "weeks": period.weeks,
+        "counts_everyone": patient_visibility_q(request.user) is None,
+        "time_zone": settings.TIME_ZONE,
+    }
     return render(request, "admin/insights/index.html", context)
 
 

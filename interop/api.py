@@ -45,8 +45,9 @@ class FhirJSONParser(BaseParser):
         # DRF reads the stream itself, past Django's DATA_UPLOAD_MAX_MEMORY_SIZE: cap the body here.
         raw = stream.read(MAX_BODY_BYTES + 1) if stream is not None else b""
         if len(raw) > MAX_BODY_BYTES:
-            raise ParseError(f"The body is larger than {MAX_BODY_BYTES // 1_000_000} MB; send fewer Observations "
-                             "per request.")
+            raise ParseError(
+                f"The body is larger than {MAX_BODY_BYTES // 1_000_000} MB; send fewer Observations per request."
+            )
         try:
             return json.loads(raw.decode(settings.DEFAULT_CHARSET), parse_float=Decimal)
         except RecursionError as exc:  # `[[[…]]]` nested past Python's limit: a 400 like config/parsers.py's
@@ -69,8 +70,16 @@ class AlwaysFhirJSON(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-ISSUE_FOR_STATUS = {400: "invalid", 401: "login", 403: "forbidden", 404: "not-found", 405: "not-supported",
-                    409: "conflict", 415: "not-supported", 422: "invalid"}
+ISSUE_FOR_STATUS = {
+    400: "invalid",
+    401: "login",
+    403: "forbidden",
+    404: "not-found",
+    405: "not-supported",
+    409: "conflict",
+    415: "not-supported",
+    422: "invalid",
+}
 
 
 def fhir_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -84,8 +93,11 @@ def fhir_exception_handler(exc: Exception, context: dict[str, Any]) -> Response 
     data = response.data
     detail = data.get("detail") if isinstance(data, dict) else None
     text = str(detail) if detail else json.dumps(data, default=str)
-    response.data = operation_outcome(text, issue=ISSUE_FOR_STATUS.get(response.status_code, "processing"),
-                                      expression=data.get("field") if isinstance(data, dict) else None)
+    response.data = operation_outcome(
+        text,
+        issue=ISSUE_FOR_STATUS.get(response.status_code, "processing"),
+        expression=data.get("field") if isinstance(data, dict) else None,
+    )
     return response
 
 
@@ -120,16 +132,26 @@ class PatientFhirExportView(FhirView):
     permission_classes = [ClinicStaffOnly]
 
     @extend_schema(
-        operation_id="patient_fhir_export", tags=["fhir"],
+        operation_id="patient_fhir_export",
+        tags=["fhir"],
         summary="The patient's care record as a FHIR R4 Bundle (collection)",
         description="Patient, Condition, Observations (BCR::ABL1 IS % with response level and ELN 2020 assessment, "
-                    "blood counts, genetic findings) with Provenance, MedicationStatements (dose history), the "
-                    "monitoring CarePlan with its ServiceRequests, Appointments, Tasks, Communications (no message "
-                    "text unless `include=message_bodies`) and Consents. Audited; not cached.",
-        parameters=[OpenApiParameter("include", str, enum=["message_bodies"],
-                                     description="`message_bodies` adds each message's text to its Communication.")],
-        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="A FHIR R4 Bundle."), 403: OUTCOME,
-                   404: OUTCOME},
+        "blood counts, genetic findings) with Provenance, MedicationStatements (dose history), the "
+        "monitoring CarePlan with its ServiceRequests, Appointments, Tasks, Communications (no message "
+        "text unless `include=message_bodies`) and Consents. Audited; not cached.",
+        parameters=[
+            OpenApiParameter(
+                "include",
+                str,
+                enum=["message_bodies"],
+                description="`message_bodies` adds each message's text to its Communication.",
+            )
+        ],
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="A FHIR R4 Bundle."),
+            403: OUTCOME,
+            404: OUTCOME,
+        },
     )
     def get(self, request, pk: int) -> Response:
         patient = Patient.objects.select_related("care_record").filter(pk=pk).first()
@@ -152,10 +174,21 @@ IMPORT_EXAMPLE = {
     "subject": {"identifier": {"system": "https://clinic.example.org/fhir/sid/patient", "value": "12"}},
     "effectiveDateTime": "2026-05-02",
     "valueQuantity": {"value": 0.08, "unit": "%", "system": "http://unitsofmeasure.org", "code": "%"},
-    "component": [{"code": {"coding": [{"system": "https://clinic.example.org/fhir/CodeSystem/observation",
-                                        "code": "abl1-control-copies"}]},
-                   "valueQuantity": {"value": 52000, "unit": "copies", "system": "http://unitsofmeasure.org",
-                                     "code": "{copies}"}}],
+    "component": [
+        {
+            "code": {
+                "coding": [
+                    {"system": "https://clinic.example.org/fhir/CodeSystem/observation", "code": "abl1-control-copies"}
+                ]
+            },
+            "valueQuantity": {
+                "value": 52000,
+                "unit": "copies",
+                "system": "http://unitsofmeasure.org",
+                "code": "{copies}",
+            },
+        }
+    ],
 }
 
 
@@ -163,21 +196,30 @@ class ObservationImportView(FhirView):
     permission_classes = [MayImportResults]
 
     @extend_schema(
-        operation_id="fhir_observation_import", tags=["fhir"],
+        operation_id="fhir_observation_import",
+        tags=["fhir"],
         summary="Import BCR::ABL1 or blood-count results (an R4 Observation, or a Bundle of them)",
         description="Each Observation needs an `identifier` (a re-send with the same identifier and content changes "
-                    "nothing and answers 200), `status` final, the patient as `subject.identifier` (system "
-                    "`{PUBLIC_BASE_URL}/fhir/sid/patient`, as the export writes it) or `subject.reference` "
-                    "`Patient/<id>`, the sample date as `effectiveDateTime`, and a LOINC code: 69380-4 (BCR::ABL1 "
-                    "IS %, with an `abl1-control-copies` component) or 58410-2 / 6690-2 / 751-8 / 777-3 / 718-7 "
-                    "(blood counts). Results are recorded and assessed as in the console; a Bundle is all or "
-                    "nothing. Errors are OperationOutcomes naming the element.",
+        "nothing and answers 200), `status` final, the patient as `subject.identifier` (system "
+        "`{PUBLIC_BASE_URL}/fhir/sid/patient`, as the export writes it) or `subject.reference` "
+        "`Patient/<id>`, the sample date as `effectiveDateTime`, and a LOINC code: 69380-4 (BCR::ABL1 "
+        "IS %, with an `abl1-control-copies` component) or 58410-2 / 6690-2 / 751-8 / 777-3 / 718-7 "
+        "(blood counts). Results are recorded and assessed as in the console; a Bundle is all or "
+        "nothing. Errors are OperationOutcomes naming the element.",
         request={FHIR_JSON: OpenApiTypes.OBJECT, "application/json": OpenApiTypes.OBJECT},
         examples=[OpenApiExample("BCR::ABL1 result", value=IMPORT_EXAMPLE, request_only=True)],
-        responses={201: OpenApiResponse(OpenApiTypes.OBJECT, description="The recorded Observation (or a "
-                                        "batch-response Bundle) with the clinic's assessment."),
-                   200: OpenApiResponse(OpenApiTypes.OBJECT, description="Already imported; nothing changed."),
-                   400: OUTCOME, 403: OUTCOME, 404: OUTCOME, 409: OUTCOME, 422: OUTCOME},
+        responses={
+            201: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="The recorded Observation (or a batch-response Bundle) with the clinic's assessment.",
+            ),
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="Already imported; nothing changed."),
+            400: OUTCOME,
+            403: OUTCOME,
+            404: OUTCOME,
+            409: OUTCOME,
+            422: OUTCOME,
+        },
     )
     def post(self, request) -> Response:
         outcomes = observations_import(payload=request.data, by=request.user, request=request)
@@ -185,12 +227,20 @@ class ObservationImportView(FhirView):
         code = http.HTTP_201_CREATED if created else http.HTTP_200_OK
         if request.data.get("resourceType") == "Observation":
             return Response(_stored_observation(outcomes[0]), status=code)
-        return Response({
-            "resourceType": "Bundle", "type": "batch-response",
-            "entry": [{"resource": _stored_observation(outcome),
-                       "response": {"status": "201 Created" if outcome.created else "200 OK"}}
-                      for outcome in outcomes],
-        }, status=code)
+        return Response(
+            {
+                "resourceType": "Bundle",
+                "type": "batch-response",
+                "entry": [
+                    {
+                        "resource": _stored_observation(outcome),
+                        "response": {"status": "201 Created" if outcome.created else "200 OK"},
+                    }
+                    for outcome in outcomes
+                ],
+            },
+            status=code,
+        )
 
 
 def _stored_observation(outcome: ImportOutcome) -> dict[str, Any]:

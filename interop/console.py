@@ -13,6 +13,10 @@ def fhir_export_page(request: HttpRequest, pk: int) -> HttpResponse:
     patient = Patient.objects.filter(pk=pk).first()
     if patient is None or not can_export_patient_record(request.user, patient):
         raise Http404("No patient with this id whose record you may see.")
-    context = {**admin.site.each_context(request), "patient": patient, "title": f"Download the record of {patient}",
-               "opts": Patient._meta}
+    context = {
+        **admin.site.each_context(request),
+        "patient": patient,
+        "title": f"Download the record of {patient}",
+        "opts": Patient._meta,
+    }
     return render(request, "admin/interop/fhir_export.html", context)

@@ -10,8 +10,9 @@ from config.errors import DomainError
 class FhirInputError(DomainError):
     """Something in the posted resource is wrong; `expression` names the element (FHIRPath), `issue` the kind."""
 
-    def __init__(self, message: str, *, expression: str, issue: str = "invalid",
-                 status: int = http.HTTP_422_UNPROCESSABLE_ENTITY):
+    def __init__(
+        self, message: str, *, expression: str, issue: str = "invalid", status: int = http.HTTP_422_UNPROCESSABLE_ENTITY
+    ):
         super().__init__(message, field=expression)
         self.expression = expression
         self.issue = issue

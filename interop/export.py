@@ -45,8 +45,11 @@ def care_record_bundle(rows: CareRecordRows, *, with_message_bodies: bool) -> Re
 
 def _result_observation_ids(rows: CareRecordRows) -> dict[tuple[str, int], str]:
     """(task source, row id) → the Observation id a task raised by that result points at."""
-    ids = {(TaskSource.GENETIC_TEST, test.pk): resource_id("Observation", f"genetic-test/{test.pk}")
-           for test in rows.tests if test.status == TestStatus.RESULTED}
+    ids = {
+        (TaskSource.GENETIC_TEST, test.pk): resource_id("Observation", f"genetic-test/{test.pk}")
+        for test in rows.tests
+        if test.status == TestStatus.RESULTED
+    }
     for result in rows.lab_results:
         has_counts = any(v is not None for v in (result.wbc, result.anc, result.platelets, result.haemoglobin))
         part = "cbc" if has_counts else "liver"
@@ -55,8 +58,9 @@ def _result_observation_ids(rows: CareRecordRows) -> dict[tuple[str, int], str]:
 
 
 @transaction.atomic
-def care_record_export(*, patient: Patient, by: AbstractBaseUser, with_message_bodies: bool,
-                       request: HttpRequest | None = None) -> Resource:
+def care_record_export(
+    *, patient: Patient, by: AbstractBaseUser, with_message_bodies: bool, request: HttpRequest | None = None
+) -> Resource:
     """Build the patient's bundle and write its audit entry in the same transaction (no bundle without an entry).
 
     PermissionDenied unless `by` may export this patient's record (the API and console ask the same first).
@@ -65,6 +69,12 @@ def care_record_export(*, patient: Patient, by: AbstractBaseUser, with_message_b
         raise PermissionDenied("Only clinic staff who may see this patient's record can export it.")
     rows = care_record_rows(patient=patient, with_message_bodies=with_message_bodies)
     bundle = care_record_bundle(rows, with_message_bodies=with_message_bodies)
-    audit_record(actor=by, action=AuditAction.EXPORT, obj=patient, request=request, via="fhir",
-                 changed_fields=["message_bodies"] if with_message_bodies else [])
+    audit_record(
+        actor=by,
+        action=AuditAction.EXPORT,
+        obj=patient,
+        request=request,
+        via="fhir",
+        changed_fields=["message_bodies"] if with_message_bodies else [],
+    )
     return bundle

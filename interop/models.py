@@ -16,10 +16,12 @@ class ImportedObservation(models.Model):
     identifier_system = models.CharField(max_length=255)
     identifier_value = models.CharField(max_length=255)
     patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="imported_observations")
-    genetic_test = models.OneToOneField("patients.GeneticTest", null=True, blank=True, on_delete=models.CASCADE,
-                                        related_name="fhir_import")
-    lab_result = models.OneToOneField("patients.LabResult", null=True, blank=True, on_delete=models.CASCADE,
-                                      related_name="fhir_import")
+    genetic_test = models.OneToOneField(
+        "patients.GeneticTest", null=True, blank=True, on_delete=models.CASCADE, related_name="fhir_import"
+    )
+    lab_result = models.OneToOneField(
+        "patients.LabResult", null=True, blank=True, on_delete=models.CASCADE, related_name="fhir_import"
+    )
     # sha256 of the resource as sent: the same identifier with other values is a conflict, not a re-send.
     fingerprint = models.CharField(max_length=64)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -28,8 +30,9 @@ class ImportedObservation(models.Model):
     class Meta:
         ordering = ["-imported_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["identifier_system", "identifier_value"],
-                                    name="one_import_per_observation_identifier"),
+            models.UniqueConstraint(
+                fields=["identifier_system", "identifier_value"], name="one_import_per_observation_identifier"
+            ),
             models.CheckConstraint(
                 condition=Q(genetic_test__isnull=False, lab_result__isnull=True)
                 | Q(genetic_test__isnull=True, lab_result__isnull=False),

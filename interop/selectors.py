@@ -44,20 +44,36 @@ def care_record_rows(*, patient: Patient, with_message_bodies: bool) -> CareReco
         patient=patient,
         record=getattr(patient, "care_record", None),
         medications=list(Medication.objects.filter(patient=patient).order_by("started_on", "id")),
-        dose_changes=list(DoseChange.objects.filter(patient=patient).select_related("recorded_by")
-                          .order_by("changed_on", "id")),
+        dose_changes=list(
+            DoseChange.objects.filter(patient=patient).select_related("recorded_by").order_by("changed_on", "id")
+        ),
         concomitant=list(ConcomitantMedication.objects.filter(patient=patient).order_by("name", "id")),
-        tests=list(GeneticTest.objects.filter(patient=patient).select_related("recorded_by", "fhir_import")
-                   .order_by("resulted_on", "ordered_on", "id")),
-        lab_results=list(LabResult.objects.filter(patient=patient).select_related("recorded_by", "fhir_import")
-                         .order_by("taken_on", "id")),
+        tests=list(
+            GeneticTest.objects.filter(patient=patient)
+            .select_related("recorded_by", "fhir_import")
+            .order_by("resulted_on", "ordered_on", "id")
+        ),
+        lab_results=list(
+            LabResult.objects.filter(patient=patient)
+            .select_related("recorded_by", "fhir_import")
+            .order_by("taken_on", "id")
+        ),
         schedule=list(MonitoringItem.objects.filter(patient=patient).order_by("due_on", "id")),
         consults=list(Consult.objects.filter(patient=patient).select_related("expert").order_by("start", "id")),
         tasks=list(CareTask.objects.filter(patient=patient).order_by("created_at", "id")),
         messages=list(messages),
     )
-    for table in (rows.medications, rows.dose_changes, rows.concomitant, rows.tests, rows.lab_results, rows.schedule,
-                  rows.consults, rows.tasks, rows.messages):
+    for table in (
+        rows.medications,
+        rows.dose_changes,
+        rows.concomitant,
+        rows.tests,
+        rows.lab_results,
+        rows.schedule,
+        rows.consults,
+        rows.tasks,
+        rows.messages,
+    ):
         for row in table:
             row.patient = patient  # every row is this patient's: no query per row to load it again
     return rows

@@ -53,8 +53,15 @@ class AssignedFilter(admin.SimpleListFilter):
 @admin.register(Conversation)
 class ConversationAdmin(PatientDataAdmin):
     patient_path = "patient"
-    list_display = ["patient_name", "unread", "last_message", "last_message_at", "last_channel", "works_on_it",
-                    "status"]
+    list_display = [
+        "patient_name",
+        "unread",
+        "last_message",
+        "last_message_at",
+        "last_channel",
+        "works_on_it",
+        "status",
+    ]
     list_display_links = ["patient_name"]
     list_filter = [UnreadFilter, AssignedFilter, "status", "last_channel"]
     search_fields = ["patient__full_name", "=patient__phone"]
@@ -125,8 +132,18 @@ class MessageAdmin(PatientDataAdmin):
     """Every message in and out, read-only: the outbox log for checking what went where."""
 
     patient_path = "patient"
-    list_display = ["created_at", "patient", "direction", "channel", "kind", "status", "reason", "segments",
-                    "attempts", "thread"]
+    list_display = [
+        "created_at",
+        "patient",
+        "direction",
+        "channel",
+        "kind",
+        "status",
+        "reason",
+        "segments",
+        "attempts",
+        "thread",
+    ]
     list_filter = ["status", "direction", "channel", "kind"]
     search_fields = ["patient__full_name", "=patient__phone", "=twilio_sid", "=topic"]
     list_select_related = ["patient"]
@@ -184,7 +201,8 @@ class WhatsAppTemplateAdmin(ConsoleDatesMixin, admin.ModelAdmin):
             text = (
                 "These messages have no approved WhatsApp template, so patients who only allow WhatsApp do not "
                 "get them unless they wrote in the last 24 hours (each is shown as 'Not sent' with the reason): "
-                + ", ".join(gaps) + "."
+                + ", ".join(gaps)
+                + "."
             )
             # A warning where messages really go out; locally a note (the demo's stand-ins count as missing).
             (flash.warning if whatsapp_sending_for_real() else flash.info)(request, text)

@@ -120,8 +120,15 @@ def _thread_url(conversation: Conversation) -> str:
     return reverse("admin:messaging_conversation_change", args=[conversation.pk])
 
 
-def render_thread(model_admin, request: HttpRequest, conversation: Conversation, *, reply_form: ReplyForm | None = None,
-                  window_offer: dict | None = None, status: int = 200) -> HttpResponse:
+def render_thread(
+    model_admin,
+    request: HttpRequest,
+    conversation: Conversation,
+    *,
+    reply_form: ReplyForm | None = None,
+    window_offer: dict | None = None,
+    status: int = 200,
+) -> HttpResponse:
     now = timezone.now()
     patient = conversation.patient
     can_act = model_admin.has_change_permission(request, conversation)
@@ -141,7 +148,8 @@ def render_thread(model_admin, request: HttpRequest, conversation: Conversation,
         "window_open": window_open,
         "window_hours": window_hours(),
         "window_closes_at": (conversation.last_whatsapp_inbound_at + dt.timedelta(hours=window_hours()))
-        if window_open else None,
+        if window_open
+        else None,
         "reopen_template": whatsapp_template_for(REOPEN_KIND, patient.language),
         "window_offer": window_offer,
         "patient_url": reverse("admin:patients_patient_change", args=[patient.pk]),
@@ -187,14 +195,17 @@ def _post_reply(model_admin, request, conversation):
         return render_thread(model_admin, request, conversation, reply_form=form, status=400)
     try:
         message = conversation_reply(
-            conversation=conversation, actor=request.user, text=form.cleaned_data["text"],
-            channel=form.cleaned_data["channel"], idempotency_key=form.cleaned_data["idempotency_key"],
-            send_now=form.cleaned_data["send_now"], request=request,
+            conversation=conversation,
+            actor=request.user,
+            text=form.cleaned_data["text"],
+            channel=form.cleaned_data["channel"],
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            send_now=form.cleaned_data["send_now"],
+            request=request,
         )
     except OutsideWhatsAppWindow as error:
         form.add_error("channel", error.message)
-        return render_thread(model_admin, request, conversation, reply_form=form, window_offer=error.extra,
-                             status=409)
+        return render_thread(model_admin, request, conversation, reply_form=form, window_offer=error.extra, status=409)
     except IdempotencyKeyReused as error:
         # The key is a hidden field: show the error above the form and give it a fresh key, so that
         # sending again (after checking the text) is a new reply rather than the same refusal.
@@ -216,9 +227,12 @@ def _post_reply(model_admin, request, conversation):
 
 def _post_template(model_admin, request, conversation):
     try:
-        conversation_send_reopen_template(conversation=conversation, actor=request.user,
-                                          idempotency_key=request.POST.get("idempotency_key") or uuid.uuid4().hex,
-                                          request=request)
+        conversation_send_reopen_template(
+            conversation=conversation,
+            actor=request.user,
+            idempotency_key=request.POST.get("idempotency_key") or uuid.uuid4().hex,
+            request=request,
+        )
     except DomainError as error:
         flash.error(request, error.message)
     else:
@@ -246,8 +260,12 @@ def _post_assign(model_admin, request, conversation):
 
 def _post_status(model_admin, request, conversation):
     closing = request.POST["action"] == "close"
-    conversation_set_status(conversation=conversation, actor=request.user,
-                            status=ConversationStatus.CLOSED if closing else ConversationStatus.OPEN, request=request)
+    conversation_set_status(
+        conversation=conversation,
+        actor=request.user,
+        status=ConversationStatus.CLOSED if closing else ConversationStatus.OPEN,
+        request=request,
+    )
     flash.success(request, "Conversation closed." if closing else "Conversation reopened.")
     return HttpResponseRedirect(_thread_url(conversation))
 

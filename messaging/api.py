@@ -34,8 +34,19 @@ class ConversationOut(serializers.ModelSerializer):
 
     class Meta:
         model = Conversation
-        fields = ["id", "patient_id", "patient_name", "is_lead", "status", "unread_count", "last_message_at",
-                  "last_channel", "last_message", "unread_message", "assigned_to"]
+        fields = [
+            "id",
+            "patient_id",
+            "patient_name",
+            "is_lead",
+            "status",
+            "unread_count",
+            "last_message_at",
+            "last_channel",
+            "last_message",
+            "unread_message",
+            "assigned_to",
+        ]
 
     def get_assigned_to(self, conversation) -> str | None:
         person = conversation.assignee or conversation.patient.coordinator
@@ -48,9 +59,24 @@ class MessageOut(serializers.ModelSerializer):
 
     class Meta:
         model = Message
-        fields = ["id", "direction", "channel", "kind", "body", "used_template", "media_urls", "status",
-                  "status_label", "status_reason", "error_code", "segments", "not_before", "created_at", "sent_by",
-                  "handled_by"]
+        fields = [
+            "id",
+            "direction",
+            "channel",
+            "kind",
+            "body",
+            "used_template",
+            "media_urls",
+            "status",
+            "status_label",
+            "status_reason",
+            "error_code",
+            "segments",
+            "not_before",
+            "created_at",
+            "sent_by",
+            "handled_by",
+        ]
 
 
 class ConversationList(ListAPIView):
@@ -82,9 +108,14 @@ class ConversationMessages(APIView):
 
 class ReplyIn(serializers.Serializer):
     text = serializers.CharField(max_length=1200)
-    channel = serializers.ChoiceField(choices=MessageChannel.choices, allow_blank=True, required=False, default="",
-                                      help_text="Empty: the channel the patient last wrote on. 'web' answers "
-                                      "in the website's chat (the patient gets a nudge by SMS/WhatsApp).")
+    channel = serializers.ChoiceField(
+        choices=MessageChannel.choices,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text="Empty: the channel the patient last wrote on. 'web' answers "
+        "in the website's chat (the patient gets a nudge by SMS/WhatsApp).",
+    )
     send_now = serializers.BooleanField(required=False, default=False)
     idempotency_key = serializers.CharField(max_length=64)
 
@@ -102,18 +133,23 @@ class ConversationReply(APIView):
             400: OpenApiResponse(description="A field is wrong (the body names it)."),
             403: OpenApiResponse(description="Not a coordinator or admin."),
             404: OpenApiResponse(description="No such conversation for this user."),
-            409: OpenApiResponse(description="Channel not allowed, or WhatsApp's 24-hour window is closed; "
-                                             "`template_available` and `sms_available` say what can be done."),
+            409: OpenApiResponse(
+                description="Channel not allowed, or WhatsApp's 24-hour window is closed; "
+                "`template_available` and `sms_available` say what can be done."
+            ),
             422: OpenApiResponse(description="The idempotency_key was already used for a different reply."),
         },
     )
     def post(self, request, pk: int):
         conversation = get_object_or_404(conversations_visible_to(request.user).select_related("patient"), pk=pk)
         if not can_reply_to_conversation(request.user, conversation):
-            return Response({"code": "permission_denied", "detail": "Only coordinators can reply to patients."},
-                            status=status.HTTP_403_FORBIDDEN)
+            return Response(
+                {"code": "permission_denied", "detail": "Only coordinators can reply to patients."},
+                status=status.HTTP_403_FORBIDDEN,
+            )
         data = ReplyIn(data=request.data)
         data.is_valid(raise_exception=True)
-        message = conversation_reply(conversation=conversation, actor=request.user, request=request, via="api",
-                                     **data.validated_data)
+        message = conversation_reply(
+            conversation=conversation, actor=request.user, request=request, via="api", **data.validated_data
+        )
         return Response(MessageOut(message).data, status=status.HTTP_201_CREATED)

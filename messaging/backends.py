@@ -125,8 +125,9 @@ class LocmemBackend:
             when, error = self.script.pop(0) if self.script else ("", None)
         if error is not None and when == "before":
             raise error
-        result = SendResult(sid="SM" + uuid.uuid4().hex, status="queued", from_address="locmem",
-                            created_at=timezone.now())
+        result = SendResult(
+            sid="SM" + uuid.uuid4().hex, status="queued", from_address="locmem", created_at=timezone.now()
+        )
         with self._lock:
             self.outbox.append({"outbound": outbound, "sid": result.sid, "created_at": result.created_at})
         if error is not None:
@@ -151,8 +152,7 @@ def classify_twilio_error(exc: TwilioRestException) -> SendError:
         return TransientSendError(code, reason_for(code))
     if exc.status >= 500:
         # The request reached Twilio; it may have created the message before failing.
-        return TransientSendError(code, f"Twilio had a problem ({exc.status}); it will be tried again.",
-                                  ambiguous=True)
+        return TransientSendError(code, f"Twilio had a problem ({exc.status}); it will be tried again.", ambiguous=True)
     detail = redact(str(exc.msg or ""))[:200]
     return PermanentSendError(code, reason_for(code, f"Twilio refused the message ({code}): {detail}"))
 
@@ -160,8 +160,10 @@ def classify_twilio_error(exc: TwilioRestException) -> SendError:
 def classify_network_error(exc: requests.RequestException) -> TransientSendError:
     # Only a connection that was never made is certainly harmless; a timeout or a reset after the
     # request went out may hide a message Twilio accepted.
-    refused = isinstance(exc, requests.ConnectTimeout) or "NewConnectionError" in repr(exc) or (
-        "NameResolutionError" in repr(exc)
+    refused = (
+        isinstance(exc, requests.ConnectTimeout)
+        or "NewConnectionError" in repr(exc)
+        or ("NameResolutionError" in repr(exc))
     )
     return TransientSendError("network", reason_for("network"), ambiguous=not refused)
 
@@ -198,8 +200,12 @@ class TwilioBackend:
             raise classify_twilio_error(exc) from exc
         except requests.RequestException as exc:
             raise classify_network_error(exc) from exc
-        return SendResult(sid=created.sid, status=str(created.status or "queued"),
-                          from_address=created.from_ or "", created_at=created.date_created)
+        return SendResult(
+            sid=created.sid,
+            status=str(created.status or "queued"),
+            from_address=created.from_ or "",
+            created_at=created.date_created,
+        )
 
     def find_accepted(self, outbound: OutboundSend, since: dt.datetime) -> list[SendResult]:
         # Twilio has no idempotency key for messages, so look for a recent outbound message to the
@@ -215,8 +221,12 @@ class TwilioBackend:
             raise classify_network_error(exc) from exc
         earliest = since - dt.timedelta(seconds=60)
         return [
-            SendResult(sid=found.sid, status=str(found.status or ""), from_address=found.from_ or "",
-                       created_at=found.date_created)
+            SendResult(
+                sid=found.sid,
+                status=str(found.status or ""),
+                from_address=found.from_ or "",
+                created_at=found.date_created,
+            )
             for found in recent
             if found.date_created is not None
             and found.date_created >= earliest

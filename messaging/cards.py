@@ -47,12 +47,14 @@ def message_cards(user: AbstractBaseUser, mine_only: bool) -> list[QueueCard]:
     cards = [unread, failed]
     # Only where messages really go out: locally the demo's stand-ins are expected.
     if whatsapp_sending_for_real() and (gaps := whatsapp_template_gaps()):
-        cards.append(QueueCard(
-            key="messaging-whatsapp-templates",
-            title="WhatsApp messages with no approved template (they cannot start a WhatsApp conversation)",
-            count=len(gaps),
-            url=reverse("admin:messaging_whatsapptemplate_changelist"),
-            urgent=True,
-            order=25,
-        ))
+        cards.append(
+            QueueCard(
+                key="messaging-whatsapp-templates",
+                title="WhatsApp messages with no approved template (they cannot start a WhatsApp conversation)",
+                count=len(gaps),
+                url=reverse("admin:messaging_whatsapptemplate_changelist"),
+                urgent=True,
+                order=25,
+            )
+        )
     return cards

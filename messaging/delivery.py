@@ -80,12 +80,16 @@ def outbound_for(message: Message) -> OutboundSend:
 
 # --- the steps ---------------------------------------------------------------------------------
 
+
 def message_claim(*, message_id: int) -> tuple[Message, str] | None:
     """Take the message for this worker (compare-and-set); None if someone else has it or it is done."""
     now = timezone.now()
     token = uuid.uuid4().hex
     claimed = Message.objects.filter(
-        pk=message_id, direction=Direction.OUTBOUND, status=Status.QUEUED, twilio_sid__isnull=True,
+        pk=message_id,
+        direction=Direction.OUTBOUND,
+        status=Status.QUEUED,
+        twilio_sid__isnull=True,
         not_before__lte=now,
     ).update(status=Status.SENDING, claim_token=token, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
@@ -107,8 +111,14 @@ def message_release(message: Message, token: str, *, not_before: dt.datetime, co
 
 def message_finish(message: Message, token: str, *, status: str, reason: str, code: str = "") -> None:
     now = timezone.now()
-    _mine(message, token).update(status=status, status_reason=reason[:300], error_code=code, claim_token="",
-                                 send_started_at=None, status_changed_at=now)
+    _mine(message, token).update(
+        status=status,
+        status_reason=reason[:300],
+        error_code=code,
+        claim_token="",
+        send_started_at=None,
+        status_changed_at=now,
+    )
     if code in OPT_OUT_CODES:
         record_opt_out(patient_id=message.patient_id, channel=message.channel, at=now)
 
@@ -123,14 +133,18 @@ def message_retry_later(message: Message, token: str, *, error: SendError, keep_
     message.refresh_from_db(fields=["attempts"])
     if message.attempts >= settings.MESSAGING_MAX_ATTEMPTS:
         code = "unconfirmed" if keep_marker else error.code
-        reason = reason_for("unconfirmed") if keep_marker else (
-            f"Gave up after {message.attempts} tries. {error.reason}"
+        reason = (
+            reason_for("unconfirmed") if keep_marker else (f"Gave up after {message.attempts} tries. {error.reason}")
         )
         message_finish(message, token, status=Status.FAILED, reason=reason, code=code)
         return "failed"
     updates = {
-        "status": Status.QUEUED, "claim_token": "", "enqueued_at": None, "error_code": error.code,
-        "not_before": timezone.now() + retry_delay(message.attempts), "status_reason": error.reason[:300],
+        "status": Status.QUEUED,
+        "claim_token": "",
+        "enqueued_at": None,
+        "error_code": error.code,
+        "not_before": timezone.now() + retry_delay(message.attempts),
+        "status_reason": error.reason[:300],
     }
     if not keep_marker:
         updates["send_started_at"] = None
@@ -141,11 +155,16 @@ def message_retry_later(message: Message, token: str, *, error: SendError, keep_
 def message_mark_attempt(message: Message, token: str) -> bool:
     """Write the marker that says "Twilio may have this now" before asking Twilio to send."""
     message.send_started_at = timezone.now()
-    return bool(_mine(message, token).update(
-        send_started_at=message.send_started_at, channel=message.channel, used_template=message.used_template,
-        to_address=address_for(message.channel, str(message.patient.phone)), segments=message.segments,
-        status_reason=message.status_reason,
-    ))
+    return bool(
+        _mine(message, token).update(
+            send_started_at=message.send_started_at,
+            channel=message.channel,
+            used_template=message.used_template,
+            to_address=address_for(message.channel, str(message.patient.phone)),
+            segments=message.segments,
+            status_reason=message.status_reason,
+        )
+    )
 
 
 def message_record_accepted(message: Message, token: str, result: SendResult) -> None:
@@ -153,8 +172,14 @@ def message_record_accepted(message: Message, token: str, result: SendResult) ->
     now = timezone.now()
     status = Status.SENT if result.status in ("sent", "delivered") else Status.ACCEPTED
     updated = _mine(message, token).update(
-        twilio_sid=result.sid, status=status, accepted_at=now, send_started_at=None, claim_token="",
-        from_address=result.from_address[:60], error_code="", status_changed_at=now,
+        twilio_sid=result.sid,
+        status=status,
+        accepted_at=now,
+        send_started_at=None,
+        claim_token="",
+        from_address=result.from_address[:60],
+        error_code="",
+        status_changed_at=now,
     )
     if updated:
         return
@@ -202,6 +227,7 @@ def pace(channel: str) -> bool:
 
 
 # --- the whole delivery ------------------------------------------------------------------------
+
 
 def message_deliver(*, message_id: int) -> str:
     """Deliver one queued message (the django-q2 task body). Returns what happened, for the task log."""
@@ -281,8 +307,9 @@ def _replan(message: Message, now: dt.datetime) -> str:
     if plan.blocked:
         message.status_reason = plan.blocked_reason
         return "blocked"
-    if not plan.use_template and (reason := sms_privacy_reason(patient=message.patient, channel=plan.channel,
-                                                                 body=message.body)):
+    if not plan.use_template and (
+        reason := sms_privacy_reason(patient=message.patient, channel=plan.channel, body=message.body)
+    ):
         message.status_reason = reason
         return "blocked"
     message.channel, message.used_template = plan.channel, plan.use_template

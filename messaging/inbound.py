@@ -90,8 +90,9 @@ def patient_for_phone(*, phone: str, channel: str, profile_name: str) -> Patient
     A known patient comes with their conversation (one query); see `_conversation_of`.
     """
     # Only the verified record: an unverified intake with the same phone never receives the phone's messages.
-    patient = (Patient.objects.select_related("conversation")
-               .filter(phone=phone, record_state=RecordState.VERIFIED).first())
+    patient = (
+        Patient.objects.select_related("conversation").filter(phone=phone, record_state=RecordState.VERIFIED).first()
+    )
     if patient is not None:
         return patient
     try:
@@ -158,14 +159,20 @@ def _ledger_keyword(patient: Patient, channel: str, keyword: str, *, given: bool
     # The guarded update above decided the change (races are safe); the ledger records it and syncs the
     # cache: START is the phone holder's own opt-in, so it also sets consent on that channel.
     patient.refresh_from_db(fields=["consent_sms", "consent_whatsapp", "sms_opted_out_at", "whatsapp_opted_out_at"])
-    consent_record(patient=patient, purpose=ConsentPurpose.MESSAGING, channel=channel, given=given,
-                   how=ConsentHow.KEYWORD, source_detail=f"reply {keyword}"[:100], audit=False)
+    consent_record(
+        patient=patient,
+        purpose=ConsentPurpose.MESSAGING,
+        channel=channel,
+        given=given,
+        how=ConsentHow.KEYWORD,
+        source_detail=f"reply {keyword}"[:100],
+        audit=False,
+    )
 
 
 def _audit_keyword_consent(patient: Patient, field: str) -> None:
     # Every consent change records its source (issue 10); here the phone holder's own keyword reply.
-    audit_record(actor=AnonymousUser(), action=AuditAction.CONSENT, obj=patient, changed_fields=[field],
-                 via="keyword")
+    audit_record(actor=AnonymousUser(), action=AuditAction.CONSENT, obj=patient, changed_fields=[field], via="keyword")
 
 
 def inbound_record(*, inbound: InboundMessage) -> tuple[Message, bool]:
@@ -180,10 +187,22 @@ def inbound_record(*, inbound: InboundMessage) -> tuple[Message, bool]:
         conversation = _conversation_of(patient)
         keyword = _keyword_taking_effect(patient, inbound.channel, normalized_keyword(inbound.body))
         message = Message(
-            conversation=conversation, patient=patient, direction=Direction.INBOUND, channel=inbound.channel,
-            kind="inbound", body=inbound.body, media_urls=inbound.media_urls, status=Status.RECEIVED,
-            twilio_sid=inbound.sid, from_address=inbound.from_address, to_address=inbound.to_address,
-            language=patient.language, keyword=keyword, enqueued_at=now, status_changed_at=now, created_at=now,
+            conversation=conversation,
+            patient=patient,
+            direction=Direction.INBOUND,
+            channel=inbound.channel,
+            kind="inbound",
+            body=inbound.body,
+            media_urls=inbound.media_urls,
+            status=Status.RECEIVED,
+            twilio_sid=inbound.sid,
+            from_address=inbound.from_address,
+            to_address=inbound.to_address,
+            language=patient.language,
+            keyword=keyword,
+            enqueued_at=now,
+            status_changed_at=now,
+            created_at=now,
         )
         if not _insert_unless_known(message):
             return Message.objects.get(twilio_sid=inbound.sid), False
@@ -191,7 +210,9 @@ def inbound_record(*, inbound: InboundMessage) -> tuple[Message, bool]:
             _apply_keyword(patient, inbound.channel, keyword, now)
         window_field = "last_whatsapp_inbound_at" if inbound.channel == Channel.WHATSAPP else "last_sms_inbound_at"
         Conversation.objects.filter(pk=conversation.pk).update(
-            last_message_at=now, last_channel=inbound.channel, status=ConversationStatus.OPEN,
+            last_message_at=now,
+            last_channel=inbound.channel,
+            status=ConversationStatus.OPEN,
             # Greatest: a retried, older webhook must not shorten the WhatsApp window.
             **{window_field: Greatest(F(window_field), now) if getattr(conversation, window_field) else now},
         )
@@ -200,6 +221,7 @@ def inbound_record(*, inbound: InboundMessage) -> tuple[Message, bool]:
 
 
 # --- routing (in the task) ---------------------------------------------------------------------
+
 
 def latest_prompt(inbound: Message) -> Message | None:
     """The outbound message this reply most likely answers: the latest of a registered kind on the
@@ -210,8 +232,12 @@ def latest_prompt(inbound: Message) -> Message | None:
     since = inbound.created_at - dt.timedelta(hours=settings.MESSAGING_REPLY_WINDOW_HOURS)
     return (
         Message.objects.filter(
-            patient_id=inbound.patient_id, direction=Direction.OUTBOUND, channel=inbound.channel, kind__in=kinds,
-            accepted_at__gte=since, accepted_at__lte=inbound.created_at,
+            patient_id=inbound.patient_id,
+            direction=Direction.OUTBOUND,
+            channel=inbound.channel,
+            kind__in=kinds,
+            accepted_at__gte=since,
+            accepted_at__lte=inbound.created_at,
             status__in=(Status.ACCEPTED, Status.SENT, Status.DELIVERED, Status.READ),
         )
         .order_by("-accepted_at", "-pk")
@@ -233,8 +259,9 @@ def notify_assignee(conversation: Conversation) -> None:
 
     def deliver_mail() -> None:
         try:
-            send_mail(f"{settings.CLINIC_NAME}: a patient replied", f"Open the conversation: {link}",
-                      None, [assignee.email])
+            send_mail(
+                f"{settings.CLINIC_NAME}: a patient replied", f"Open the conversation: {link}", None, [assignee.email]
+            )
         except Exception:  # mail trouble must not undo the routing; the inbox shows the message anyway
             logger.warning("could not e-mail the assignee of conversation %s", conversation.pk, exc_info=True)
 
@@ -251,8 +278,9 @@ def inbound_route(*, message_id: int) -> str:
         )
         if inbound is None:
             return "already-routed"
-        inbound = Message.objects.select_related("patient", "conversation__patient__coordinator",
-                                                 "conversation__assignee").get(pk=message_id)
+        inbound = Message.objects.select_related(
+            "patient", "conversation__patient__coordinator", "conversation__assignee"
+        ).get(pk=message_id)
         now = timezone.now()
         outcome = _route(inbound, now)
         Message.objects.filter(pk=inbound.pk).update(
@@ -269,14 +297,26 @@ def _route(inbound: Message, now: dt.datetime) -> str:
     if keyword in OPT_IN_KEYWORDS:
         inbound.seen_at, inbound.handled_by = now, "opt-in"
         if _auto_reply_needed(inbound.channel):
-            message_send(patient=inbound.patient, kind="opt_in_confirmation", context={},
-                         idempotency_key=f"opt-in:{inbound.pk}", channel=inbound.channel, urgent=True)
+            message_send(
+                patient=inbound.patient,
+                kind="opt_in_confirmation",
+                context={},
+                idempotency_key=f"opt-in:{inbound.pk}",
+                channel=inbound.channel,
+                urgent=True,
+            )
         return "opted-in"
     if keyword in HELP_KEYWORDS:
         inbound.seen_at, inbound.handled_by = now, "help"
         if _auto_reply_needed(inbound.channel):
-            message_send(patient=inbound.patient, kind="help_reply", context={},
-                         idempotency_key=f"help:{inbound.pk}", channel=inbound.channel, urgent=True)
+            message_send(
+                patient=inbound.patient,
+                kind="help_reply",
+                context={},
+                idempotency_key=f"help:{inbound.pk}",
+                channel=inbound.channel,
+                urgent=True,
+            )
         return "help"
     prompt = latest_prompt(inbound)
     handler = reply_handler_for(prompt.kind) if prompt is not None else None

@@ -52,10 +52,12 @@ def conversation_mark_seen(*, conversation: Conversation) -> int:
     now = timezone.now()
     with transaction.atomic():
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
-        marked = Message.objects.filter(conversation=locked, direction=Direction.INBOUND, seen_at__isnull=True,
-                                        routed_at__isnull=False).update(seen_at=now)
-        remaining = Message.objects.filter(conversation=locked, direction=Direction.INBOUND, seen_at__isnull=True,
-                                           routed_at__isnull=False).count()
+        marked = Message.objects.filter(
+            conversation=locked, direction=Direction.INBOUND, seen_at__isnull=True, routed_at__isnull=False
+        ).update(seen_at=now)
+        remaining = Message.objects.filter(
+            conversation=locked, direction=Direction.INBOUND, seen_at__isnull=True, routed_at__isnull=False
+        ).count()
         Conversation.objects.filter(pk=locked.pk).update(unread_count=remaining)
         conversation.unread_count = remaining
     return marked
@@ -99,8 +101,9 @@ def conversation_reply(
     _check_may_work(actor, conversation)
     text = (text or "").strip()
     if not REPLY_KEY.match(idempotency_key or ""):
-        raise DomainError("idempotency_key must be 1-64 letters, digits, '-', '_' or '.' (a UUID is ideal).",
-                          field="idempotency_key")
+        raise DomainError(
+            "idempotency_key must be 1-64 letters, digits, '-', '_' or '.' (a UUID is ideal).", field="idempotency_key"
+        )
     key_prefix = f"reply:{actor.pk}:{idempotency_key}:"
     key = key_prefix + reply_fingerprint(conversation=conversation, text=text, channel=channel, send_now=send_now)
     existing = _reply_with_key(key_prefix, key)
@@ -109,31 +112,35 @@ def conversation_reply(
     if not text:
         raise DomainError("Write a message before sending.", field="text")
     if len(text) > MAX_REPLY_LENGTH:
-        raise DomainError(f"Keep replies under {MAX_REPLY_LENGTH} characters (this one has {len(text)}).",
-                          field="text")
+        raise DomainError(f"Keep replies under {MAX_REPLY_LENGTH} characters (this one has {len(text)}).", field="text")
     patient = conversation.patient
     channel = channel or default_reply_channel(conversation)
     if channel == MessageChannel.WEB:
         # Shown on the patient's chat page; the SMS/WhatsApp nudge carries no text, so neither the
         # consent refusal nor the no-diagnosis-in-SMS rule applies to the answer itself.
         with transaction.atomic():
-            message = web_reply_send(conversation=conversation, actor=actor, text=text,
-                                     idempotency_key=idempotency_key, request=request, via=via)
+            message = web_reply_send(
+                conversation=conversation,
+                actor=actor,
+                text=text,
+                idempotency_key=idempotency_key,
+                request=request,
+                via=via,
+            )
             conversation_mark_seen(conversation=conversation)
         return message
     now = timezone.now()
-    refusal = channel_refusal(patient=patient, conversation=conversation, channel=channel, conversational=True,
-                              now=now)
+    refusal = channel_refusal(patient=patient, conversation=conversation, channel=channel, conversational=True, now=now)
     if refusal:
         raise NoConsentedChannel(f"Cannot send by {Channel(channel).label}: {refusal}.", field="channel")
     if channel == Channel.WHATSAPP and not whatsapp_window_open(conversation, now):
         template = whatsapp_template_for(REOPEN_KIND, patient.language)
-        sms_ok = not channel_refusal(patient=patient, conversation=conversation, channel=Channel.SMS,
-                                     conversational=True, now=now)
+        sms_ok = not channel_refusal(
+            patient=patient, conversation=conversation, channel=Channel.SMS, conversational=True, now=now
+        )
         raise OutsideWhatsAppWindow(
             "The patient has not written on WhatsApp in the last 24 hours, so WhatsApp only allows an approved "
-            "template. Send the template asking them to reply"
-            + (" or send this text by SMS." if sms_ok else "."),
+            "template. Send the template asking them to reply" + (" or send this text by SMS." if sms_ok else "."),
             field="channel",
             extra={"template_available": template is not None, "sms_available": sms_ok},
         )
@@ -177,14 +184,22 @@ def conversation_send_reopen_template(
             "Messages › WhatsApp templates.",
             field="channel",
         )
-    refusal = channel_refusal(patient=patient, conversation=conversation, channel=Channel.WHATSAPP,
-                              conversational=False, now=timezone.now())
+    refusal = channel_refusal(
+        patient=patient, conversation=conversation, channel=Channel.WHATSAPP, conversational=False, now=timezone.now()
+    )
     if refusal:
         raise NoConsentedChannel(f"Cannot send by WhatsApp: {refusal}.", field="channel")
     with transaction.atomic():
-        message = message_send(patient=patient, kind=REOPEN_KIND, context={},
-                               idempotency_key=f"reopen:{actor.pk}:{idempotency_key}", channel=Channel.WHATSAPP,
-                               urgent=True, topic=f"conversation:{conversation.pk}", sent_by=actor)
+        message = message_send(
+            patient=patient,
+            kind=REOPEN_KIND,
+            context={},
+            idempotency_key=f"reopen:{actor.pk}:{idempotency_key}",
+            channel=Channel.WHATSAPP,
+            urgent=True,
+            topic=f"conversation:{conversation.pk}",
+            sent_by=actor,
+        )
         audit_record(actor=actor, action=AuditAction.SEND, obj=message, patient=patient, request=request)
     return message
 
@@ -195,13 +210,20 @@ def assignable_staff(conversation: Conversation):
 
     from patients.roles import COORDINATOR
 
-    return get_user_model().objects.filter(is_active=True).filter(
-        groups__name=COORDINATOR
-    ).distinct().order_by("first_name", "username")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(groups__name=COORDINATOR)
+        .distinct()
+        .order_by("first_name", "username")
+    )
 
 
 def conversation_assign(
-    *, conversation: Conversation, actor: AbstractBaseUser, assignee: AbstractBaseUser | None,
+    *,
+    conversation: Conversation,
+    actor: AbstractBaseUser,
+    assignee: AbstractBaseUser | None,
     request: HttpRequest | None = None,
 ) -> Conversation:
     """Give the conversation to a coordinator (None: back to the patient's coordinator)."""
@@ -218,8 +240,9 @@ def conversation_assign(
     with transaction.atomic():
         Conversation.objects.filter(pk=conversation.pk).update(assignee=assignee)
         conversation.assignee = assignee
-        audit_record(actor=actor, action=AuditAction.CHANGE, obj=conversation, changed_fields=["assignee"],
-                     request=request)
+        audit_record(
+            actor=actor, action=AuditAction.CHANGE, obj=conversation, changed_fields=["assignee"], request=request
+        )
     return conversation
 
 
@@ -233,8 +256,9 @@ def conversation_set_status(
     with transaction.atomic():
         Conversation.objects.filter(pk=conversation.pk).update(status=status)
         conversation.status = status
-        audit_record(actor=actor, action=AuditAction.CHANGE, obj=conversation, changed_fields=["status"],
-                     request=request)
+        audit_record(
+            actor=actor, action=AuditAction.CHANGE, obj=conversation, changed_fields=["status"], request=request
+        )
     return conversation
 
 
@@ -249,11 +273,17 @@ def message_retry(*, message: Message, actor: AbstractBaseUser, request: HttpReq
     with transaction.atomic():
         updated = Message.objects.filter(
             pk=message.pk, status__in=(Status.FAILED, Status.BLOCKED), twilio_sid__isnull=True
-        ).update(status=Status.QUEUED, attempts=0, not_before=now, enqueued_at=now, status_reason="",
-                 error_code="", status_changed_at=now)
+        ).update(
+            status=Status.QUEUED,
+            attempts=0,
+            not_before=now,
+            enqueued_at=now,
+            status_reason="",
+            error_code="",
+            status_changed_at=now,
+        )
         if updated:
-            audit_record(actor=actor, action=AuditAction.SEND, obj=message, patient=message.patient,
-                         request=request)
+            audit_record(actor=actor, action=AuditAction.SEND, obj=message, patient=message.patient, request=request)
             transaction.on_commit(lambda: enqueue_delivery(message.pk))
     message.refresh_from_db()
     return message

@@ -46,11 +46,10 @@ def last_message(context: dict[str, Any]) -> SummaryLine:
     who = "from the patient" if bubble.inbound else "to the patient"
     channel = message.get_channel_display() if message.channel else "no channel"
     body = message.body or (f"WhatsApp template {message.kind}" if message.used_template else "(no text)")
-    text = body if len(body) <= SUMMARY_CHARS else body[:SUMMARY_CHARS - 1].rstrip() + "…"
+    text = body if len(body) <= SUMMARY_CHARS else body[: SUMMARY_CHARS - 1].rstrip() + "…"
     unread = context["conversation"].unread_count
     detail = f"{who}, {channel}" + (f"; {unread} unread" if unread else "")
-    return SummaryLine(label="Last message", text=text, at=message.created_at, url=context["inbox_url"],
-                       detail=detail)
+    return SummaryLine(label="Last message", text=text, at=message.created_at, url=context["inbox_url"], detail=detail)
 
 
 MESSAGE_THREAD_PANEL = RecordPanel(

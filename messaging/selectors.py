@@ -54,7 +54,8 @@ def inbox_unread_counts(user: User | AnonymousUser) -> dict[str, int]:
     unread = Q(unread_count__gt=0)
     counts = conversations_visible_to(user).aggregate(
         # clinic staff are signed-in Users
-        total=Count("pk", filter=unread), mine=Count("pk", filter=unread & assigned_to_q(cast(User, user)))
+        total=Count("pk", filter=unread),
+        mine=Count("pk", filter=unread & assigned_to_q(cast(User, user))),
     )
     return {"total": counts["total"] or 0, "mine": counts["mine"] or 0}
 

@@ -92,8 +92,9 @@ def message_send(
     body, language = render_body(kind=kind, patient=patient, context=context)
     template = whatsapp_template_for(kind, patient.language)
     variables = (
-        render_template_variables(mapping=template.variables, patient=patient, context=context,
-                                  language=template.language)
+        render_template_variables(
+            mapping=template.variables, patient=patient, context=context, language=template.language
+        )
         if template
         else {}
     )
@@ -118,8 +119,9 @@ def message_send(
             status, reason = Status.BLOCKED, guard
         elif plan.blocked:
             status, reason = Status.BLOCKED, plan.blocked_reason
-        elif not plan.use_template and (privacy := sms_privacy_reason(patient=patient, channel=plan.channel,
-                                                                       body=body)):
+        elif not plan.use_template and (
+            privacy := sms_privacy_reason(patient=patient, channel=plan.channel, body=body)
+        ):
             status, reason = Status.BLOCKED, privacy
         send_now = status == Status.QUEUED and due <= now
         message = Message(

@@ -32,8 +32,10 @@ def message_status_record(*, sid: str, twilio_status: str, error_code: str = "",
     now = timezone.now()
     updates: dict = {"status": new_status, "status_changed_at": now}
     if new_status in (Status.FAILED, Status.UNDELIVERED):
-        updates.update(error_code=error_code[:20], status_reason=reason_for(error_code, "Twilio could not deliver "
-                                                                           "this message.")[:300])
+        updates.update(
+            error_code=error_code[:20],
+            status_reason=reason_for(error_code, "Twilio could not deliver this message.")[:300],
+        )
     outbound = Message.objects.filter(twilio_sid=sid, direction=Direction.OUTBOUND)
     # One conditional UPDATE: concurrent or out-of-order callbacks cannot move a status backwards.
     updated = outbound.filter(status__in=STATUS_PREDECESSORS[new_status]).update(**updates)
@@ -46,8 +48,13 @@ def message_status_record(*, sid: str, twilio_status: str, error_code: str = "",
         if message_ref.isdigit():
             updated = Message.objects.filter(
                 pk=int(message_ref), direction=Direction.OUTBOUND, twilio_sid__isnull=True
-            ).update(**{"status_reason": "", "error_code": "", **updates},
-                     twilio_sid=sid, send_started_at=None, claim_token="", accepted_at=now)
+            ).update(
+                **{"status_reason": "", "error_code": "", **updates},
+                twilio_sid=sid,
+                send_started_at=None,
+                claim_token="",
+                accepted_at=now,
+            )
         if not updated:
             logger.warning("status callback for an unknown message SID %s (%s)", sid, twilio_status)
             return "unknown"

@@ -91,24 +91,27 @@ def render_body(*, kind: str, patient: Patient, context: dict[str, Any]) -> tupl
     language = patient.language if (MESSAGES_DIR / f"{kind}.{patient.language}.txt").is_file() else Language.ENGLISH
     values = message_context(patient=patient, context=context)
     try:
-        text = _render_string(f"messages/{kind}.{language}.txt", values, language=language,
-                              zone=patient.time_zone, named=True)
+        text = _render_string(
+            f"messages/{kind}.{language}.txt", values, language=language, zone=patient.time_zone, named=True
+        )
     except TemplateDoesNotExist as exc:
         raise UnknownMessageKind(f"There is no message text for kind {kind!r}.") from exc
     # Templates end with a newline and may use blank lines for layout; messages should not.
     return re.sub(r"\n{3,}", "\n\n", text).strip(), language
 
 
-def render_template_variables(*, mapping: dict[str, str], patient: Patient, context: dict[str, Any],
-                              language: str) -> dict[str, str]:
+def render_template_variables(
+    *, mapping: dict[str, str], patient: Patient, context: dict[str, Any], language: str
+) -> dict[str, str]:
     """Values for a WhatsApp template's numbered placeholders from the message context."""
     values = message_context(patient=patient, context=context)
     rendered: dict[str, str] = {}
     for key, spec in sorted(mapping.items(), key=lambda item: int(item[0])):
         source = spec if "{{" in spec or "{%" in spec else "{{ " + spec.strip() + " }}"
         # WhatsApp refuses empty variables; a dash keeps the template readable.
-        rendered[str(key)] = _render_string(source, values, language=language, zone=patient.time_zone,
-                                            named=False).strip() or "-"
+        rendered[str(key)] = (
+            _render_string(source, values, language=language, zone=patient.time_zone, named=False).strip() or "-"
+        )
     return rendered
 
 

@@ -70,7 +70,8 @@ class ConsoleVerifyBackend:
             "\n" + "=" * 60 + "\n"
             f"  VERIFICATION CODE for {phone}: {code}\n"
             f"  (console backend: no SMS was sent; valid {settings.VERIFY_CODE_TTL_MINUTES} minutes)\n"
-            + "=" * 60 + "\n"
+            + "=" * 60
+            + "\n"
         )
         sys.stdout.flush()
         return VerifyStarted(code_hash=code_digest(phone=phone, code=code))
@@ -128,12 +129,16 @@ def classify_verify_error(exc: TwilioRestException) -> VerifyError:
     if exc.status == 422 or exc.status == 400:
         # A request Twilio (or the contract mock) says breaks the API: our configuration or code is
         # wrong, not the person's input. Say so plainly; the detail goes to the log, redacted.
-        return VerifyError(code, gettext("The code service refused our request. Please call the clinic; we have "
-                                         "been told."))
+        return VerifyError(
+            code, gettext("The code service refused our request. Please call the clinic; we have been told.")
+        )
     if exc.status == 429 or exc.status >= 500 or exc.status in (401, 403):
         return VerifyError(code, _UNAVAILABLE)
-    return VerifyError(code, gettext("The code service refused the request (%(code)s): %(detail)s")
-                       % {"code": code, "detail": redact(str(exc.msg or ""))[:120]})
+    return VerifyError(
+        code,
+        gettext("The code service refused the request (%(code)s): %(detail)s")
+        % {"code": code, "detail": redact(str(exc.msg or ""))[:120]},
+    )
 
 
 class TwilioVerifyBackend:

@@ -34,8 +34,11 @@ def web_message_receive(*, patient: Patient, text: str, idempotency_key: str) ->
     if not text:
         raise DomainError(gettext("Write a message before sending."), field="text")
     if len(text) > MAX_WEB_MESSAGE_LENGTH:
-        raise DomainError(gettext("Keep a message under %(max)s characters (this one has %(length)s).")
-                          % {"max": MAX_WEB_MESSAGE_LENGTH, "length": len(text)}, field="text")
+        raise DomainError(
+            gettext("Keep a message under %(max)s characters (this one has %(length)s).")
+            % {"max": MAX_WEB_MESSAGE_LENGTH, "length": len(text)},
+            field="text",
+        )
     key = f"web-in:{patient.pk}:{idempotency_key}"[:200]
     existing = Message.objects.filter(idempotency_key=key).first()
     if existing is not None:
@@ -44,9 +47,18 @@ def web_message_receive(*, patient: Patient, text: str, idempotency_key: str) ->
     with transaction.atomic():
         conversation = conversation_for_patient(patient)
         message = Message(
-            conversation=conversation, patient=patient, direction=Direction.INBOUND, channel=MessageChannel.WEB,
-            kind="inbound", body=text, status=Status.RECEIVED, idempotency_key=key, language=patient.language,
-            enqueued_at=now, status_changed_at=now, created_at=now,
+            conversation=conversation,
+            patient=patient,
+            direction=Direction.INBOUND,
+            channel=MessageChannel.WEB,
+            kind="inbound",
+            body=text,
+            status=Status.RECEIVED,
+            idempotency_key=key,
+            language=patient.language,
+            enqueued_at=now,
+            status_changed_at=now,
+            created_at=now,
         )
         try:
             with transaction.atomic():
@@ -54,7 +66,9 @@ def web_message_receive(*, patient: Patient, text: str, idempotency_key: str) ->
         except IntegrityError:
             return Message.objects.get(idempotency_key=key)
         Conversation.objects.filter(pk=conversation.pk).update(
-            last_message_at=now, last_channel=MessageChannel.WEB, status=ConversationStatus.OPEN,
+            last_message_at=now,
+            last_channel=MessageChannel.WEB,
+            status=ConversationStatus.OPEN,
             last_web_inbound_at=now,
         )
         transaction.on_commit(partial(enqueue_routing, message.pk))
@@ -99,17 +113,31 @@ def web_reply_send(
     patient = conversation.patient
     with transaction.atomic():
         message = Message.objects.create(
-            conversation=conversation, patient=patient, direction=Direction.OUTBOUND, channel=MessageChannel.WEB,
-            requested_channel="", kind="staff_reply", topic=f"conversation:{conversation.pk}",
-            language=patient.language, body=text, status=Status.DELIVERED,
-            status_reason="", idempotency_key=key, not_before=now, status_changed_at=now, sent_by=actor,
+            conversation=conversation,
+            patient=patient,
+            direction=Direction.OUTBOUND,
+            channel=MessageChannel.WEB,
+            requested_channel="",
+            kind="staff_reply",
+            topic=f"conversation:{conversation.pk}",
+            language=patient.language,
+            body=text,
+            status=Status.DELIVERED,
+            status_reason="",
+            idempotency_key=key,
+            not_before=now,
+            status_changed_at=now,
+            sent_by=actor,
             created_at=now,
         )
         Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
         audit_record(actor=actor, action=AuditAction.SEND, obj=message, patient=patient, request=request, via=via)
         if _nudge_needed(conversation):
             message_send(
-                patient=patient, kind=NUDGE_KIND, context={"chat_url": web_chat_url(patient.language)},
-                idempotency_key=f"webchat-nudge:{message.pk}", topic=f"conversation:{conversation.pk}:nudge",
+                patient=patient,
+                kind=NUDGE_KIND,
+                context={"chat_url": web_chat_url(patient.language)},
+                idempotency_key=f"webchat-nudge:{message.pk}",
+                topic=f"conversation:{conversation.pk}:nudge",
             )
     return message

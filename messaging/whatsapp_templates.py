@@ -50,12 +50,23 @@ CONVERSATION_STARTING_KINDS: dict[str, dict[str, str]] = {
 # the window (messaging/inbox.py refuses a staff_reply outside it and offers conversation_reopen).
 # Every message kind is in exactly one of the two lists; tests/messaging/test_whatsapp_templates.py
 # fails on a new kind that is in neither.
-REPLY_ONLY_KINDS: frozenset[str] = frozenset({
-    "help_reply", "opt_in_confirmation", "staff_reply", "intake_linked",  # keywords, staff, YES to a verification
-    "consult_attendance_confirmed", "consult_reschedule_link", "consult_reply_inactive",  # consults/replies.py
-    "checkin_next", "checkin_clarify", "checkin_anything_else", "checkin_thanks",  # followups/checkins.py
-    "medication_taken_ack", "medication_missed_dose",  # followups/medication.py: answers to TAKEN / MISSED
-})
+REPLY_ONLY_KINDS: frozenset[str] = frozenset(
+    {
+        "help_reply",
+        "opt_in_confirmation",
+        "staff_reply",
+        "intake_linked",  # keywords, staff, YES to a verification
+        "consult_attendance_confirmed",
+        "consult_reschedule_link",
+        "consult_reply_inactive",  # consults/replies.py
+        "checkin_next",
+        "checkin_clarify",
+        "checkin_anything_else",
+        "checkin_thanks",  # followups/checkins.py
+        "medication_taken_ack",
+        "medication_missed_dose",  # followups/medication.py: answers to TAKEN / MISSED
+    }
+)
 
 # Demo stand-ins start with 16 zeros: no real Content SID looks like that, so they are easy to spot
 # (and the console flags them) if a demo database ever meets real Twilio credentials.
@@ -73,9 +84,13 @@ def whatsapp_templates_seed_demo() -> int:
     for kind, variables in CONVERSATION_STARTING_KINDS.items():
         for language in Language.values:
             _, created = WhatsAppTemplate.objects.get_or_create(
-                kind=kind, language=language,
-                defaults={"content_sid": demo_content_sid(kind, language), "variables": variables,
-                          "description": "DEMO stand-in, not approved by Meta: paste your approved ContentSid."},
+                kind=kind,
+                language=language,
+                defaults={
+                    "content_sid": demo_content_sid(kind, language),
+                    "variables": variables,
+                    "description": "DEMO stand-in, not approved by Meta: paste your approved ContentSid.",
+                },
             )
             added += created
     return added

@@ -28,8 +28,9 @@ HEADER = ["When (UTC)", "User", "Action", "Patient id", "Object", "Fields", "Via
 class AccessReportForm(forms.Form):
     start = ConsoleDateField(label="From (date)")
     end = ConsoleDateField(label="To (date, included)")
-    user = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False, label="User",
-                                  empty_label="Everyone")
+    user = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), required=False, label="User", empty_label="Everyone"
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -55,9 +56,16 @@ def access_entries(*, start: dt.date, end: dt.date, user=None):
 
 
 def _row(entry: AuditEntry) -> list:
-    return [entry.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"), entry.actor_name,
-            entry.get_action_display(), entry.patient_ref, entry.object_repr, ", ".join(entry.changed_fields),
-            entry.via, entry.ip_address or ""]
+    return [
+        entry.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+        entry.actor_name,
+        entry.get_action_display(),
+        entry.patient_ref,
+        entry.object_repr,
+        ", ".join(entry.changed_fields),
+        entry.via,
+        entry.ip_address or "",
+    ]
 
 
 @never_cache
@@ -76,12 +84,22 @@ def access_report(request: HttpRequest) -> HttpResponse:
         selected = access_entries(start=data["start"], end=data["end"], user=data["user"])
         if request.GET.get("format") == "csv":
             # The file holds every entry of the period (a breach notice needs all of them), streamed in chunks.
-            return csv_response(filename=f"access-report-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}.csv",
-                                header=HEADER, rows=(_row(entry) for entry in selected.iterator(chunk_size=2000)))
-        entries = list(selected[:MAX_ROWS + 1])
+            return csv_response(
+                filename=f"access-report-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}.csv",
+                header=HEADER,
+                rows=(_row(entry) for entry in selected.iterator(chunk_size=2000)),
+            )
+        entries = list(selected[: MAX_ROWS + 1])
         truncated = len(entries) > MAX_ROWS
         rows = [_row(entry) for entry in entries[:MAX_ROWS]]
-    context = {**admin.site.each_context(request), "title": "Access report", "form": form, "rows": rows,
-               "header": HEADER, "truncated": truncated, "max_rows": MAX_ROWS,
-               "csv_query": request.GET.urlencode()}
+    context = {
+        **admin.site.each_context(request),
+        "title": "Access report",
+        "form": form,
+        "rows": rows,
+        "header": HEADER,
+        "truncated": truncated,
+        "max_rows": MAX_ROWS,
+        "csv_query": request.GET.urlencode(),
+    }
     return render(request, "admin/patients/access_report.html", context)

@@ -115,8 +115,13 @@ class AuditedAdminMixin:
         response = super().changelist_view(request, extra_context)
         if request.method == "GET" and getattr(response, "status_code", 200) == 200:
             # One entry per list page: which list and which filters, not each row shown.
-            audit_record(actor=request.user, action=AuditAction.VIEW, request=request, list_of=self.model,
-                         query=request.META.get("QUERY_STRING", ""))
+            audit_record(
+                actor=request.user,
+                action=AuditAction.VIEW,
+                request=request,
+                list_of=self.model,
+                query=request.META.get("QUERY_STRING", ""),
+            )
         return response
 
     def save_model(self, request, obj, form, change):
@@ -136,11 +141,15 @@ class AuditedAdminMixin:
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         for obj in formset.new_objects:
-            audit_record(actor=request.user, action=AuditAction.CREATE, obj=obj, request=request,
-                         changed_fields=[f.name for f in obj._meta.concrete_fields if f.editable])
+            audit_record(
+                actor=request.user,
+                action=AuditAction.CREATE,
+                obj=obj,
+                request=request,
+                changed_fields=[f.name for f in obj._meta.concrete_fields if f.editable],
+            )
         for obj, fields in formset.changed_objects:
-            audit_record(actor=request.user, action=AuditAction.CHANGE, obj=obj, changed_fields=fields,
-                         request=request)
+            audit_record(actor=request.user, action=AuditAction.CHANGE, obj=obj, changed_fields=fields, request=request)
         for obj in formset.deleted_objects:
             audit_record(actor=request.user, action=AuditAction.DELETE, obj=obj, request=request)
 
@@ -161,8 +170,14 @@ class AuditedAPIMixin:
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        audit_record(actor=request.user, action=AuditAction.VIEW, request=request, via="api",
-                     list_of=self.get_queryset().model, query=request.META.get("QUERY_STRING", ""))
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            request=request,
+            via="api",
+            list_of=self.get_queryset().model,
+            query=request.META.get("QUERY_STRING", ""),
+        )
         return response
 
     def retrieve(self, request, *args, **kwargs):
@@ -174,17 +189,30 @@ class AuditedAPIMixin:
     def perform_create(self, serializer):
         with transaction.atomic():
             super().perform_create(serializer)
-            audit_record(actor=self.request.user, action=AuditAction.CREATE, obj=serializer.instance,
-                         changed_fields=serializer.validated_data.keys(), request=self.request, via="api")
+            audit_record(
+                actor=self.request.user,
+                action=AuditAction.CREATE,
+                obj=serializer.instance,
+                changed_fields=serializer.validated_data.keys(),
+                request=self.request,
+                via="api",
+            )
 
     def perform_update(self, serializer):
         with transaction.atomic():
             super().perform_update(serializer)
-            audit_record(actor=self.request.user, action=AuditAction.CHANGE, obj=serializer.instance,
-                         changed_fields=serializer.validated_data.keys(), request=self.request, via="api")
+            audit_record(
+                actor=self.request.user,
+                action=AuditAction.CHANGE,
+                obj=serializer.instance,
+                changed_fields=serializer.validated_data.keys(),
+                request=self.request,
+                via="api",
+            )
 
     def perform_destroy(self, instance):
         with transaction.atomic():
-            audit_record(actor=self.request.user, action=AuditAction.DELETE, obj=instance, request=self.request,
-                         via="api")
+            audit_record(
+                actor=self.request.user, action=AuditAction.DELETE, obj=instance, request=self.request, via="api"
+            )
             super().perform_destroy(instance)

@@ -52,7 +52,7 @@ def quarter_domain(first: date, last: date) -> tuple[date, date]:
 
 
 def tick_label(day: date) -> str:
-    """"Jan 2026" (YEAR_MONTH_FORMAT, config/formats/)."""
+    """ "Jan 2026" (YEAR_MONTH_FORMAT, config/formats/)."""
     return formats.date_format(day, "YEAR_MONTH_FORMAT")
 
 
@@ -72,8 +72,9 @@ def labelled_every(ticks: list[date], x: Callable[[date], float]) -> int:
     return every
 
 
-def quarter_axis(ticks: list[date], *, x: Callable[[date], float], top: float, bottom: float, width: float,
-                 grey: str) -> list[str]:
+def quarter_axis(
+    ticks: list[date], *, x: Callable[[date], float], top: float, bottom: float, width: float, grey: str
+) -> list[str]:
     """SVG for the ticks: a faint line up the plot at each, and the labels below the plot.
 
     A label that would spill past either edge of the picture (0 to `width`) is anchored at that side
@@ -97,6 +98,8 @@ def quarter_axis(ticks: list[date], *, x: Callable[[date], float], top: float, b
         if start < previous_end + LABEL_GAP:
             continue
         previous_end = start + size
-        parts.append(f'<text class="x-label" x="{at:.1f}" y="{bottom + 16}" text-anchor="{anchor}" '
-                     f'font-size="{FONT_SIZE}" fill="{grey}">{escape(text)}</text>')
+        parts.append(
+            f'<text class="x-label" x="{at:.1f}" y="{bottom + 16}" text-anchor="{anchor}" '
+            f'font-size="{FONT_SIZE}" fill="{grey}">{escape(text)}</text>'
+        )
     return parts

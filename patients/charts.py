@@ -48,20 +48,34 @@ def bcr_abl1_chart(results: Sequence, *, started_on: date | None) -> SafeString:
     first, last = quarter_domain(min(days), max(days) + timedelta(days=45))
     values = [float(r.is_percent) for r in points if r.bcr_abl1_detected and r.is_percent]
     top = max(LOG_MAX, math.ceil(math.log10(max(values)))) if values else LOG_MAX
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-             f'class="bcr-chart" aria-labelledby="bcr-chart-title"><title id="bcr-chart-title">BCR::ABL1 IS % over '
-             f'time, log scale, with ELN 2020 milestone lines</title>']
-    parts.append(f'<rect x="{LEFT}" y="{TOP}" width="{WIDTH - LEFT - RIGHT}" height="{HEIGHT - TOP - BOTTOM}" '
-                 'fill="#fff" stroke="#d7dee5"/>')
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'class="bcr-chart" aria-labelledby="bcr-chart-title"><title id="bcr-chart-title">BCR::ABL1 IS % over '
+        f"time, log scale, with ELN 2020 milestone lines</title>"
+    ]
+    parts.append(
+        f'<rect x="{LEFT}" y="{TOP}" width="{WIDTH - LEFT - RIGHT}" height="{HEIGHT - TOP - BOTTOM}" '
+        'fill="#fff" stroke="#d7dee5"/>'
+    )
     for power in range(int(LOG_MIN), int(top) + 1):
         y = _y(power, top)
-        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#eef1f4"/>'
-                     f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{GREY}">'
-                     f'{_label(Decimal(10) ** power)}</text>')
-    parts.append(f'<text x="{LEFT - 6}" y="{_y(UNDETECTABLE_Y, top) + 4:.1f}" text-anchor="end" font-size="11" '
-                 f'fill="{GREY}">undet.</text>')
-    parts += quarter_axis(quarter_starts(first, last), x=lambda day: _x(day, first, last), top=TOP,
-                          bottom=HEIGHT - BOTTOM, width=WIDTH, grey=GREY)
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#eef1f4"/>'
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{GREY}">'
+            f"{_label(Decimal(10) ** power)}</text>"
+        )
+    parts.append(
+        f'<text x="{LEFT - 6}" y="{_y(UNDETECTABLE_Y, top) + 4:.1f}" text-anchor="end" font-size="11" '
+        f'fill="{GREY}">undet.</text>'
+    )
+    parts += quarter_axis(
+        quarter_starts(first, last),
+        x=lambda day: _x(day, first, last),
+        top=TOP,
+        bottom=HEIGHT - BOTTOM,
+        width=WIDTH,
+        grey=GREY,
+    )
     if started_on:
         parts += _milestone_lines(started_on, first, last, top)
     parts += _series(points, first, last, top)
@@ -80,15 +94,22 @@ def _milestone_lines(started_on: date, first: date, last: date, top: float) -> l
             continue
         x1, x2 = _x(max(start, first), first, last), _x(min(end, last), first, last)
         y = _y(math.log10(milestone.optimal_max), top)
-        parts.append(f'<line x1="{x1:.1f}" x2="{x2:.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="#1b7a3a" '
-                     'stroke-dasharray="6 4" stroke-width="1.5"/>')
-        parts.append(f'<line x1="{x1:.1f}" x2="{x1:.1f}" y1="{TOP}" y2="{HEIGHT - BOTTOM}" stroke="#9aa7b4" '
-                     'stroke-dasharray="2 3"/>')
-        parts.append(f'<text x="{x1 + 3:.1f}" y="{y - 4:.1f}" font-size="11" fill="#1b7a3a">'
-                     f'{escape(milestone.label)}: {escape(milestone.optimal_text)}</text>')
+        parts.append(
+            f'<line x1="{x1:.1f}" x2="{x2:.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="#1b7a3a" '
+            'stroke-dasharray="6 4" stroke-width="1.5"/>'
+        )
+        parts.append(
+            f'<line x1="{x1:.1f}" x2="{x1:.1f}" y1="{TOP}" y2="{HEIGHT - BOTTOM}" stroke="#9aa7b4" '
+            'stroke-dasharray="2 3"/>'
+        )
+        parts.append(
+            f'<text x="{x1 + 3:.1f}" y="{y - 4:.1f}" font-size="11" fill="#1b7a3a">'
+            f"{escape(milestone.label)}: {escape(milestone.optimal_text)}</text>"
+        )
     mmr = _y(math.log10(protocols.MOLECULAR_RESPONSE_LEVELS[-1][2]), top)
-    parts.append(f'<text x="{WIDTH - RIGHT - 4}" y="{mmr + 12:.1f}" font-size="10" text-anchor="end" '
-                 f'fill="{GREY}">MMR</text>')
+    parts.append(
+        f'<text x="{WIDTH - RIGHT - 4}" y="{mmr + 12:.1f}" font-size="10" text-anchor="end" fill="{GREY}">MMR</text>'
+    )
     return parts
 
 
@@ -107,7 +128,9 @@ def _series(points: Sequence, first: date, last: date, top: float) -> list[str]:
         if detected:
             marks.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}"><title>{title}</title></circle>')
         else:
-            marks.append(f'<path d="M{x - 5:.1f},{y + 4:.1f} L{x + 5:.1f},{y + 4:.1f} L{x:.1f},{y - 5:.1f} Z" '
-                         f'fill="#fff" stroke="{colour}" stroke-width="2"><title>{title}</title></path>')
+            marks.append(
+                f'<path d="M{x - 5:.1f},{y + 4:.1f} L{x + 5:.1f},{y + 4:.1f} L{x:.1f},{y - 5:.1f} Z" '
+                f'fill="#fff" stroke="{colour}" stroke-width="2"><title>{title}</title></path>'
+            )
     line = f'<polyline points="{" ".join(coords)}" fill="none" stroke="#0b6e69" stroke-width="1.5"/>'
     return [line, *marks]

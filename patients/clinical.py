@@ -54,13 +54,22 @@ def suitability_flags(*, record, tests: Sequence, dose_mg_per_day: int | None) -
         flags += _cml_response_flags(record, tests)
     condition = record.condition
     gist_exon9_advanced = _gist_exon9_advanced(record, tests)
-    typical = protocols.GIST_EXON9_ADVANCED_DOSE_MG if gist_exon9_advanced else (
-        condition.typical_dose_mg if condition else None)
+    typical = (
+        protocols.GIST_EXON9_ADVANCED_DOSE_MG
+        if gist_exon9_advanced
+        else (condition.typical_dose_mg if condition else None)
+    )
     if dose_mg_per_day and typical and dose_mg_per_day != typical and not gist_exon9_advanced:
         confirm = " (dose marked confirm in the brief)" if "dose" in condition.confirm else ""
-        flags.append(Flag("info", "dose_not_typical",
-                          f"Typical dose for {condition.label}: {condition.dose_text}{confirm}; recorded "
-                          f"{dose_mg_per_day} mg/day. Confirm with the oncologist.", "imatinib label"))
+        flags.append(
+            Flag(
+                "info",
+                "dose_not_typical",
+                f"Typical dose for {condition.label}: {condition.dose_text}{confirm}; recorded "
+                f"{dose_mg_per_day} mg/day. Confirm with the oncologist.",
+                "imatinib label",
+            )
+        )
     return flags
 
 
@@ -80,8 +89,14 @@ def _gist_flags(record, tests: Sequence, dose: int | None) -> list[Flag]:
     source = "brief: GIST mutation status and imatinib"
     if not results:
         if record.treatment_phase in ("on_treatment", "adjuvant") or dose:
-            return [Flag("warning", "gist_mutation_untested",
-                         "No KIT / PDGFRA result recorded: mutation testing comes before systemic therapy.", source)]
+            return [
+                Flag(
+                    "warning",
+                    "gist_mutation_untested",
+                    "No KIT / PDGFRA result recorded: mutation testing comes before systemic therapy.",
+                    source,
+                )
+            ]
         return []
     finding = results[-1].gist_finding
     meaning = protocols.GIST_FINDINGS.get(finding)
@@ -91,9 +106,15 @@ def _gist_flags(record, tests: Sequence, dose: int | None) -> list[Flag]:
         if record.gist_extent != "advanced":
             return [Flag("info", "gist_kit_exon_9", f"{meaning.label}: {meaning.meaning}", source)]
         dose_text = f" Recorded dose {dose} mg/day." if dose and dose < protocols.GIST_EXON9_ADVANCED_DOSE_MG else ""
-        return [Flag("warning", "gist_kit_exon_9_advanced_dose",
-                     f"KIT exon 9 in advanced GIST: a higher dose (800 mg daily, as 400 mg twice daily) "
-                     f"is standard.{dose_text} Review with the oncologist.", source)]
+        return [
+            Flag(
+                "warning",
+                "gist_kit_exon_9_advanced_dose",
+                f"KIT exon 9 in advanced GIST: a higher dose (800 mg daily, as 400 mg twice daily) "
+                f"is standard.{dose_text} Review with the oncologist.",
+                source,
+            )
+        ]
     return [Flag(meaning.level, f"gist_{finding}", f"{meaning.label}: {meaning.meaning}", source)]
 
 
@@ -103,13 +124,20 @@ def _bcr_abl1_label_flags(record, tests: Sequence) -> list[Flag]:
     qpcr = _resulted(tests, "bcr_abl1_qpcr")
     bcr_negative = any(t.transcript == "not_detected" for t in qual)
     bcr_positive = any(t.transcript and t.transcript != "not_detected" for t in qual) or any(
-        t.bcr_abl1_detected for t in qpcr)
+        t.bcr_abl1_detected for t in qpcr
+    )
     ph_negative = any(t.ph_result == "negative" for t in ph)
     if bcr_negative or (ph_negative and not bcr_positive):
         found = "BCR::ABL1-negative" if bcr_negative else "Ph-negative"
-        return [Flag("danger", "diagnosis_inconsistent",
-                     f"Diagnosis inconsistent: {record.get_diagnosis_display()} on the record but a "
-                     f"{found} result. Review with the oncologist.", "brief: conditions table")]
+        return [
+            Flag(
+                "danger",
+                "diagnosis_inconsistent",
+                f"Diagnosis inconsistent: {record.get_diagnosis_display()} on the record but a "
+                f"{found} result. Review with the oncologist.",
+                "brief: conditions table",
+            )
+        ]
     return []
 
 
@@ -121,28 +149,60 @@ def _cml_response_flags(record, tests: Sequence) -> list[Flag]:
         if latest.eln_assessment in ("warning", "failure"):
             level = "danger" if latest.eln_assessment == "failure" else "warning"
             sampled = format_date(latest.sample_on)
-            flags.append(Flag(level, f"eln_{latest.eln_assessment}", f"Latest BCR::ABL1 ({sampled}): "
-                                     f"{latest.get_eln_assessment_display()}. {latest.eln_rule}", protocols.ELN_SOURCE))
+            flags.append(
+                Flag(
+                    level,
+                    f"eln_{latest.eln_assessment}",
+                    f"Latest BCR::ABL1 ({sampled}): {latest.get_eln_assessment_display()}. {latest.eln_rule}",
+                    protocols.ELN_SOURCE,
+                )
+            )
         if latest.lost_mmr:
-            restart = (f" In treatment-free remission: restart imatinib within {protocols.TFR_RESTART_WEEKS} weeks "
-                       "of losing MMR." if record.treatment_phase == "tfr" else "")
-            flags.append(Flag("danger", "lost_mmr", f"Loss of MMR on {format_date(latest.sample_on)}.{restart}",
-                              protocols.ELN_SOURCE))
+            restart = (
+                f" In treatment-free remission: restart imatinib within {protocols.TFR_RESTART_WEEKS} weeks "
+                "of losing MMR."
+                if record.treatment_phase == "tfr"
+                else ""
+            )
+            flags.append(
+                Flag(
+                    "danger",
+                    "lost_mmr",
+                    f"Loss of MMR on {format_date(latest.sample_on)}.{restart}",
+                    protocols.ELN_SOURCE,
+                )
+            )
     for test in _resulted(tests, "abl1_kd"):
         if test.kd_mutation:
-            flags.append(Flag("danger", "kd_mutation",
-                              f"Resistance mutation {test.kd_mutation}: an ELN failure criterion. Review "
-                              "with the oncologist.", protocols.ELN_SOURCE))
+            flags.append(
+                Flag(
+                    "danger",
+                    "kd_mutation",
+                    f"Resistance mutation {test.kd_mutation}: an ELN failure criterion. Review with the oncologist.",
+                    protocols.ELN_SOURCE,
+                )
+            )
     for test in _resulted(tests, "marrow") + _resulted(tests, "ph_chromosome"):
         if test.high_risk_aca:
-            flags.append(Flag("danger", "high_risk_aca",
-                              "High-risk additional chromosomal abnormality: an ELN failure criterion.",
-                              protocols.ELN_SOURCE))
+            flags.append(
+                Flag(
+                    "danger",
+                    "high_risk_aca",
+                    "High-risk additional chromosomal abnormality: an ELN failure criterion.",
+                    protocols.ELN_SOURCE,
+                )
+            )
     return flags
 
 
-def lab_hold_findings(*, anc: Decimal | None, platelets: Decimal | None, alt_x_uln: Decimal | None,
-                      ast_x_uln: Decimal | None, bilirubin_x_uln: Decimal | None) -> list[str]:
+def lab_hold_findings(
+    *,
+    anc: Decimal | None,
+    platelets: Decimal | None,
+    alt_x_uln: Decimal | None,
+    ast_x_uln: Decimal | None,
+    bilirubin_x_uln: Decimal | None,
+) -> list[str]:
     """Keys of the label's hold rows the values meet (grade >= 3); guidance only, never automatic."""
     found = []
     if anc is not None and anc < protocols.ANC_HOLD_BELOW:
@@ -174,13 +234,20 @@ def tfr_criteria(*, record, tests: Sequence, today: date) -> list[Criterion]:
     dmr_years = protocols.TFR_MIN_DMR_YEARS
     return [
         Criterion("Chronic phase", record.cml_phase == "chronic"),
-        Criterion("Typical quantifiable transcript (e13a2 / e14a2)",
-                  qual[-1].transcript in protocols.TFR_TYPICAL_TRANSCRIPTS if qual else None),
+        Criterion(
+            "Typical quantifiable transcript (e13a2 / e14a2)",
+            qual[-1].transcript in protocols.TFR_TYPICAL_TRANSCRIPTS if qual else None,
+        ),
         Criterion(f"Imatinib for at least {years} years", on_long_enough),
-        Criterion(f"MR4 or better for at least {dmr_years} years",
-                  bool(dmr_since) and add_months(dmr_since, 12 * dmr_years) <= today),
-        Criterion("No prior failure", not any(t.eln_assessment == "failure" for t in qpcr)
-                  and not any(t.kd_mutation for t in _resulted(tests, "abl1_kd"))),
+        Criterion(
+            f"MR4 or better for at least {dmr_years} years",
+            bool(dmr_since) and add_months(dmr_since, 12 * dmr_years) <= today,
+        ),
+        Criterion(
+            "No prior failure",
+            not any(t.eln_assessment == "failure" for t in qpcr)
+            and not any(t.kd_mutation for t in _resulted(tests, "abl1_kd")),
+        ),
         Criterion("Access to fast, high-quality PCR", None),
     ]
 

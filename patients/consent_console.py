@@ -20,8 +20,9 @@ HISTORY_ROWS = 50
 class PhoneConsentForm(forms.Form):
     purpose = forms.ChoiceField(choices=ConsentPurpose.choices)
     channel = forms.ChoiceField(choices=ConsentChannel.choices)
-    given = forms.TypedChoiceField(choices=[("1", "Given"), ("0", "Withdrawn")], coerce=lambda v: v == "1",
-                                   label="Consent")
+    given = forms.TypedChoiceField(
+        choices=[("1", "Given"), ("0", "Withdrawn")], coerce=lambda v: v == "1", label="Consent"
+    )
     reason = forms.CharField(max_length=300, label="Reason (who called, what they said)")
 
 
@@ -60,9 +61,16 @@ def consent_phone_record(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, f"Consent was not recorded. {problems}")
         return redirect(record_url)
     try:
-        consent_record(patient=patient, purpose=form.cleaned_data["purpose"], channel=form.cleaned_data["channel"],
-                       given=form.cleaned_data["given"], how=ConsentHow.STAFF_PHONE, by=request.user,
-                       reason=form.cleaned_data["reason"], source_detail="console phone form")
+        consent_record(
+            patient=patient,
+            purpose=form.cleaned_data["purpose"],
+            channel=form.cleaned_data["channel"],
+            given=form.cleaned_data["given"],
+            how=ConsentHow.STAFF_PHONE,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            source_detail="console phone form",
+        )
     except DomainError as error:
         messages.error(request, f"Consent was not recorded. {error.message}")
         return redirect(record_url)

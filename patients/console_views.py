@@ -48,8 +48,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:MAX_QUERY].strip()
     results = list(patient_search(user=request.user, query=query)) if query else []
     if query:
-        audit_record(actor=request.user, action=AuditAction.VIEW, list_of=Patient, query=f"search {query}",
-                     request=request)
-    context = {**admin.site.each_context(request), "title": "Find a patient", "query": query,
-               "results": results, "limit": SEARCH_LIMIT}
+        audit_record(
+            actor=request.user, action=AuditAction.VIEW, list_of=Patient, query=f"search {query}", request=request
+        )
+    context = {
+        **admin.site.each_context(request),
+        "title": "Find a patient",
+        "query": query,
+        "results": results,
+        "limit": SEARCH_LIMIT,
+    }
     return render(request, "admin/patients/search.html", context)

@@ -32,8 +32,10 @@ NAME_MAX_LENGTH = 100
 NAME_PUNCTUATION = frozenset(" .'-’")
 # "evil.example", "pay.now/x": a full stop followed directly by a word reads as a web address.
 _DOMAIN_LIKE = re.compile(r"\.[^\W\d_]{2,}")
-NAME_ERROR = ("Write your name in letters, as you would sign it (a space, full stop, apostrophe or hyphen is fine; "
-              "no numbers or web addresses), for example Asha K. Menon.")
+NAME_ERROR = (
+    "Write your name in letters, as you would sign it (a space, full stop, apostrophe or hyphen is fine; "
+    "no numbers or web addresses), for example Asha K. Menon."
+)
 
 # Settings names → phonenumbers' types (settings.py checks the names at start-up).
 PHONE_TYPES: dict[str, int] = {

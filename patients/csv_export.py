@@ -27,8 +27,9 @@ def spreadsheet_safe(value: Cell) -> Cell:
 
 
 def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8",
-                            headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
     writer = csv.writer(response)
     writer.writerow([spreadsheet_safe(cell) for cell in header])
     writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)

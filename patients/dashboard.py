@@ -36,16 +36,46 @@ def care_cards(user: AbstractBaseUser, mine_only: bool) -> list[QueueCard]:
     cards: list[QueueCard] = []
     if can_work_triage(user):
         # Under "Mine" too: nobody's patients are everybody's work until a coordinator takes them.
-        cards.append(QueueCard("triage_unassigned", "New / unassigned patients", patients_unassigned(user).count(),
-                               reverse("console-triage"), urgent=True, order=5))
+        cards.append(
+            QueueCard(
+                "triage_unassigned",
+                "New / unassigned patients",
+                patients_unassigned(user).count(),
+                reverse("console-triage"),
+                urgent=True,
+                order=5,
+            )
+        )
     return [
         *cards,
-        QueueCard("urgent_symptoms", "Urgent symptoms", urgent.count(),
-                  _url("symptomreport", mine_only, urgent="open"), urgent=True, order=10),
-        QueueCard("tasks_due", "Tasks due today or earlier", due.count(),
-                  _url("caretask", mine_only, due="today", status="open"), order=30),
-        QueueCard("overdue_monitoring", "Overdue monitoring", overdue.count(),
-                  _url("monitoringitem", mine_only, state="overdue"), urgent=True, order=40),
-        QueueCard("expiring_authorisations", f"Authorisations expiring within {reminder_days} days", expiring.count(),
-                  _url("insurancepolicy", mine_only, expiry="soon"), order=60),
+        QueueCard(
+            "urgent_symptoms",
+            "Urgent symptoms",
+            urgent.count(),
+            _url("symptomreport", mine_only, urgent="open"),
+            urgent=True,
+            order=10,
+        ),
+        QueueCard(
+            "tasks_due",
+            "Tasks due today or earlier",
+            due.count(),
+            _url("caretask", mine_only, due="today", status="open"),
+            order=30,
+        ),
+        QueueCard(
+            "overdue_monitoring",
+            "Overdue monitoring",
+            overdue.count(),
+            _url("monitoringitem", mine_only, state="overdue"),
+            urgent=True,
+            order=40,
+        ),
+        QueueCard(
+            "expiring_authorisations",
+            f"Authorisations expiring within {reminder_days} days",
+            expiring.count(),
+            _url("insurancepolicy", mine_only, expiry="soon"),
+            order=60,
+        ),
     ]

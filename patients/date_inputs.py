@@ -87,8 +87,9 @@ def console_dates_everywhere(site: AdminSite) -> None:
     this runs after the admin's autodiscovery (PatientsConfig.ready)."""
     for model, model_admin in list(site._registry.items()):
         admin_class = type(model_admin)
-        inlines = [inline if has_console_dates(inline) else _with_console_dates(inline)
-                   for inline in model_admin.inlines]
+        inlines = [
+            inline if has_console_dates(inline) else _with_console_dates(inline) for inline in model_admin.inlines
+        ]
         if has_console_dates(admin_class) and inlines == list(model_admin.inlines):
             continue
         site.unregister(model)

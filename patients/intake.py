@@ -95,9 +95,15 @@ def _intake_for(existing: Patient, details: IntakeDetails) -> Patient:
             with transaction.atomic():
                 # No consent on the intake itself: messages to this phone follow the verified record's consent.
                 intake = Patient.objects.create(
-                    phone=details.phone, full_name=details.full_name, email=details.email,
-                    preferred_channel=details.preferred_channel, time_zone=details.time_zone, source=details.source,
-                    record_state=RecordState.INTAKE, intake_of=existing, requested_changes=requested_changes(details),
+                    phone=details.phone,
+                    full_name=details.full_name,
+                    email=details.email,
+                    preferred_channel=details.preferred_channel,
+                    time_zone=details.time_zone,
+                    source=details.source,
+                    record_state=RecordState.INTAKE,
+                    intake_of=existing,
+                    requested_changes=requested_changes(details),
                 )
         except IntegrityError:
             intake = Patient.objects.select_for_update().get(phone=details.phone, record_state=RecordState.INTAKE)
@@ -108,8 +114,14 @@ def _intake_for(existing: Patient, details: IntakeDetails) -> Patient:
             asked[field] = asked[field] or bool(intake.requested_changes.get(field))
         intake.requested_changes = asked
         intake.save(update_fields=["requested_changes", "updated_at"])
-    audit_record(actor=AnonymousUser(), action=AuditAction.CREATE, obj=intake, patient=existing,
-                 changed_fields=["intake"], via=details.source)
+    audit_record(
+        actor=AnonymousUser(),
+        action=AuditAction.CREATE,
+        obj=intake,
+        patient=existing,
+        changed_fields=["intake"],
+        via=details.source,
+    )
     _ask_phone_holder(existing=existing, intake=intake)
     return intake
 
@@ -145,17 +157,26 @@ def _create(details: IntakeDetails) -> Patient | None:
             )
             if consent_given:
                 # A new phone: the booker's consent on the form is the patient's own act; record where it came from.
-                audit_record(actor=AnonymousUser(), action=AuditAction.CONSENT, obj=patient,
-                             changed_fields=[f for f in CONSENT_FIELDS if getattr(details, f)], via=details.source)
+                audit_record(
+                    actor=AnonymousUser(),
+                    action=AuditAction.CONSENT,
+                    obj=patient,
+                    changed_fields=[f for f in CONSENT_FIELDS if getattr(details, f)],
+                    via=details.source,
+                )
                 # The ledger row for each channel ticked (issue 16); the audit entry above stays the access trail.
                 for field in CONSENT_FIELDS:
                     if getattr(details, field):
-                        consent_record(patient=patient, purpose=ConsentPurpose.MESSAGING,
-                                       channel=field.removeprefix("consent_"), given=True,
-                                       how=(ConsentHow.API if details.source == PatientSource.API
-                                            else ConsentHow.WEB_FORM),
-                                       notice_version=details.consent_text_version, source_detail="booking form",
-                                       audit=False)
+                        consent_record(
+                            patient=patient,
+                            purpose=ConsentPurpose.MESSAGING,
+                            channel=field.removeprefix("consent_"),
+                            given=True,
+                            how=(ConsentHow.API if details.source == PatientSource.API else ConsentHow.WEB_FORM),
+                            notice_version=details.consent_text_version,
+                            source_detail="booking form",
+                            audit=False,
+                        )
             return patient
     except IntegrityError:
         return None

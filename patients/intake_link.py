@@ -33,8 +33,9 @@ class IntakeNotOpen(DomainError):
     code = "intake_not_open"
 
 
-def patient_intake_merge(*, intake: Patient, by: AbstractBaseUser | None, source: str,
-                         request: HttpRequest | None = None) -> Patient:
+def patient_intake_merge(
+    *, intake: Patient, by: AbstractBaseUser | None, source: str, request: HttpRequest | None = None
+) -> Patient:
     """Move an open intake's consults to the record it names and close it; returns that record.
 
     `by` is the coordinator or admin merging (source "staff"), or None when the phone holder
@@ -60,18 +61,37 @@ def patient_intake_merge(*, intake: Patient, by: AbstractBaseUser | None, source
         if target_changes:
             target.save(update_fields=[*target_changes, "updated_at"])
         actor = by or AnonymousUser()
-        audit_record(actor=actor, action=AuditAction.MERGE, obj=current, patient=target,
-                     changed_fields=["consults"] if moved else [], request=request, via=source)
+        audit_record(
+            actor=actor,
+            action=AuditAction.MERGE,
+            obj=current,
+            patient=target,
+            changed_fields=["consults"] if moved else [],
+            request=request,
+            via=source,
+        )
         if consent_changes:
-            audit_record(actor=actor, action=AuditAction.CONSENT, obj=target, changed_fields=consent_changes,
-                         request=request, via=source)
+            audit_record(
+                actor=actor,
+                action=AuditAction.CONSENT,
+                obj=target,
+                changed_fields=consent_changes,
+                request=request,
+                via=source,
+            )
             # The booker's ticks, proven by the phone holder's YES: one ledger row per channel added.
             for field in CONSENT_FIELDS:
                 if field in consent_changes:
-                    consent_record(patient=target, purpose=ConsentPurpose.MESSAGING,
-                                   channel=field.removeprefix("consent_"), given=True, how=ConsentHow.KEYWORD,
-                                   notice_version=target.consent_text_version,
-                                   source_detail="booking form, proven by YES", audit=False)
+                    consent_record(
+                        patient=target,
+                        purpose=ConsentPurpose.MESSAGING,
+                        channel=field.removeprefix("consent_"),
+                        given=True,
+                        how=ConsentHow.KEYWORD,
+                        notice_version=target.consent_text_version,
+                        source_detail="booking form, proven by YES",
+                        audit=False,
+                    )
         messages_cancel_pending(topic=verification_topic(current))
     return target
 
@@ -113,8 +133,15 @@ def intake_verification_reply(*, inbound: Message, prompt: Message) -> bool:
     if intake is None or intake.intake_of_id != inbound.patient_id or intake.record_state != RecordState.INTAKE:
         return False
     target = patient_intake_merge(intake=intake, by=None, source=SOURCE_KEYWORD)
-    message_send(patient=target, kind="intake_linked", context={}, idempotency_key=f"intake:{intake.pk}:linked",
-                 channel=inbound.channel, topic=f"intake:{intake.pk}:linked", urgent=True)
+    message_send(
+        patient=target,
+        kind="intake_linked",
+        context={},
+        idempotency_key=f"intake:{intake.pk}:linked",
+        channel=inbound.channel,
+        topic=f"intake:{intake.pk}:linked",
+        urgent=True,
+    )
     logger.info("intake %s linked to patient %s by the phone holder's reply", intake.pk, target.pk)
     return True
 

@@ -82,8 +82,9 @@ def _format_percent(value: Decimal) -> str:
     return f"{value.normalize():f} %"
 
 
-def _confirms_failure_at_3_months(current_on: date, prior: Sequence[PriorResult], *, started_on: date,
-                                  early_days: int) -> bool:
+def _confirms_failure_at_3_months(
+    current_on: date, prior: Sequence[PriorResult], *, started_on: date, early_days: int
+) -> bool:
     """A second > 10 % result 1 to 3 months after an earlier > 10 % result at the 3-month milestone."""
     low, high = protocols.ELN_CONFIRMATION_MONTHS
     threshold = protocols.ELN_MILESTONES[0].failure_above
@@ -118,44 +119,93 @@ def eln_assess(
     loss_text = " Loss of MMR: the patient had MMR before." if lost_mmr else ""
 
     if started_on is None:
-        return Assessment(level, "", "not_assessed",
-                          "No imatinib start date on the care record, so no ELN milestone applies." + loss_text,
-                          lost_mmr=lost_mmr)
+        return Assessment(
+            level,
+            "",
+            "not_assessed",
+            "No imatinib start date on the care record, so no ELN milestone applies." + loss_text,
+            lost_mmr=lost_mmr,
+        )
     months = months_between(started_on, sample_on)
     if sample_on < started_on:
-        return Assessment(level, "", "not_assessed", "Sample taken before imatinib was started (baseline).",
-                          months_on_treatment=months)
+        return Assessment(
+            level,
+            "",
+            "not_assessed",
+            "Sample taken before imatinib was started (baseline).",
+            months_on_treatment=months,
+        )
     if level == "not_evaluable":
-        return Assessment(level, "", "not_assessed",
-                          "Undetectable with fewer than 10,000 ABL1 control copies: the sample is not sensitive "
-                          "enough to grade. Repeat the test.", lost_mmr=False, months_on_treatment=months)
+        return Assessment(
+            level,
+            "",
+            "not_assessed",
+            "Undetectable with fewer than 10,000 ABL1 control copies: the sample is not sensitive "
+            "enough to grade. Repeat the test.",
+            lost_mmr=False,
+            months_on_treatment=months,
+        )
 
     milestone = milestone_for(started_on=started_on, sample_on=sample_on, early_days=early_days)
     if milestone is None:
-        return Assessment(level, "before", "not_assessed",
-                          f"Before the 3-month milestone: {protocols.ELN_SOURCE} sets none earlier." + loss_text,
-                          lost_mmr=lost_mmr, months_on_treatment=months)
+        return Assessment(
+            level,
+            "before",
+            "not_assessed",
+            f"Before the 3-month milestone: {protocols.ELN_SOURCE} sets none earlier." + loss_text,
+            lost_mmr=lost_mmr,
+            months_on_treatment=months,
+        )
 
     value = is_percent if detected else Decimal(0)
     shown = _format_percent(value) if detected else "undetectable"
     prefix = f"{protocols.ELN_SOURCE}, {milestone.label}: result {shown};"
     if value <= milestone.optimal_max:
-        return Assessment(level, milestone.key, "optimal", f"{prefix} {milestone.optimal_text} is optimal." + loss_text,
-                          lost_mmr=lost_mmr, months_on_treatment=months)
+        return Assessment(
+            level,
+            milestone.key,
+            "optimal",
+            f"{prefix} {milestone.optimal_text} is optimal." + loss_text,
+            lost_mmr=lost_mmr,
+            months_on_treatment=months,
+        )
     if value > milestone.failure_above:
         if not milestone.failure_needs_confirmation:
-            return Assessment(level, milestone.key, "failure", f"{prefix} {milestone.failure_text} is failure."
-                              + loss_text, lost_mmr=lost_mmr, months_on_treatment=months)
+            return Assessment(
+                level,
+                milestone.key,
+                "failure",
+                f"{prefix} {milestone.failure_text} is failure." + loss_text,
+                lost_mmr=lost_mmr,
+                months_on_treatment=months,
+            )
         if _confirms_failure_at_3_months(sample_on, earlier, started_on=started_on, early_days=early_days):
-            return Assessment(level, milestone.key, "failure",
-                              f"{prefix} {milestone.failure_text}: an earlier > 10 % result 1–3 months before "
-                              "confirms failure.", lost_mmr=lost_mmr, months_on_treatment=months)
-        return Assessment(level, milestone.key, "warning",
-                          f"{prefix} {milestone.warning_text} is warning. Repeat within 1–3 months: a second "
-                          "> 10 % confirms failure.", needs_confirmation=True, lost_mmr=lost_mmr,
-                          months_on_treatment=months)
-    return Assessment(level, milestone.key, "warning", f"{prefix} {milestone.warning_text} is warning." + loss_text,
-                      lost_mmr=lost_mmr, months_on_treatment=months)
+            return Assessment(
+                level,
+                milestone.key,
+                "failure",
+                f"{prefix} {milestone.failure_text}: an earlier > 10 % result 1–3 months before confirms failure.",
+                lost_mmr=lost_mmr,
+                months_on_treatment=months,
+            )
+        return Assessment(
+            level,
+            milestone.key,
+            "warning",
+            f"{prefix} {milestone.warning_text} is warning. Repeat within 1–3 months: a second "
+            "> 10 % confirms failure.",
+            needs_confirmation=True,
+            lost_mmr=lost_mmr,
+            months_on_treatment=months,
+        )
+    return Assessment(
+        level,
+        milestone.key,
+        "warning",
+        f"{prefix} {milestone.warning_text} is warning." + loss_text,
+        lost_mmr=lost_mmr,
+        months_on_treatment=months,
+    )
 
 
 def mmr_confirmed(results: Sequence[PriorResult], *, needed: int) -> bool:

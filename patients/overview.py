@@ -53,15 +53,27 @@ def care_record_overview(*, patient: Patient, today: date) -> dict[str, Any]:
     tki = next((m for m in medications if m.is_tki and m.stopped_on is None), None)
     concomitant = list(ConcomitantMedication.objects.filter(patient=patient))
     tests = list(GeneticTest.objects.filter(patient=patient))
-    qpcr = sorted((t for t in tests if t.kind == TestKind.BCR_ABL1_QPCR and t.status == TestStatus.RESULTED),
-                  key=lambda t: (t.sample_on, t.pk))
+    qpcr = sorted(
+        (t for t in tests if t.kind == TestKind.BCR_ABL1_QPCR and t.status == TestStatus.RESULTED),
+        key=lambda t: (t.sample_on, t.pk),
+    )
     values = protocol_values()
-    planned = list(MonitoringItem.objects.filter(patient=patient, status=ItemStatus.PLANNED)
-                   .select_related("genetic_test", "lab_result"))
-    closed = list(MonitoringItem.objects.filter(patient=patient).exclude(status=ItemStatus.PLANNED)
-                  .select_related("genetic_test", "lab_result").order_by("-completed_on", "-updated_at")[:RECENT])
-    tasks_open = list(CareTask.objects.filter(patient=patient, status__in=OPEN_TASK_STATUSES)
-                      .select_related("assignee").order_by("due_at"))
+    planned = list(
+        MonitoringItem.objects.filter(patient=patient, status=ItemStatus.PLANNED).select_related(
+            "genetic_test", "lab_result"
+        )
+    )
+    closed = list(
+        MonitoringItem.objects.filter(patient=patient)
+        .exclude(status=ItemStatus.PLANNED)
+        .select_related("genetic_test", "lab_result")
+        .order_by("-completed_on", "-updated_at")[:RECENT]
+    )
+    tasks_open = list(
+        CareTask.objects.filter(patient=patient, status__in=OPEN_TASK_STATUSES)
+        .select_related("assignee")
+        .order_by("due_at")
+    )
     flags = clinical.care_record_flags(record=record, tests=tests, medications=medications)
     return {
         "record": record,
@@ -83,15 +95,20 @@ def care_record_overview(*, patient: Patient, today: date) -> dict[str, Any]:
         "symptoms": list(SymptomReport.objects.filter(patient=patient)[:20]),
         "tasks_open": tasks_open,
         "urgent_tasks": [task for task in tasks_open if task.priority == "urgent"],
-        "tasks_closed": list(CareTask.objects.filter(patient=patient).exclude(status__in=OPEN_TASK_STATUSES)
-                             .select_related("completed_by").order_by("-completed_at")[:RECENT]),
+        "tasks_closed": list(
+            CareTask.objects.filter(patient=patient)
+            .exclude(status__in=OPEN_TASK_STATUSES)
+            .select_related("completed_by")
+            .order_by("-completed_at")[:RECENT]
+        ),
         "resources": list(ResourceAssignment.objects.filter(patient=patient).select_related("resource")),
         "insurance": list(InsurancePolicy.objects.filter(patient=patient)),
         "notes": list(Note.objects.filter(patient=patient)[:20]),
         "taking_imatinib": protocols.TAKING_IMATINIB,
         "reduced_dose": tki.reduced_dose_after_hold if tki else None,
-        "protocol_values": [ProtocolValue(item, values[key], values[key] != item.value)
-                            for key, item in protocols.CONFIGURABLE.items()],
+        "protocol_values": [
+            ProtocolValue(item, values[key], values[key] != item.value) for key, item in protocols.CONFIGURABLE.items()
+        ],
         "condition": record.condition if record else None,
         "today": today,
     }

@@ -38,22 +38,71 @@ class Condition:
 
 
 CONDITIONS: dict[str, Condition] = {
-    "cml:chronic": Condition("CML, chronic phase", "Ph chromosome (karyotype/FISH), BCR::ABL1", 400,
-                             "400 mg once daily", r"^C92\.1[0-2]$", "C92.10 / C92.11 (in remission) / C92.12 (relapse)",
-                             "9875/3"),
-    "cml:accelerated": Condition("CML, accelerated phase", "Ph chromosome, BCR::ABL1", 600,
-                                 "600 mg daily (up to 400 mg twice daily)", r"^C92\.1[0-2]$", "C92.1x", "9875/3"),
-    "cml:blast": Condition("CML, blast phase", "Ph chromosome, BCR::ABL1", 600,
-                           "600 mg daily (up to 400 mg twice daily)", r"^C92\.1[0-2]$", "C92.1x", "9875/3"),
-    "ph_all": Condition("Ph+ acute lymphoblastic leukaemia", "BCR::ABL1 (often e1a2, p190)", 600,
-                        "600 mg daily with chemotherapy", r"^C91\.0[0-2]$", "C91.0x (no Ph+-specific code)", "9812/3"),
-    "gist": Condition("GIST", "KIT / PDGFRA mutation analysis", 400,
-                      "400 mg daily; 800 mg daily for KIT exon 9 in advanced disease", r"^C49\.A[0-9]$",
-                      "C49.A0–C49.A9 (by site)", "8936/3"),
-    "dfsp": Condition("Dermatofibrosarcoma protuberans", "COL1A1::PDGFB", 800, "800 mg daily (400 mg twice daily)",
-                      "", "by site", "8832/3", confirm=("key test", "ICD-10 code")),
-    "chordoma": Condition("Chordoma (trials / off-label)", "—", 800, "800 mg daily in trials", "",
-                          "C41.x by site", "9370/3", confirm=("dose", "ICD-10 code")),
+    "cml:chronic": Condition(
+        "CML, chronic phase",
+        "Ph chromosome (karyotype/FISH), BCR::ABL1",
+        400,
+        "400 mg once daily",
+        r"^C92\.1[0-2]$",
+        "C92.10 / C92.11 (in remission) / C92.12 (relapse)",
+        "9875/3",
+    ),
+    "cml:accelerated": Condition(
+        "CML, accelerated phase",
+        "Ph chromosome, BCR::ABL1",
+        600,
+        "600 mg daily (up to 400 mg twice daily)",
+        r"^C92\.1[0-2]$",
+        "C92.1x",
+        "9875/3",
+    ),
+    "cml:blast": Condition(
+        "CML, blast phase",
+        "Ph chromosome, BCR::ABL1",
+        600,
+        "600 mg daily (up to 400 mg twice daily)",
+        r"^C92\.1[0-2]$",
+        "C92.1x",
+        "9875/3",
+    ),
+    "ph_all": Condition(
+        "Ph+ acute lymphoblastic leukaemia",
+        "BCR::ABL1 (often e1a2, p190)",
+        600,
+        "600 mg daily with chemotherapy",
+        r"^C91\.0[0-2]$",
+        "C91.0x (no Ph+-specific code)",
+        "9812/3",
+    ),
+    "gist": Condition(
+        "GIST",
+        "KIT / PDGFRA mutation analysis",
+        400,
+        "400 mg daily; 800 mg daily for KIT exon 9 in advanced disease",
+        r"^C49\.A[0-9]$",
+        "C49.A0–C49.A9 (by site)",
+        "8936/3",
+    ),
+    "dfsp": Condition(
+        "Dermatofibrosarcoma protuberans",
+        "COL1A1::PDGFB",
+        800,
+        "800 mg daily (400 mg twice daily)",
+        "",
+        "by site",
+        "8832/3",
+        confirm=("key test", "ICD-10 code"),
+    ),
+    "chordoma": Condition(
+        "Chordoma (trials / off-label)",
+        "—",
+        800,
+        "800 mg daily in trials",
+        "",
+        "C41.x by site",
+        "9370/3",
+        confirm=("dose", "ICD-10 code"),
+    ),
 }
 # In ICD-10-CM C92.1x the fifth digit is remission status, not phase: phase is stored separately.
 ICD10_FORMAT = r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$"
@@ -105,13 +154,29 @@ class Milestone:
 
 
 ELN_MILESTONES: list[Milestone] = [
-    Milestone("3m", "3 months", 3, D("10"), D("10"), "≤ 10 %", "> 10 %", "> 10 % if confirmed within 1–3 months",
-              failure_needs_confirmation=True),
+    Milestone(
+        "3m",
+        "3 months",
+        3,
+        D("10"),
+        D("10"),
+        "≤ 10 %",
+        "> 10 %",
+        "> 10 % if confirmed within 1–3 months",
+        failure_needs_confirmation=True,
+    ),
     Milestone("6m", "6 months", 6, D("1"), D("10"), "≤ 1 %", "> 1 – 10 %", "> 10 %"),
     Milestone("12m", "12 months", 12, D("0.1"), D("1"), "≤ 0.1 %", "> 0.1 – 1 %", "> 1 %"),
-    Milestone("after", "any time after 12 months", 12, D("0.1"), D("1"), "≤ 0.1 %",
-              "> 0.1 – 1 %; loss of ≤ 0.1 % (MMR)",
-              "> 1 %, resistance mutations, high-risk additional chromosomal abnormalities"),
+    Milestone(
+        "after",
+        "any time after 12 months",
+        12,
+        D("0.1"),
+        D("1"),
+        "≤ 0.1 %",
+        "> 0.1 – 1 %; loss of ≤ 0.1 % (MMR)",
+        "> 1 %, resistance mutations, high-risk additional chromosomal abnormalities",
+    ),
 ]
 # A single > 10 % at 3 months is a warning; a second > 10 % 1 to 3 months later confirms failure.
 ELN_CONFIRMATION_MONTHS = (1, 3)
@@ -119,49 +184,129 @@ ELN_SOURCE = "ELN 2020 (Hochhaus et al., Leukemia 2020; 34:966–984)"
 
 # --- Configurable defaults ----------------------------------------------------------------------
 BRIEF = "clinic domain brief"
-CONFIGURABLE: dict[str, Configurable] = {c.key: c for c in [
-    # Monitoring cadence. Source: ELN 2020 and the imatinib label ("sources differ slightly").
-    Configurable("cbc_steady_months", "Blood count after month 2: every", 3, "months",
-                 "ELN / ESMO; label says \"periodically\""),
-    Configurable("liver_months", "Liver tests (ALT, AST, bilirubin): every", 1, "months",
-                 "imatinib label: monthly \"or as clinically indicated\""),
-    Configurable("qpcr_months", "BCR::ABL1 qPCR until MMR is confirmed: every", 3, "months", "ELN 2020"),
-    Configurable("qpcr_after_mmr_months", "BCR::ABL1 qPCR once MMR is confirmed: every", 6, "months",
-                 "ELN 2020: every 3–6 months (NCCN: every 3 months for 2 years, then 3–6)"),
-    Configurable("qpcr_after_warning_months", "BCR::ABL1 qPCR after a warning or failure: next in", 1, "months",
-                 "brief: \"a warning result means testing more often\"; failure at 3 months needs a repeat "
-                 "within 1–3 months"),
-    Configurable("mmr_confirm_results", "MMR counts as confirmed after consecutive results at MMR or deeper", 2,
-                 "results", "brief: \"until MMR is reached and confirmed\" (number of results not given)"),
-    Configurable("ph_all_qpcr_months", "Ph+ ALL: BCR::ABL1 qPCR every", 3, "months",
-                 "not in the brief: clinic default, agree with the treating team"),
-    Configurable("marrow_after_failure_days", "Bone marrow cytogenetics after failure or loss of response: within",
-                 30, "days", "brief: \"at failure or loss of response\" (timing not given)"),
-    # GIST imaging, CT or MRI of abdomen and pelvis. Source: brief table (sources differ).
-    Configurable("gist_low_int_months", "GIST low/intermediate risk: imaging every", 6, "months",
-                 "brief default: every 6–12 months for 5 years (other: yearly for 5 years)"),
-    Configurable("gist_adjuvant_months", "GIST high risk on adjuvant imatinib: imaging every", 6, "months",
-                 "brief default: every 6 months (NCCN, resected: every 3–6 months)"),
-    Configurable("gist_after_adjuvant_early_months", "GIST high risk after adjuvant, first 2 years: imaging every",
-                 3, "months", "brief default: every 3–4 months for 2 years"),
-    Configurable("gist_after_adjuvant_late_months", "GIST high risk after adjuvant, to year 10: imaging every",
-                 6, "months", "brief default: every 6–12 months to year 10"),
-    Configurable("gist_advanced_months", "Advanced GIST on imatinib: imaging every", 3, "months",
-                 "brief default: every 3–6 months, first response check at about 3 months"),
-    Configurable("gist_adjuvant_years", "Adjuvant imatinib after resection of high-risk GIST", 3, "years",
-                 "SSG XVIII/AIO, Joensuu et al., JAMA 2012", confirm=False),
-    # Red-flag trigger. Source: brief marks "about 2 kg in a week" as confirm.
-    Configurable("weight_gain_kg_week", "Weight gain that counts as rapid", 2, "kg in a week", BRIEF),
-    # Operational defaults, not clinical rules (the brief gives none).
-    Configurable("milestone_early_days", "A result this many days before a milestone is assessed against it", 15,
-                 "days", "clinic default: tests are drawn in a window around the milestone"),
-    Configurable("auth_reminder_days", "Remind before a prior authorisation expires", 30, "days", "clinic default"),
-]}
+CONFIGURABLE: dict[str, Configurable] = {
+    c.key: c
+    for c in [
+        # Monitoring cadence. Source: ELN 2020 and the imatinib label ("sources differ slightly").
+        Configurable(
+            "cbc_steady_months",
+            "Blood count after month 2: every",
+            3,
+            "months",
+            'ELN / ESMO; label says "periodically"',
+        ),
+        Configurable(
+            "liver_months",
+            "Liver tests (ALT, AST, bilirubin): every",
+            1,
+            "months",
+            'imatinib label: monthly "or as clinically indicated"',
+        ),
+        Configurable("qpcr_months", "BCR::ABL1 qPCR until MMR is confirmed: every", 3, "months", "ELN 2020"),
+        Configurable(
+            "qpcr_after_mmr_months",
+            "BCR::ABL1 qPCR once MMR is confirmed: every",
+            6,
+            "months",
+            "ELN 2020: every 3–6 months (NCCN: every 3 months for 2 years, then 3–6)",
+        ),
+        Configurable(
+            "qpcr_after_warning_months",
+            "BCR::ABL1 qPCR after a warning or failure: next in",
+            1,
+            "months",
+            'brief: "a warning result means testing more often"; failure at 3 months needs a repeat within 1–3 months',
+        ),
+        Configurable(
+            "mmr_confirm_results",
+            "MMR counts as confirmed after consecutive results at MMR or deeper",
+            2,
+            "results",
+            'brief: "until MMR is reached and confirmed" (number of results not given)',
+        ),
+        Configurable(
+            "ph_all_qpcr_months",
+            "Ph+ ALL: BCR::ABL1 qPCR every",
+            3,
+            "months",
+            "not in the brief: clinic default, agree with the treating team",
+        ),
+        Configurable(
+            "marrow_after_failure_days",
+            "Bone marrow cytogenetics after failure or loss of response: within",
+            30,
+            "days",
+            'brief: "at failure or loss of response" (timing not given)',
+        ),
+        # GIST imaging, CT or MRI of abdomen and pelvis. Source: brief table (sources differ).
+        Configurable(
+            "gist_low_int_months",
+            "GIST low/intermediate risk: imaging every",
+            6,
+            "months",
+            "brief default: every 6–12 months for 5 years (other: yearly for 5 years)",
+        ),
+        Configurable(
+            "gist_adjuvant_months",
+            "GIST high risk on adjuvant imatinib: imaging every",
+            6,
+            "months",
+            "brief default: every 6 months (NCCN, resected: every 3–6 months)",
+        ),
+        Configurable(
+            "gist_after_adjuvant_early_months",
+            "GIST high risk after adjuvant, first 2 years: imaging every",
+            3,
+            "months",
+            "brief default: every 3–4 months for 2 years",
+        ),
+        Configurable(
+            "gist_after_adjuvant_late_months",
+            "GIST high risk after adjuvant, to year 10: imaging every",
+            6,
+            "months",
+            "brief default: every 6–12 months to year 10",
+        ),
+        Configurable(
+            "gist_advanced_months",
+            "Advanced GIST on imatinib: imaging every",
+            3,
+            "months",
+            "brief default: every 3–6 months, first response check at about 3 months",
+        ),
+        Configurable(
+            "gist_adjuvant_years",
+            "Adjuvant imatinib after resection of high-risk GIST",
+            3,
+            "years",
+            "SSG XVIII/AIO, Joensuu et al., JAMA 2012",
+            confirm=False,
+        ),
+        # Red-flag trigger. Source: brief marks "about 2 kg in a week" as confirm.
+        Configurable("weight_gain_kg_week", "Weight gain that counts as rapid", 2, "kg in a week", BRIEF),
+        # Operational defaults, not clinical rules (the brief gives none).
+        Configurable(
+            "milestone_early_days",
+            "A result this many days before a milestone is assessed against it",
+            15,
+            "days",
+            "clinic default: tests are drawn in a window around the milestone",
+        ),
+        Configurable("auth_reminder_days", "Remind before a prior authorisation expires", 30, "days", "clinic default"),
+    ]
+}
 
 # Due-date windows (days before, days after) by monitoring kind. Operational defaults.
 WINDOWS: dict[str, tuple[int, int]] = {
-    "cbc_weekly": (2, 2), "cbc_fortnightly": (3, 3), "cbc": (7, 14), "liver": (7, 7), "liver_baseline": (14, 0),
-    "qpcr": (14, 14), "qpcr_tfr": (7, 7), "imaging": (30, 30), "bone_marrow": (0, 14),
+    "cbc_weekly": (2, 2),
+    "cbc_fortnightly": (3, 3),
+    "cbc": (7, 14),
+    "liver": (7, 7),
+    "liver_baseline": (14, 0),
+    "qpcr": (14, 14),
+    "qpcr_tfr": (7, 7),
+    "imaging": (30, 30),
+    "bone_marrow": (0, 14),
 }
 
 # Treatment-free remission (TFR) monitoring. Source: brief cadence table (ELN 2020).
@@ -193,7 +338,9 @@ GIST_FINDINGS: dict[str, GistMeaning] = {
     "pdgfra_d842v": GistMeaning(
         "PDGFRA exon 18 D842V",
         "Primary resistance: imatinib is not expected to work — review with the oncologist "
-        "(avapritinib is the usual alternative).", "danger"),
+        "(avapritinib is the usual alternative).",
+        "danger",
+    ),
     "pdgfra_exon_18_other": GistMeaning("PDGFRA exon 18, other", "Mostly sensitive to imatinib.", "info"),
     "pdgfra_exon_12": GistMeaning("PDGFRA exon 12", "Mostly sensitive to imatinib.", "info"),
     "pdgfra_exon_14": GistMeaning("PDGFRA exon 14", "Mostly sensitive to imatinib.", "info"),
@@ -207,8 +354,7 @@ GIST_EXON9_ADVANCED_DOSE_MG = 800
 # Source: brief, "Taking imatinib" (imatinib label).
 TAKING_IMATINIB = [
     "Take it with a meal and a large glass of water, at the same time each day.",
-    "Missed dose: take it when remembered unless the next dose is near; then skip it. "
-    "Never take two doses together.",
+    "Missed dose: take it when remembered unless the next dose is near; then skip it. Never take two doses together.",
     "Avoid grapefruit and its juice, and St John's wort.",
     "Tell the team about every other medicine, vitamin and herbal product.",
 ]
@@ -227,27 +373,61 @@ class Interaction:
 
 
 INTERACTIONS: list[Interaction] = [
-    Interaction("cyp3a4_inhibitor", "Strong CYP3A4 inhibitor",
-                ("ketoconazole", "itraconazole", "posaconazole", "voriconazole", "clarithromycin", "ritonavir",
-                 "cobicistat", "grapefruit"),
-                "Raises imatinib levels (ketoconazole: AUC +40 %).", "Avoid, or watch closely for toxicity."),
-    Interaction("cyp3a4_inducer", "Strong CYP3A4 inducer",
-                ("rifampicin", "rifampin", "carbamazepine", "phenytoin", "phenobarbital", "dexamethasone"),
-                "Lowers imatinib levels (rifampicin: AUC −74 %).",
-                "Avoid; the oncologist may raise the dose if it cannot be avoided."),
-    Interaction("st_johns_wort", "St John's wort", ("st john's wort", "st johns wort", "st. john's wort", "hypericum"),
-                "Lowers imatinib (AUC −30 %).", "Avoid."),
-    Interaction("warfarin", "Warfarin", ("warfarin",),
-                "Imatinib raises CYP2C9/3A4 substrates; bleeding risk.",
-                "The label tells patients not to combine: the oncologist to choose another anticoagulant.",
-                confirm=True),
-    Interaction("paracetamol", "Paracetamol (acetaminophen), long-term", ("paracetamol", "acetaminophen"),
-                "Liver injury reported.", "Limit it; tell the team."),
-    Interaction("narrow_cyp3a4_substrate", "Narrow-range CYP3A4 substrate",
-                ("simvastatin", "ciclosporin", "cyclosporine", "pimozide"),
-                "Raised levels (simvastatin: AUC × 3.5).", "Review the dose."),
-    Interaction("levothyroxine", "Levothyroxine after thyroidectomy", ("levothyroxine",),
-                "May need more.", "Check TSH."),
+    Interaction(
+        "cyp3a4_inhibitor",
+        "Strong CYP3A4 inhibitor",
+        (
+            "ketoconazole",
+            "itraconazole",
+            "posaconazole",
+            "voriconazole",
+            "clarithromycin",
+            "ritonavir",
+            "cobicistat",
+            "grapefruit",
+        ),
+        "Raises imatinib levels (ketoconazole: AUC +40 %).",
+        "Avoid, or watch closely for toxicity.",
+    ),
+    Interaction(
+        "cyp3a4_inducer",
+        "Strong CYP3A4 inducer",
+        ("rifampicin", "rifampin", "carbamazepine", "phenytoin", "phenobarbital", "dexamethasone"),
+        "Lowers imatinib levels (rifampicin: AUC −74 %).",
+        "Avoid; the oncologist may raise the dose if it cannot be avoided.",
+    ),
+    Interaction(
+        "st_johns_wort",
+        "St John's wort",
+        ("st john's wort", "st johns wort", "st. john's wort", "hypericum"),
+        "Lowers imatinib (AUC −30 %).",
+        "Avoid.",
+    ),
+    Interaction(
+        "warfarin",
+        "Warfarin",
+        ("warfarin",),
+        "Imatinib raises CYP2C9/3A4 substrates; bleeding risk.",
+        "The label tells patients not to combine: the oncologist to choose another anticoagulant.",
+        confirm=True,
+    ),
+    Interaction(
+        "paracetamol",
+        "Paracetamol (acetaminophen), long-term",
+        ("paracetamol", "acetaminophen"),
+        "Liver injury reported.",
+        "Limit it; tell the team.",
+    ),
+    Interaction(
+        "narrow_cyp3a4_substrate",
+        "Narrow-range CYP3A4 substrate",
+        ("simvastatin", "ciclosporin", "cyclosporine", "pimozide"),
+        "Raised levels (simvastatin: AUC × 3.5).",
+        "Review the dose.",
+    ),
+    Interaction(
+        "levothyroxine", "Levothyroxine after thyroidectomy", ("levothyroxine",), "May need more.", "Check TSH."
+    ),
 ]
 
 
@@ -264,8 +444,12 @@ class LabHold:
 LAB_HOLDS: dict[str, LabHold] = {
     "anc": LabHold("anc", "Neutrophils (ANC) < 1.0 × 10⁹/L", "≥ 3 (grade 2 is 1.0–< 1.5)", "Hold until ≥ 1.5."),
     "platelets": LabHold("platelets", "Platelets < 50 × 10⁹/L", "≥ 3 (grade 2 is 50–< 75)", "Hold until ≥ 75."),
-    "transaminase": LabHold("transaminase", "ALT/AST > 5 × upper limit of normal",
-                            "≥ 3 (1: > 1–3 ×, 2: > 3–5 ×, 4: > 20 ×)", "Hold until < 2.5 ×."),
+    "transaminase": LabHold(
+        "transaminase",
+        "ALT/AST > 5 × upper limit of normal",
+        "≥ 3 (1: > 1–3 ×, 2: > 3–5 ×, 4: > 20 ×)",
+        "Hold until < 2.5 ×.",
+    ),
     "bilirubin": LabHold("bilirubin", "Bilirubin > 3 × upper limit of normal", "≥ 3", "Hold until < 1.5 ×."),
 }
 ANC_HOLD_BELOW = D("1.0")
@@ -297,8 +481,12 @@ SYMPTOMS: list[Symptom] = [
     Symptom("rash", "Rash"),
     Symptom("tiredness", "Tiredness"),
     Symptom("abdominal_pain", "Abdominal pain"),
-    Symptom("rapid_weight_gain", "Rapid weight gain or sudden swelling", True,
-            "fluid retention (about 2 kg in a week is the trigger; confirm)"),
+    Symptom(
+        "rapid_weight_gain",
+        "Rapid weight gain or sudden swelling",
+        True,
+        "fluid retention (about 2 kg in a week is the trigger; confirm)",
+    ),
     Symptom("shortness_of_breath", "Shortness of breath", True, "fluid retention"),
     Symptom("fever_infection", "Fever or signs of infection", True, "low neutrophils"),
     Symptom("bleeding_bruising", "Unusual bleeding or bruising", True, "low platelets"),
@@ -313,8 +501,10 @@ SYMPTOMS: list[Symptom] = [
 SYMPTOMS_BY_KEY: dict[str, Symptom] = {s.key: s for s in SYMPTOMS}
 URGENT_GRADE = 3  # "any symptom graded 3 or higher"
 GRADE_MEANINGS: dict[int, str] = {
-    1: "1 — mild", 2: "2 — moderate, limits some activities", 3: "3 — severe, limits self-care",
-    4: "4 — life-threatening", 5: "5 — death",
+    1: "1 — mild",
+    2: "2 — moderate, limits some activities",
+    3: "3 — severe, limits self-care",
+    4: "4 — life-threatening",
+    5: "5 — death",
 }
 RED_FLAG_PATIENT_ADVICE = "Please call the clinic now."
-

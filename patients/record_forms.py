@@ -47,10 +47,16 @@ def plausible_date(value: date) -> None:
 def date_field(label: str, *, what: str, help_text: str = "", required: bool = True) -> forms.DateField:
     """A date typed or picked; `what` names it in the error ("the sample date")."""
     return forms.DateField(
-        label=label, required=required, input_formats=DATE_INPUT_FORMATS, widget=DatePicker(),
-        validators=[plausible_date], help_text=f"{help_text} {DATE_EXAMPLE}".strip(),
-        error_messages={"required": f"Enter {what}, {DATE_EXAMPLE}.",
-                        "invalid": f"Enter {what} as a date, {DATE_EXAMPLE}."},
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=DatePicker(),
+        validators=[plausible_date],
+        help_text=f"{help_text} {DATE_EXAMPLE}".strip(),
+        error_messages={
+            "required": f"Enter {what}, {DATE_EXAMPLE}.",
+            "invalid": f"Enter {what} as a date, {DATE_EXAMPLE}.",
+        },
     )
 
 
@@ -81,32 +87,50 @@ class RecordActionForm(forms.Form):
 class BcrAbl1ResultForm(RecordActionForm):
     """A quantitative BCR::ABL1 result: sample date, IS %, ABL1 control copies, lab."""
 
-    collected_on = date_field("Sample date", what="the date the sample was taken",
-                              help_text="From the lab report; the ELN milestones count from it.")
-    is_percent = model_field(GeneticTest, "is_percent", label="BCR::ABL1 IS %", required=False,
-                             help_text="As printed on the report, e.g. 0.12.")
-    not_detected = forms.BooleanField(label="BCR::ABL1 not detected (undetectable)", required=False,
-                                      help_text="Tick instead of typing an IS % when the report says undetectable.")
+    collected_on = date_field(
+        "Sample date",
+        what="the date the sample was taken",
+        help_text="From the lab report; the ELN milestones count from it.",
+    )
+    is_percent = model_field(
+        GeneticTest,
+        "is_percent",
+        label="BCR::ABL1 IS %",
+        required=False,
+        help_text="As printed on the report, e.g. 0.12.",
+    )
+    not_detected = forms.BooleanField(
+        label="BCR::ABL1 not detected (undetectable)",
+        required=False,
+        help_text="Tick instead of typing an IS % when the report says undetectable.",
+    )
     control_copies = CopiesField(
-        label="ABL1 control copies", min_value=0,
+        label="ABL1 control copies",
+        min_value=0,
         help_text="The control gene copy number on the report, e.g. 52,000; it decides how deep an "
-                  "undetectable result counts.",
-        error_messages={"required": "Enter the ABL1 control gene copy number from the report.",
-                        "invalid": "Enter the ABL1 control copies as a whole number, e.g. 52000."})
+        "undetectable result counts.",
+        error_messages={
+            "required": "Enter the ABL1 control gene copy number from the report.",
+            "invalid": "Enter the ABL1 control copies as a whole number, e.g. 52000.",
+        },
+    )
     lab = model_field(GeneticTest, "lab", label="Laboratory", required=False)
 
     def clean(self) -> dict[str, Any]:
         data = cast(dict[str, Any], super().clean())
         if data.get("not_detected") and data.get("is_percent") is not None:
-            self.add_error("is_percent", "Leave IS % empty when BCR::ABL1 was not detected, or untick "
-                                         "“not detected”.")
+            self.add_error("is_percent", "Leave IS % empty when BCR::ABL1 was not detected, or untick “not detected”.")
         return data
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
-        return {"collected_on": data["collected_on"], "is_percent": data["is_percent"],
-                "bcr_abl1_detected": not data["not_detected"], "control_copies": data["control_copies"],
-                "lab": data["lab"]}
+        return {
+            "collected_on": data["collected_on"],
+            "is_percent": data["is_percent"],
+            "bcr_abl1_detected": not data["not_detected"],
+            "control_copies": data["control_copies"],
+            "lab": data["lab"],
+        }
 
 
 class BloodCountForm(RecordActionForm):
@@ -126,12 +150,21 @@ class BloodCountForm(RecordActionForm):
 class DoseChangeForm(RecordActionForm):
     """A new daily dose for one course, the reason and the day it takes effect."""
 
-    to_mg = forms.IntegerField(label="New daily dose (mg)", help_text="The total per day, e.g. 300.",
-                               error_messages={"required": "Enter the new daily dose in mg.",
-                                               "invalid": "Enter the new daily dose as a whole number of mg."})
-    reason = forms.CharField(label="Reason", max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text="e.g. “Neutrophils 0.8 on 12/11: restarted at reduced dose (Dr Rao).”",
-                             error_messages={"required": "Say why the dose changes."})
+    to_mg = forms.IntegerField(
+        label="New daily dose (mg)",
+        help_text="The total per day, e.g. 300.",
+        error_messages={
+            "required": "Enter the new daily dose in mg.",
+            "invalid": "Enter the new daily dose as a whole number of mg.",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="e.g. “Neutrophils 0.8 on 12/11: restarted at reduced dose (Dr Rao).”",
+        error_messages={"required": "Say why the dose changes."},
+    )
     changed_on = date_field("Takes effect on", what="the day the new dose starts")
 
     def service_arguments(self) -> dict:
@@ -148,25 +181,37 @@ def symptom_choices() -> list:
 class SymptomForm(RecordActionForm):
     """A symptom reported by or about the patient; the service decides whether it is urgent."""
 
-    symptom = forms.ChoiceField(label="Symptom", choices=symptom_choices,
-                                error_messages={"required": "Choose the symptom from the list."})
+    symptom = forms.ChoiceField(
+        label="Symptom", choices=symptom_choices, error_messages={"required": "Choose the symptom from the list."}
+    )
     grade = forms.TypedChoiceField(
-        label="Grade", coerce=int, widget=forms.RadioSelect, choices=sorted(protocols.GRADE_MEANINGS.items()),
+        label="Grade",
+        coerce=int,
+        widget=forms.RadioSelect,
+        choices=sorted(protocols.GRADE_MEANINGS.items()),
         help_text="Grade 3 or more opens an urgent task now.",
-        error_messages={"required": "Choose the grade, from 1 (mild) to 5."})
-    onset_on = date_field("Started on", what="the date the symptom began", required=False,
-                          help_text="If the patient knows.")
+        error_messages={"required": "Choose the grade, from 1 (mild) to 5."},
+    )
+    onset_on = date_field(
+        "Started on", what="the date the symptom began", required=False, help_text="If the patient knows."
+    )
     source = forms.ChoiceField(label="Reported", choices=ReportSource.choices, initial=ReportSource.PHONE)
-    note = model_field(SymptomReport, "note", label="Notes", required=False,
-                       widget=forms.Textarea(attrs={"rows": 3}),
-                       help_text="What the patient said; required when the symptom is Other.")
+    note = model_field(
+        SymptomReport,
+        "note",
+        label="Notes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the patient said; required when the symptom is Other.",
+    )
 
     def service_arguments(self) -> dict:
         return dict(self.cleaned_data)
 
 
-def add_service_errors(form: forms.Form, error: ValidationError | DomainError,
-                       moved: Mapping[str, str] | None = None) -> None:
+def add_service_errors(
+    form: forms.Form, error: ValidationError | DomainError, moved: Mapping[str, str] | None = None
+) -> None:
     """Put a service's refusal next to the field it names.
 
     `moved` sends an error about a value the form does not ask for to the field that decides it (a BCR::ABL1

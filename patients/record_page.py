@@ -52,9 +52,15 @@ def record_sections(overview: dict[str, Any], panels: list[tuple[RecordPanel, di
     sections = [Section("flags", "Flags")] if overview["flags"] or overview["interaction_count"] else []
     if (record and record.diagnosis in ("cml", "ph_all")) or overview["qpcr_results"]:
         sections.append(Section("genetictest", "BCR::ABL1"))
-    sections += [Section("monitoringitem", "Schedule"), Section("tests", "Tests"), Section("labresult", "Blood"),
-                 Section("medication", "Medication"), Section("symptomreport", "Symptoms"),
-                 Section("caretask", "Tasks"), Section("resourceassignment", "Resources")]
+    sections += [
+        Section("monitoringitem", "Schedule"),
+        Section("tests", "Tests"),
+        Section("labresult", "Blood"),
+        Section("medication", "Medication"),
+        Section("symptomreport", "Symptoms"),
+        Section("caretask", "Tasks"),
+        Section("resourceassignment", "Resources"),
+    ]
     if overview["tfr_criteria"]:
         sections.append(Section("tfr", "TFR"))
     sections += [Section(f"panel-{panel.key}", panel.menu_title or panel.title) for panel, _ in panels]
@@ -84,5 +90,7 @@ def care_record_context(request: HttpRequest, patient: Patient, *, today: date) 
             "bcr_abl1": reverse("admin:patients_patient_record_bcr_abl1", args=[patient.pk]),
             "blood_count": reverse("admin:patients_patient_record_blood_count", args=[patient.pk]),
             "symptom": reverse("admin:patients_patient_record_symptom", args=[patient.pk]),
-        } if can_write else {},
+        }
+        if can_write
+        else {},
     }

@@ -78,13 +78,25 @@ def plan_schedule(
     if on_drug:
         planned += _label_blood_tests(inputs, until)
     elif inputs.treatment_phase == "not_started" and inputs.tki_started_on:
-        planned.append(_item("liver", "liver", inputs.tki_started_on, "liver_baseline",
-                             "Liver tests before starting imatinib (imatinib label)."))
+        planned.append(
+            _item(
+                "liver",
+                "liver",
+                inputs.tki_started_on,
+                "liver_baseline",
+                "Liver tests before starting imatinib (imatinib label).",
+            )
+        )
     if inputs.diagnosis == "cml":
         planned += _cml_qpcr(inputs, on=on, until=until, on_drug=on_drug)
     elif inputs.diagnosis == "ph_all" and on_drug:
-        planned += _qpcr_series(inputs, on=on, until=until, every=inputs.value("ph_all_qpcr_months"),
-                                reason="BCR::ABL1 qPCR every {n} months (Ph+ ALL: clinic default, confirm).")
+        planned += _qpcr_series(
+            inputs,
+            on=on,
+            until=until,
+            every=inputs.value("ph_all_qpcr_months"),
+            reason="BCR::ABL1 qPCR every {n} months (Ph+ ALL: clinic default, confirm).",
+        )
     elif inputs.diagnosis == "gist":
         planned += _gist_imaging(inputs, until=until, on_drug=on_drug)
     kept = [item for item in planned if item.due_on >= on]
@@ -95,24 +107,56 @@ def _label_blood_tests(inputs: ScheduleInputs, until: date) -> list[PlannedItem]
     """Blood counts and liver tests while on imatinib (imatinib label; ELN / ESMO cadence)."""
     start = inputs.tki_started_on
     assert start is not None
-    items = [_item("cbc", "cbc", start + timedelta(weeks=week), "cbc_weekly",
-                   "Blood count: weekly in month 1 (imatinib label / ESMO).") for week in (1, 2, 3, 4)]
-    items += [_item("cbc", "cbc", start + timedelta(weeks=week), "cbc_fortnightly",
-                    "Blood count: every 2 weeks in month 2 (imatinib label / ESMO).") for week in (6, 8)]
+    items = [
+        _item(
+            "cbc",
+            "cbc",
+            start + timedelta(weeks=week),
+            "cbc_weekly",
+            "Blood count: weekly in month 1 (imatinib label / ESMO).",
+        )
+        for week in (1, 2, 3, 4)
+    ]
+    items += [
+        _item(
+            "cbc",
+            "cbc",
+            start + timedelta(weeks=week),
+            "cbc_fortnightly",
+            "Blood count: every 2 weeks in month 2 (imatinib label / ESMO).",
+        )
+        for week in (6, 8)
+    ]
     steady = inputs.value("cbc_steady_months")
-    items += [_item("cbc", "cbc", day, "cbc", f"Blood count: every {steady} months after month 2 (ELN / ESMO; "
-                                              "configurable).")
-              for day in _months(start, 3, steady, until=until)]
+    items += [
+        _item("cbc", "cbc", day, "cbc", f"Blood count: every {steady} months after month 2 (ELN / ESMO; configurable).")
+        for day in _months(start, 3, steady, until=until)
+    ]
     items.append(_item("liver", "liver", start, "liver_baseline", "Liver tests before starting imatinib (label)."))
     every = inputs.value("liver_months")
-    items += [_item("liver", "liver", day, "liver", f"Liver tests (ALT, AST, bilirubin) every {every} month(s) "
-                                                    "(imatinib label; configurable).")
-              for day in _months(start, every, every, until=until)]
+    items += [
+        _item(
+            "liver",
+            "liver",
+            day,
+            "liver",
+            f"Liver tests (ALT, AST, bilirubin) every {every} month(s) (imatinib label; configurable).",
+        )
+        for day in _months(start, every, every, until=until)
+    ]
     return items
 
 
-def _qpcr_series(inputs: ScheduleInputs, *, on: date, until: date, every: int, reason: str,
-                 first_in: int | None = None, first_reason: str = "") -> list[PlannedItem]:
+def _qpcr_series(
+    inputs: ScheduleInputs,
+    *,
+    on: date,
+    until: date,
+    every: int,
+    reason: str,
+    first_in: int | None = None,
+    first_reason: str = "",
+) -> list[PlannedItem]:
     """qPCR every `every` months from the last result (the first one after `first_in` months when given),
     or from the start when there is no result yet."""
     start = inputs.tki_started_on
@@ -123,10 +167,10 @@ def _qpcr_series(inputs: ScheduleInputs, *, on: date, until: date, every: int, r
         return [_item("qpcr", "bcr_abl1_qpcr", day, "qpcr", text) for day in _months(start, every, every, until=until)]
     first = add_months(last, first_in or every)
     # The next test after the last result is due now if it is already late; later ones keep their slots.
-    items = [_item("qpcr", "bcr_abl1_qpcr", first, "qpcr", (first_reason or reason).format(n=first_in or every),
-                   on=on)]
-    return items + [_item("qpcr", "bcr_abl1_qpcr", day, "qpcr", text) for day in _months(first, every, every,
-                                                                                         until=until)]
+    items = [_item("qpcr", "bcr_abl1_qpcr", first, "qpcr", (first_reason or reason).format(n=first_in or every), on=on)]
+    return items + [
+        _item("qpcr", "bcr_abl1_qpcr", day, "qpcr", text) for day in _months(first, every, every, until=until)
+    ]
 
 
 def _cml_qpcr(inputs: ScheduleInputs, *, on: date, until: date, on_drug: bool) -> list[PlannedItem]:
@@ -135,8 +179,10 @@ def _cml_qpcr(inputs: ScheduleInputs, *, on: date, until: date, on_drug: bool) -
         items = []
         for first, last, every in protocols.TFR_QPCR_SEGMENTS:
             text = f"Treatment-free remission: BCR::ABL1 qPCR every {every} month(s) (ELN 2020)."
-            items += [_item("tfr_qpcr", "bcr_abl1_qpcr", day, "qpcr_tfr", text)
-                      for day in _months(stop, first, every, until=until, last=last)]
+            items += [
+                _item("tfr_qpcr", "bcr_abl1_qpcr", day, "qpcr_tfr", text)
+                for day in _months(stop, first, every, until=until, last=last)
+            ]
         return items
     if not on_drug:
         return []
@@ -148,10 +194,16 @@ def _cml_qpcr(inputs: ScheduleInputs, *, on: date, until: date, on_drug: bool) -
         reason = "BCR::ABL1 qPCR every {n} months until MMR is reached and confirmed (ELN 2020)."
     if inputs.last_qpcr_needs_more:
         # A warning means testing more often: the next test comes sooner, then the usual spacing resumes.
-        return _qpcr_series(inputs, on=on, until=until, every=every, reason=reason,
-                            first_in=inputs.value("qpcr_after_warning_months"),
-                            first_reason="BCR::ABL1 qPCR in {n} month(s): the last result was a warning, failure or "
-                                         "loss of MMR (ELN 2020: test more often; confirm a 3-month failure).")
+        return _qpcr_series(
+            inputs,
+            on=on,
+            until=until,
+            every=every,
+            reason=reason,
+            first_in=inputs.value("qpcr_after_warning_months"),
+            first_reason="BCR::ABL1 qPCR in {n} month(s): the last result was a warning, failure or "
+            "loss of MMR (ELN 2020: test more often; confirm a 3-month failure).",
+        )
     return _qpcr_series(inputs, on=on, until=until, every=every, reason=reason)
 
 
@@ -170,25 +222,43 @@ def _gist_imaging(inputs: ScheduleInputs, *, until: date, on_drug: bool) -> list
     if inputs.gist_risk in ("low", "intermediate") and surgery:
         every = inputs.value("gist_low_int_months")
         what = f"low/intermediate risk, every {every} months for 5 years"
-        return [_item("imaging", "imaging", day, "imaging", text.format(what=what))
-                for day in _months(surgery, every, every, until=until, last=60)]
+        return [
+            _item("imaging", "imaging", day, "imaging", text.format(what=what))
+            for day in _months(surgery, every, every, until=until, last=60)
+        ]
     if inputs.gist_risk != "high":
         return []  # very low risk: no routine imaging
     if inputs.treatment_phase == "adjuvant" and inputs.tki_started_on:
         every = inputs.value("gist_adjuvant_months")
         months = 12 * inputs.value("gist_adjuvant_years")
         what = f"high risk on adjuvant imatinib, every {every} months"
-        return [_item("imaging", "imaging", day, "imaging", text.format(what=what))
-                for day in _months(inputs.tki_started_on, every, every, until=until, last=months)]
+        return [
+            _item("imaging", "imaging", day, "imaging", text.format(what=what))
+            for day in _months(inputs.tki_started_on, every, every, until=until, last=months)
+        ]
     anchor = inputs.phase_started_on or surgery
     if anchor is None:
         return []
     early, late = inputs.value("gist_after_adjuvant_early_months"), inputs.value("gist_after_adjuvant_late_months")
     end = add_months(surgery or anchor, 120)
-    items = [_item("imaging", "imaging", day, "imaging",
-                   text.format(what=f"high risk after adjuvant, every {early} months for 2 years"))
-             for day in _months(anchor, early, early, until=until, last=24)]
-    items += [_item("imaging", "imaging", day, "imaging",
-                    text.format(what=f"high risk after adjuvant, every {late} months to year 10"))
-              for day in _months(anchor, 24 + late, late, until=min(until, end))]
+    items = [
+        _item(
+            "imaging",
+            "imaging",
+            day,
+            "imaging",
+            text.format(what=f"high risk after adjuvant, every {early} months for 2 years"),
+        )
+        for day in _months(anchor, early, early, until=until, last=24)
+    ]
+    items += [
+        _item(
+            "imaging",
+            "imaging",
+            day,
+            "imaging",
+            text.format(what=f"high risk after adjuvant, every {late} months to year 10"),
+        )
+        for day in _months(anchor, 24 + late, late, until=min(until, end))
+    ]
     return items

@@ -43,15 +43,30 @@ def expert_patient_ids(user: User, *, now: datetime | None = None) -> QuerySet[P
     consult_model = apps.get_model("consults", "Consult")
     now = now or timezone.now()
     recent = now - timedelta(days=settings.EXPERT_ACCESS_RECENT_DAYS)
-    by_consult = Q(pk__in=consult_model.objects.filter(
-        expert__user=user, created_at__lte=now, end__gte=recent,
-    ).exclude(status="cancelled").values("patient_id"))
-    by_team = Q(pk__in=CareTeamAssignment.objects.filter(
-        member=user, started_at__lte=now,
-    ).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now)).values("patient_id"))
-    by_break_glass = Q(pk__in=BreakGlassAccess.objects.filter(
-        user=user, started_at__lte=now, expires_at__gt=now,
-    ).values("patient_id"))
+    by_consult = Q(
+        pk__in=consult_model.objects.filter(
+            expert__user=user,
+            created_at__lte=now,
+            end__gte=recent,
+        )
+        .exclude(status="cancelled")
+        .values("patient_id")
+    )
+    by_team = Q(
+        pk__in=CareTeamAssignment.objects.filter(
+            member=user,
+            started_at__lte=now,
+        )
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now))
+        .values("patient_id")
+    )
+    by_break_glass = Q(
+        pk__in=BreakGlassAccess.objects.filter(
+            user=user,
+            started_at__lte=now,
+            expires_at__gt=now,
+        ).values("patient_id")
+    )
     return Patient.objects.filter(by_consult | by_team | by_break_glass).values("pk")
 
 
@@ -79,14 +94,15 @@ def patients_visible_to(user: User | AnonymousUser) -> QuerySet[Patient]:
 
 
 def mine_q(user: User | AnonymousUser, prefix: str = "") -> Q:
-    """"Mine" on the dashboard and lists: patients I coordinate (experts: every patient they can see)."""
+    """ "Mine" on the dashboard and lists: patients I coordinate (experts: every patient they can see)."""
     if is_expert(user) and not is_coordinator(user) and not is_admin(user):
         return Q()
     return Q(**{f"{prefix}coordinator": user})
 
 
-def visible(queryset: QuerySet[_M], user: User | AnonymousUser, *, prefix: str = "patient__",
-            mine_only: bool = False) -> QuerySet[_M]:
+def visible(
+    queryset: QuerySet[_M], user: User | AnonymousUser, *, prefix: str = "patient__", mine_only: bool = False
+) -> QuerySet[_M]:
     """Limit rows of any patient-data model to what `user` may see (and to "mine" when asked)."""
     rule = patient_visibility_q(user, prefix=prefix)
     if rule is not None:
@@ -97,8 +113,9 @@ def visible(queryset: QuerySet[_M], user: User | AnonymousUser, *, prefix: str =
 def monitoring_items_due(*, on: date, days_before: int) -> QuerySet[MonitoringItem]:
     """Planned items falling due from `on` to `on + days_before` (inclusive), patient loaded; for reminders."""
     return (
-        MonitoringItem.objects.filter(status=ItemStatus.PLANNED, due_on__gte=on,
-                                      due_on__lte=on + timedelta(days=days_before))
+        MonitoringItem.objects.filter(
+            status=ItemStatus.PLANNED, due_on__gte=on, due_on__lte=on + timedelta(days=days_before)
+        )
         .select_related("patient", "patient__coordinator")
         .order_by("due_on", "id")
     )
@@ -115,15 +132,17 @@ def monitoring_items_overdue(*, on: date) -> QuerySet[MonitoringItem]:
 
 def urgent_symptoms_open() -> QuerySet[SymptomReport]:
     """Urgent reports whose escalation task is still open."""
-    open_task = CareTask.objects.filter(source_kind=TaskSource.SYMPTOM, source_id=OuterRef("pk"),
-                                        status__in=OPEN_TASK_STATUSES)
+    open_task = CareTask.objects.filter(
+        source_kind=TaskSource.SYMPTOM, source_id=OuterRef("pk"), status__in=OPEN_TASK_STATUSES
+    )
     return SymptomReport.objects.filter(is_urgent=True).filter(Exists(open_task))
 
 
 def authorisations_expiring(*, on: date, days: int) -> QuerySet[InsurancePolicy]:
     """Approved prior authorisations that expire within `days` of `on`, or already have."""
-    return InsurancePolicy.objects.filter(prior_auth_status=PriorAuthStatus.APPROVED,
-                                          prior_auth_expires_on__lte=on + timedelta(days=days))
+    return InsurancePolicy.objects.filter(
+        prior_auth_status=PriorAuthStatus.APPROVED, prior_auth_expires_on__lte=on + timedelta(days=days)
+    )
 
 
 def tasks_due(*, user: User, by: datetime, mine_only: bool) -> QuerySet[CareTask]:

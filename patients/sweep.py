@@ -58,11 +58,15 @@ def _expiring_policies(ctx: SweepContext) -> models.QuerySet:
 
 def _open_authorisation_task(policy: InsurancePolicy, ctx: SweepContext) -> None:
     expired = policy.prior_auth_expires_on < ctx.on
-    care_task_open(patient=policy.patient, priority=TaskPriority.URGENT if expired else TaskPriority.HIGH,
-                   title=f"Prior authorisation with {policy.payer} {'expired' if expired else 'expires'} "
-                         f"{format_date(policy.prior_auth_expires_on)}: renew",
-                   due=min(policy.prior_auth_expires_on, ctx.auth_horizon), source_kind=TaskSource.AUTHORISATION,
-                   source_id=policy.pk)
+    care_task_open(
+        patient=policy.patient,
+        priority=TaskPriority.URGENT if expired else TaskPriority.HIGH,
+        title=f"Prior authorisation with {policy.payer} {'expired' if expired else 'expires'} "
+        f"{format_date(policy.prior_auth_expires_on)}: renew",
+        due=min(policy.prior_auth_expires_on, ctx.auth_horizon),
+        source_kind=TaskSource.AUTHORISATION,
+        source_id=policy.pk,
+    )
 
 
 def _overdue_items(ctx: SweepContext) -> models.QuerySet:
@@ -70,9 +74,15 @@ def _overdue_items(ctx: SweepContext) -> models.QuerySet:
 
 
 def _open_overdue_task(item: MonitoringItem, ctx: SweepContext) -> None:
-    care_task_open(patient=item.patient, priority=TaskPriority.HIGH, due=ctx.on,
-                   title=f"Overdue: {item.get_kind_display()} was due {format_date(item.due_on)}",
-                   source_kind=TaskSource.MONITORING_ITEM, source_id=item.pk, detail=item.reason)
+    care_task_open(
+        patient=item.patient,
+        priority=TaskPriority.HIGH,
+        due=ctx.on,
+        title=f"Overdue: {item.get_kind_display()} was due {format_date(item.due_on)}",
+        source_kind=TaskSource.MONITORING_ITEM,
+        source_id=item.pk,
+        detail=item.reason,
+    )
 
 
 def _due_resource_follow_ups(ctx: SweepContext) -> models.QuerySet:
@@ -82,9 +92,14 @@ def _due_resource_follow_ups(ctx: SweepContext) -> models.QuerySet:
 
 
 def _open_resource_task(assignment: ResourceAssignment, ctx: SweepContext) -> None:
-    care_task_open(patient=assignment.patient, priority=TaskPriority.NORMAL, due=assignment.follow_up_on,
-                   title=f"Follow up: {assignment.resource} ({assignment.get_status_display().lower()})",
-                   source_kind=TaskSource.RESOURCE, source_id=assignment.pk)
+    care_task_open(
+        patient=assignment.patient,
+        priority=TaskPriority.NORMAL,
+        due=assignment.follow_up_on,
+        title=f"Follow up: {assignment.resource} ({assignment.get_status_display().lower()})",
+        source_kind=TaskSource.RESOURCE,
+        source_id=assignment.pk,
+    )
 
 
 def _care_records(ctx: SweepContext) -> models.QuerySet:
@@ -126,8 +141,13 @@ def _chunk(phase: Phase, ctx: SweepContext, after_id: int) -> list[Any]:
     return list(phase.rows(ctx).filter(pk__gt=after_id).order_by("pk")[:CARE_SWEEP_CHUNK])
 
 
-def care_sweep_run(*, on: date, start: SweepCursor | None = None, budget: TaskBudget | None = None,
-                   phases: tuple[str, ...] = PHASE_NAMES) -> tuple[dict[str, int], SweepCursor | None]:
+def care_sweep_run(
+    *,
+    on: date,
+    start: SweepCursor | None = None,
+    budget: TaskBudget | None = None,
+    phases: tuple[str, ...] = PHASE_NAMES,
+) -> tuple[dict[str, int], SweepCursor | None]:
     """Work through `phases` from `start` (the beginning when None) until done or the budget is spent.
 
     Returns rows handled per phase and the cursor to continue from (None when the sweep is finished).

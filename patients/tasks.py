@@ -29,8 +29,13 @@ def daily_care_sweep(on: str | None = None, phase: str = PHASE_NAMES[0], after_i
     done, cursor = care_sweep_run(on=day, start=SweepCursor(on=day, phase=phase, after_id=after_id), budget=budget)
     result = {**done, "continued": int(cursor is not None)}
     if cursor is not None:
-        task_enqueue("patients.tasks.daily_care_sweep", cursor.on.isoformat(), cursor.phase, cursor.after_id,
-                     task_name=f"daily_care_sweep-{cursor.on}-{cursor.phase}-{cursor.after_id}")
+        task_enqueue(
+            "patients.tasks.daily_care_sweep",
+            cursor.on.isoformat(),
+            cursor.phase,
+            cursor.after_id,
+            task_name=f"daily_care_sweep-{cursor.on}-{cursor.phase}-{cursor.after_id}",
+        )
     logger.info("care sweep slice done", extra=result)
     return result
 

@@ -1,4 +1,3 @@
-
 app_name = "patients"
 
 urlpatterns: list = []

@@ -29,7 +29,9 @@ def patients_unassigned(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Pati
     consult_model = apps.get_model("consults", "Consult")
     conversation_model = apps.get_model("messaging", "Conversation")
     next_consult = consult_model.objects.filter(
-        patient=OuterRef("pk"), status="confirmed", end__gte=timezone.now(),
+        patient=OuterRef("pk"),
+        status="confirmed",
+        end__gte=timezone.now(),
     ).order_by("start")
     unread = conversation_model.objects.filter(patient=OuterRef("pk"), unread_count__gt=0)
     return (
@@ -68,7 +70,8 @@ def patient_search(*, user: AbstractBaseUser | AnonymousUser, query: str) -> Que
     reference = re.sub(r"\s", "", query).upper()
     match |= Q(pk__in=consult_model.objects.filter(reference=reference).values("patient_id"))
     return (
-        patients_visible_to(user).filter(match)
+        patients_visible_to(user)
+        .filter(match)
         .exclude(record_state=RecordState.MERGED)
         .select_related("coordinator")
         .order_by("full_name", "id")[:SEARCH_LIMIT]

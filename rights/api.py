@@ -61,8 +61,14 @@ class AuditedReads:
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
-        audit_record(actor=request.user, action=AuditAction.VIEW, request=request, via="api",
-                     list_of=self.get_queryset().model, query=request.META.get("QUERY_STRING", ""))
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            request=request,
+            via="api",
+            list_of=self.get_queryset().model,
+            query=request.META.get("QUERY_STRING", ""),
+        )
         return response
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -73,36 +79,62 @@ class AuditedReads:
 
 # --- Data package links -----------------------------------------------------------------------------------------
 
+
 class PackageLinkOut(serializers.ModelSerializer):
     state = serializers.ChoiceField(choices=LinkState.choices, read_only=True)
     message_status = serializers.CharField(source="message.status", read_only=True, allow_null=True, default=None)
-    message_status_reason = serializers.CharField(source="message.status_reason", read_only=True, allow_null=True,
-                                                  default=None)
+    message_status_reason = serializers.CharField(
+        source="message.status_reason", read_only=True, allow_null=True, default=None
+    )
     created_by = _username("created_by")
 
     class Meta:
         model = DataPackageLink
-        fields = ["id", "patient", "state", "include_message_bodies", "created_by", "created_at", "expires_at",
-                  "first_opened_at", "spent_at", "revoked_at", "message", "message_status", "message_status_reason"]
+        fields = [
+            "id",
+            "patient",
+            "state",
+            "include_message_bodies",
+            "created_by",
+            "created_at",
+            "expires_at",
+            "first_opened_at",
+            "spent_at",
+            "revoked_at",
+            "message",
+            "message_status",
+            "message_status_reason",
+        ]
         read_only_fields = fields
 
 
 class PackageLinkIn(serializers.Serializer):
-    channel = serializers.ChoiceField(choices=Channel.choices, required=False, allow_blank=True,
-                                      help_text="sms or whatsapp; empty or absent: the patient's preferred channel.")
+    channel = serializers.ChoiceField(
+        choices=Channel.choices,
+        required=False,
+        allow_blank=True,
+        help_text="sms or whatsapp; empty or absent: the patient's preferred channel.",
+    )
     include_message_bodies = serializers.BooleanField(default=True)
 
 
 @extend_schema_view(
-    get=extend_schema(operation_id="patient_data_package_links", tags=["patient rights"],
-                      summary="The data package links sent to a patient, newest first"),
-    post=extend_schema(operation_id="patient_data_package_link_create", tags=["patient rights"],
-                       summary="Send the patient a one-time link (7 days) to their data package",
-                       description="The link opens a readable summary of the record with a button that downloads "
-                                   "it as a FHIR R4 bundle once. The link, its message and the audit entry commit "
-                                   "together; a message that cannot go (no consent, opted out) is a 409 and "
-                                   "nothing is made.",
-                       request=PackageLinkIn, responses={201: PackageLinkOut}),
+    get=extend_schema(
+        operation_id="patient_data_package_links",
+        tags=["patient rights"],
+        summary="The data package links sent to a patient, newest first",
+    ),
+    post=extend_schema(
+        operation_id="patient_data_package_link_create",
+        tags=["patient rights"],
+        summary="Send the patient a one-time link (7 days) to their data package",
+        description="The link opens a readable summary of the record with a button that downloads "
+        "it as a FHIR R4 bundle once. The link, its message and the audit entry commit "
+        "together; a message that cannot go (no consent, opted out) is a 409 and "
+        "nothing is made.",
+        request=PackageLinkIn,
+        responses={201: PackageLinkOut},
+    ),
 )
 class PatientPackageLinks(AuditedReads, generics.ListCreateAPIView):
     permission_classes = [MayManageRights]
@@ -120,10 +152,14 @@ class PatientPackageLinks(AuditedReads, generics.ListCreateAPIView):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = PackageLinkIn(data=request.data)
         data.is_valid(raise_exception=True)
-        link = data_package_link_create(actor=request.user, patient=self.patient(),
-                                        channel=data.validated_data.get("channel") or None,
-                                        include_message_bodies=data.validated_data["include_message_bodies"],
-                                        request=request, via="api")
+        link = data_package_link_create(
+            actor=request.user,
+            patient=self.patient(),
+            channel=data.validated_data.get("channel") or None,
+            include_message_bodies=data.validated_data["include_message_bodies"],
+            request=request,
+            via="api",
+        )
         return Response(PackageLinkOut(link).data, status=status.HTTP_201_CREATED)
 
 
@@ -133,11 +169,16 @@ class PackageLinkRevoke(generics.GenericAPIView):
 
     def get_queryset(self) -> QuerySet[DataPackageLink]:
         return DataPackageLink.objects.filter(patient__in=patients_visible_to(self.request.user)).select_related(
-            "patient", "message", "created_by")
+            "patient", "message", "created_by"
+        )
 
-    @extend_schema(operation_id="data_package_link_revoke", tags=["patient rights"], request=None,
-                   summary="Stop a data package link from working (a used or revoked link stays as it is)",
-                   responses={200: PackageLinkOut})
+    @extend_schema(
+        operation_id="data_package_link_revoke",
+        tags=["patient rights"],
+        request=None,
+        summary="Stop a data package link from working (a used or revoked link stays as it is)",
+        responses={200: PackageLinkOut},
+    )
     def post(self, request: Request, pk: int) -> Response:
         link = data_package_link_revoke(actor=request.user, link=self.get_object(), request=request, via="api")
         return Response(PackageLinkOut(link).data)
@@ -145,14 +186,28 @@ class PackageLinkRevoke(generics.GenericAPIView):
 
 # --- Correction requests ------------------------------------------------------------------------------------------
 
+
 class CorrectionOut(serializers.ModelSerializer):
     recorded_by = _username("recorded_by")
     decided_by = _username("decided_by")
 
     class Meta:
         model = CorrectionRequest
-        fields = ["id", "patient", "area", "item", "requested_change", "received_via", "received_on", "status",
-                  "outcome", "recorded_by", "recorded_at", "decided_by", "decided_at"]
+        fields = [
+            "id",
+            "patient",
+            "area",
+            "item",
+            "requested_change",
+            "received_via",
+            "received_on",
+            "status",
+            "outcome",
+            "recorded_by",
+            "recorded_at",
+            "decided_by",
+            "decided_at",
+        ]
         read_only_fields = fields
 
 
@@ -170,11 +225,18 @@ class CorrectionDecideIn(serializers.Serializer):
 
 
 @extend_schema_view(
-    get=extend_schema(operation_id="correction_requests", tags=["patient rights"],
-                      summary="Correction requests of patients I may see (?patient=)"),
-    post=extend_schema(operation_id="correction_request_create", tags=["patient rights"],
-                       summary="Record what a patient asked to correct", request=CorrectionIn,
-                       responses={201: CorrectionOut}),
+    get=extend_schema(
+        operation_id="correction_requests",
+        tags=["patient rights"],
+        summary="Correction requests of patients I may see (?patient=)",
+    ),
+    post=extend_schema(
+        operation_id="correction_request_create",
+        tags=["patient rights"],
+        summary="Record what a patient asked to correct",
+        request=CorrectionIn,
+        responses={201: CorrectionOut},
+    ),
 )
 class CorrectionList(AuditedReads, generics.ListCreateAPIView):
     permission_classes = [MayManageRights]
@@ -196,9 +258,13 @@ class CorrectionList(AuditedReads, generics.ListCreateAPIView):
 
 @extend_schema_view(
     get=extend_schema(operation_id="correction_request", tags=["patient rights"], summary="One correction request"),
-    patch=extend_schema(operation_id="correction_request_decide", tags=["patient rights"],
-                        summary="Record the outcome: accepted (say what was corrected) or declined (say why); once",
-                        request=CorrectionDecideIn, responses={200: CorrectionOut}),
+    patch=extend_schema(
+        operation_id="correction_request_decide",
+        tags=["patient rights"],
+        summary="Record the outcome: accepted (say what was corrected) or declined (say why); once",
+        request=CorrectionDecideIn,
+        responses={200: CorrectionOut},
+    ),
 )
 class CorrectionDetail(AuditedReads, generics.RetrieveUpdateAPIView):
     permission_classes = [MayManageRights]
@@ -211,20 +277,39 @@ class CorrectionDetail(AuditedReads, generics.RetrieveUpdateAPIView):
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = CorrectionDecideIn(data=request.data)
         data.is_valid(raise_exception=True)
-        correction = correction_request_decide(actor=request.user, correction=self.get_object(), request=request,
-                                               via="api", **data.validated_data)
+        correction = correction_request_decide(
+            actor=request.user, correction=self.get_object(), request=request, via="api", **data.validated_data
+        )
         return Response(CorrectionOut(correction).data)
 
 
 # --- Erasure requests ---------------------------------------------------------------------------------------------
 
-ConfirmationOut = inline_serializer("ErasureConfirmation", fields={
-    "erased": inline_serializer("ErasedItem", many=True, fields={
-        "item": serializers.CharField(), "count": serializers.IntegerField(), "how": serializers.CharField()}),
-    "kept": inline_serializer("KeptItem", many=True, fields={
-        "item": serializers.CharField(), "count": serializers.IntegerField(), "reason": serializers.CharField(),
-        "until": serializers.DateField(allow_null=True)}),
-}, allow_null=True)
+ConfirmationOut = inline_serializer(
+    "ErasureConfirmation",
+    fields={
+        "erased": inline_serializer(
+            "ErasedItem",
+            many=True,
+            fields={
+                "item": serializers.CharField(),
+                "count": serializers.IntegerField(),
+                "how": serializers.CharField(),
+            },
+        ),
+        "kept": inline_serializer(
+            "KeptItem",
+            many=True,
+            fields={
+                "item": serializers.CharField(),
+                "count": serializers.IntegerField(),
+                "reason": serializers.CharField(),
+                "until": serializers.DateField(allow_null=True),
+            },
+        ),
+    },
+    allow_null=True,
+)
 
 
 class ErasureOut(serializers.ModelSerializer):
@@ -234,8 +319,18 @@ class ErasureOut(serializers.ModelSerializer):
 
     class Meta:
         model = ErasureRequest
-        fields = ["id", "patient", "received_via", "received_on", "status", "requested_by", "requested_at",
-                  "completed_by", "completed_at", "confirmation"]
+        fields = [
+            "id",
+            "patient",
+            "received_via",
+            "received_on",
+            "status",
+            "requested_by",
+            "requested_at",
+            "completed_by",
+            "completed_at",
+            "confirmation",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(ConfirmationOut)
@@ -256,11 +351,18 @@ class ErasureCompleteIn(serializers.Serializer):
 
 
 @extend_schema_view(
-    get=extend_schema(operation_id="erasure_requests", tags=["patient rights"],
-                      summary="Erasure requests of patients I may see (?patient=)"),
-    post=extend_schema(operation_id="erasure_request_create", tags=["patient rights"],
-                       summary="Record that a patient asked for erasure (nothing is erased yet)", request=ErasureIn,
-                       responses={201: ErasureOut}),
+    get=extend_schema(
+        operation_id="erasure_requests",
+        tags=["patient rights"],
+        summary="Erasure requests of patients I may see (?patient=)",
+    ),
+    post=extend_schema(
+        operation_id="erasure_request_create",
+        tags=["patient rights"],
+        summary="Record that a patient asked for erasure (nothing is erased yet)",
+        request=ErasureIn,
+        responses={201: ErasureOut},
+    ),
 )
 class ErasureList(AuditedReads, generics.ListCreateAPIView):
     permission_classes = [MayRunErasure]
@@ -280,8 +382,13 @@ class ErasureList(AuditedReads, generics.ListCreateAPIView):
         return Response(ErasureOut(erasure).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(get=extend_schema(operation_id="erasure_request", tags=["patient rights"],
-                                     summary="One erasure request, with its confirmation once carried out"))
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="erasure_request",
+        tags=["patient rights"],
+        summary="One erasure request, with its confirmation once carried out",
+    )
+)
 class ErasureDetail(AuditedReads, generics.RetrieveAPIView):
     permission_classes = [MayRunErasure]
     serializer_class = ErasureOut
@@ -298,18 +405,26 @@ class ErasureComplete(generics.GenericAPIView):
         return erasure_requests_visible_to(self.request.user).select_related("patient")
 
     @extend_schema(
-        operation_id="erasure_request_complete", tags=["patient rights"], request=ErasureCompleteIn,
+        operation_id="erasure_request_complete",
+        tags=["patient rights"],
+        request=ErasureCompleteIn,
         responses={200: ErasureOut},
         summary="Carry out an open erasure request (type the patient's reference to confirm); cannot be undone",
         description="Identifying data and message texts are removed or replaced by a pseudonym; clinical rows under a "
-                    "retention duty are kept. The answer's `confirmation` lists what was erased and what was kept "
-                    "and why.")
+        "retention duty are kept. The answer's `confirmation` lists what was erased and what was kept "
+        "and why.",
+    )
     def post(self, request: Request, pk: int) -> Response:
         data = ErasureCompleteIn(data=request.data)
         data.is_valid(raise_exception=True)
         erasure = self.get_object()
         if not can_run_erasure(request.user, erasure.patient):
             raise PermissionDenied("Only the patient's coordinator or an admin can carry out an erasure.")
-        done = erasure_request_complete(actor=request.user, erasure=erasure, request=request, via="api",
-                                        confirm_reference=data.validated_data["confirm_reference"])
+        done = erasure_request_complete(
+            actor=request.user,
+            erasure=erasure,
+            request=request,
+            via="api",
+            confirm_reference=data.validated_data["confirm_reference"],
+        )
         return Response(ErasureOut(done).data)

@@ -236,8 +236,10 @@ def erasure_confirmation(request: HttpRequest, pk: int, erasure_id: int) -> Http
 
 def kept_rows(erasure: ErasureRequest) -> list[dict[str, Any]]:
     """The confirmation's kept rows with "until" as a date (stored as ISO text), so the page shows "30 Nov 2036"."""
-    return [{**line, "until": dt.date.fromisoformat(line["until"]) if line.get("until") else None}
-            for line in (erasure.confirmation or {}).get("kept", [])]
+    return [
+        {**line, "until": dt.date.fromisoformat(line["until"]) if line.get("until") else None}
+        for line in (erasure.confirmation or {}).get("kept", [])
+    ]
 
 
 @require_http_methods(["GET", "POST"])

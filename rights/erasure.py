@@ -82,8 +82,9 @@ class Confirmation:
 
     def keep(self, item: str, count: int, reason: str, until: dt.date | None) -> None:
         if count:
-            self.kept.append({"item": item, "count": count, "reason": reason,
-                              "until": until.isoformat() if until else None})
+            self.kept.append(
+                {"item": item, "count": count, "reason": reason, "until": until.isoformat() if until else None}
+            )
 
     def as_json(self) -> dict[str, list[dict[str, Any]]]:
         return {"erased": self.erased, "kept": self.kept}
@@ -109,8 +110,11 @@ class Erasure:
 
 def free_text_fields(model: type[models.Model]) -> list[str]:
     skip = FREE_TEXT_SKIP.get(model._meta.label, set())
-    return [f.name for f in model._meta.concrete_fields
-            if isinstance(f, models.CharField | models.TextField) and not f.choices and f.name not in skip]
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField) and not f.choices and f.name not in skip
+    ]
 
 
 def redact_rows(queryset: models.QuerySet, erasure: Erasure, fields: list[str], *, name_parts: bool = True) -> int:
@@ -138,18 +142,27 @@ def _of(model: type[models.Model], erasure: Erasure) -> models.QuerySet:
     return model._base_manager.filter(patient_id__in=erasure.patient_ids)
 
 
-CLINICAL_REASON = ("Clinical record: the clinic must keep it for the retention period. Kept under the pseudonym; "
-                   "names, phone numbers and e-mails in its text were replaced.")
-ACCOUNTABILITY_REASON = ("Evidence that the clinic handled the data lawfully (who looked, what was consented, what was "
-                         "asked). Kept under the pseudonym; names, phone numbers and e-mails in it were replaced.")
+CLINICAL_REASON = (
+    "Clinical record: the clinic must keep it for the retention period. Kept under the pseudonym; "
+    "names, phone numbers and e-mails in its text were replaced."
+)
+ACCOUNTABILITY_REASON = (
+    "Evidence that the clinic handled the data lawfully (who looked, what was consented, what was "
+    "asked). Kept under the pseudonym; names, phone numbers and e-mails in it were replaced."
+)
 
 
 def erase_kept_rows(erasure: Erasure, confirmation: Confirmation) -> None:
     """Every clinical and accountability model in PLAN except those with a step of their own."""
     from django.apps import apps
 
-    own_step = {"consults.Consult", "patients.ConsentEvent", "patients.AuditEntry", "rights.CorrectionRequest",
-                "rights.ErasureRequest"}
+    own_step = {
+        "consults.Consult",
+        "patients.ConsentEvent",
+        "patients.AuditEntry",
+        "rights.CorrectionRequest",
+        "rights.ErasureRequest",
+    }
     for label, (fate, item) in PLAN.items():
         if fate not in (CLINICAL, ACCOUNTABILITY) or label in own_step:
             continue
@@ -157,8 +170,12 @@ def erase_kept_rows(erasure: Erasure, confirmation: Confirmation) -> None:
         rows = _of(model, erasure)
         redact_rows(rows, erasure, free_text_fields(model))
         clinical = fate == CLINICAL
-        confirmation.keep(item, rows.count(), CLINICAL_REASON if clinical else ACCOUNTABILITY_REASON,
-                          erasure.clinical_until if clinical else erasure.audit_until)
+        confirmation.keep(
+            item,
+            rows.count(),
+            CLINICAL_REASON if clinical else ACCOUNTABILITY_REASON,
+            erasure.clinical_until if clinical else erasure.audit_until,
+        )
 
 
 def erase_report_file_names(erasure: Erasure, confirmation: Confirmation) -> None:
@@ -173,33 +190,50 @@ def erase_report_file_names(erasure: Erasure, confirmation: Confirmation) -> Non
         new = storage.save(f"lab-reports/erased/genetic-test-{test.pk}{os.path.splitext(old)[1]}", test.report_file)
         GeneticTest.objects.filter(pk=test.pk).update(report_file=new)
         transaction.on_commit(partial(storage.delete, old))
-    confirmation.keep("Lab report files", len(tests), "Clinical record, kept for the retention period. The lab's "
-                      "own printout may still show the name; the file name no longer does.", erasure.clinical_until)
+    confirmation.keep(
+        "Lab report files",
+        len(tests),
+        "Clinical record, kept for the retention period. The lab's "
+        "own printout may still show the name; the file name no longer does.",
+        erasure.clinical_until,
+    )
 
 
 def erase_messages(erasure: Erasure, confirmation: Confirmation) -> None:
     """Texts, attachments, template values and addresses go; the log of when, channel and status stays."""
     messages = Message.objects.filter(patient_id__in=erasure.patient_ids)
-    messages.filter(direction=Direction.OUTBOUND, status=Status.QUEUED, twilio_sid__isnull=True,
-                    send_started_at__isnull=True).update(status=Status.CANCELED, status_changed_at=erasure.now)
-    count = messages.update(body="", content_variables={}, media_urls=[], from_address="", to_address="",
-                            status_reason="")
-    confirmation.erase("Message texts, attachments and phone addresses", count,
-                       "Emptied; messages not yet sent were cancelled.")
-    confirmation.keep("Message log (when, channel, delivery status; no text)", count,
-                      "Delivery and billing records under the message log retention period.", erasure.messages_until)
+    messages.filter(
+        direction=Direction.OUTBOUND, status=Status.QUEUED, twilio_sid__isnull=True, send_started_at__isnull=True
+    ).update(status=Status.CANCELED, status_changed_at=erasure.now)
+    count = messages.update(
+        body="", content_variables={}, media_urls=[], from_address="", to_address="", status_reason=""
+    )
+    confirmation.erase(
+        "Message texts, attachments and phone addresses", count, "Emptied; messages not yet sent were cancelled."
+    )
+    confirmation.keep(
+        "Message log (when, channel, delivery status; no text)",
+        count,
+        "Delivery and billing records under the message log retention period.",
+        erasure.messages_until,
+    )
     at_twilio = messages.filter(twilio_sid__isnull=False).count()
-    confirmation.keep("Copies of the texts held by Twilio (the SMS and WhatsApp provider)", at_twilio,
-                      "CareThread cannot delete them itself: ask Twilio to delete these messages; the log keeps "
-                      "their Twilio ids so they can be found.", None)
+    confirmation.keep(
+        "Copies of the texts held by Twilio (the SMS and WhatsApp provider)",
+        at_twilio,
+        "CareThread cannot delete them itself: ask Twilio to delete these messages; the log keeps "
+        "their Twilio ids so they can be found.",
+        None,
+    )
 
 
 def erase_web_chats(erasure: Erasure, confirmation: Confirmation) -> None:
     chats = WebChat.objects.filter(patient_id__in=erasure.patient_ids)
     verification_ids = list(chats.values_list("verification_id", flat=True))
     deleted_chats = chats.delete()[0]
-    codes = PhoneVerification.objects.filter(Q(pk__in=verification_ids)
-                                             | Q(phone__in=[phone.e164 for phone in erasure.found.phones]))
+    codes = PhoneVerification.objects.filter(
+        Q(pk__in=verification_ids) | Q(phone__in=[phone.e164 for phone in erasure.found.phones])
+    )
     deleted_codes = codes.delete()[0]
     confirmation.erase("Web chat sessions and phone verification codes", deleted_chats + deleted_codes, "Deleted.")
 
@@ -208,14 +242,21 @@ def erase_consults(erasure: Erasure, confirmation: Confirmation) -> None:
     """What the patient typed goes; upcoming consults are cancelled without a message; manage links stop working."""
     consults = Consult.objects.filter(patient_id__in=erasure.patient_ids)
     upcoming = consults.filter(status=ConsultStatus.CONFIRMED, start__gt=erasure.now).update(
-        status=ConsultStatus.CANCELLED, cancelled_at=erasure.now, cancelled_source=ConsultSource.STAFF,
-        status_changed_at=erasure.now)
+        status=ConsultStatus.CANCELLED,
+        cancelled_at=erasure.now,
+        cancelled_source=ConsultSource.STAFF,
+        status_changed_at=erasure.now,
+    )
     ids = list(consults.values_list("pk", flat=True))
     for pk in ids:  # a new token per consult: old manage and video links from messages stop working
-        Consult.objects.filter(pk=pk).update(note="", cancellation_reason="", manage_token=new_manage_token(),
-                                             video_room=new_video_room())
-    confirmation.erase("What the patient wrote when booking, and cancellation notes", len(ids),
-                       "Emptied; links to manage or join a consult no longer work.")
+        Consult.objects.filter(pk=pk).update(
+            note="", cancellation_reason="", manage_token=new_manage_token(), video_room=new_video_room()
+        )
+    confirmation.erase(
+        "What the patient wrote when booking, and cancellation notes",
+        len(ids),
+        "Emptied; links to manage or join a consult no longer work.",
+    )
     confirmation.erase("Upcoming consults", upcoming, "Cancelled without a message (the patient cannot be contacted).")
     confirmation.keep(PLAN["consults.Consult"][1], len(ids), CLINICAL_REASON, erasure.clinical_until)
 
@@ -224,8 +265,10 @@ def erase_consent_text(erasure: Erasure, confirmation: Confirmation) -> None:
     events = ConsentEvent.objects.filter(patient_id__in=erasure.patient_ids)
     changes = {}
     for event in events.only("pk", "reason", "source_detail"):
-        fields = {name: erasure.redact(getattr(event, name))[:300 if name == "reason" else 100]
-                  for name in ("reason", "source_detail")}
+        fields = {
+            name: erasure.redact(getattr(event, name))[: 300 if name == "reason" else 100]
+            for name in ("reason", "source_detail")
+        }
         fields = {name: value for name, value in fields.items() if value != getattr(event, name)}
         if fields:
             changes[event.pk] = fields
@@ -244,8 +287,12 @@ def erase_audit_text(erasure: Erasure, confirmation: Confirmation) -> None:
         searches = Q()
         for needle in needles:
             searches |= Q(object_repr__icontains=needle)
-        redact_rows(AuditEntry.objects.filter(searches).exclude(patient_ref__in=erasure.patient_ids), erasure,
-                    ["object_repr"], name_parts=False)
+        redact_rows(
+            AuditEntry.objects.filter(searches).exclude(patient_ref__in=erasure.patient_ids),
+            erasure,
+            ["object_repr"],
+            name_parts=False,
+        )
         logged = Q()
         for needle in needles:
             logged |= Q(object_repr__icontains=needle) | Q(change_message__icontains=needle)

@@ -47,8 +47,11 @@ def _phone(raw: str) -> Phone | None:
     national = str(number.national_number)
     if len(national) < 6:
         return None
-    return Phone(e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
-                 country_code=str(number.country_code), national=national)
+    return Phone(
+        e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+        country_code=str(number.country_code),
+        national=national,
+    )
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,9 @@ class Identifiers:
             prefix = rf"(?:(?:\+|00)?{phone.country_code}{_SEPARATORS}|0)?"
             text = re.sub(rf"(?<!\d){prefix}{digits}(?!\d)", PHONE_ERASED, text)
         for raw, encoded in self._encoded():  # a search logged from a URL: q=Asha+Verma, %2B919812345678
-            text = re.sub(re.escape(encoded), PHONE_ERASED if raw.startswith("+") else replacement, text,
-                          flags=re.IGNORECASE)
+            text = re.sub(
+                re.escape(encoded), PHONE_ERASED if raw.startswith("+") else replacement, text, flags=re.IGNORECASE
+            )
         words = list(self.names) + (list(self.name_parts) if name_parts else [])
         for word in sorted(words, key=len, reverse=True):
             pattern = r"\s+".join(re.escape(piece) for piece in word.split())

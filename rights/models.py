@@ -24,34 +24,47 @@ class RetentionPolicy(models.Model):
     """How long records outlive an erasure of the patient's identity. One row (id 1), set by admins."""
 
     clinical_record_years = models.PositiveSmallIntegerField(
-        default=DEFAULT_CLINICAL_RECORD_YEARS, validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="Diagnosis, results, medication and notes are kept this long (under a pseudonym) after erasure.")
+        default=DEFAULT_CLINICAL_RECORD_YEARS,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Diagnosis, results, medication and notes are kept this long (under a pseudonym) after erasure.",
+    )
     message_log_days = models.PositiveIntegerField(
-        default=DEFAULT_MESSAGE_LOG_DAYS, validators=[MinValueValidator(0), MaxValueValidator(3650)],
-        help_text="The message log (when, channel, delivery status; never the text) is kept this long after erasure.")
+        default=DEFAULT_MESSAGE_LOG_DAYS,
+        validators=[MinValueValidator(0), MaxValueValidator(3650)],
+        help_text="The message log (when, channel, delivery status; never the text) is kept this long after erasure.",
+    )
     audit_log_years = models.PositiveSmallIntegerField(
-        default=DEFAULT_AUDIT_LOG_YEARS, validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="Who viewed or changed the record is kept this long, as evidence.")
-    basis = models.CharField(max_length=500, blank=True,
-                             help_text="The rule or advice these periods rest on, for the next person who asks.")
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+        default=DEFAULT_AUDIT_LOG_YEARS,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Who viewed or changed the record is kept this long, as evidence.",
+    )
+    basis = models.CharField(
+        max_length=500, blank=True, help_text="The rule or advice these periods rest on, for the next person who asks."
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "retention policy"
         constraints = [
             models.CheckConstraint(condition=Q(pk=1), name="retention_policy_single_row"),
-            models.CheckConstraint(condition=Q(clinical_record_years__gte=1, clinical_record_years__lte=100),
-                                   name="retention_clinical_years_range"),
+            models.CheckConstraint(
+                condition=Q(clinical_record_years__gte=1, clinical_record_years__lte=100),
+                name="retention_clinical_years_range",
+            ),
             models.CheckConstraint(condition=Q(message_log_days__lte=3650), name="retention_message_days_range"),
-            models.CheckConstraint(condition=Q(audit_log_years__gte=1, audit_log_years__lte=100),
-                                   name="retention_audit_years_range"),
+            models.CheckConstraint(
+                condition=Q(audit_log_years__gte=1, audit_log_years__lte=100), name="retention_audit_years_range"
+            ),
         ]
 
     def __str__(self) -> str:
-        return (f"Clinical records {self.clinical_record_years} years, message log {self.message_log_days} days, "
-                f"audit trail {self.audit_log_years} years")
+        return (
+            f"Clinical records {self.clinical_record_years} years, message log {self.message_log_days} days, "
+            f"audit trail {self.audit_log_years} years"
+        )
 
     @property
     def is_default(self) -> bool:
@@ -90,20 +103,21 @@ class DataPackageLink(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     # The message that carried the link (its text is cut back once the link is used or revoked).
-    message = models.ForeignKey("messaging.Message", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
+    message = models.ForeignKey("messaging.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     first_opened_at = models.DateTimeField(null=True, blank=True)
     spent_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["patient", "-created_at"], name="package_link_patient_recent")]
         constraints = [
-            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")),
-                                   name="package_link_expires_after_creation"),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="package_link_expires_after_creation"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -153,8 +167,9 @@ class CorrectionRequest(models.Model):
     outcome = models.TextField(max_length=2000, blank=True, help_text="What was changed, or why not.")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -165,7 +180,8 @@ class CorrectionRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(status="requested", decided_at__isnull=True)
                 | (~Q(status="requested") & Q(decided_at__isnull=False) & ~Q(outcome="")),
-                name="correction_decision_has_outcome"),
+                name="correction_decision_has_outcome",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -188,22 +204,25 @@ class ErasureRequest(models.Model):
     received_via = models.CharField(max_length=10, choices=RequestChannel.choices)
     received_on = models.DateField()
     status = models.CharField(max_length=10, choices=ErasureStatus.choices, default=ErasureStatus.REQUESTED)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
-    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
     confirmation = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["patient"], condition=Q(status="requested"),
-                                    name="erasure_one_open_request_per_patient"),
-            models.CheckConstraint(condition=Q(status="requested", completed_at__isnull=True)
-                                   | Q(status="completed", completed_at__isnull=False),
-                                   name="erasure_completed_has_time"),
+            models.UniqueConstraint(
+                fields=["patient"], condition=Q(status="requested"), name="erasure_one_open_request_per_patient"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="requested", completed_at__isnull=True)
+                | Q(status="completed", completed_at__isnull=False),
+                name="erasure_completed_has_time",
+            ),
         ]
 
     def __str__(self) -> str:

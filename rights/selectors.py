@@ -40,10 +40,12 @@ def rights_rows(patient: Patient) -> dict[str, list[Any]]:
     """Three queries: the latest links (with their message), correction requests and erasure requests."""
     return {
         "links": list(package_links_of(patient)[:PANEL_ROWS]),
-        "corrections": list(CorrectionRequest.objects.filter(patient=patient)
-                            .select_related("recorded_by", "decided_by")[:PANEL_ROWS]),
-        "erasures": list(ErasureRequest.objects.filter(patient=patient)
-                         .select_related("requested_by", "completed_by")[:PANEL_ROWS]),
+        "corrections": list(
+            CorrectionRequest.objects.filter(patient=patient).select_related("recorded_by", "decided_by")[:PANEL_ROWS]
+        ),
+        "erasures": list(
+            ErasureRequest.objects.filter(patient=patient).select_related("requested_by", "completed_by")[:PANEL_ROWS]
+        ),
     }
 
 
@@ -60,8 +62,9 @@ class ErasurePreview:
 def erasure_preview(patient: Patient) -> ErasurePreview:
     return ErasurePreview(
         messages=Message.objects.filter(patient=patient).count(),
-        upcoming_consults=Consult.objects.filter(patient=patient, status=ConsultStatus.CONFIRMED,
-                                                 start__gt=timezone.now()).count(),
+        upcoming_consults=Consult.objects.filter(
+            patient=patient, status=ConsultStatus.CONFIRMED, start__gt=timezone.now()
+        ).count(),
         intakes=Patient.objects.filter(intake_of=patient).count(),
         policy=retention_policy_current(),
     )

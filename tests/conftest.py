@@ -140,8 +140,9 @@ def page(browser):
     # Anything the Content-Security-Policy blocks (an inline script or style, a third-party font)
     # fails the test: a page that only looks fine without its script is broken for a real visitor.
     blocked: list[str] = []
-    page.on("console", lambda message: blocked.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None
+    )
     yield page
     context.close()
     assert blocked == [], f"blocked by the Content-Security-Policy: {blocked}"

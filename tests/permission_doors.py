@@ -70,15 +70,16 @@ def get(path: str, *, allowed: tuple[int, ...] = (200,)) -> HttpDoor:
 
 def post_to(path: str, *, allowed: tuple[int, ...] = (200,)) -> HttpDoor:
     """An action endpoint that takes no body."""
-    return lambda client, user, world: http_answer(signed_in(client, user).post(path.format(w=world)),
-                                                   allowed=allowed)
+    return lambda client, user, world: http_answer(signed_in(client, user).post(path.format(w=world)), allowed=allowed)
 
 
 def page_shows(path: str, marker: str) -> HttpDoor:
     """A page section shown only to those with the capability (the sign-in page shows nothing)."""
+
     def door(client: Client, user: AbstractBaseUser, world: World) -> bool:
         response = signed_in(client, user).get(path)
         return response.status_code == 200 and marker in response.content.decode()
+
     return door
 
 
@@ -90,26 +91,43 @@ def post_json(client: Client, path: str, body: dict) -> object:
 
 
 def console_consent_by_phone(client: Client, user: AbstractBaseUser, world: World) -> bool:
-    response = signed_in(client, user).post(f"/admin/patients/patient/{world.patient.pk}/consent/", {
-        "consent-purpose": "messaging", "consent-channel": "sms", "consent-given": "1",
-        "consent-reason": "Patient called and asked for reminders"})
+    response = signed_in(client, user).post(
+        f"/admin/patients/patient/{world.patient.pk}/consent/",
+        {
+            "consent-purpose": "messaging",
+            "consent-channel": "sms",
+            "consent-given": "1",
+            "consent-reason": "Patient called and asked for reminders",
+        },
+    )
     return effect_answer(response, happened=ConsentEvent.objects.filter(patient=world.patient, by=user).exists())
 
 
 def api_patch_patient(client: Client, user: AbstractBaseUser, world: World) -> bool:
-    response = signed_in(client, user).patch(f"/api/v1/patients/{world.patient.pk}/", {"email": "meera@example.org"},
-                                              content_type="application/json")
+    response = signed_in(client, user).patch(
+        f"/api/v1/patients/{world.patient.pk}/", {"email": "meera@example.org"}, content_type="application/json"
+    )
     return http_answer(response)
 
 
 def service_consent_by_phone(user: AbstractBaseUser, world: World) -> bool:
-    return refused_by(lambda: consent_record(patient=world.patient, purpose="messaging", channel="sms", given=True,
-                                             how=ConsentHow.STAFF_PHONE, by=user, reason="Patient called"))
+    return refused_by(
+        lambda: consent_record(
+            patient=world.patient,
+            purpose="messaging",
+            channel="sms",
+            given=True,
+            how=ConsentHow.STAFF_PHONE,
+            by=user,
+            reason="Patient called",
+        )
+    )
 
 
 def console_add_note(client: Client, user: AbstractBaseUser, world: World) -> bool:
-    response = signed_in(client, user).post("/admin/patients/note/add/", {"patient": world.patient.pk,
-                                                                          "body": "Matrix note"})
+    response = signed_in(client, user).post(
+        "/admin/patients/note/add/", {"patient": world.patient.pk, "body": "Matrix note"}
+    )
     return effect_answer(response, happened=Note.objects.filter(body="Matrix note").exists())
 
 
@@ -136,8 +154,9 @@ def console_pause_follow_ups(client: Client, user: AbstractBaseUser, world: Worl
 
 
 def api_pause_follow_ups(client: Client, user: AbstractBaseUser, world: World) -> bool:
-    response = post_json(signed_in(client, user), f"/api/v1/follow-ups/{world.patient.pk}/pause/",
-                         {"reason": "In hospital"})
+    response = post_json(
+        signed_in(client, user), f"/api/v1/follow-ups/{world.patient.pk}/pause/", {"reason": "In hospital"}
+    )
     return http_answer(response, allowed=(201,))
 
 
@@ -154,8 +173,10 @@ def service_export(user: AbstractBaseUser, world: World) -> bool:
 
 def blood_counts(patient: Patient) -> dict:
     def count(code: str, value: float, unit: str = "10*9/L") -> dict:
-        return {"code": {"coding": [{"system": "http://loinc.org", "code": code}]},
-                "valueQuantity": {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}}
+        return {
+            "code": {"coding": [{"system": "http://loinc.org", "code": code}]},
+            "valueQuantity": {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit},
+        }
 
     return {
         "resourceType": "Observation",
@@ -169,15 +190,18 @@ def blood_counts(patient: Patient) -> dict:
 
 
 def api_import_results(client: Client, user: AbstractBaseUser, world: World) -> bool:
-    response = signed_in(client, user).post("/api/v1/fhir/Observation", json.dumps(blood_counts(world.patient)),
-                                            content_type="application/fhir+json")
+    response = signed_in(client, user).post(
+        "/api/v1/fhir/Observation", json.dumps(blood_counts(world.patient)), content_type="application/fhir+json"
+    )
     return http_answer(response, allowed=(201,))
 
 
 def service_import_results(user: AbstractBaseUser, world: World) -> bool:
     # A patient the caller may not change is reported as unknown (404), never as a refusal that reveals them.
-    return refused_by(lambda: observations_import(payload=blood_counts(world.patient), by=user),
-                      lambda error: isinstance(error, FhirInputError) and error.status == 404)
+    return refused_by(
+        lambda: observations_import(payload=blood_counts(world.patient), by=user),
+        lambda error: isinstance(error, FhirInputError) and error.status == 404,
+    )
 
 
 # --- consults and experts ----------------------------------------------------------------------------------
@@ -190,16 +214,33 @@ def booking_start() -> datetime:
 
 def console_book(client: Client, user: AbstractBaseUser, world: World) -> bool:
     start = booking_start()
-    response = signed_in(client, user).post("/admin/consults/consult/add/", {
-        "patient": world.patient.pk, "expert": world.erin_profile.pk, "start_0": f"{start:%Y-%m-%d}",
-        "start_1": f"{start:%H:%M:%S}", "mode": "phone", "topic": "side_effects", "note": "Booked by phone"})
+    response = signed_in(client, user).post(
+        "/admin/consults/consult/add/",
+        {
+            "patient": world.patient.pk,
+            "expert": world.erin_profile.pk,
+            "start_0": f"{start:%Y-%m-%d}",
+            "start_1": f"{start:%H:%M:%S}",
+            "mode": "phone",
+            "topic": "side_effects",
+            "note": "Booked by phone",
+        },
+    )
     return effect_answer(response, happened=Consult.objects.filter(start=start).exists())
 
 
 def service_book(user: AbstractBaseUser, world: World) -> bool:
     start = booking_start()
-    return refused_by(lambda: consult_book(patient=world.patient, expert=world.erin_profile, start=start,
-                                           topic=Topic.TREATMENT_QUESTION, source=ConsultSource.STAFF, booked_by=user))
+    return refused_by(
+        lambda: consult_book(
+            patient=world.patient,
+            expert=world.erin_profile,
+            start=start,
+            topic=Topic.TREATMENT_QUESTION,
+            source=ConsultSource.STAFF,
+            booked_by=user,
+        )
+    )
 
 
 def consult_status(consult: Consult) -> str:
@@ -207,26 +248,39 @@ def consult_status(consult: Consult) -> str:
 
 
 def console_cancel(client: Client, user: AbstractBaseUser, world: World) -> bool:
-    response = signed_in(client, user).post("/admin/consults/consult/?when=upcoming", {
-        "action": "cancel_selected", "_selected_action": [world.consult_upcoming.pk], "apply": "1",
-        "reason": "Clinic closed"})
+    response = signed_in(client, user).post(
+        "/admin/consults/consult/?when=upcoming",
+        {
+            "action": "cancel_selected",
+            "_selected_action": [world.consult_upcoming.pk],
+            "apply": "1",
+            "reason": "Clinic closed",
+        },
+    )
     return effect_answer(response, happened=consult_status(world.consult_upcoming) == ConsultStatus.CANCELLED)
 
 
 def api_cancel(client: Client, user: AbstractBaseUser, world: World) -> bool:
-    response = post_json(signed_in(client, user), f"/api/v1/staff/consults/{world.consult_upcoming.pk}/cancel/",
-                         {"reason": "Clinic closed"})
+    response = post_json(
+        signed_in(client, user),
+        f"/api/v1/staff/consults/{world.consult_upcoming.pk}/cancel/",
+        {"reason": "Clinic closed"},
+    )
     return http_answer(response)
 
 
 def service_cancel(user: AbstractBaseUser, world: World) -> bool:
-    return refused_by(lambda: consult_cancel(consult=world.consult_upcoming, reason="Clinic closed",
-                                             source=ConsultSource.STAFF, cancelled_by=user))
+    return refused_by(
+        lambda: consult_cancel(
+            consult=world.consult_upcoming, reason="Clinic closed", source=ConsultSource.STAFF, cancelled_by=user
+        )
+    )
 
 
 def console_complete(client: Client, user: AbstractBaseUser, world: World) -> bool:
-    response = signed_in(client, user).post(f"/admin/consults/consult/{world.consult_started.pk}/outcome/",
-                                            {"outcome": "completed"})
+    response = signed_in(client, user).post(
+        f"/admin/consults/consult/{world.consult_started.pk}/outcome/", {"outcome": "completed"}
+    )
     return effect_answer(response, happened=consult_status(world.consult_started) == ConsultStatus.COMPLETED)
 
 
@@ -245,35 +299,46 @@ def service_expert_user(user: AbstractBaseUser, world: World) -> bool:
 
 
 def console_delete_expert(client: Client, user: AbstractBaseUser, world: World) -> bool:
-    response = signed_in(client, user).post(f"/admin/consults/expert/{world.frank_profile.pk}/delete/",
-                                            {"post": "yes"})
+    response = signed_in(client, user).post(f"/admin/consults/expert/{world.frank_profile.pk}/delete/", {"post": "yes"})
     return effect_answer(response, happened=not Expert.objects.filter(pk=world.frank_profile.pk).exists())
 
 
 # --- care teams, break-glass, intakes, triage --------------------------------------------------------------
 
 
-def console_assign(actor: Callable[[AbstractBaseUser, World], AbstractBaseUser],
-                   member: Callable[[AbstractBaseUser, World], AbstractBaseUser]) -> HttpDoor:
+def console_assign(
+    actor: Callable[[AbstractBaseUser, World], AbstractBaseUser],
+    member: Callable[[AbstractBaseUser, World], AbstractBaseUser],
+) -> HttpDoor:
     """The console's care-team form, posted by `actor` to put `member` on alice's patient's team."""
+
     def door(client: Client, user: AbstractBaseUser, world: World) -> bool:
         joining = member(user, world)
-        response = signed_in(client, actor(user, world)).post("/admin/patients/careteamassignment/add/", {
-            "patient": world.patient.pk, "member": joining.pk, "reason": "Second opinion on dose"})
+        response = signed_in(client, actor(user, world)).post(
+            "/admin/patients/careteamassignment/add/",
+            {"patient": world.patient.pk, "member": joining.pk, "reason": "Second opinion on dose"},
+        )
         made = CareTeamAssignment.objects.filter(patient=world.patient, member=joining).exists()
         return effect_answer(response, happened=made)
+
     return door
 
 
-def api_assign(actor: Callable[[AbstractBaseUser, World], AbstractBaseUser],
-               member: Callable[[AbstractBaseUser, World], AbstractBaseUser]) -> HttpDoor:
+def api_assign(
+    actor: Callable[[AbstractBaseUser, World], AbstractBaseUser],
+    member: Callable[[AbstractBaseUser, World], AbstractBaseUser],
+) -> HttpDoor:
     def door(client: Client, user: AbstractBaseUser, world: World) -> bool:
-        response = post_json(signed_in(client, actor(user, world)), "/api/v1/care-team/", {
-            "patient": world.patient.pk, "member": member(user, world).pk, "reason": "Second opinion on dose"})
+        response = post_json(
+            signed_in(client, actor(user, world)),
+            "/api/v1/care-team/",
+            {"patient": world.patient.pk, "member": member(user, world).pk, "reason": "Second opinion on dose"},
+        )
         if response.status_code == 400:  # the patient or member is not among the choices
             assert {"patient", "member"} & set(response.json())
             return False
         return http_answer(response, allowed=(201,))
+
     return door
 
 
@@ -294,13 +359,16 @@ def service_assign(user: AbstractBaseUser, world: World) -> bool:
 
 
 def service_join_team(user: AbstractBaseUser, world: World) -> bool:
-    return refused_by(lambda: care_team_assign(patient=world.patient, member=user, by=world.cast["ada"]),
-                      lambda error: error.field == "member")
+    return refused_by(
+        lambda: care_team_assign(patient=world.patient, member=user, by=world.cast["ada"]),
+        lambda error: error.field == "member",
+    )
 
 
 def console_break_glass(client: Client, user: AbstractBaseUser, world: World) -> bool:
-    response = signed_in(client, user).post("/admin/patients/breakglassaccess/add/", {
-        "patient": world.others_patient.pk, "reason": REASON})
+    response = signed_in(client, user).post(
+        "/admin/patients/breakglassaccess/add/", {"patient": world.others_patient.pk, "reason": REASON}
+    )
     return effect_answer(response, happened=BreakGlassAccess.objects.filter(user=user).exists())
 
 
@@ -309,8 +377,9 @@ def service_break_glass(user: AbstractBaseUser, world: World) -> bool:
 
 
 def console_merge_intake(client: Client, user: AbstractBaseUser, world: World) -> bool:
-    response = signed_in(client, user).post("/admin/patients/patient/", {
-        "action": "merge_intakes", "_selected_action": [world.intake.pk]})
+    response = signed_in(client, user).post(
+        "/admin/patients/patient/", {"action": "merge_intakes", "_selected_action": [world.intake.pk]}
+    )
     merged = Patient.objects.get(pk=world.intake.pk).record_state == RecordState.MERGED
     return effect_answer(response, happened=merged)
 
@@ -327,30 +396,44 @@ def service_take(user: AbstractBaseUser, world: World) -> bool:
 
 
 def console_close_conversation(client: Client, user: AbstractBaseUser, world: World) -> bool:
-    response = signed_in(client, user).post(f"/admin/messaging/conversation/{world.conversation.pk}/change/",
-                                            {"action": "close"})
+    response = signed_in(client, user).post(
+        f"/admin/messaging/conversation/{world.conversation.pk}/change/", {"action": "close"}
+    )
     closed = Conversation.objects.get(pk=world.conversation.pk).status == ConversationStatus.CLOSED
     return effect_answer(response, happened=closed)
 
 
 def api_reply(client: Client, user: AbstractBaseUser, world: World) -> bool:
-    response = post_json(signed_in(client, user), f"/api/v1/conversations/{world.conversation.pk}/reply/", {
-        "text": "We will call you this afternoon.", "channel": "sms", "idempotency_key": "matrix-1"})
+    response = post_json(
+        signed_in(client, user),
+        f"/api/v1/conversations/{world.conversation.pk}/reply/",
+        {"text": "We will call you this afternoon.", "channel": "sms", "idempotency_key": "matrix-1"},
+    )
     return http_answer(response, allowed=(201,))
 
 
 def service_close_conversation(user: AbstractBaseUser, world: World) -> bool:
-    return refused_by(lambda: conversation_set_status(conversation=world.conversation, actor=user,
-                                                      status=ConversationStatus.CLOSED))
+    return refused_by(
+        lambda: conversation_set_status(conversation=world.conversation, actor=user, status=ConversationStatus.CLOSED)
+    )
 
 
 # --- resources, tokens, sign-in security -------------------------------------------------------------------
 
 
 def api_add_resource(client: Client, user: AbstractBaseUser, world: World) -> bool:
-    response = post_json(signed_in(client, user), "/api/v1/resources/", {
-        "name": "Matrix support line", "category": "support", "description": "Phone support", "url": "",
-        "phone": "", "is_active": True})
+    response = post_json(
+        signed_in(client, user),
+        "/api/v1/resources/",
+        {
+            "name": "Matrix support line",
+            "category": "support",
+            "description": "Phone support",
+            "url": "",
+            "phone": "",
+            "is_active": True,
+        },
+    )
     return http_answer(response, allowed=(201,))
 
 
@@ -360,8 +443,10 @@ def console_create_token(client: Client, user: AbstractBaseUser, world: World) -
 
 
 def service_create_token(user: AbstractBaseUser, world: World) -> bool:
-    return refused_by(lambda: api_token_create(user=user, name="matrix", expires_in_days=30),
-                      lambda error: "clinic staff" in error.message)
+    return refused_by(
+        lambda: api_token_create(user=user, name="matrix", expires_in_days=30),
+        lambda error: "clinic staff" in error.message,
+    )
 
 
 def revoked(world: World) -> bool:
@@ -374,8 +459,9 @@ def console_revoke_token(client: Client, user: AbstractBaseUser, world: World) -
 
 
 def service_revoke_token(user: AbstractBaseUser, world: World) -> bool:
-    return refused_by(lambda: api_token_revoke(token=world.alices_token, actor=user),
-                      lambda error: "your own" in error.message)
+    return refused_by(
+        lambda: api_token_revoke(token=world.alices_token, actor=user), lambda error: "your own" in error.message
+    )
 
 
 def service_remove_second_factor(user: AbstractBaseUser, world: World) -> bool:
@@ -393,6 +479,7 @@ def console_change_my_settings(client: Client, user: AbstractBaseUser, world: Wo
 
 
 def service_change_my_settings(user: AbstractBaseUser, world: World) -> bool:
-    return refused_by(lambda: staff_time_zone_set(user=user, time_zone="Europe/London", by=user),
-                      lambda error: "only your own settings" in error.message)
-
+    return refused_by(
+        lambda: staff_time_zone_set(user=user, time_zone="Europe/London", by=user),
+        lambda error: "only your own settings" in error.message,
+    )

@@ -20,17 +20,31 @@ def asked_on() -> str:
 
 
 def console_record_correction(client: Client, user: AbstractBaseUser, world: World) -> bool:
-    response = signed_in(client, user).post(f"/admin/patients/patient/{world.patient.pk}/rights/corrections/new/", {
-        "area": "details", "requested_change": "Spell my name Meera", "received_via": "phone",
-        "received_on": asked_on()})
+    response = signed_in(client, user).post(
+        f"/admin/patients/patient/{world.patient.pk}/rights/corrections/new/",
+        {
+            "area": "details",
+            "requested_change": "Spell my name Meera",
+            "received_via": "phone",
+            "received_on": asked_on(),
+        },
+    )
     recorded = CorrectionRequest.objects.filter(patient=world.patient, recorded_by=user).exists()
     return effect_answer(response, happened=recorded)
 
 
 def api_record_correction(client: Client, user: AbstractBaseUser, world: World) -> bool:
-    response = post_json(signed_in(client, user), "/api/v1/correction-requests/", {
-        "patient": world.patient.pk, "area": "details", "requested_change": "Spell my name Meera",
-        "received_via": "phone", "received_on": asked_on()})
+    response = post_json(
+        signed_in(client, user),
+        "/api/v1/correction-requests/",
+        {
+            "patient": world.patient.pk,
+            "area": "details",
+            "requested_change": "Spell my name Meera",
+            "received_via": "phone",
+            "received_on": asked_on(),
+        },
+    )
     if response.status_code == 400:  # a patient the caller may not see is not a valid choice, revealing nothing
         assert "patient" in response.json()
         return False
@@ -38,21 +52,33 @@ def api_record_correction(client: Client, user: AbstractBaseUser, world: World) 
 
 
 def service_record_correction(user: AbstractBaseUser, world: World) -> bool:
-    return refused_by(lambda: correction_request_record(
-        actor=user, patient=world.patient, area="details", requested_change="Spell my name Meera",
-        received_via="phone", received_on=timezone.localdate() - timedelta(days=1)))
+    return refused_by(
+        lambda: correction_request_record(
+            actor=user,
+            patient=world.patient,
+            area="details",
+            requested_change="Spell my name Meera",
+            received_via="phone",
+            received_on=timezone.localdate() - timedelta(days=1),
+        )
+    )
 
 
 def console_record_erasure(client: Client, user: AbstractBaseUser, world: World) -> bool:
-    response = signed_in(client, user).post(f"/admin/patients/patient/{world.patient.pk}/rights/erasure/", {
-        "erasure-received_via": "letter", "erasure-received_on": asked_on()})
+    response = signed_in(client, user).post(
+        f"/admin/patients/patient/{world.patient.pk}/rights/erasure/",
+        {"erasure-received_via": "letter", "erasure-received_on": asked_on()},
+    )
     recorded = ErasureRequest.objects.filter(patient=world.patient, requested_by=user).exists()
     return effect_answer(response, happened=recorded)
 
 
 def api_record_erasure(client: Client, user: AbstractBaseUser, world: World) -> bool:
-    response = post_json(signed_in(client, user), "/api/v1/erasure-requests/", {
-        "patient": world.patient.pk, "received_via": "letter", "received_on": asked_on()})
+    response = post_json(
+        signed_in(client, user),
+        "/api/v1/erasure-requests/",
+        {"patient": world.patient.pk, "received_via": "letter", "received_on": asked_on()},
+    )
     if response.status_code == 400:  # a patient the caller may not see is not a valid choice, revealing nothing
         assert "patient" in response.json()
         return False
@@ -60,12 +86,22 @@ def api_record_erasure(client: Client, user: AbstractBaseUser, world: World) -> 
 
 
 def service_record_erasure(user: AbstractBaseUser, world: World) -> bool:
-    return refused_by(lambda: erasure_request_record(actor=user, patient=world.patient, received_via="letter",
-                                                     received_on=timezone.localdate() - timedelta(days=1)))
+    return refused_by(
+        lambda: erasure_request_record(
+            actor=user,
+            patient=world.patient,
+            received_via="letter",
+            received_on=timezone.localdate() - timedelta(days=1),
+        )
+    )
 
 
-RETENTION = {"clinical_record_years": 10, "message_log_days": 365, "audit_log_years": 8,
-             "basis": "Clinic records policy, 2026"}
+RETENTION = {
+    "clinical_record_years": 10,
+    "message_log_days": 365,
+    "audit_log_years": 8,
+    "basis": "Clinic records policy, 2026",
+}
 
 
 def console_set_retention(client: Client, user: AbstractBaseUser, world: World) -> bool:

@@ -55,15 +55,15 @@ def build_world(cast: dict[str, AbstractBaseUser]) -> World:
         patient=patient,
         others_patient=PatientFactory(coordinator=bob, full_name="Matrix Patient Om"),
         unassigned=PatientFactory(coordinator=None, full_name="Matrix Patient Uma"),
-        intake=PatientFactory(record_state=RecordState.INTAKE, intake_of=patient, phone=patient.phone,
-                              full_name="Matrix Intake"),
+        intake=PatientFactory(
+            record_state=RecordState.INTAKE, intake_of=patient, phone=patient.phone, full_name="Matrix Intake"
+        ),
         consult_started=ConsultFactory(patient=patient, expert=erin_profile, start=started),
         consult_upcoming=ConsultFactory(patient=patient, expert=erin_profile, start=upcoming),
         erin_profile=erin_profile,
         frank_profile=ExpertFactory(user=frank, display_name="Dr Frank", hours=[]),
         conversation=conversation_for_patient(patient),
-        note=Note.objects.create(patient=patient, body="Tolerating imatinib well.", author=alice,
-                                 author_name="alice"),
+        note=Note.objects.create(patient=patient, body="Tolerating imatinib well.", author=alice, author_name="alice"),
         alices_token=api_token_create(user=alice, name="lab import script", expires_in_days=30)[0],
     )
 

@@ -10,7 +10,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = [
-    "accounts", "config", "patients", "consults", "followups", "messaging", "webchat", "insights", "interop", "guide",
+    "accounts",
+    "config",
+    "patients",
+    "consults",
+    "followups",
+    "messaging",
+    "webchat",
+    "insights",
+    "interop",
+    "guide",
     "rights",
 ]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
@@ -20,7 +29,11 @@ def lint_imports(cwd: Path, *contracts: str) -> subprocess.CompletedProcess[str]
     selected = [arg for contract in contracts for arg in ("--contract", contract)]
     return subprocess.run(
         [str(LINT_IMPORTS), "--no-cache", "--no-logo", *selected],
-        cwd=cwd, capture_output=True, text=True, timeout=300, check=False,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 

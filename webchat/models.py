@@ -32,8 +32,9 @@ class PhoneVerification(models.Model):
     class Meta:
         indexes = [models.Index(fields=["ip_address", "created_at"], name="verification_ip_recent")]
         constraints = [
-            models.CheckConstraint(name="verification_expires_after_creation",
-                                   condition=Q(expires_at__gt=models.F("created_at"))),
+            models.CheckConstraint(
+                name="verification_expires_after_creation", condition=Q(expires_at__gt=models.F("created_at"))
+            ),
         ]
 
     def __str__(self) -> str:

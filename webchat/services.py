@@ -71,8 +71,12 @@ def verification_start(*, phone: str, full_name: str, consent_sms: bool, ip_addr
     # Insert first, then count the rows up to ours: two requests racing both count each other, so
     # a burst can never get past the limit (at worst both are refused).
     verification = PhoneVerification.objects.create(
-        phone=phone, full_name=full_name.strip()[:200], consent_sms=consent_sms, ip_address=ip_address,
-        backend=settings.VERIFY_BACKEND, created_at=now,
+        phone=phone,
+        full_name=full_name.strip()[:200],
+        consent_sms=consent_sms,
+        ip_address=ip_address,
+        backend=settings.VERIFY_BACKEND,
+        created_at=now,
         expires_at=now + dt.timedelta(minutes=settings.VERIFY_CODE_TTL_MINUTES),
     )
     by_phone = PhoneVerification.objects.filter(phone=phone)
@@ -81,8 +85,10 @@ def verification_start(*, phone: str, full_name: str, consent_sms: bool, ip_addr
         oldest = by_phone.filter(created_at__gte=since).order_by("created_at").first()
         again = (oldest.created_at if oldest else now) + dt.timedelta(hours=1)
         raise TooManyCodes(
-            gettext("We have sent %(count)s codes to this number in the last hour, the most we send. Try again "
-                    "after %(time)s, or call the clinic on %(phone)s.")
+            gettext(
+                "We have sent %(count)s codes to this number in the last hour, the most we send. Try again "
+                "after %(time)s, or call the clinic on %(phone)s."
+            )
             % {"count": settings.WEBCHAT_CODES_PER_PHONE_HOUR, "time": _clock(again), "phone": settings.CLINIC_PHONE},
             field="phone",
         )
@@ -91,8 +97,11 @@ def verification_start(*, phone: str, full_name: str, consent_sms: bool, ip_addr
         if _count_since(by_address, since, verification.pk) > settings.WEBCHAT_CODES_PER_IP_HOUR:
             verification.delete()
             raise TooManyCodes(
-                gettext("Too many codes were asked for from this connection in the last hour. Try again later, "
-                        "or call the clinic on %(phone)s.") % {"phone": settings.CLINIC_PHONE}
+                gettext(
+                    "Too many codes were asked for from this connection in the last hour. Try again later, "
+                    "or call the clinic on %(phone)s."
+                )
+                % {"phone": settings.CLINIC_PHONE}
             )
     try:
         started = get_verify_backend().start(phone=phone)
@@ -100,20 +109,21 @@ def verification_start(*, phone: str, full_name: str, consent_sms: bool, ip_addr
         # The row stays (it counts against the limits) but can never be used.
         PhoneVerification.objects.filter(pk=verification.pk).update(locked_at=timezone.now())
         raise CodeServiceUnavailable(error.reason, field="phone") from error
-    PhoneVerification.objects.filter(pk=verification.pk).update(code_hash=started.code_hash,
-                                                                twilio_sid=started.sid)
+    PhoneVerification.objects.filter(pk=verification.pk).update(code_hash=started.code_hash, twilio_sid=started.sid)
     verification.code_hash, verification.twilio_sid = started.code_hash, started.sid
     return verification
 
 
-def _patient_for_verified(verification: PhoneVerification, now: dt.datetime,
-                          language: str) -> tuple[Patient, bool]:
+def _patient_for_verified(verification: PhoneVerification, now: dt.datetime, language: str) -> tuple[Patient, bool]:
     """The record holding the proven number (the code is the proof), or a new lead from the website who
     chatted in `language` (a returning patient's language stays as the clinic has it)."""
     patient = Patient.objects.select_for_update().filter(phone=verification.phone).first()
     if patient is None:
         patient = Patient.objects.create(
-            phone=verification.phone, full_name=verification.full_name, is_lead=True, source=PatientSource.WEB,
+            phone=verification.phone,
+            full_name=verification.full_name,
+            is_lead=True,
+            source=PatientSource.WEB,
             preferred_channel=Channel.SMS,
             language=language if language in Language.values else Language.ENGLISH,
         )
@@ -130,8 +140,15 @@ def _add_sms_consent(patient: Patient, now: dt.datetime) -> None:
     if patient.consent_sms:
         return
     # Through the ledger (issue 16), which also sets consent_sms, consent_at and the notice version.
-    consent_record(patient=patient, purpose=ConsentPurpose.MESSAGING, channel=ConsentChannel.SMS, given=True,
-                   how=ConsentHow.WEB_CHAT, notice_version=CONSENT_TEXT_VERSION, source_detail="web chat phone check")
+    consent_record(
+        patient=patient,
+        purpose=ConsentPurpose.MESSAGING,
+        channel=ConsentChannel.SMS,
+        given=True,
+        how=ConsentHow.WEB_CHAT,
+        notice_version=CONSENT_TEXT_VERSION,
+        source_detail="web chat phone check",
+    )
 
 
 def verification_check(*, verification: PhoneVerification, code: str, language: str = "") -> WebChat:
@@ -165,11 +182,18 @@ def verification_check(*, verification: PhoneVerification, code: str, language: 
         left = settings.VERIFY_MAX_ATTEMPTS - verification.attempts
         if left <= 0:
             PhoneVerification.objects.filter(pk=verification.pk).update(locked_at=now)
-            raise CodeNotAccepted(gettext("That code is not right, and it was the last try. Ask for a new code."),
-                                  field="code")
-        raise CodeNotAccepted(ngettext("That code is not right. Check the SMS and try again (%(count)d try left).",
-                                       "That code is not right. Check the SMS and try again (%(count)d tries left).",
-                                       left) % {"count": left}, field="code")
+            raise CodeNotAccepted(
+                gettext("That code is not right, and it was the last try. Ask for a new code."), field="code"
+            )
+        raise CodeNotAccepted(
+            ngettext(
+                "That code is not right. Check the SMS and try again (%(count)d try left).",
+                "That code is not right. Check the SMS and try again (%(count)d tries left).",
+                left,
+            )
+            % {"count": left},
+            field="code",
+        )
     return chat_open(verification=verification, now=now, language=language)
 
 
@@ -183,10 +207,14 @@ def chat_open(*, verification: PhoneVerification, now: dt.datetime, language: st
         if verification.consent_sms:
             _add_sms_consent(patient, now)
         return WebChat.objects.create(
-            token=secrets.token_urlsafe(32), patient=patient, verification=verification,
-            linked_existing_patient=existing, consent_sms=verification.consent_sms,
+            token=secrets.token_urlsafe(32),
+            patient=patient,
+            verification=verification,
+            linked_existing_patient=existing,
+            consent_sms=verification.consent_sms,
             consent_text=CONSENT_SMS_TEXT[:300] if verification.consent_sms else "",
-            started_at=now, expires_at=chat_expiry(now),
+            started_at=now,
+            expires_at=chat_expiry(now),
         )
 
 

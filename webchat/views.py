@@ -46,8 +46,9 @@ def private_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 
 def _open_chat(request: HttpRequest) -> WebChat | None:
     try:
-        return chat_for_session(token=request.session.get(SESSION_CHAT, ""),
-                                session_token=request.session.get(SESSION_CHAT))
+        return chat_for_session(
+            token=request.session.get(SESSION_CHAT, ""), session_token=request.session.get(SESSION_CHAT)
+        )
     except ChatEnded:
         return None
 
@@ -70,8 +71,10 @@ def start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             verification = verification_start(
-                phone=form.cleaned_data["phone"].as_e164, full_name=form.cleaned_data["name"],
-                consent_sms=form.cleaned_data["consent_sms"], ip_address=client_ip(request),
+                phone=form.cleaned_data["phone"].as_e164,
+                full_name=form.cleaned_data["name"],
+                consent_sms=form.cleaned_data["consent_sms"],
+                ip_address=client_ip(request),
             )
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -92,8 +95,9 @@ def code(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "phone_end": verification.phone[-4:], "ttl_minutes": settings.VERIFY_CODE_TTL_MINUTES}
     if request.method == "POST" and form.is_valid():
         try:
-            chat = verification_check(verification=verification, code=form.cleaned_data["code"],
-                                      language=request.LANGUAGE_CODE)
+            chat = verification_check(
+                verification=verification, code=form.cleaned_data["code"], language=request.LANGUAGE_CODE
+            )
         except DomainError as error:
             form.add_error("code", error.message)
             return render(request, "webchat/code.html", context, status=error.status)
@@ -120,8 +124,9 @@ def thread(request: HttpRequest, token: str) -> HttpResponse:
         form = ChatMessageForm(request.POST)
         if form.is_valid():
             try:
-                chat_message_post(chat=chat, text=form.cleaned_data["text"],
-                                  idempotency_key=form.cleaned_data["idempotency_key"])
+                chat_message_post(
+                    chat=chat, text=form.cleaned_data["text"], idempotency_key=form.cleaned_data["idempotency_key"]
+                )
             except DomainError as error:
                 form.add_error("text", error.message)
                 status = error.status

@@ -89,8 +89,12 @@ def guide_json_ld(context: template.Context, page, faq_items: list | None = None
         "audience": {"@type": "Patient"},
         "about": {"@type": "Drug", "name": "Imatinib"},
         "citation": [
-            {"@type": "CreativeWork", "name": src.value["title"], "publisher": src.value["publisher"],
-             "url": src.value["url"]}
+            {
+                "@type": "CreativeWork",
+                "name": src.value["title"],
+                "publisher": src.value["publisher"],
+                "url": src.value["url"],
+            }
             for src in page.sources
         ],
         "publisher": {"@type": "MedicalOrganization", "name": settings.CLINIC_NAME},
@@ -99,17 +103,21 @@ def guide_json_ld(context: template.Context, page, faq_items: list | None = None
         web_page["reviewedBy"] = {"@type": "Person", "name": reviewer.get_full_name() or reviewer.get_username()}
     blocks = [_json_ld(web_page)]
     if faq_items:
-        blocks.append(_json_ld({
-            "@context": "https://schema.org",
-            "@type": "FAQPage",
-            "url": url,
-            "mainEntity": [
+        blocks.append(
+            _json_ld(
                 {
-                    "@type": "Question",
-                    "name": item["question"],
-                    "acceptedAnswer": {"@type": "Answer", "text": str(item["answer"])},
+                    "@context": "https://schema.org",
+                    "@type": "FAQPage",
+                    "url": url,
+                    "mainEntity": [
+                        {
+                            "@type": "Question",
+                            "name": item["question"],
+                            "acceptedAnswer": {"@type": "Answer", "text": str(item["answer"])},
+                        }
+                        for item in faq_items
+                    ],
                 }
-                for item in faq_items
-            ],
-        }))
+            )
+        )
     return mark_safe("".join(blocks))  # noqa: S308 each part came from _json_ld

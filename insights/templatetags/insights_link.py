@@ -13,5 +13,8 @@ register = template.Library()
 def insights_link(context) -> str:
     if not can_view_clinic_insights(context["request"].user):
         return ""
-    return format_html('<p class="ct-insights-link"><a href="{}">Clinic insights: bookings, replies, '
-                       "adherence and results by week</a></p>", reverse("insights:index"))
+    return format_html(
+        '<p class="ct-insights-link"><a href="{}">Clinic insights: bookings, replies, '
+        "adherence and results by week</a></p>",
+        reverse("insights:index"),
+    )

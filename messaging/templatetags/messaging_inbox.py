@@ -25,7 +25,10 @@ def inbox_badge(context) -> str:
         '<a class="ct-inbox-link" href="{}?unread=1" title="Conversations with unread patient messages">'
         'Inbox <span class="ct-badge">{}</span></a>'
         '<a class="ct-inbox-link" href="{}?unread=1&amp;assigned=me">mine: {}</a> /',
-        url, counts["total"], url, counts["mine"],
+        url,
+        counts["total"],
+        url,
+        counts["mine"],
     )
 
 

@@ -68,8 +68,9 @@ class CareTeamAssignmentAdmin(PatientDataAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "member":
-            kwargs["queryset"] = get_user_model().objects.filter(groups__name=EXPERT, is_active=True).order_by(
-                "username")
+            kwargs["queryset"] = (
+                get_user_model().objects.filter(groups__name=EXPERT, is_active=True).order_by("username")
+            )
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "patient":
             field.queryset = field.queryset.filter(record_state=RecordState.VERIFIED)
@@ -77,8 +78,9 @@ class CareTeamAssignmentAdmin(PatientDataAdmin):
 
     def save_model(self, request: HttpRequest, obj: CareTeamAssignment, form: forms.ModelForm, change: bool) -> None:
         # care_team_assign checks the capability and writes the audit entry in its transaction.
-        assignment = care_team_assign(patient=obj.patient, member=obj.member, by=request.user, reason=obj.reason,
-                                      request=request)
+        assignment = care_team_assign(
+            patient=obj.patient, member=obj.member, by=request.user, reason=obj.reason, request=request
+        )
         _adopt(obj, assignment)
 
     @admin.action(description="End selected care-team assignments", permissions=["end"])
@@ -155,6 +157,9 @@ class BreakGlassAccessAdmin(ConsoleDatesMixin, AuditedAdminMixin, admin.ModelAdm
         _adopt(obj, access)
 
     def response_add(self, request: HttpRequest, obj: BreakGlassAccess, post_url_continue: str | None = None):
-        self.message_user(request, f"Break-glass access open until {format_datetime(obj.expires_at)}. "
-                                   "Admins are told of every access.", messages.WARNING)
+        self.message_user(
+            request,
+            f"Break-glass access open until {format_datetime(obj.expires_at)}. Admins are told of every access.",
+            messages.WARNING,
+        )
         return HttpResponseRedirect(reverse("admin:patients_patient_change", args=[obj.patient_id]))

@@ -17,7 +17,7 @@ from patients.timezones import clinic_today
 
 
 class ScopeFilter(admin.SimpleListFilter):
-    """"Mine" (my patients) or "All" I may see; the dashboard links with scope=mine by default."""
+    """ "Mine" (my patients) or "All" I may see; the dashboard links with scope=mine by default."""
 
     title = "scope"
     parameter_name = "scope"
@@ -72,8 +72,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in ("overdue", "due"):
-            items = MonitoringItem.objects.filter(item_state_q(self.value(), clinic_today()),
-                                                  patient=OuterRef("pk"))
+            items = MonitoringItem.objects.filter(item_state_q(self.value(), clinic_today()), patient=OuterRef("pk"))
             return queryset.filter(Exists(items))
         return queryset
 

@@ -98,8 +98,11 @@ class DoseText(forms.Widget):
 
     def render(self, name, value, attrs=None, renderer=None):
         element_id = (attrs or {}).get("id", "")
-        link = format_html('<a class="ct-inline-link" href="{}">Change dose</a>', self.change_url) if self.change_url \
+        link = (
+            format_html('<a class="ct-inline-link" href="{}">Change dose</a>', self.change_url)
+            if self.change_url
             else ""
+        )
         return format_html('<span class="ct-readonly" id="{}">{} mg/day</span>{}', element_id, value, link)
 
 
@@ -107,8 +110,18 @@ class MedicationInline(PatientInlineMixin, admin.StackedInline):
     model = Medication
     extra = 0
     # Stacked, in rows: seven columns side by side made the page scroll sideways at 1366 px.
-    fieldsets = [(None, {"fields": [("drug", "is_tki"), ("dose_mg_per_day", "schedule"),
-                                    ("started_on", "stopped_on", "stop_reason")]})]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("drug", "is_tki"),
+                    ("dose_mg_per_day", "schedule"),
+                    ("started_on", "stopped_on", "stop_reason"),
+                ]
+            },
+        )
+    ]
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -137,12 +150,29 @@ class ConcomitantMedicationInline(PatientInlineMixin, admin.StackedInline):
 class InsurancePolicyInline(PatientInlineMixin, admin.StackedInline):
     model = InsurancePolicy
     extra = 0
-    fieldsets = [(None, {"fields": [("payer", "policy_number"),
-                                    ("prior_auth_status", "prior_auth_reference", "prior_auth_expires_on"), "note"]})]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("payer", "policy_number"),
+                    ("prior_auth_status", "prior_auth_reference", "prior_auth_expires_on"),
+                    "note",
+                ]
+            },
+        )
+    ]
 
 
-ERASED_IDENTITY_FIELDS = ("full_name", "date_of_birth", "phone", "email", "consent_sms", "consent_whatsapp",
-                          "detailed_messages")
+ERASED_IDENTITY_FIELDS = (
+    "full_name",
+    "date_of_birth",
+    "phone",
+    "email",
+    "consent_sms",
+    "consent_whatsapp",
+    "detailed_messages",
+)
 
 
 @admin.register(Patient)
@@ -150,8 +180,16 @@ class PatientAdmin(PatientDataAdmin):
     patient_path = ""
     change_form_template = "admin/patients/patient/edit.html"
     list_display = ["full_name", "diagnosis", "coordinator", "next_due", "flag_badge", "phone"]
-    list_filter = [PatientScopeFilter, DiagnosisFilter, "coordinator", OverdueFilter, PendingTestFilter, FlagFilter,
-                   "is_lead", "record_state"]
+    list_filter = [
+        PatientScopeFilter,
+        DiagnosisFilter,
+        "coordinator",
+        OverdueFilter,
+        PendingTestFilter,
+        FlagFilter,
+        "is_lead",
+        "record_state",
+    ]
     search_fields = ["full_name", "phone", "email", "care_record__icd10_code"]
     list_select_related = ["coordinator", "care_record"]
     raw_id_fields = ["coordinator"]
@@ -159,10 +197,31 @@ class PatientAdmin(PatientDataAdmin):
     actions = ["merge_intakes"]
     inlines = [CareRecordInline, MedicationInline, ConcomitantMedicationInline, InsurancePolicyInline]
     fieldsets = [
-        (None, {"fields": [("full_name", "date_of_birth"), ("phone", "email"), "coordinator", "is_lead", "source",
-                           ("record_state", "intake_of")]}),
-        ("Messages", {"fields": [("language", "time_zone", "preferred_channel"), ("consent_sms", "consent_whatsapp"),
-                                 "consent_text_version", "detailed_messages"], "classes": ["collapse"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("full_name", "date_of_birth"),
+                    ("phone", "email"),
+                    "coordinator",
+                    "is_lead",
+                    "source",
+                    ("record_state", "intake_of"),
+                ]
+            },
+        ),
+        (
+            "Messages",
+            {
+                "fields": [
+                    ("language", "time_zone", "preferred_channel"),
+                    ("consent_sms", "consent_whatsapp"),
+                    "consent_text_version",
+                    "detailed_messages",
+                ],
+                "classes": ["collapse"],
+            },
+        ),
     ]
 
     def has_merge_permission(self, request):
@@ -183,8 +242,12 @@ class PatientAdmin(PatientDataAdmin):
                 continue
             merged += 1
         if merged:
-            self.message_user(request, f"{merged} intake(s) merged: their consults are now on the patient's record. "
-                                       "Consent was not copied; ask the patient.", messages.SUCCESS)
+            self.message_user(
+                request,
+                f"{merged} intake(s) merged: their consults are now on the patient's record. "
+                "Consent was not copied; ask the patient.",
+                messages.SUCCESS,
+            )
 
     def get_queryset(self, request):
         next_due = MonitoringItem.objects.filter(patient=OuterRef("pk"), status=ItemStatus.PLANNED).order_by("due_on")
@@ -194,9 +257,12 @@ class PatientAdmin(PatientDataAdmin):
         if not can_break_glass(request.user):
             return super()._get_obj_does_not_exist_redirect(request, opts, object_id)
         # Experts get a 404 that offers break-glass access; it looks the same for any number, so it reveals nothing.
-        context = {**self.admin_site.each_context(request), "title": "Not one of your patients",
-                   "object_id": object_id if str(object_id).isdigit() else "",
-                   "hours": settings.EXPERT_BREAK_GLASS_HOURS}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Not one of your patients",
+            "object_id": object_id if str(object_id).isdigit() else "",
+            "hours": settings.EXPERT_BREAK_GLASS_HOURS,
+        }
         return TemplateResponse(request, "admin/patients/patient/not_visible.html", context, status=404)
 
     def get_fieldsets(self, request, obj=None):
@@ -215,8 +281,11 @@ class PatientAdmin(PatientDataAdmin):
 
     def get_list_filter(self, request):
         # Experts see their consult patients only; the coordinator filter would list colleagues for nothing.
-        return self.list_filter if can_edit_care_record(request.user) else [
-            DiagnosisFilter, OverdueFilter, PendingTestFilter, FlagFilter]
+        return (
+            self.list_filter
+            if can_edit_care_record(request.user)
+            else [DiagnosisFilter, OverdueFilter, PendingTestFilter, FlagFilter]
+        )
 
     @admin.display(description="diagnosis", ordering="care_record__diagnosis")
     def diagnosis(self, obj: Patient) -> str:
@@ -240,13 +309,20 @@ class PatientAdmin(PatientDataAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("<int:pk>/record/bcr-abl1/", view(record_views.bcr_abl1_result),
-                 name="patients_patient_record_bcr_abl1"),
-            path("<int:pk>/record/blood-count/", view(record_views.blood_count),
-                 name="patients_patient_record_blood_count"),
+            path(
+                "<int:pk>/record/bcr-abl1/", view(record_views.bcr_abl1_result), name="patients_patient_record_bcr_abl1"
+            ),
+            path(
+                "<int:pk>/record/blood-count/",
+                view(record_views.blood_count),
+                name="patients_patient_record_blood_count",
+            ),
             path("<int:pk>/record/symptom/", view(record_views.symptom_report), name="patients_patient_record_symptom"),
-            path("<int:pk>/medication/<int:medication_id>/change-dose/", view(record_views.dose_change),
-                 name="patients_patient_record_dose"),
+            path(
+                "<int:pk>/medication/<int:medication_id>/change-dose/",
+                view(record_views.dose_change),
+                name="patients_patient_record_dose",
+            ),
             path("<path:object_id>/edit/", view(self.edit_view), name="patients_patient_edit"),
             *super().get_urls(),
         ]
@@ -288,15 +364,27 @@ class PatientAdmin(PatientDataAdmin):
         consent = [field for field in CONSENT_AND_CHANNEL_FIELDS if field in form.changed_data]
         if consent:
             # Every consent change says where it came from: here, staff (the admin runs this in one transaction).
-            audit_record(actor=request.user, action=AuditAction.CONSENT, obj=obj, changed_fields=consent,
-                         request=request, via="staff")
+            audit_record(
+                actor=request.user,
+                action=AuditAction.CONSENT,
+                obj=obj,
+                changed_fields=consent,
+                request=request,
+                via="staff",
+            )
             # The ledger row for each consent the form changed (issue 16); the save above already set the cache.
             for field, purpose, channel in CONSENT_LEDGER_FIELDS:
                 if field in consent:
-                    consent_record(patient=obj, purpose=purpose, channel=channel or obj.preferred_channel,
-                                   given=getattr(obj, field),
-                                   how=ConsentHow.STAFF_CONSOLE, by=request.user, source_detail="patient form",
-                                   audit=False)
+                    consent_record(
+                        patient=obj,
+                        purpose=purpose,
+                        channel=channel or obj.preferred_channel,
+                        given=getattr(obj, field),
+                        how=ConsentHow.STAFF_CONSOLE,
+                        by=request.user,
+                        source_detail="patient form",
+                        audit=False,
+                    )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -57,8 +57,14 @@ class ResourceAssignmentAdmin(PatientDataAdmin):
         if change:
             obj.save()
             return
-        created = resource_assign(patient=obj.patient, resource=obj.resource, status=obj.status,
-                                  follow_up_on=obj.follow_up_on, note=obj.note, by=request.user)
+        created = resource_assign(
+            patient=obj.patient,
+            resource=obj.resource,
+            status=obj.status,
+            follow_up_on=obj.follow_up_on,
+            note=obj.note,
+            by=request.user,
+        )
         obj.pk = created.pk
 
 
@@ -110,6 +116,7 @@ class DoseChangeAdmin(PatientDataAdmin):
         return super().record_url(obj)
 
     def persist_model(self, request, obj, form, change):
-        change_row = medication_dose_change(medication=obj.medication, to_mg=obj.to_mg, changed_on=obj.changed_on,
-                                            reason=obj.reason, by=request.user)
+        change_row = medication_dose_change(
+            medication=obj.medication, to_mg=obj.to_mg, changed_on=obj.changed_on, reason=obj.reason, by=request.user
+        )
         obj.pk, obj.patient_id, obj.from_mg = change_row.pk, change_row.patient_id, change_row.from_mg

@@ -21,8 +21,11 @@ ASSESSMENT_CLASS = {"optimal": "ct-ok", "warning": "ct-warning", "failure": "ct-
 def assessment_badge(test: GeneticTest) -> str:
     if not test.eln_assessment:
         return ""
-    return format_html('<span class="ct-pill {}">{}</span>', ASSESSMENT_CLASS.get(test.eln_assessment, ""),
-                       test.get_eln_assessment_display())
+    return format_html(
+        '<span class="ct-pill {}">{}</span>',
+        ASSESSMENT_CLASS.get(test.eln_assessment, ""),
+        test.get_eln_assessment_display(),
+    )
 
 
 class _ReportLink:
@@ -56,15 +59,32 @@ class GeneticTestAdmin(PatientDataAdmin):
     date_hierarchy = "resulted_on"
     readonly_fields = ["derived_result", "derived_assessment"]
     fieldsets = [
-        (None, {"fields": ["patient", "kind", "status", ("ordered_on", "collected_on", "resulted_on"),
-                           ("lab", "method"), "report_file", "cancelled_reason"]}),
-        ("BCR::ABL1 qPCR (International Scale)", {
-            "fields": [("bcr_abl1_detected", "is_percent", "control_copies")],
-            "description": "Type the IS % and the ABL1 control copies from the report. The response level and the "
-                           "ELN 2020 assessment are worked out from them.",
-        }),
-        ("Ph chromosome / cytogenetics / BCR::ABL1 transcript", {
-            "fields": [("ph_result", "high_risk_aca"), "transcript", "kd_mutation"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "patient",
+                    "kind",
+                    "status",
+                    ("ordered_on", "collected_on", "resulted_on"),
+                    ("lab", "method"),
+                    "report_file",
+                    "cancelled_reason",
+                ]
+            },
+        ),
+        (
+            "BCR::ABL1 qPCR (International Scale)",
+            {
+                "fields": [("bcr_abl1_detected", "is_percent", "control_copies")],
+                "description": "Type the IS % and the ABL1 control copies from the report. The response level and the "
+                "ELN 2020 assessment are worked out from them.",
+            },
+        ),
+        (
+            "Ph chromosome / cytogenetics / BCR::ABL1 transcript",
+            {"fields": [("ph_result", "high_risk_aca"), "transcript", "kd_mutation"]},
+        ),
         ("GIST mutation (KIT / PDGFRA)", {"fields": [("gist_finding", "variant_detail")]}),
         ("Other result", {"fields": ["result_text"]}),
         ("Worked out from the result", {"fields": ["derived_result", "derived_assessment"]}),
@@ -107,8 +127,14 @@ class GeneticTestAdmin(PatientDataAdmin):
         return form
 
     def get_urls(self):
-        return [path("<int:test_id>/report/", self.admin_site.admin_view(self.report_view),
-                     name="patients_genetictest_report"), *super().get_urls()]
+        return [
+            path(
+                "<int:test_id>/report/",
+                self.admin_site.admin_view(self.report_view),
+                name="patients_genetictest_report",
+            ),
+            *super().get_urls(),
+        ]
 
     def report_view(self, request, test_id: int):
         """Stream the report to staff who may see this patient; every download is audited."""
@@ -117,10 +143,12 @@ class GeneticTestAdmin(PatientDataAdmin):
             raise Http404("No report for this test, or it is not one of your patients.")
         if not self.has_view_permission(request, test):
             raise PermissionDenied
-        audit_record(actor=request.user, action=AuditAction.EXPORT, obj=test, request=request,
-                     changed_fields=["report_file"])
-        return FileResponse(test.report_file.open("rb"), as_attachment=True,
-                            filename=PurePath(test.report_file.name).name)
+        audit_record(
+            actor=request.user, action=AuditAction.EXPORT, obj=test, request=request, changed_fields=["report_file"]
+        )
+        return FileResponse(
+            test.report_file.open("rb"), as_attachment=True, filename=PurePath(test.report_file.name).name
+        )
 
     def persist_model(self, request, obj, form, change):
         genetic_test_save(test=obj, by=request.user)
@@ -136,8 +164,9 @@ class GeneticTestAdmin(PatientDataAdmin):
     def _result_message(self, request, obj: GeneticTest) -> None:
         if obj.status == TestStatus.RESULTED and obj.eln_assessment:
             level = {"warning": messages.WARNING, "failure": messages.ERROR}.get(obj.eln_assessment, messages.INFO)
-            messages.add_message(request, level, f"{obj.result_display}. ELN 2020: "
-                                                 f"{obj.get_eln_assessment_display()} — {obj.eln_rule}")
+            messages.add_message(
+                request, level, f"{obj.result_display}. ELN 2020: {obj.get_eln_assessment_display()} — {obj.eln_rule}"
+            )
 
 
 @admin.register(LabResult)
@@ -149,8 +178,14 @@ class LabResultAdmin(PatientDataAdmin):
     list_select_related = ["patient"]
     autocomplete_fields = ["patient"]
     readonly_fields = ["hold_guidance_text"]
-    fields = ["patient", "taken_on", "lab", ("wbc", "anc", "platelets", "haemoglobin"),
-              ("alt_x_uln", "ast_x_uln", "bilirubin_x_uln"), "hold_guidance_text"]
+    fields = [
+        "patient",
+        "taken_on",
+        "lab",
+        ("wbc", "anc", "platelets", "haemoglobin"),
+        ("alt_x_uln", "ast_x_uln", "bilirubin_x_uln"),
+        "hold_guidance_text",
+    ]
 
     @admin.display(description="label hold criteria met")
     def holds(self, obj: LabResult) -> str:

@@ -42,13 +42,27 @@ class OverrideForm(forms.Form):
 
 
 ACTIONS = {
-    "complete": ("Mark done", CompleteForm, lambda item, data, request: monitoring_item_complete(
-        item=item, completed_on=data["completed_on"], by=request.user, request=request, audit_via="admin")),
-    "skip": ("Skip with a reason", SkipForm, lambda item, data, request: monitoring_item_skip(
-        item=item, reason=data["reason"], by=request.user, request=request, audit_via="admin")),
-    "override": ("Move to another date", OverrideForm, lambda item, data, request: monitoring_item_override(
-        item=item, due_on=data["due_on"], reason=data["reason"], by=request.user, request=request,
-        audit_via="admin")),
+    "complete": (
+        "Mark done",
+        CompleteForm,
+        lambda item, data, request: monitoring_item_complete(
+            item=item, completed_on=data["completed_on"], by=request.user, request=request, audit_via="admin"
+        ),
+    ),
+    "skip": (
+        "Skip with a reason",
+        SkipForm,
+        lambda item, data, request: monitoring_item_skip(
+            item=item, reason=data["reason"], by=request.user, request=request, audit_via="admin"
+        ),
+    ),
+    "override": (
+        "Move to another date",
+        OverrideForm,
+        lambda item, data, request: monitoring_item_override(
+            item=item, due_on=data["due_on"], reason=data["reason"], by=request.user, request=request, audit_via="admin"
+        ),
+    ),
 }
 
 
@@ -69,8 +83,21 @@ class MonitoringItemAdmin(PatientDataAdmin):
     list_select_related = ["patient", "genetic_test", "lab_result"]
     autocomplete_fields = ["patient"]
     date_hierarchy = "due_on"
-    readonly_fields = ["patient", "kind", "due_on", "window_starts_on", "window_ends_on", "reason", "source", "status",
-                       "completed_on", "skipped_reason", "override_reason", "genetic_test", "lab_result"]
+    readonly_fields = [
+        "patient",
+        "kind",
+        "due_on",
+        "window_starts_on",
+        "window_ends_on",
+        "reason",
+        "source",
+        "status",
+        "completed_on",
+        "skipped_reason",
+        "override_reason",
+        "genetic_test",
+        "lab_result",
+    ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -85,8 +112,9 @@ class MonitoringItemAdmin(PatientDataAdmin):
         return ["patient", "kind", "due_on", "override_reason"] if obj is None else self.readonly_fields
 
     def persist_model(self, request, obj, form, change):
-        item = monitoring_item_add(patient=obj.patient, kind=obj.kind, due_on=obj.due_on,
-                                   reason=obj.override_reason, by=request.user)
+        item = monitoring_item_add(
+            patient=obj.patient, kind=obj.kind, due_on=obj.due_on, reason=obj.override_reason, by=request.user
+        )
         obj.pk, obj.window_starts_on, obj.window_ends_on = item.pk, item.window_starts_on, item.window_ends_on
 
     @admin.display(description="window")
@@ -111,14 +139,24 @@ class MonitoringItemAdmin(PatientDataAdmin):
     def item_actions(self, obj: MonitoringItem) -> str:
         if obj.status != ItemStatus.PLANNED:
             return ""
-        links = [format_html('<a href="{}">{}</a>', reverse("admin:patients_monitoringitem_action",
-                                                            args=[obj.pk, key]), label.split()[0])
-                 for key, (label, _form, _run) in ACTIONS.items()]
+        links = [
+            format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:patients_monitoringitem_action", args=[obj.pk, key]),
+                label.split()[0],
+            )
+            for key, (label, _form, _run) in ACTIONS.items()
+        ]
         return format_html(" · ".join(["{}"] * len(links)), *links)
 
     def get_urls(self):
-        extra = [path("<int:item_id>/<str:action>/", self.admin_site.admin_view(self.action_view),
-                      name="patients_monitoringitem_action")]
+        extra = [
+            path(
+                "<int:item_id>/<str:action>/",
+                self.admin_site.admin_view(self.action_view),
+                name="patients_monitoringitem_action",
+            )
+        ]
         return extra + super().get_urls()
 
     def action_view(self, request, item_id: int, action: str):
@@ -140,11 +178,20 @@ class MonitoringItemAdmin(PatientDataAdmin):
             else:
                 messages.success(request, f"{item.get_kind_display()}: {label.lower()} — saved.")
                 back = request.GET.get("from") == "record"
-                url = (reverse("admin:patients_patient_change", args=[item.patient_id]) + "#schedule" if back
-                       else reverse("admin:patients_monitoringitem_changelist"))
+                url = (
+                    reverse("admin:patients_patient_change", args=[item.patient_id]) + "#schedule"
+                    if back
+                    else reverse("admin:patients_monitoringitem_changelist")
+                )
                 return HttpResponseRedirect(url)
-        context = {**self.admin_site.each_context(request), "title": f"{label}: {item}", "item": item, "form": form,
-                   "opts": self.opts, "label": label}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{label}: {item}",
+            "item": item,
+            "form": form,
+            "opts": self.opts,
+            "label": label,
+        }
         return TemplateResponse(request, "admin/patients/monitoringitem/action.html", context)
 
 

@@ -16,8 +16,14 @@ from patients.services.symptoms import symptom_report_record
 from patients.services.tasks import care_task_create, care_task_set_status
 
 PRIORITY_CLASS = {"urgent": "ct-danger", "high": "ct-warning"}
-SOURCE_MODELS = {"symptom": "symptomreport", "monitoring_item": "monitoringitem", "genetic_test": "genetictest",
-                 "lab_result": "labresult", "authorisation": "insurancepolicy", "resource": "resourceassignment"}
+SOURCE_MODELS = {
+    "symptom": "symptomreport",
+    "monitoring_item": "monitoringitem",
+    "genetic_test": "genetictest",
+    "lab_result": "labresult",
+    "authorisation": "insurancepolicy",
+    "resource": "resourceassignment",
+}
 
 
 @admin.register(SymptomReport)
@@ -43,7 +49,8 @@ class SymptomReportAdmin(PatientDataAdmin):
         if obj is None and "grade" in form.base_fields:
             form.base_fields["grade"].help_text = (
                 f"{form.base_fields['grade'].help_text} Grade 3 or more, or a red flag "
-                "(bleeding, fever, yellow skin, chest pain, sudden swelling…), opens an urgent task now.")
+                "(bleeding, fever, yellow skin, chest pain, sudden swelling…), opens an urgent task now."
+            )
         return form
 
     @admin.display(description="urgent", ordering="is_urgent")
@@ -53,13 +60,23 @@ class SymptomReportAdmin(PatientDataAdmin):
         return format_html('<span class="ct-pill ct-danger">{}</span>', "red flag" if obj.is_red_flag else "grade ≥ 3")
 
     def persist_model(self, request, obj, form, change):
-        report, urgent = symptom_report_record(patient=obj.patient, symptom=obj.symptom, grade=obj.grade,
-                                               source=obj.source, reported_at=obj.reported_at, note=obj.note,
-                                               onset_on=obj.onset_on, recorded_by=request.user)
+        report, urgent = symptom_report_record(
+            patient=obj.patient,
+            symptom=obj.symptom,
+            grade=obj.grade,
+            source=obj.source,
+            reported_at=obj.reported_at,
+            note=obj.note,
+            onset_on=obj.onset_on,
+            recorded_by=request.user,
+        )
         obj.pk, obj.is_red_flag, obj.is_urgent = report.pk, report.is_red_flag, report.is_urgent
         if urgent:
-            messages.error(request, "This report is urgent: an urgent task was opened for the coordinator. "
-                                    f"Tell the patient: {protocols.RED_FLAG_PATIENT_ADVICE}")
+            messages.error(
+                request,
+                "This report is urgent: an urgent task was opened for the coordinator. "
+                f"Tell the patient: {protocols.RED_FLAG_PATIENT_ADVICE}",
+            )
 
 
 class CareTaskForm(forms.ModelForm):
@@ -98,13 +115,21 @@ class CareTaskAdmin(PatientDataAdmin):
 
     @admin.display(description="priority", ordering="priority")
     def priority_badge(self, obj: CareTask) -> str:
-        return format_html('<span class="ct-pill {}">{}</span>', PRIORITY_CLASS.get(obj.priority, ""),
-                           obj.get_priority_display())
+        return format_html(
+            '<span class="ct-pill {}">{}</span>', PRIORITY_CLASS.get(obj.priority, ""), obj.get_priority_display()
+        )
 
     def persist_model(self, request, obj, form, change):
         if not change:
-            task = care_task_create(patient=obj.patient, title=obj.title, priority=obj.priority, due=obj.due_at,
-                                    assignee=obj.assignee, detail=obj.detail, created_by=request.user)
+            task = care_task_create(
+                patient=obj.patient,
+                title=obj.title,
+                priority=obj.priority,
+                due=obj.due_at,
+                assignee=obj.assignee,
+                detail=obj.detail,
+                created_by=request.user,
+            )
             obj.pk = task.pk
             if obj.status != TaskStatus.OPEN:
                 care_task_set_status(task=task, status=obj.status, by=request.user)
@@ -118,8 +143,7 @@ class CareTaskAdmin(PatientDataAdmin):
     @admin.action(description="Mark selected tasks done")
     def mark_done(self, request, queryset):
         for task in queryset.filter(status__in=[TaskStatus.OPEN, TaskStatus.IN_PROGRESS]):
-            care_task_set_status(task=task, status=TaskStatus.DONE, by=request.user, request=request,
-                                 audit_via="admin")
+            care_task_set_status(task=task, status=TaskStatus.DONE, by=request.user, request=request, audit_via="admin")
 
 
 @admin.register(Note)

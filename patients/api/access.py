@@ -23,8 +23,9 @@ class CareTeamAssignmentSerializer(serializers.ModelSerializer):
         help_text="Id of a staff login holding the expert role.",
     )
     member_name = serializers.CharField(source="member.get_full_name", read_only=True)
-    assigned_by = serializers.CharField(source="assigned_by.get_username", read_only=True, allow_null=True,
-                                        default=None)
+    assigned_by = serializers.CharField(
+        source="assigned_by.get_username", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = CareTeamAssignment
@@ -32,8 +33,10 @@ class CareTeamAssignmentSerializer(serializers.ModelSerializer):
         read_only_fields = ["started_at", "ended_at"]
 
 
-@extend_schema_view(list=extend_schema(summary="Care-team assignments of patients I may see (?patient=)"),
-                    create=extend_schema(summary="Put an expert on a patient's care team (coordinators, admins)"))
+@extend_schema_view(
+    list=extend_schema(summary="Care-team assignments of patients I may see (?patient=)"),
+    create=extend_schema(summary="Put an expert on a patient's care team (coordinators, admins)"),
+)
 class CareTeamAssignmentViewSet(PatientDataViewSet):
     serializer_class = CareTeamAssignmentSerializer
     http_method_names = ["get", "post", "head", "options"]
@@ -44,8 +47,14 @@ class CareTeamAssignmentViewSet(PatientDataViewSet):
     def perform_create(self, serializer: CareTeamAssignmentSerializer) -> None:
         # The service audits inside its transaction; AuditedAPIMixin's create audit would be a second entry.
         data = serializer.validated_data
-        serializer.instance = care_team_assign(patient=data["patient"], member=data["member"], by=self.request.user,
-                                               reason=data.get("reason", ""), request=self.request, via="api")
+        serializer.instance = care_team_assign(
+            patient=data["patient"],
+            member=data["member"],
+            by=self.request.user,
+            reason=data.get("reason", ""),
+            request=self.request,
+            via="api",
+        )
 
     @extend_schema(summary="End a care-team assignment from now", request=None, responses=CareTeamAssignmentSerializer)
     @action(detail=True, methods=["post"])

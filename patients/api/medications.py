@@ -24,8 +24,17 @@ class DoseChangeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DoseChange
-        fields = ["id", "patient", "medication", "changed_on", "from_mg", "to_mg", "reason", "recorded_by",
-                  "recorded_at"]
+        fields = [
+            "id",
+            "patient",
+            "medication",
+            "changed_on",
+            "from_mg",
+            "to_mg",
+            "reason",
+            "recorded_by",
+            "recorded_at",
+        ]
         read_only_fields = fields
 
     def get_recorded_by(self, change: DoseChange) -> str:
@@ -46,8 +55,21 @@ class MedicationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Medication
-        fields = ["id", "patient", "drug", "is_tki", "dose_mg_per_day", "schedule", "schedule_label", "started_on",
-                  "stopped_on", "stop_reason", "is_active", "dose_changes", "created_at"]
+        fields = [
+            "id",
+            "patient",
+            "drug",
+            "is_tki",
+            "dose_mg_per_day",
+            "schedule",
+            "schedule_label",
+            "started_on",
+            "stopped_on",
+            "stop_reason",
+            "is_active",
+            "dose_changes",
+            "created_at",
+        ]
         read_only_fields = ["stopped_on", "stop_reason", "created_at"]
 
     def create(self, validated_data):
@@ -76,35 +98,51 @@ class MedicationViewSet(PatientDataViewSet):
     def base_queryset(self):
         changes = DoseChange.objects.select_related("recorded_by")
         return Medication.objects.prefetch_related(Prefetch("dose_changes", queryset=changes)).order_by(
-            "-started_on", "-id")
+            "-started_on", "-id"
+        )
 
     def _answer(self, request, medication: Medication, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.base_queryset().get(pk=medication.pk)
         return Response(MedicationSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
-    @extend_schema(summary="Change the daily dose, with the reason; returns the course and its dose changes",
-                   request=DoseChangeInputSerializer, responses={201: MedicationSerializer})
+    @extend_schema(
+        summary="Change the daily dose, with the reason; returns the course and its dose changes",
+        request=DoseChangeInputSerializer,
+        responses={201: MedicationSerializer},
+    )
     @action(detail=True, methods=["post"], url_path="dose-change")
     def dose_change(self, request, pk=None):
         medication = self.get_object()
         data = DoseChangeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         # The service writes the audit entry in its own transaction, with the dose change.
-        medication_dose_change(medication=medication, by=request.user, audit_via="api", request=request,
-                               **data.validated_data)
+        medication_dose_change(
+            medication=medication, by=request.user, audit_via="api", request=request, **data.validated_data
+        )
         return self._answer(request, medication, status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Stop the course, with the reason", request=MedicationStopSerializer,
-                   responses=MedicationSerializer)
+    @extend_schema(
+        summary="Stop the course, with the reason", request=MedicationStopSerializer, responses=MedicationSerializer
+    )
     @action(detail=True, methods=["post"])
     def stop(self, request, pk=None):
         medication = self.get_object()
         data = MedicationStopSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        medication = medication_stop(medication=medication, stopped_on=data.validated_data["stopped_on"],
-                                     reason=data.validated_data["reason"], by=request.user)
-        audit_record(actor=request.user, action=AuditAction.CHANGE, obj=medication, request=request, via="api",
-                     changed_fields=["stopped_on", "stop_reason"])
+        medication = medication_stop(
+            medication=medication,
+            stopped_on=data.validated_data["stopped_on"],
+            reason=data.validated_data["reason"],
+            by=request.user,
+        )
+        audit_record(
+            actor=request.user,
+            action=AuditAction.CHANGE,
+            obj=medication,
+            request=request,
+            via="api",
+            changed_fields=["stopped_on", "stop_reason"],
+        )
         return self._answer(request, medication)
 
 

@@ -1,6 +1,5 @@
 """Input and output shapes of the patients API. Writes go through the services, never around them."""
 
-
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -69,8 +68,9 @@ def label_field(name: str) -> serializers.CharField:
 class FlagSerializer(serializers.Serializer):
     """One finding on the care record, exactly as the console lists it (clinical.care_record_flags)."""
 
-    level = serializers.ChoiceField(choices=[("danger", "Danger"), ("warning", "Warning"), ("info", "Information")],
-                                    read_only=True)
+    level = serializers.ChoiceField(
+        choices=[("danger", "Danger"), ("warning", "Warning"), ("info", "Information")], read_only=True
+    )
     code = serializers.CharField(read_only=True)
     text = serializers.CharField(read_only=True)
     source = serializers.CharField(read_only=True)
@@ -78,8 +78,9 @@ class FlagSerializer(serializers.Serializer):
 
 def record_flags(record: CareRecord | None, patient: Patient) -> list[dict]:
     """The console's flags for a patient; callers prefetch `genetic_tests` and `medications` to keep queries fixed."""
-    flags = clinical.care_record_flags(record=record, tests=list(patient.genetic_tests.all()),
-                                       medications=list(patient.medications.all()))
+    flags = clinical.care_record_flags(
+        record=record, tests=list(patient.genetic_tests.all()), medications=list(patient.medications.all())
+    )
     return FlagSerializer(flags, many=True).data
 
 
@@ -97,8 +98,23 @@ class PatientSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Patient
-        fields = ["id", "full_name", "phone", "email", "date_of_birth", "language", "time_zone", "preferred_channel",
-                  "coordinator", "is_lead", "diagnosis", "has_flags", "flags", "next_due_on", "created_at"]
+        fields = [
+            "id",
+            "full_name",
+            "phone",
+            "email",
+            "date_of_birth",
+            "language",
+            "time_zone",
+            "preferred_channel",
+            "coordinator",
+            "is_lead",
+            "diagnosis",
+            "has_flags",
+            "flags",
+            "next_due_on",
+            "created_at",
+        ]
         read_only_fields = ["created_at"]
 
     def validate_phone(self, phone):
@@ -106,6 +122,7 @@ class PatientSerializer(serializers.ModelSerializer):
         if phone_on_file(phone, exclude_pk=self.instance.pk if self.instance else None):
             raise serializers.ValidationError(PHONE_TAKEN)
         return phone
+
     def get_diagnosis(self, patient: Patient) -> str:
         record = getattr(patient, "care_record", None)
         return record.diagnosis if record else ""
@@ -127,14 +144,36 @@ class CareRecordSerializer(serializers.ModelSerializer):
     treatment_phase_label = label_field("treatment_phase")
     flags = serializers.SerializerMethodField()
     flag_summary = serializers.CharField(
-        read_only=True, help_text="Deprecated: use `flags`. Newline-joined texts of the danger and warning flags only.")
+        read_only=True, help_text="Deprecated: use `flags`. Newline-joined texts of the danger and warning flags only."
+    )
 
     class Meta:
         model = CareRecord
-        fields = ["id", "patient", "diagnosis", "diagnosis_label", "diagnosis_detail", "cml_phase", "cml_phase_label",
-                  "gist_site", "gist_risk", "gist_extent", "gist_extent_label", "resected_on", "icd10_code",
-                  "diagnosed_on", "treating_oncologist", "treatment_phase", "treatment_phase_label", "tki_started_on",
-                  "phase_started_on", "has_flags", "flags", "flag_summary", "updated_at"]
+        fields = [
+            "id",
+            "patient",
+            "diagnosis",
+            "diagnosis_label",
+            "diagnosis_detail",
+            "cml_phase",
+            "cml_phase_label",
+            "gist_site",
+            "gist_risk",
+            "gist_extent",
+            "gist_extent_label",
+            "resected_on",
+            "icd10_code",
+            "diagnosed_on",
+            "treating_oncologist",
+            "treatment_phase",
+            "treatment_phase_label",
+            "tki_started_on",
+            "phase_started_on",
+            "has_flags",
+            "flags",
+            "flag_summary",
+            "updated_at",
+        ]
         read_only_fields = ["has_flags", "flag_summary", "updated_at"]
 
     @extend_schema_field(FlagSerializer(many=True))
@@ -157,8 +196,15 @@ class CareRecordSerializer(serializers.ModelSerializer):
         return care_record_save(record=instance, by=_user(self))
 
 
-ASSESSMENT_FIELDS = ["molecular_response", "months_on_treatment", "eln_milestone", "eln_assessment", "eln_rule",
-                     "needs_confirmation", "lost_mmr"]
+ASSESSMENT_FIELDS = [
+    "molecular_response",
+    "months_on_treatment",
+    "eln_milestone",
+    "eln_assessment",
+    "eln_rule",
+    "needs_confirmation",
+    "lost_mmr",
+]
 
 
 class GeneticTestSerializer(serializers.ModelSerializer):
@@ -178,12 +224,37 @@ class GeneticTestSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = GeneticTest
-        fields = ["id", "patient", "kind", "kind_label", "method", "status", "status_label", "ordered_on",
-                  "collected_on", "resulted_on",
-                  "cancelled_reason", "lab", "ph_result", "transcript", "bcr_abl1_detected", "is_percent",
-                  "control_copies", "kd_mutation", "high_risk_aca", "gist_finding", "variant_detail", "result_text",
-                  *ASSESSMENT_FIELDS, "molecular_response_label", "eln_assessment_label", "result_display", "loinc",
-                  "warnings", "updated_at"]
+        fields = [
+            "id",
+            "patient",
+            "kind",
+            "kind_label",
+            "method",
+            "status",
+            "status_label",
+            "ordered_on",
+            "collected_on",
+            "resulted_on",
+            "cancelled_reason",
+            "lab",
+            "ph_result",
+            "transcript",
+            "bcr_abl1_detected",
+            "is_percent",
+            "control_copies",
+            "kd_mutation",
+            "high_risk_aca",
+            "gist_finding",
+            "variant_detail",
+            "result_text",
+            *ASSESSMENT_FIELDS,
+            "molecular_response_label",
+            "eln_assessment_label",
+            "result_display",
+            "loinc",
+            "warnings",
+            "updated_at",
+        ]
         read_only_fields = [*ASSESSMENT_FIELDS, "updated_at"]
 
     def get_warnings(self, test: GeneticTest) -> list[str]:
@@ -212,8 +283,9 @@ class ResultInputSerializer(serializers.Serializer):
     ph_result = serializers.CharField(required=False, allow_blank=True, default="")
     transcript = serializers.CharField(required=False, allow_blank=True, default="")
     bcr_abl1_detected = serializers.BooleanField(required=False, allow_null=True, default=None)
-    is_percent = serializers.DecimalField(max_digits=12, decimal_places=6, required=False, allow_null=True,
-                                         min_value=0, default=None)
+    is_percent = serializers.DecimalField(
+        max_digits=12, decimal_places=6, required=False, allow_null=True, min_value=0, default=None
+    )
     control_copies = serializers.IntegerField(required=False, allow_null=True, min_value=0, default=None)
     kd_mutation = serializers.CharField(required=False, allow_blank=True, default="")
     high_risk_aca = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -242,8 +314,22 @@ class LabResultSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LabResult
-        fields = ["id", "patient", "taken_on", "anc", "platelets", "wbc", "haemoglobin", "alt_x_uln", "ast_x_uln",
-                  "bilirubin_x_uln", "lab", "hold_findings", "hold_guidance", "created_at"]
+        fields = [
+            "id",
+            "patient",
+            "taken_on",
+            "anc",
+            "platelets",
+            "wbc",
+            "haemoglobin",
+            "alt_x_uln",
+            "ast_x_uln",
+            "bilirubin_x_uln",
+            "lab",
+            "hold_findings",
+            "hold_guidance",
+            "created_at",
+        ]
         read_only_fields = ["hold_findings", "created_at"]
 
     def get_hold_guidance(self, obj: LabResult) -> list[str]:
@@ -262,19 +348,50 @@ class MonitoringItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MonitoringItem
-        fields = ["id", "patient", "kind", "kind_label", "due_on", "window_starts_on", "window_ends_on", "state",
-                  "status", "status_label", "source",
-                  "reason", "protocol_key", "completed_on", "skipped_reason", "override_reason", "genetic_test",
-                  "lab_result"]
-        read_only_fields = ["window_starts_on", "window_ends_on", "status", "source", "protocol_key", "completed_on",
-                            "skipped_reason", "override_reason", "genetic_test", "lab_result"]
+        fields = [
+            "id",
+            "patient",
+            "kind",
+            "kind_label",
+            "due_on",
+            "window_starts_on",
+            "window_ends_on",
+            "state",
+            "status",
+            "status_label",
+            "source",
+            "reason",
+            "protocol_key",
+            "completed_on",
+            "skipped_reason",
+            "override_reason",
+            "genetic_test",
+            "lab_result",
+        ]
+        read_only_fields = [
+            "window_starts_on",
+            "window_ends_on",
+            "status",
+            "source",
+            "protocol_key",
+            "completed_on",
+            "skipped_reason",
+            "override_reason",
+            "genetic_test",
+            "lab_result",
+        ]
 
     def get_state(self, obj: MonitoringItem) -> str:
         return obj.state_on(clinic_today())
 
     def create(self, validated_data):
-        return monitoring_item_add(patient=validated_data["patient"], kind=validated_data["kind"],
-                                   due_on=validated_data["due_on"], reason=validated_data["reason"], by=_user(self))
+        return monitoring_item_add(
+            patient=validated_data["patient"],
+            kind=validated_data["kind"],
+            due_on=validated_data["due_on"],
+            reason=validated_data["reason"],
+            by=_user(self),
+        )
 
 
 class ItemCompleteSerializer(serializers.Serializer):
@@ -296,8 +413,19 @@ class SymptomReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SymptomReport
-        fields = ["id", "patient", "symptom", "grade", "source", "reported_at", "onset_on", "note", "is_red_flag",
-                  "is_urgent", "created_at"]
+        fields = [
+            "id",
+            "patient",
+            "symptom",
+            "grade",
+            "source",
+            "reported_at",
+            "onset_on",
+            "note",
+            "is_red_flag",
+            "is_urgent",
+            "created_at",
+        ]
         read_only_fields = ["is_red_flag", "is_urgent", "created_at"]
 
     def create(self, validated_data):
@@ -313,16 +441,34 @@ class CareTaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CareTask
-        fields = ["id", "patient", "title", "detail", "priority", "priority_label", "due_at", "assignee", "status",
-                  "status_label", "source_kind",
-                  "source_id", "created_at", "completed_at"]
+        fields = [
+            "id",
+            "patient",
+            "title",
+            "detail",
+            "priority",
+            "priority_label",
+            "due_at",
+            "assignee",
+            "status",
+            "status_label",
+            "source_kind",
+            "source_id",
+            "created_at",
+            "completed_at",
+        ]
         read_only_fields = ["status", "source_kind", "source_id", "created_at", "completed_at"]
 
     def create(self, validated_data):
-        return care_task_create(patient=validated_data["patient"], title=validated_data["title"],
-                                priority=validated_data.get("priority", "normal"), due=validated_data["due_at"],
-                                assignee=validated_data.get("assignee"), detail=validated_data.get("detail", ""),
-                                created_by=_user(self))
+        return care_task_create(
+            patient=validated_data["patient"],
+            title=validated_data["title"],
+            priority=validated_data.get("priority", "normal"),
+            due=validated_data["due_at"],
+            assignee=validated_data.get("assignee"),
+            detail=validated_data.get("detail", ""),
+            created_by=_user(self),
+        )
 
 
 class TaskStatusSerializer(serializers.Serializer):

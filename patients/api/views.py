@@ -43,9 +43,11 @@ class PatientViewSet(PatientDataViewSet):
     def base_queryset(self):
         next_due = MonitoringItem.objects.filter(patient=OuterRef("pk"), status=ItemStatus.PLANNED).order_by("due_on")
         # Tests and medications feed each patient's flags (the console's list) in two extra queries, not 2 × N.
-        patients = Patient.objects.select_related("care_record").prefetch_related(
-            "genetic_tests", "medications").annotate(
-            next_due_on=Subquery(next_due.values("due_on")[:1]))
+        patients = (
+            Patient.objects.select_related("care_record")
+            .prefetch_related("genetic_tests", "medications")
+            .annotate(next_due_on=Subquery(next_due.values("due_on")[:1]))
+        )
         params = self.request.query_params
         if params.get("diagnosis"):
             patients = patients.filter(care_record__diagnosis=params["diagnosis"])
@@ -59,8 +61,11 @@ class CareRecordViewSet(PatientDataViewSet):
     serializer_class = s.CareRecordSerializer
 
     def base_queryset(self):
-        return CareRecord.objects.select_related("patient").prefetch_related(
-            "patient__genetic_tests", "patient__medications").order_by("id")
+        return (
+            CareRecord.objects.select_related("patient")
+            .prefetch_related("patient__genetic_tests", "patient__medications")
+            .order_by("id")
+        )
 
 
 @extend_schema_view(list=extend_schema(summary="Genetic and molecular tests (?patient=, ?status=, ?kind=)"))
@@ -77,8 +82,11 @@ class GeneticTestViewSet(PatientDataViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="Resulted tests with the worked-out response level and ELN 2020 assessment"),
-    create=extend_schema(summary="Record a typed result; returns the test with its assessment",
-                         request=s.ResultInputSerializer, responses=s.GeneticTestSerializer),
+    create=extend_schema(
+        summary="Record a typed result; returns the test with its assessment",
+        request=s.ResultInputSerializer,
+        responses=s.GeneticTestSerializer,
+    ),
 )
 class ResultViewSet(PatientDataViewSet):
     http_method_names = ["get", "post", "head", "options"]
@@ -120,21 +128,40 @@ class MonitoringItemViewSet(PatientDataViewSet):
     @extend_schema(request=s.ItemCompleteSerializer, responses=s.MonitoringItemSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        return self._act(request, s.ItemCompleteSerializer, lambda item, data: monitoring_item_complete(
-            item=item, completed_on=data["completed_on"], by=request.user, request=request, audit_via="api"))
+        return self._act(
+            request,
+            s.ItemCompleteSerializer,
+            lambda item, data: monitoring_item_complete(
+                item=item, completed_on=data["completed_on"], by=request.user, request=request, audit_via="api"
+            ),
+        )
 
     @extend_schema(request=s.ItemSkipSerializer, responses=s.MonitoringItemSerializer)
     @action(detail=True, methods=["post"])
     def skip(self, request, pk=None):
-        return self._act(request, s.ItemSkipSerializer, lambda item, data: monitoring_item_skip(
-            item=item, reason=data["reason"], by=request.user, request=request, audit_via="api"))
+        return self._act(
+            request,
+            s.ItemSkipSerializer,
+            lambda item, data: monitoring_item_skip(
+                item=item, reason=data["reason"], by=request.user, request=request, audit_via="api"
+            ),
+        )
 
     @extend_schema(request=s.ItemOverrideSerializer, responses=s.MonitoringItemSerializer)
     @action(detail=True, methods=["post"])
     def override(self, request, pk=None):
-        return self._act(request, s.ItemOverrideSerializer, lambda item, data: monitoring_item_override(
-            item=item, due_on=data["due_on"], reason=data["reason"], by=request.user, request=request,
-            audit_via="api"))
+        return self._act(
+            request,
+            s.ItemOverrideSerializer,
+            lambda item, data: monitoring_item_override(
+                item=item,
+                due_on=data["due_on"],
+                reason=data["reason"],
+                by=request.user,
+                request=request,
+                audit_via="api",
+            ),
+        )
 
 
 class SymptomReportViewSet(PatientDataViewSet):
@@ -164,8 +191,9 @@ class CareTaskViewSet(PatientDataViewSet):
         task = self.get_object()
         data = s.TaskStatusSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        task = care_task_set_status(task=task, status=data.validated_data["status"], by=request.user,
-                                    request=request, audit_via="api")
+        task = care_task_set_status(
+            task=task, status=data.validated_data["status"], by=request.user, request=request, audit_via="api"
+        )
         return Response(s.CareTaskSerializer(task, context=self.get_serializer_context()).data)
 
 

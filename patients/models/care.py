@@ -87,11 +87,14 @@ class CareRecord(models.Model):
         max_length=14, choices=TreatmentPhase.choices, default=TreatmentPhase.NOT_STARTED
     )
     tki_started_on = models.DateField(
-        "imatinib started on", null=True, blank=True,
+        "imatinib started on",
+        null=True,
+        blank=True,
         help_text="First day on imatinib (or another TKI). ELN milestones count from this date.",
     )
     phase_started_on = models.DateField(
-        null=True, blank=True,
+        null=True,
+        blank=True,
         help_text="When the current phase began: stopping for TFR, or stopping adjuvant imatinib.",
     )
 
@@ -240,8 +243,9 @@ class DoseChange(models.Model):
     from_mg = models.PositiveIntegerField()
     to_mg = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(1000)])
     reason = models.CharField(max_length=300)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

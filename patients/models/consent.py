@@ -64,8 +64,13 @@ class ConsentEvent(models.Model):
     notice_version = models.CharField(max_length=20, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
     how = models.CharField(max_length=15, choices=ConsentHow.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                           related_name="consent_events_recorded")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consent_events_recorded",
+    )
     reason = models.CharField(max_length=300, blank=True)
     source_detail = models.CharField(max_length=100, blank=True)
 

@@ -101,7 +101,8 @@ class GeneticTest(models.Model):
     cancelled_reason = models.CharField(max_length=200, blank=True)
     lab = models.CharField(max_length=150, blank=True)
     report_file = models.FileField(
-        upload_to="lab-reports/%Y/%m/", blank=True,
+        upload_to="lab-reports/%Y/%m/",
+        blank=True,
         validators=[FileExtensionValidator(["pdf", "png", "jpg", "jpeg"]), validate_report_size],
         help_text="The lab report (PDF or image, up to 10 MB); staff download it from the record, never publicly.",
     )
@@ -114,8 +115,9 @@ class GeneticTest(models.Model):
         "BCR::ABL1 IS %", max_digits=12, decimal_places=6, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     control_copies = models.PositiveIntegerField("ABL1 control gene copies", null=True, blank=True)
-    kd_mutation = models.CharField("kinase-domain mutation", max_length=60, blank=True,
-                                   help_text="e.g. T315I; leave empty when none was found.")
+    kd_mutation = models.CharField(
+        "kinase-domain mutation", max_length=60, blank=True, help_text="e.g. T315I; leave empty when none was found."
+    )
     high_risk_aca = models.BooleanField("high-risk additional chromosomal abnormality", null=True, blank=True)
     gist_finding = models.CharField("GIST mutation", max_length=22, choices=GistFinding.choices, blank=True)
     variant_detail = models.CharField(max_length=120, blank=True, help_text="Variant as reported (HGVS).")
@@ -125,14 +127,16 @@ class GeneticTest(models.Model):
     molecular_response = models.CharField(max_length=14, choices=MolecularResponse.choices, blank=True, editable=False)
     months_on_treatment = models.DecimalField(max_digits=5, decimal_places=1, null=True, editable=False)
     eln_milestone = models.CharField(max_length=8, blank=True, editable=False)
-    eln_assessment = models.CharField(max_length=14, choices=ElnAssessment.choices, blank=True, editable=False,
-                                      db_index=True)
+    eln_assessment = models.CharField(
+        max_length=14, choices=ElnAssessment.choices, blank=True, editable=False, db_index=True
+    )
     eln_rule = models.CharField(max_length=300, blank=True, editable=False)
     needs_confirmation = models.BooleanField(default=False, editable=False)
     lost_mmr = models.BooleanField("loss of MMR", default=False, editable=False)
 
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -141,15 +145,17 @@ class GeneticTest(models.Model):
         ordering = ["-resulted_on", "-ordered_on", "-id"]
         indexes = [models.Index(fields=["patient", "kind", "status"])]
         constraints = [
-            models.CheckConstraint(condition=~Q(status="resulted") | Q(resulted_on__isnull=False),
-                                   name="resulted_test_has_date"),
+            models.CheckConstraint(
+                condition=~Q(status="resulted") | Q(resulted_on__isnull=False), name="resulted_test_has_date"
+            ),
             # The brief: store the control copy count with every BCR::ABL1 result.
             models.CheckConstraint(
                 condition=~Q(status="resulted", kind="bcr_abl1_qpcr") | Q(control_copies__isnull=False),
                 name="qpcr_result_has_control_copies",
             ),
-            models.CheckConstraint(condition=Q(is_percent__isnull=True) | Q(is_percent__gte=0),
-                                   name="is_percent_not_negative"),
+            models.CheckConstraint(
+                condition=Q(is_percent__isnull=True) | Q(is_percent__gte=0), name="is_percent_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -164,8 +170,10 @@ class GeneticTest(models.Model):
         """Said aloud wherever the result shows: without a sample date the milestone is judged on the report date."""
         if self.status != TestStatus.RESULTED or self.collected_on or not self.resulted_on:
             return ""
-        return (f"No sample date recorded: response and milestone were assessed on the report date "
-                f"({format_date(self.resulted_on)}). Enter the sample date from the report to assess it correctly.")
+        return (
+            f"No sample date recorded: response and milestone were assessed on the report date "
+            f"({format_date(self.resulted_on)}). Enter the sample date from the report to assess it correctly."
+        )
 
     @property
     def loinc(self) -> str:
@@ -243,25 +251,53 @@ class LabResult(models.Model):
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="lab_results")
     taken_on = models.DateField()
-    anc = models.DecimalField("neutrophils (ANC, ×10⁹/L)", max_digits=6, decimal_places=2, null=True, blank=True,
-                              validators=[MinValueValidator(0)])
-    platelets = models.DecimalField("platelets (×10⁹/L)", max_digits=6, decimal_places=1, null=True, blank=True,
-                                    validators=[MinValueValidator(0)])
-    wbc = models.DecimalField("white cells (×10⁹/L)", max_digits=6, decimal_places=2, null=True, blank=True,
-                              validators=[MinValueValidator(0)])
-    haemoglobin = models.DecimalField("haemoglobin (g/dL)", max_digits=5, decimal_places=1, null=True, blank=True,
-                                      validators=[MinValueValidator(0)])
-    alt_x_uln = models.DecimalField("ALT (× upper limit of normal)", max_digits=6, decimal_places=2, null=True,
-                                    blank=True, validators=[MinValueValidator(0)])
-    ast_x_uln = models.DecimalField("AST (× upper limit of normal)", max_digits=6, decimal_places=2, null=True,
-                                    blank=True, validators=[MinValueValidator(0)])
-    bilirubin_x_uln = models.DecimalField("bilirubin (× upper limit of normal)", max_digits=6, decimal_places=2,
-                                          null=True, blank=True, validators=[MinValueValidator(0)])
+    anc = models.DecimalField(
+        "neutrophils (ANC, ×10⁹/L)",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    platelets = models.DecimalField(
+        "platelets (×10⁹/L)", max_digits=6, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    wbc = models.DecimalField(
+        "white cells (×10⁹/L)", max_digits=6, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    haemoglobin = models.DecimalField(
+        "haemoglobin (g/dL)", max_digits=5, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    alt_x_uln = models.DecimalField(
+        "ALT (× upper limit of normal)",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    ast_x_uln = models.DecimalField(
+        "AST (× upper limit of normal)",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    bilirubin_x_uln = models.DecimalField(
+        "bilirubin (× upper limit of normal)",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     lab = models.CharField(max_length=150, blank=True)
     # Derived: which label hold rows the values meet (guidance to the oncologist, never automatic).
     hold_findings = models.JSONField(default=list, editable=False)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -276,8 +312,15 @@ class LabResult(models.Model):
         return [protocols.LAB_HOLDS[key] for key in self.hold_findings if key in protocols.LAB_HOLDS]
 
     def clean(self) -> None:
-        values = [self.anc, self.platelets, self.wbc, self.haemoglobin, self.alt_x_uln, self.ast_x_uln,
-                  self.bilirubin_x_uln]
+        values = [
+            self.anc,
+            self.platelets,
+            self.wbc,
+            self.haemoglobin,
+            self.alt_x_uln,
+            self.ast_x_uln,
+            self.bilirubin_x_uln,
+        ]
         if all(v is None for v in values):
             raise ValidationError("Enter at least one value from the report.")
         if self.taken_on and self.taken_on > clinic_today():

@@ -72,12 +72,15 @@ class MonitoringItem(models.Model):
     completed_on = models.DateField(null=True, blank=True)
     skipped_reason = models.CharField(max_length=300, blank=True)
     override_reason = models.CharField(max_length=300, blank=True)
-    genetic_test = models.ForeignKey("patients.GeneticTest", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="monitoring_items")
-    lab_result = models.ForeignKey("patients.LabResult", null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="monitoring_items")
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    genetic_test = models.ForeignKey(
+        "patients.GeneticTest", null=True, blank=True, on_delete=models.SET_NULL, related_name="monitoring_items"
+    )
+    lab_result = models.ForeignKey(
+        "patients.LabResult", null=True, blank=True, on_delete=models.SET_NULL, related_name="monitoring_items"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -96,14 +99,17 @@ class MonitoringItem(models.Model):
                 name="item_due_inside_window",
             ),
             models.UniqueConstraint(
-                fields=["patient", "protocol_key", "planned_for"], condition=Q(planned_for__isnull=False),
+                fields=["patient", "protocol_key", "planned_for"],
+                condition=Q(planned_for__isnull=False),
                 name="one_item_per_protocol_slot",
             ),
             models.CheckConstraint(condition=~Q(status="skipped") | ~Q(skipped_reason=""), name="skip_has_reason"),
-            models.CheckConstraint(condition=~Q(status="done") | Q(completed_on__isnull=False),
-                                   name="done_item_has_date"),
-            models.CheckConstraint(condition=~Q(source__in=["override", "manual"]) | ~Q(override_reason=""),
-                                   name="hand_change_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(completed_on__isnull=False), name="done_item_has_date"
+            ),
+            models.CheckConstraint(
+                condition=~Q(source__in=["override", "manual"]) | ~Q(override_reason=""), name="hand_change_has_reason"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -131,8 +137,9 @@ class ProtocolSetting(models.Model):
     )
     value = models.PositiveIntegerField()
     reason = models.CharField(max_length=300, help_text="Why the clinic uses a different value, and who agreed it.")
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

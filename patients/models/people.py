@@ -77,10 +77,18 @@ class Patient(models.Model):
     )
     is_lead = models.BooleanField(default=False, help_text="Contacted us but has not booked or been enrolled.")
     source = models.CharField(max_length=10, choices=PatientSource.choices, default=PatientSource.WEB)
-    record_state = models.CharField(max_length=10, choices=RecordState.choices, default=RecordState.VERIFIED,
-                                    editable=False)
-    intake_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="intakes",
-                                  editable=False, help_text="The existing record this anonymous booking may belong to.")
+    record_state = models.CharField(
+        max_length=10, choices=RecordState.choices, default=RecordState.VERIFIED, editable=False
+    )
+    intake_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="intakes",
+        editable=False,
+        help_text="The existing record this anonymous booking may belong to.",
+    )
     # What the anonymous booker asked for (consent, channel); applied to `intake_of` only after the YES proof.
     requested_changes = models.JSONField(default=dict, blank=True, editable=False)
     # Set when an erasure request removed the person's identifying data (rights app): the record is then
@@ -93,13 +101,19 @@ class Patient(models.Model):
         ordering = ["full_name", "id"]
         indexes = [models.Index(fields=["coordinator", "full_name"])]
         constraints = [
-            models.UniqueConstraint(fields=["phone"], condition=models.Q(record_state="verified"),
-                                    name="patient_phone_unique_verified",
-                                    violation_error_message="Another patient record already has this phone number."),
-            models.UniqueConstraint(fields=["phone"], condition=models.Q(record_state="intake"),
-                                    name="patient_phone_one_open_intake"),
-            models.CheckConstraint(condition=models.Q(record_state="verified") | models.Q(intake_of__isnull=False),
-                                   name="patient_intake_names_its_record"),
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=models.Q(record_state="verified"),
+                name="patient_phone_unique_verified",
+                violation_error_message="Another patient record already has this phone number.",
+            ),
+            models.UniqueConstraint(
+                fields=["phone"], condition=models.Q(record_state="intake"), name="patient_phone_one_open_intake"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(record_state="verified") | models.Q(intake_of__isnull=False),
+                name="patient_intake_names_its_record",
+            ),
         ]
 
     def __str__(self) -> str:

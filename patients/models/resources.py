@@ -25,7 +25,8 @@ class Resource(models.Model):
     )
     # The patient guide's resources block lists only these (one directory, not a copy on the website).
     is_public = models.BooleanField(
-        "show on website", default=False,
+        "show on website",
+        default=False,
         help_text="Listed on the public patient guide. Only for organisations that welcome direct contact.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -52,8 +53,9 @@ class ResourceAssignment(models.Model):
     status = models.CharField(max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.SUGGESTED)
     follow_up_on = models.DateField(null=True, blank=True, db_index=True)
     note = models.CharField(max_length=300, blank=True)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

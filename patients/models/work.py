@@ -23,19 +23,22 @@ class SymptomReport(models.Model):
     patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="symptom_reports")
     symptom = models.CharField(max_length=24, choices=[(s.key, s.label) for s in protocols.SYMPTOMS])
     grade = models.PositiveSmallIntegerField(
-        choices=sorted(protocols.GRADE_MEANINGS.items()), validators=[MinValueValidator(1), MaxValueValidator(5)],
+        choices=sorted(protocols.GRADE_MEANINGS.items()),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text="CTCAE-like: 1 mild, 2 moderate, 3 severe, 4 life-threatening, 5 death.",
     )
     reported_at = models.DateTimeField(default=timezone.now, db_index=True)
-    onset_on = models.DateField("started on", null=True, blank=True,
-                                help_text="When the symptom began, if the patient knows.")
+    onset_on = models.DateField(
+        "started on", null=True, blank=True, help_text="When the symptom began, if the patient knows."
+    )
     source = models.CharField(max_length=10, choices=ReportSource.choices, default=ReportSource.STAFF)
     note = models.TextField(blank=True)
     # Derived from the red-flag table and the grade; never typed by hand.
     is_red_flag = models.BooleanField(default=False, editable=False)
     is_urgent = models.BooleanField(default=False, editable=False, db_index=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -83,17 +86,20 @@ class CareTask(models.Model):
     detail = models.TextField(blank=True)
     priority = models.CharField(max_length=8, choices=TaskPriority.choices, default=TaskPriority.NORMAL)
     due_at = models.DateTimeField(db_index=True)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="care_tasks")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="care_tasks"
+    )
     status = models.CharField(max_length=12, choices=TaskStatus.choices, default=TaskStatus.OPEN, db_index=True)
     source_kind = models.CharField(max_length=16, choices=TaskSource.choices, default=TaskSource.MANUAL)
     source_id = models.BigIntegerField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["due_at", "id"]

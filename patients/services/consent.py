@@ -19,8 +19,10 @@ from patients.audit import audit_record
 from patients.capabilities import can_edit_care_record
 from patients.models import AuditAction, ConsentChannel, ConsentEvent, ConsentHow, ConsentPurpose, Patient
 
-MESSAGING_FIELDS: dict[str, tuple[str, str]] = {ConsentChannel.SMS: ("consent_sms", "sms_opted_out_at"),
-                    ConsentChannel.WHATSAPP: ("consent_whatsapp", "whatsapp_opted_out_at")}
+MESSAGING_FIELDS: dict[str, tuple[str, str]] = {
+    ConsentChannel.SMS: ("consent_sms", "sms_opted_out_at"),
+    ConsentChannel.WHATSAPP: ("consent_whatsapp", "whatsapp_opted_out_at"),
+}
 
 STAFF_HOWS = {ConsentHow.STAFF_PHONE, ConsentHow.STAFF_CONSOLE}
 
@@ -50,22 +52,34 @@ def consent_record(
         raise PermissionDenied("Only coordinators and admins who can see this patient can record their consent.")
     reason = reason.strip()
     if how == ConsentHow.STAFF_PHONE and not reason:
-        raise ConsentReasonRequired("Say why consent was recorded on the phone (for example, who called).",
-                                    field="reason")
+        raise ConsentReasonRequired(
+            "Say why consent was recorded on the phone (for example, who called).", field="reason"
+        )
     with transaction.atomic():
         now = timezone.now()
         event = ConsentEvent.objects.create(
-            patient=patient, purpose=purpose, channel=channel, given=given, at=now, how=how,
-            by=by if by is not None and by.is_authenticated else None, notice_version=notice_version[:20],
-            reason=reason[:300], source_detail=source_detail[:100],
+            patient=patient,
+            purpose=purpose,
+            channel=channel,
+            given=given,
+            at=now,
+            how=how,
+            by=by if by is not None and by.is_authenticated else None,
+            notice_version=notice_version[:20],
+            reason=reason[:300],
+            source_detail=source_detail[:100],
         )
         changed = _sync_cache(patient, event)
         if changed:
             patient.save(update_fields=[*changed, "updated_at"])
         if audit:
-            audit_record(actor=by or AnonymousUser(), action=AuditAction.CONSENT, obj=patient,
-                         changed_fields=changed or [f"{purpose}:{channel}"],
-                         via="staff" if how in STAFF_HOWS else how[:10])
+            audit_record(
+                actor=by or AnonymousUser(),
+                action=AuditAction.CONSENT,
+                obj=patient,
+                changed_fields=changed or [f"{purpose}:{channel}"],
+                via="staff" if how in STAFF_HOWS else how[:10],
+            )
     return event
 
 
@@ -98,7 +112,8 @@ def _sync_cache(patient: Patient, event: ConsentEvent) -> list[str]:
 def consent_state(*, patient: Patient) -> dict[tuple[str, str], bool]:
     """The ledger's last word per (purpose, channel); pairs never recorded are absent (= not given)."""
     state: dict[tuple[str, str], bool] = {}
-    for purpose, channel, given in (ConsentEvent.objects.filter(patient=patient)
-                                    .order_by("at", "id").values_list("purpose", "channel", "given")):
+    for purpose, channel, given in (
+        ConsentEvent.objects.filter(patient=patient).order_by("at", "id").values_list("purpose", "channel", "given")
+    ):
         state[(purpose, channel)] = given
     return state

@@ -38,8 +38,9 @@ def protocol_values() -> dict[str, int]:
 
 def qpcr_history(patient: Patient) -> list[GeneticTest]:
     return list(
-        GeneticTest.objects.filter(patient=patient, kind=TestKind.BCR_ABL1_QPCR, status=TestStatus.RESULTED)
-        .order_by("collected_on", "resulted_on", "id")
+        GeneticTest.objects.filter(patient=patient, kind=TestKind.BCR_ABL1_QPCR, status=TestStatus.RESULTED).order_by(
+            "collected_on", "resulted_on", "id"
+        )
     )
 
 
@@ -51,12 +52,19 @@ def schedule_inputs(record: CareRecord, *, values: dict[str, int]) -> ScheduleIn
     history = qpcr_history(record.patient) if record.diagnosis in ("cml", "ph_all") else []
     last = history[-1] if history else None
     return ScheduleInputs(
-        diagnosis=record.diagnosis, cml_phase=record.cml_phase, gist_risk=record.gist_risk,
-        gist_extent=record.gist_extent, treatment_phase=record.treatment_phase, tki_started_on=record.tki_started_on,
-        phase_started_on=record.phase_started_on, resected_on=record.resected_on, diagnosed_on=record.diagnosed_on,
+        diagnosis=record.diagnosis,
+        cml_phase=record.cml_phase,
+        gist_risk=record.gist_risk,
+        gist_extent=record.gist_extent,
+        treatment_phase=record.treatment_phase,
+        tki_started_on=record.tki_started_on,
+        phase_started_on=record.phase_started_on,
+        resected_on=record.resected_on,
+        diagnosed_on=record.diagnosed_on,
         last_qpcr_on=last.sample_on if last else None,
-        last_qpcr_needs_more=bool(last and (last.eln_assessment in ("warning", "failure") or last.needs_confirmation
-                                            or last.lost_mmr)),
+        last_qpcr_needs_more=bool(
+            last and (last.eln_assessment in ("warning", "failure") or last.needs_confirmation or last.lost_mmr)
+        ),
         mmr_confirmed=mmr_confirmed([as_prior(t) for t in history], needed=values["mmr_confirm_results"]),
         values=values,
     )
@@ -96,8 +104,9 @@ def monitoring_schedule_apply(*, care_record: CareRecord, on: date, values: dict
     plan = plan_schedule(schedule_inputs(care_record, values=values), on=on)
     existing = {
         (item.protocol_key, item.planned_for): item
-        for item in MonitoringItem.objects.filter(patient=patient, planned_for__isnull=False,
-                                                  source__in=[ItemSource.GENERATED, ItemSource.OVERRIDE])
+        for item in MonitoringItem.objects.filter(
+            patient=patient, planned_for__isnull=False, source__in=[ItemSource.GENERATED, ItemSource.OVERRIDE]
+        )
     }
     wanted = {(p.protocol_key, p.planned_for) for p in plan}
     created = updated = 0
@@ -106,8 +115,10 @@ def monitoring_schedule_apply(*, care_record: CareRecord, on: date, values: dict
         item = existing.get((planned.protocol_key, planned.planned_for))
         if item is None:
             new_items.append(_new_item(patient, planned))
-        elif item.source == ItemSource.GENERATED and item.status == ItemStatus.PLANNED and (
-            item.due_on != planned.due_on or item.reason != planned.reason
+        elif (
+            item.source == ItemSource.GENERATED
+            and item.status == ItemStatus.PLANNED
+            and (item.due_on != planned.due_on or item.reason != planned.reason)
         ):
             _place(item, planned.due_on, planned.window)
             item.reason = planned.reason
@@ -116,10 +127,15 @@ def monitoring_schedule_apply(*, care_record: CareRecord, on: date, values: dict
     MonitoringItem.objects.bulk_create(new_items)
     created = len(new_items)
     stale = [
-        item.pk for key, item in existing.items()
-        if key not in wanted and item.source == ItemSource.GENERATED and item.status == ItemStatus.PLANNED
-        and item.planned_for is not None and item.planned_for >= on
-        and item.genetic_test_id is None and item.lab_result_id is None
+        item.pk
+        for key, item in existing.items()
+        if key not in wanted
+        and item.source == ItemSource.GENERATED
+        and item.status == ItemStatus.PLANNED
+        and item.planned_for is not None
+        and item.planned_for >= on
+        and item.genetic_test_id is None
+        and item.lab_result_id is None
     ]
     removed = MonitoringItem.objects.filter(pk__in=stale).delete()[0] if stale else 0
     return ScheduleChange(created, updated, removed)
@@ -138,8 +154,14 @@ def _check_due_on(due_on: date) -> None:
 
 
 def _new_item(patient: Patient, planned: PlannedItem) -> MonitoringItem:
-    item = MonitoringItem(patient=patient, kind=planned.kind, planned_for=planned.planned_for,
-                          protocol_key=planned.protocol_key, reason=planned.reason, source=ItemSource.GENERATED)
+    item = MonitoringItem(
+        patient=patient,
+        kind=planned.kind,
+        planned_for=planned.planned_for,
+        protocol_key=planned.protocol_key,
+        reason=planned.reason,
+        source=ItemSource.GENERATED,
+    )
     _place(item, planned.due_on, planned.window)
     return item
 
@@ -155,20 +177,27 @@ def _actor(by: User | None) -> User | None:
     return by if by is not None and by.is_authenticated else None
 
 
-def _audit_change(*, item: MonitoringItem, by: User | None, fields: list[str],
-                  request: HttpRequest | None, audit_via: str | None) -> None:
+def _audit_change(
+    *, item: MonitoringItem, by: User | None, fields: list[str], request: HttpRequest | None, audit_via: str | None
+) -> None:
     """A person's action from a door (`audit_via`: "admin", "api") is audited in the service's transaction; a
     completion that is part of recording a result is covered by that result's own entry."""
     if audit_via is not None and by is not None and by.is_authenticated:
-        audit_record(actor=by, action=AuditAction.CHANGE, obj=item, changed_fields=fields, request=request,
-                     via=audit_via)
+        audit_record(
+            actor=by, action=AuditAction.CHANGE, obj=item, changed_fields=fields, request=request, via=audit_via
+        )
 
 
 @transaction.atomic
 def monitoring_item_complete(
-    *, item: MonitoringItem, completed_on: date, by: User | None = None,
-    genetic_test: GeneticTest | None = None, lab_result: LabResult | None = None,
-    request: HttpRequest | None = None, audit_via: str | None = None,
+    *,
+    item: MonitoringItem,
+    completed_on: date,
+    by: User | None = None,
+    genetic_test: GeneticTest | None = None,
+    lab_result: LabResult | None = None,
+    request: HttpRequest | None = None,
+    audit_via: str | None = None,
 ) -> MonitoringItem:
     """Mark a planned item done, optionally linking the result that fulfilled it (audited when `audit_via`)."""
     item = _planned_for_update(item)
@@ -184,8 +213,14 @@ def monitoring_item_complete(
 
 
 @transaction.atomic
-def monitoring_item_skip(*, item: MonitoringItem, reason: str, by: User | None = None,
-                         request: HttpRequest | None = None, audit_via: str | None = None) -> MonitoringItem:
+def monitoring_item_skip(
+    *,
+    item: MonitoringItem,
+    reason: str,
+    by: User | None = None,
+    request: HttpRequest | None = None,
+    audit_via: str | None = None,
+) -> MonitoringItem:
     """Skip a planned item; the reason is required and kept (audited when `audit_via`)."""
     if not reason.strip():
         raise DomainError("Say why this item is skipped.", field="reason")
@@ -198,8 +233,13 @@ def monitoring_item_skip(*, item: MonitoringItem, reason: str, by: User | None =
 
 @transaction.atomic
 def monitoring_item_override(
-    *, item: MonitoringItem, due_on: date, reason: str, by: User | None = None,
-    request: HttpRequest | None = None, audit_via: str | None = None,
+    *,
+    item: MonitoringItem,
+    due_on: date,
+    reason: str,
+    by: User | None = None,
+    request: HttpRequest | None = None,
+    audit_via: str | None = None,
 ) -> MonitoringItem:
     """Move a planned item to another date with a reason; regeneration then leaves it alone (audited when
     `audit_via`)."""
@@ -210,7 +250,10 @@ def monitoring_item_override(
     before, after = (item.due_on - item.window_starts_on).days, (item.window_ends_on - item.due_on).days
     _place(item, due_on, (before, after))
     item.source, item.override_reason, item.updated_by = (
-        ItemSource.OVERRIDE if item.planned_for else ItemSource.MANUAL, reason.strip(), _actor(by))
+        ItemSource.OVERRIDE if item.planned_for else ItemSource.MANUAL,
+        reason.strip(),
+        _actor(by),
+    )
     item.save()
     _audit_change(item=item, by=by, fields=["due_on", "reason"], request=request, audit_via=audit_via)
     return item
@@ -218,7 +261,12 @@ def monitoring_item_override(
 
 @transaction.atomic
 def monitoring_item_add(
-    *, patient: Patient, kind: str, due_on: date, reason: str, by: User | None = None,
+    *,
+    patient: Patient,
+    kind: str,
+    due_on: date,
+    reason: str,
+    by: User | None = None,
     window_days: int = 7,
 ) -> MonitoringItem:
     """Add an item the protocol does not generate (e.g. an extra test the oncologist asked for)."""
@@ -227,8 +275,14 @@ def monitoring_item_add(
     if not reason.strip():
         raise DomainError("Say why this item is added.", field="reason")
     _check_due_on(due_on)
-    item = MonitoringItem(patient=patient, kind=kind, reason=reason.strip()[:300], source=ItemSource.MANUAL,
-                          override_reason=reason.strip()[:300], updated_by=_actor(by))
+    item = MonitoringItem(
+        patient=patient,
+        kind=kind,
+        reason=reason.strip()[:300],
+        source=ItemSource.MANUAL,
+        override_reason=reason.strip()[:300],
+        updated_by=_actor(by),
+    )
     _place(item, due_on, (window_days, window_days))
     item.save()
     return item
@@ -239,8 +293,9 @@ def monitoring_item_add_event(*, patient: Patient, kind: str, slot: date, days: 
     """A protocol item triggered by a result (e.g. marrow cytogenetics at failure); once per slot."""
     if MonitoringItem.objects.filter(patient=patient, protocol_key=key, planned_for=slot).exists():
         return
-    item = MonitoringItem(patient=patient, kind=kind, planned_for=slot, protocol_key=key, reason=reason,
-                          source=ItemSource.EVENT)
+    item = MonitoringItem(
+        patient=patient, kind=kind, planned_for=slot, protocol_key=key, reason=reason, source=ItemSource.EVENT
+    )
     _place(item, slot + timedelta(days=days), (days, 0))
     item.save()
 
@@ -249,8 +304,12 @@ def planned_item_for_result(*, patient: Patient, kinds: list[str], sample_on: da
     """The earliest open item a result fulfils: same kind, window opening no more than a month after the sample."""
     return (
         MonitoringItem.objects.select_for_update()
-        .filter(patient=patient, kind__in=kinds, status=ItemStatus.PLANNED,
-                window_starts_on__lte=sample_on + timedelta(days=31))
+        .filter(
+            patient=patient,
+            kind__in=kinds,
+            status=ItemStatus.PLANNED,
+            window_starts_on__lte=sample_on + timedelta(days=31),
+        )
         .order_by("due_on", "id")
         .first()
     )
@@ -258,5 +317,10 @@ def planned_item_for_result(*, patient: Patient, kinds: list[str], sample_on: da
 
 def monitoring_items_supersede(*, patient: Patient, kinds: list[str], on: date) -> int:
     """Drop generated items already open when a newer result arrives late: the plan restarts from that result."""
-    return MonitoringItem.objects.filter(patient=patient, kind__in=kinds, status=ItemStatus.PLANNED,
-                                         source=ItemSource.GENERATED, window_starts_on__lte=on).delete()[0]
+    return MonitoringItem.objects.filter(
+        patient=patient,
+        kind__in=kinds,
+        status=ItemStatus.PLANNED,
+        source=ItemSource.GENERATED,
+        window_starts_on__lte=on,
+    ).delete()[0]

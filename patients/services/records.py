@@ -62,9 +62,13 @@ def care_record_refresh(*, patient: Patient, on: date | None = None) -> CareReco
         record.treatment_phase = TreatmentPhase.ADJUVANT if adjuvant else TreatmentPhase.ON_TREATMENT
         changed.append("treatment_phase")
     tests = list(GeneticTest.objects.filter(patient=patient))
-    flags = [f for f in clinical.suitability_flags(record=record, tests=tests,
-                                                   dose_mg_per_day=tki.dose_mg_per_day if tki else None)
-             if f.needs_attention]
+    flags = [
+        f
+        for f in clinical.suitability_flags(
+            record=record, tests=tests, dose_mg_per_day=tki.dose_mg_per_day if tki else None
+        )
+        if f.needs_attention
+    ]
     summary = "\n".join(f.text for f in flags)
     if record.has_flags != bool(flags) or record.flag_summary != summary:
         record.has_flags, record.flag_summary = bool(flags), summary
@@ -77,12 +81,24 @@ def care_record_refresh(*, patient: Patient, on: date | None = None) -> CareReco
 
 @transaction.atomic
 def medication_start(
-    *, patient: Patient, drug: str, dose_mg_per_day: int, started_on: date, schedule: str = "once_daily",
-    is_tki: bool = True, by: User | None = None,
+    *,
+    patient: Patient,
+    drug: str,
+    dose_mg_per_day: int,
+    started_on: date,
+    schedule: str = "once_daily",
+    is_tki: bool = True,
+    by: User | None = None,
 ) -> Medication:
     """Start a drug course; the first TKI course sets the record's start date and phase."""
-    medication = Medication(patient=patient, drug=drug.strip() or "imatinib", dose_mg_per_day=dose_mg_per_day,
-                            started_on=started_on, schedule=schedule, is_tki=is_tki)
+    medication = Medication(
+        patient=patient,
+        drug=drug.strip() or "imatinib",
+        dose_mg_per_day=dose_mg_per_day,
+        started_on=started_on,
+        schedule=schedule,
+        is_tki=is_tki,
+    )
     medication.full_clean()
     try:
         with transaction.atomic():
@@ -97,8 +113,14 @@ def medication_start(
 
 @transaction.atomic
 def medication_dose_change(
-    *, medication: Medication, to_mg: int, changed_on: date, reason: str, by: User | None = None,
-    audit_via: str = "", request: HttpRequest | None = None,
+    *,
+    medication: Medication,
+    to_mg: int,
+    changed_on: date,
+    reason: str,
+    by: User | None = None,
+    audit_via: str = "",
+    request: HttpRequest | None = None,
 ) -> DoseChange:
     """Change the daily dose, keeping the old and new dose and the reason.
 
@@ -114,24 +136,35 @@ def medication_dose_change(
     if medication.stopped_on is not None:
         raise Conflict("This course was stopped; start a new course instead.", field="medication")
     if changed_on < medication.started_on or changed_on > clinic_today() + timedelta(days=31):
-        raise DomainError("The change date must fall between the course start and a month from now.",
-                          field="changed_on")
-    change = DoseChange.objects.create(patient=medication.patient, medication=medication, changed_on=changed_on,
-                                       from_mg=medication.dose_mg_per_day, to_mg=to_mg, reason=reason.strip(),
-                                       recorded_by=_actor(by))
+        raise DomainError(
+            "The change date must fall between the course start and a month from now.", field="changed_on"
+        )
+    change = DoseChange.objects.create(
+        patient=medication.patient,
+        medication=medication,
+        changed_on=changed_on,
+        from_mg=medication.dose_mg_per_day,
+        to_mg=to_mg,
+        reason=reason.strip(),
+        recorded_by=_actor(by),
+    )
     medication.dose_mg_per_day = to_mg
     medication.save(update_fields=["dose_mg_per_day"])
     care_record_refresh(patient=medication.patient)
     if audit_via and by is not None:
-        audit_record(actor=by, action=AuditAction.CREATE, obj=change, request=request, via=audit_via,
-                     changed_fields=["to_mg", "changed_on", "reason"])
+        audit_record(
+            actor=by,
+            action=AuditAction.CREATE,
+            obj=change,
+            request=request,
+            via=audit_via,
+            changed_fields=["to_mg", "changed_on", "reason"],
+        )
     return change
 
 
 @transaction.atomic
-def medication_stop(
-    *, medication: Medication, stopped_on: date, reason: str, by: User | None = None
-) -> Medication:
+def medication_stop(*, medication: Medication, stopped_on: date, reason: str, by: User | None = None) -> Medication:
     """End a drug course with its reason; the record's flags and schedule follow."""
     medication = Medication.objects.select_for_update().get(pk=medication.pk)
     if medication.stopped_on is not None:
@@ -158,16 +191,27 @@ def note_add(*, patient: Patient, body: str, author: User) -> Note:
 
 @transaction.atomic
 def resource_assign(
-    *, patient: Patient, resource: Resource, status: str = AssignmentStatus.SUGGESTED, follow_up_on: date | None = None,
-    note: str = "", by: User | None = None,
+    *,
+    patient: Patient,
+    resource: Resource,
+    status: str = AssignmentStatus.SUGGESTED,
+    follow_up_on: date | None = None,
+    note: str = "",
+    by: User | None = None,
 ) -> ResourceAssignment:
     """Offer a directory resource to a patient; one assignment per resource."""
     if not resource.is_active:
         raise DomainError("This resource is no longer offered; choose another.", field="resource")
     try:
         with transaction.atomic():
-            return ResourceAssignment.objects.create(patient=patient, resource=resource, status=status,
-                                                     follow_up_on=follow_up_on, note=note, assigned_by=_actor(by))
+            return ResourceAssignment.objects.create(
+                patient=patient,
+                resource=resource,
+                status=status,
+                follow_up_on=follow_up_on,
+                note=note,
+                assigned_by=_actor(by),
+            )
     except IntegrityError as exc:
         raise Conflict(
             f"{resource} is already assigned to this patient; update that assignment.", field="resource"

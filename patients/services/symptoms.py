@@ -57,12 +57,18 @@ def symptom_report_record(
     if onset_on is not None and not is_plausible_date(onset_on):
         raise DomainError(f"Enter the date the symptom began, after {EARLIEST_DATE.year}.", field="onset_on")
     if onset_on is not None and onset_on > timezone.localdate(reported_at):
-        raise DomainError("The symptom cannot begin after it was reported; check the date it began.",
-                          field="onset_on")
+        raise DomainError("The symptom cannot begin after it was reported; check the date it began.", field="onset_on")
     red_flag, urgent = symptom_is_urgent(symptom=symptom, grade=grade)
     report = SymptomReport.objects.create(
-        patient=patient, symptom=symptom, grade=grade, source=source, reported_at=reported_at, note=note,
-        onset_on=onset_on, is_red_flag=red_flag, is_urgent=urgent,
+        patient=patient,
+        symptom=symptom,
+        grade=grade,
+        source=source,
+        reported_at=reported_at,
+        note=note,
+        onset_on=onset_on,
+        is_red_flag=red_flag,
+        is_urgent=urgent,
         recorded_by=recorded_by if recorded_by is not None and recorded_by.is_authenticated else None,
     )
     if urgent:
@@ -79,6 +85,12 @@ def symptom_report_record(
             + f" Patient advice: {protocols.RED_FLAG_PATIENT_ADVICE}",
         )
     if audit_via and recorded_by is not None:
-        audit_record(actor=recorded_by, action=AuditAction.CREATE, obj=report, request=request, via=audit_via,
-                     changed_fields=["symptom", "grade", "source", "reported_at", "onset_on", "note"])
+        audit_record(
+            actor=recorded_by,
+            action=AuditAction.CREATE,
+            obj=report,
+            request=request,
+            via=audit_via,
+            changed_fields=["symptom", "grade", "source", "reported_at", "onset_on", "note"],
+        )
     return report, urgent

@@ -15,7 +15,10 @@ from patients.models import AuditAction, CareTask, Patient, TaskPriority, TaskSo
 from patients.models.work import OPEN_TASK_STATUSES
 
 PRIORITY_RANK: dict[str, int] = {
-    TaskPriority.URGENT: 0, TaskPriority.HIGH: 1, TaskPriority.NORMAL: 2, TaskPriority.LOW: 3,
+    TaskPriority.URGENT: 0,
+    TaskPriority.HIGH: 1,
+    TaskPriority.NORMAL: 2,
+    TaskPriority.LOW: 3,
 }
 
 
@@ -61,8 +64,14 @@ def care_task_open(
         if existing is not None:
             return _escalate(existing, priority=priority, due_at=due_at, detail=detail)
     task = CareTask(
-        patient=patient, title=title[:200], detail=detail, priority=priority, due_at=due_at,
-        assignee=assignee or patient.coordinator, source_kind=source_kind, source_id=source_id,
+        patient=patient,
+        title=title[:200],
+        detail=detail,
+        priority=priority,
+        due_at=due_at,
+        assignee=assignee or patient.coordinator,
+        source_kind=source_kind,
+        source_id=source_id,
     )
     try:
         with transaction.atomic():
@@ -92,20 +101,35 @@ def _escalate(task: CareTask, *, priority: str, due_at: datetime, detail: str) -
 
 @transaction.atomic
 def care_task_create(
-    *, patient: Patient, title: str, priority: str, due: date | datetime, assignee: User | None = None,
-    detail: str = "", created_by: User | None = None,
+    *,
+    patient: Patient,
+    title: str,
+    priority: str,
+    due: date | datetime,
+    assignee: User | None = None,
+    detail: str = "",
+    created_by: User | None = None,
 ) -> CareTask:
     """A task added by hand; never merged with others."""
-    task = care_task_open(patient=patient, title=title, priority=priority, due=due, source_kind=TaskSource.MANUAL,
-                          source_id=None, assignee=assignee, detail=detail)
+    task = care_task_open(
+        patient=patient,
+        title=title,
+        priority=priority,
+        due=due,
+        source_kind=TaskSource.MANUAL,
+        source_id=None,
+        assignee=assignee,
+        detail=detail,
+    )
     task.created_by = created_by
     task.save(update_fields=["created_by"])
     return task
 
 
 @transaction.atomic
-def care_task_set_status(*, task: CareTask, status: str, by: User | None,
-                         request: HttpRequest | None = None, audit_via: str | None = None) -> CareTask:
+def care_task_set_status(
+    *, task: CareTask, status: str, by: User | None, request: HttpRequest | None = None, audit_via: str | None = None
+) -> CareTask:
     """Move a task along; closing stamps who and when, reopening clears it.
 
     With `audit_via` (the door: "admin", "api") the change is audited in this transaction; the console's task
@@ -117,15 +141,22 @@ def care_task_set_status(*, task: CareTask, status: str, by: User | None,
     if status == task.status:
         return task
     closing = status in (TaskStatus.DONE, TaskStatus.CANCELLED)
-    if not closing and task.source_id is not None and CareTask.objects.filter(
-        source_kind=task.source_kind, source_id=task.source_id, status__in=OPEN_TASK_STATUSES
-    ).exclude(pk=task.pk).exists():
+    if (
+        not closing
+        and task.source_id is not None
+        and CareTask.objects.filter(
+            source_kind=task.source_kind, source_id=task.source_id, status__in=OPEN_TASK_STATUSES
+        )
+        .exclude(pk=task.pk)
+        .exists()
+    ):
         raise Conflict("Another open task already covers this; work on that one instead.", field="status")
     task.status = status
     task.completed_at = timezone.now() if closing else None
     task.completed_by = by if closing and by is not None and by.is_authenticated else None
     task.save(update_fields=["status", "completed_at", "completed_by"])
     if audit_via is not None and by is not None and by.is_authenticated:
-        audit_record(actor=by, action=AuditAction.CHANGE, obj=task, changed_fields=["status"], request=request,
-                     via=audit_via)
+        audit_record(
+            actor=by, action=AuditAction.CHANGE, obj=task, changed_fields=["status"], request=request, via=audit_via
+        )
     return task

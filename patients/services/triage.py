@@ -11,8 +11,7 @@ from patients.capabilities import can_view_patient, can_work_triage
 from patients.models import AuditAction, Patient
 
 
-def patient_take(*, patient: Patient, by: User, request: HttpRequest | None = None,
-                 via: str = "admin") -> Patient:
+def patient_take(*, patient: Patient, by: User, request: HttpRequest | None = None, via: str = "admin") -> Patient:
     """Make `by` the coordinator of an unassigned patient; Conflict when someone took them first."""
     if not can_work_triage(by) or not can_view_patient(by, patient):
         raise PermissionDenied("Only a coordinator can take a patient from the triage queue.")
@@ -22,6 +21,7 @@ def patient_take(*, patient: Patient, by: User, request: HttpRequest | None = No
         if taken != 1:
             raise Conflict(f"{patient} already has a coordinator; open their record to see who.")
         patient.coordinator = by
-        audit_record(actor=by, action=AuditAction.CHANGE, obj=patient, changed_fields=["coordinator"],
-                     request=request, via=via)
+        audit_record(
+            actor=by, action=AuditAction.CHANGE, obj=patient, changed_fields=["coordinator"], request=request, via=via
+        )
     return patient

@@ -16,9 +16,14 @@ def care_queue(context) -> dict:
     # Experts get "My day" instead: the coordinator cards are work they cannot act on.
     shows_cards = can_see_coordinator_queue(request.user)
     cards: list[QueueCard] = queue_cards(request.user, mine_only=mine_only) if shows_cards else []
-    return {"cards": cards, "mine_only": mine_only, "shows_cards": shows_cards,
-            "shows_my_day": can_see_my_day(request.user), "can_open_settings": can_open_settings(request.user),
-            "settings": settings_view(context)}
+    return {
+        "cards": cards,
+        "mine_only": mine_only,
+        "shows_cards": shows_cards,
+        "shows_my_day": can_see_my_day(request.user),
+        "can_open_settings": can_open_settings(request.user),
+        "settings": settings_view(context),
+    }
 
 
 @register.simple_tag(takes_context=True)

@@ -28,53 +28,94 @@ def _text(value: str, *, field: str, required: bool, sentence: str) -> str:
     return value
 
 
-def correction_request_record(*, actor: User, patient: Patient, area: str, requested_change: str,
-                              received_via: str, received_on: dt.date, item: str = "",
-                              request: HttpRequest | None = None, via: str = "console") -> CorrectionRequest:
+def correction_request_record(
+    *,
+    actor: User,
+    patient: Patient,
+    area: str,
+    requested_change: str,
+    received_via: str,
+    received_on: dt.date,
+    item: str = "",
+    request: HttpRequest | None = None,
+    via: str = "console",
+) -> CorrectionRequest:
     """Record what the patient asked to correct, how and when they asked; audited in the same transaction."""
     if not can_manage_patient_rights(actor, patient):
         raise PermissionDenied("Only the patient's coordinator or an admin can record a correction request.")
     if patient.erased_at is not None:
-        raise Conflict("This patient's personal data was erased; there is no record left to correct.",
-                       field="patient")
+        raise Conflict("This patient's personal data was erased; there is no record left to correct.", field="patient")
     if area not in CorrectionArea.values:
         raise DomainError("Choose what the correction is about from the list.", field="area")
     if received_via not in RequestChannel.values:
         raise DomainError("Choose how the patient asked from the list.", field="received_via")
     if received_on > clinic_today():
         raise DomainError("The date the patient asked cannot be in the future.", field="received_on")
-    requested_change = _text(requested_change, field="requested_change", required=True,
-                             sentence="Write what the patient asked to change.")
+    requested_change = _text(
+        requested_change, field="requested_change", required=True, sentence="Write what the patient asked to change."
+    )
     item = (item or "").strip()
     if len(item) > 100:
         raise DomainError("Name the field or entry in at most 100 characters.", field="item")
     with transaction.atomic():
         correction = CorrectionRequest.objects.create(
-            patient=patient, area=area, item=item, requested_change=requested_change, received_via=received_via,
-            received_on=received_on, recorded_by=actor, recorded_at=timezone.now())
-        audit_record(actor=actor, action=AuditAction.CREATE, obj=correction, patient=patient,
-                     changed_fields=["area", "item", "requested_change", "received_via", "received_on"],
-                     request=request, via=via)
+            patient=patient,
+            area=area,
+            item=item,
+            requested_change=requested_change,
+            received_via=received_via,
+            received_on=received_on,
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=correction,
+            patient=patient,
+            changed_fields=["area", "item", "requested_change", "received_via", "received_on"],
+            request=request,
+            via=via,
+        )
     return correction
 
 
-def correction_request_decide(*, actor: User, correction: CorrectionRequest, status: str, outcome: str,
-                              request: HttpRequest | None = None, via: str = "console") -> CorrectionRequest:
+def correction_request_decide(
+    *,
+    actor: User,
+    correction: CorrectionRequest,
+    status: str,
+    outcome: str,
+    request: HttpRequest | None = None,
+    via: str = "console",
+) -> CorrectionRequest:
     """Accept (say what was corrected) or decline (say why) an open request, once; audited."""
     if not can_manage_patient_rights(actor, correction.patient):
         raise PermissionDenied("Only the patient's coordinator or an admin can decide a correction request.")
     if status not in (CorrectionStatus.ACCEPTED, CorrectionStatus.DECLINED):
         raise DomainError("Choose accepted or declined.", field="status")
-    outcome = _text(outcome, field="outcome", required=True,
-                    sentence="Say what was corrected, or why the request was declined (the patient may ask).")
+    outcome = _text(
+        outcome,
+        field="outcome",
+        required=True,
+        sentence="Say what was corrected, or why the request was declined (the patient may ask).",
+    )
     with transaction.atomic():
         now = timezone.now()
         # Compare-and-set: two people deciding at once cannot both write an outcome.
         decided = CorrectionRequest.objects.filter(pk=correction.pk, status=CorrectionStatus.REQUESTED).update(
-            status=status, outcome=outcome, decided_by=actor, decided_at=now)
+            status=status, outcome=outcome, decided_by=actor, decided_at=now
+        )
         if not decided:
             raise Conflict("This correction request has already been decided.", field="status")
         correction.refresh_from_db()
-        audit_record(actor=actor, action=AuditAction.CHANGE, obj=correction, patient=correction.patient,
-                     changed_fields=["status", "outcome"], request=request, via=via)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=correction,
+            patient=correction.patient,
+            changed_fields=["status", "outcome"],
+            request=request,
+            via=via,
+        )
     return correction

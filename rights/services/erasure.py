@@ -28,42 +28,69 @@ from rights.services.retention import retention_policy_current
 CORRECTION_TEXT_ERASED = "Erased with the patient's personal data."
 
 
-def erasure_request_record(*, actor: User, patient: Patient, received_via: str, received_on: dt.date,
-                           request: HttpRequest | None = None, via: str = "console") -> ErasureRequest:
+def erasure_request_record(
+    *,
+    actor: User,
+    patient: Patient,
+    received_via: str,
+    received_on: dt.date,
+    request: HttpRequest | None = None,
+    via: str = "console",
+) -> ErasureRequest:
     """Record that the patient asked for erasure (how and when); nothing is erased yet. Audited."""
     if not can_run_erasure(actor, patient):
         raise PermissionDenied("Only the patient's coordinator or an admin can record an erasure request.")
     if patient.erased_at is not None:
         raise Conflict("This patient's personal data has already been erased.", field="patient")
     if not patient.is_verified:
-        raise DomainError("This is an unverified booking: erase the patient's own record, which includes it.",
-                          field="patient")
+        raise DomainError(
+            "This is an unverified booking: erase the patient's own record, which includes it.", field="patient"
+        )
     if received_via not in RequestChannel.values:
         raise DomainError("Choose how the patient asked from the list.", field="received_via")
     if received_on > clinic_today():
         raise DomainError("The date the patient asked cannot be in the future.", field="received_on")
     try:
         with transaction.atomic():
-            erasure = ErasureRequest.objects.create(patient=patient, received_via=received_via,
-                                                    received_on=received_on, requested_by=actor,
-                                                    requested_at=timezone.now())
-            audit_record(actor=actor, action=AuditAction.CREATE, obj=erasure, patient=patient,
-                         changed_fields=["received_via", "received_on"], request=request, via=via)
+            erasure = ErasureRequest.objects.create(
+                patient=patient,
+                received_via=received_via,
+                received_on=received_on,
+                requested_by=actor,
+                requested_at=timezone.now(),
+            )
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                obj=erasure,
+                patient=patient,
+                changed_fields=["received_via", "received_on"],
+                request=request,
+                via=via,
+            )
     except IntegrityError as error:
-        raise Conflict("An erasure request for this patient is already open: carry that one out.",
-                       field="patient") from error
+        raise Conflict(
+            "An erasure request for this patient is already open: carry that one out.", field="patient"
+        ) from error
     return erasure
 
 
-def erasure_request_complete(*, actor: User, erasure: ErasureRequest, confirm_reference: str,
-                             request: HttpRequest | None = None, via: str = "console") -> ErasureRequest:
+def erasure_request_complete(
+    *,
+    actor: User,
+    erasure: ErasureRequest,
+    confirm_reference: str,
+    request: HttpRequest | None = None,
+    via: str = "console",
+) -> ErasureRequest:
     """Carry out an open erasure request once; `confirm_reference` must be the patient's reference (e.g. P-0042)."""
     patient = erasure.patient
     if not can_run_erasure(actor, patient):
         raise PermissionDenied("Only the patient's coordinator or an admin can carry out an erasure.")
     if (confirm_reference or "").strip().upper() != patient.reference:
-        raise DomainError(f"Type the patient's reference, {patient.reference}, to confirm the erasure.",
-                          field="confirm_reference")
+        raise DomainError(
+            f"Type the patient's reference, {patient.reference}, to confirm the erasure.", field="confirm_reference"
+        )
     with transaction.atomic():
         locked = ErasureRequest.objects.select_for_update().get(pk=erasure.pk)
         if locked.status != ErasureStatus.REQUESTED:
@@ -83,24 +110,45 @@ def erasure_request_complete(*, actor: User, erasure: ErasureRequest, confirm_re
         _erase_own_tables(actor, run, confirmation)
         for record in records:
             Patient.objects.filter(pk=record.pk).update(
-                full_name=pseudonym(record), phone=pseudonym_phone(record), email="", date_of_birth=None,
-                requested_changes={}, erased_at=run.now, updated_at=run.now)
+                full_name=pseudonym(record),
+                phone=pseudonym_phone(record),
+                email="",
+                date_of_birth=None,
+                requested_changes={},
+                erased_at=run.now,
+                updated_at=run.now,
+            )
         how = f"Replaced by the pseudonym {run.pseudonym}" + (
-            f"; {len(intakes)} unverified booking(s) for the same phone likewise." if intakes else ".")
+            f"; {len(intakes)} unverified booking(s) for the same phone likewise." if intakes else "."
+        )
         confirmation.erase(steps.PLAN["patients.Patient"][1], len(records), how)
         steps.erase_audit_text(run, confirmation)
         transaction.on_commit(lambda: steps.erase_booking_counters(run, steps.Confirmation()))
-        confirmation.erase("Booking rate-limit counter for the phone number", len(run.found.phones),
-                           "Removed from the cache, if one was running (it held a hash of the number).")
-        confirmation.keep(steps.PLAN["rights.ErasureRequest"][1], 1,
-                          "Proof that the request was received and carried out.", run.audit_until)
+        confirmation.erase(
+            "Booking rate-limit counter for the phone number",
+            len(run.found.phones),
+            "Removed from the cache, if one was running (it held a hash of the number).",
+        )
+        confirmation.keep(
+            steps.PLAN["rights.ErasureRequest"][1],
+            1,
+            "Proof that the request was received and carried out.",
+            run.audit_until,
+        )
         locked.status = ErasureStatus.COMPLETED
         locked.completed_by = actor
         locked.completed_at = run.now
         locked.confirmation = confirmation.as_json()
         locked.save(update_fields=["status", "completed_by", "completed_at", "confirmation"])
-        audit_record(actor=actor, action=AuditAction.DELETE, obj=locked, patient=patient,
-                     changed_fields=[line["item"] for line in confirmation.erased], request=request, via=via)
+        audit_record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            obj=locked,
+            patient=patient,
+            changed_fields=[line["item"] for line in confirmation.erased],
+            request=request,
+            via=via,
+        )
     return locked
 
 
@@ -109,26 +157,40 @@ def _erasure_run(erasure: ErasureRequest, records: list[Patient]) -> steps.Erasu
     now = timezone.now()
     today = timezone.localdate(now)
     return steps.Erasure(
-        patient_ids=tuple(record.pk for record in records), found=identifiers_of(records),
-        pseudonym=pseudonym(records[0]), now=now,
+        patient_ids=tuple(record.pk for record in records),
+        found=identifiers_of(records),
+        pseudonym=pseudonym(records[0]),
+        now=now,
         clinical_until=add_months(today, 12 * policy.clinical_record_years),
         messages_until=today + dt.timedelta(days=policy.message_log_days),
-        audit_until=add_months(today, 12 * policy.audit_log_years), request_id=erasure.pk)
+        audit_until=add_months(today, 12 * policy.audit_log_years),
+        request_id=erasure.pk,
+    )
 
 
 def _withdraw_consent(actor: User, patient: Patient, erasure: ErasureRequest) -> None:
     """A withdrawal in the ledger for every consent still given: the ledger says why messages stopped."""
     given: set[tuple[str, str]] = {pair for pair, value in consent_state(patient=patient).items() if value}
-    for field, messaging_channel in (("consent_sms", ConsentChannel.SMS),
-                                     ("consent_whatsapp", ConsentChannel.WHATSAPP)):
+    for field, messaging_channel in (
+        ("consent_sms", ConsentChannel.SMS),
+        ("consent_whatsapp", ConsentChannel.WHATSAPP),
+    ):
         if getattr(patient, field):
             given.add((ConsentPurpose.MESSAGING, messaging_channel))
     if patient.detailed_messages:
         given.add((ConsentPurpose.DETAILED_MESSAGES, patient.preferred_channel))
     for purpose, channel in sorted(given):
-        consent_record(patient=patient, purpose=purpose, channel=channel, given=False, how=ConsentHow.STAFF_CONSOLE,
-                       by=actor, reason=f"Personal data erased ({erasure})", source_detail="erasure request",
-                       audit=False)
+        consent_record(
+            patient=patient,
+            purpose=purpose,
+            channel=channel,
+            given=False,
+            how=ConsentHow.STAFF_CONSOLE,
+            by=actor,
+            reason=f"Personal data erased ({erasure})",
+            source_detail="erasure request",
+            audit=False,
+        )
 
 
 def _erase_own_tables(actor: User, run: steps.Erasure, confirmation: steps.Confirmation) -> None:
@@ -136,14 +198,20 @@ def _erase_own_tables(actor: User, run: steps.Erasure, confirmation: steps.Confi
     ids = run.patient_ids
     deleted = InsurancePolicy.objects.filter(patient_id__in=ids).delete()[0]
     confirmation.erase(steps.PLAN["patients.InsurancePolicy"][1], deleted, "Deleted.")
-    stopped = (MedicationReminderPlan.objects.filter(patient_id__in=ids, active=True).update(active=False)
-               + CheckinPlan.objects.filter(patient_id__in=ids, active=True).update(active=False))
+    stopped = MedicationReminderPlan.objects.filter(patient_id__in=ids, active=True).update(
+        active=False
+    ) + CheckinPlan.objects.filter(patient_id__in=ids, active=True).update(active=False)
     confirmation.erase("Dose reminders and weekly check-ins", stopped, "Switched off.")
-    revoked = DataPackageLink.objects.filter(patient_id__in=ids, revoked_at__isnull=True, spent_at__isnull=True
-                                             ).update(revoked_at=run.now, revoked_by=actor)
+    revoked = DataPackageLink.objects.filter(patient_id__in=ids, revoked_at__isnull=True, spent_at__isnull=True).update(
+        revoked_at=run.now, revoked_by=actor
+    )
     confirmation.erase(steps.PLAN["rights.DataPackageLink"][1], revoked, "Revoked.")
     corrections = CorrectionRequest.objects.filter(patient_id__in=ids)
     corrections.update(requested_change=CORRECTION_TEXT_ERASED)
     steps.redact_rows(corrections, run, ["item", "outcome"])
-    confirmation.keep(steps.PLAN["rights.CorrectionRequest"][1], corrections.count(),
-                      "Evidence that each request was handled; what the patient wrote was erased.", run.audit_until)
+    confirmation.keep(
+        steps.PLAN["rights.CorrectionRequest"][1],
+        corrections.count(),
+        "Evidence that each request was handled; what the patient wrote was erased.",
+        run.audit_until,
+    )

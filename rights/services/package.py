@@ -55,9 +55,15 @@ def link_topic(link: DataPackageLink) -> str:
     return f"data-package:{link.pk}"
 
 
-def data_package_link_create(*, actor: User, patient: Patient, channel: str | None = None,
-                             include_message_bodies: bool = True, request: HttpRequest | None = None,
-                             via: str = "console") -> DataPackageLink:
+def data_package_link_create(
+    *,
+    actor: User,
+    patient: Patient,
+    channel: str | None = None,
+    include_message_bodies: bool = True,
+    request: HttpRequest | None = None,
+    via: str = "console",
+) -> DataPackageLink:
     """Make a link and send it to the patient; the link, its message and the audit entry commit together.
 
     A message that cannot go (no consent, opted out) undoes the whole thing with PackageNotSent, so no
@@ -65,28 +71,46 @@ def data_package_link_create(*, actor: User, patient: Patient, channel: str | No
     if not can_manage_patient_rights(actor, patient):
         raise PermissionDenied("Only the patient's coordinator or an admin can send the data package.")
     if patient.erased_at is not None:
-        raise Conflict("This patient's personal data was erased; there is nobody to send a package to.",
-                       field="patient")
+        raise Conflict(
+            "This patient's personal data was erased; there is nobody to send a package to.", field="patient"
+        )
     if not patient.is_verified:
-        raise DomainError("This is an unverified booking; send the package from the patient's own record.",
-                          field="patient")
+        raise DomainError(
+            "This is an unverified booking; send the package from the patient's own record.", field="patient"
+        )
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
         link = DataPackageLink.objects.create(
-            patient=patient, token_hash=token_digest(token), include_message_bodies=include_message_bodies,
-            created_by=actor, created_at=now, expires_at=now + timedelta(days=LINK_VALID_DAYS))
+            patient=patient,
+            token_hash=token_digest(token),
+            include_message_bodies=include_message_bodies,
+            created_by=actor,
+            created_at=now,
+            expires_at=now + timedelta(days=LINK_VALID_DAYS),
+        )
         message = message_send(
-            patient=patient, kind=MESSAGE_KIND, idempotency_key=f"data-package:{link.pk}", channel=channel or None,
+            patient=patient,
+            kind=MESSAGE_KIND,
+            idempotency_key=f"data-package:{link.pk}",
+            channel=channel or None,
             context={"url": data_package_url(token, patient.language), "expires_on": link.expires_at},
-            topic=link_topic(link), sent_by=actor)
+            topic=link_topic(link),
+            sent_by=actor,
+        )
         if message.status == Status.BLOCKED:
             raise PackageNotSent(f"The link was not sent, so none was made. {message.status_reason}", field="channel")
         link.message = message
         link.save(update_fields=["message"])
-        audit_record(actor=actor, action=AuditAction.SEND, obj=link, patient=patient,
-                     changed_fields=["data_package_link", *(["message_bodies"] if include_message_bodies else [])],
-                     request=request, via=via)
+        audit_record(
+            actor=actor,
+            action=AuditAction.SEND,
+            obj=link,
+            patient=patient,
+            changed_fields=["data_package_link", *(["message_bodies"] if include_message_bodies else [])],
+            request=request,
+            via=via,
+        )
     return link
 
 
@@ -97,26 +121,38 @@ def _cut_token_from_message(link: DataPackageLink) -> None:
     message = Message.objects.filter(pk=link.message_id).only("pk", "body", "content_variables").first()
     if message is None:
         return
-    variables = {key: _TOKEN_IN_TEXT.sub(_TOKEN_CUT, value) if isinstance(value, str) else value
-                 for key, value in (message.content_variables or {}).items()}
-    Message.objects.filter(pk=message.pk).update(body=_TOKEN_IN_TEXT.sub(_TOKEN_CUT, message.body),
-                                                 content_variables=variables)
+    variables = {
+        key: _TOKEN_IN_TEXT.sub(_TOKEN_CUT, value) if isinstance(value, str) else value
+        for key, value in (message.content_variables or {}).items()
+    }
+    Message.objects.filter(pk=message.pk).update(
+        body=_TOKEN_IN_TEXT.sub(_TOKEN_CUT, message.body), content_variables=variables
+    )
 
 
-def data_package_link_revoke(*, actor: User, link: DataPackageLink, request: HttpRequest | None = None,
-                             via: str = "console") -> DataPackageLink:
+def data_package_link_revoke(
+    *, actor: User, link: DataPackageLink, request: HttpRequest | None = None, via: str = "console"
+) -> DataPackageLink:
     """Stop a link from working (and its message from going, if still queued); a used or revoked link stays so."""
     if not can_manage_patient_rights(actor, link.patient):
         raise PermissionDenied("Only the patient's coordinator or an admin can revoke a data package link.")
     with transaction.atomic():
         now = timezone.now()
         revoked = DataPackageLink.objects.filter(pk=link.pk, revoked_at__isnull=True, spent_at__isnull=True).update(
-            revoked_at=now, revoked_by=actor)
+            revoked_at=now, revoked_by=actor
+        )
         if revoked:
             messages_cancel_pending(topic=link_topic(link))
             _cut_token_from_message(link)
-            audit_record(actor=actor, action=AuditAction.CHANGE, obj=link, patient=link.patient,
-                         changed_fields=["revoked_at"], request=request, via=via)
+            audit_record(
+                actor=actor,
+                action=AuditAction.CHANGE,
+                obj=link,
+                patient=link.patient,
+                changed_fields=["revoked_at"],
+                request=request,
+                via=via,
+            )
         link.refresh_from_db()
     return link
 
@@ -145,13 +181,15 @@ def data_package_open(*, link: DataPackageLink, request: HttpRequest | None = No
     """The rows of the summary page; each opening is audited as the patient's own view (via "link")."""
     with transaction.atomic():
         DataPackageLink.objects.filter(pk=link.pk, first_opened_at__isnull=True).update(first_opened_at=timezone.now())
-        audit_record(actor=AnonymousUser(), action=AuditAction.VIEW, obj=link, patient=link.patient,
-                     request=request, via="link")
+        audit_record(
+            actor=AnonymousUser(), action=AuditAction.VIEW, obj=link, patient=link.patient, request=request, via="link"
+        )
     return data_package_rows(link)
 
 
-def data_package_download(*, token: str, request: HttpRequest | None = None) -> tuple[DataPackageLink,
-                                                                                       dict[str, Any]] | None:
+def data_package_download(
+    *, token: str, request: HttpRequest | None = None
+) -> tuple[DataPackageLink, dict[str, Any]] | None:
     """Spend the link and build its FHIR bundle, or None when it is unknown, used, expired or revoked.
 
     Compare-and-set: of two downloads at once exactly one gets the bundle. The spend, the bundle and the
@@ -159,14 +197,21 @@ def data_package_download(*, token: str, request: HttpRequest | None = None) -> 
     digest = token_digest(token) if token and len(token) <= 100 else ""
     with transaction.atomic():
         now = timezone.now()
-        spent = DataPackageLink.objects.filter(token_hash=digest, spent_at__isnull=True, revoked_at__isnull=True,
-                                               expires_at__gt=now).update(spent_at=now)
+        spent = DataPackageLink.objects.filter(
+            token_hash=digest, spent_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        ).update(spent_at=now)
         if not spent:
             return None
         link = DataPackageLink.objects.select_related("patient").get(token_hash=digest)
         bundle = care_record_bundle(data_package_rows(link), with_message_bodies=link.include_message_bodies)
-        audit_record(actor=AnonymousUser(), action=AuditAction.EXPORT, obj=link, patient=link.patient,
-                     changed_fields=["message_bodies"] if link.include_message_bodies else [], request=request,
-                     via="link")
+        audit_record(
+            actor=AnonymousUser(),
+            action=AuditAction.EXPORT,
+            obj=link,
+            patient=link.patient,
+            changed_fields=["message_bodies"] if link.include_message_bodies else [],
+            request=request,
+            via="link",
+        )
         _cut_token_from_message(link)
     return link, bundle

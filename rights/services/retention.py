@@ -25,14 +25,24 @@ def retention_policy_current() -> RetentionPolicy:
     return RetentionPolicy.objects.filter(pk=1).select_related("updated_by").first() or RetentionPolicy()
 
 
-def retention_policy_update(*, actor: User, clinical_record_years: int, message_log_days: int,
-                            audit_log_years: int, basis: str = "", request: HttpRequest | None = None,
-                            via: str = "admin") -> RetentionPolicy:
+def retention_policy_update(
+    *,
+    actor: User,
+    clinical_record_years: int,
+    message_log_days: int,
+    audit_log_years: int,
+    basis: str = "",
+    request: HttpRequest | None = None,
+    via: str = "admin",
+) -> RetentionPolicy:
     """Set the retention periods (admins only); the change is audited in the same transaction."""
     if not can_set_retention(actor):
         raise PermissionDenied("Only admins can set retention periods.")
-    values = {"clinical_record_years": clinical_record_years, "message_log_days": message_log_days,
-              "audit_log_years": audit_log_years}
+    values = {
+        "clinical_record_years": clinical_record_years,
+        "message_log_days": message_log_days,
+        "audit_log_years": audit_log_years,
+    }
     for name, smallest, largest, sentence in LIMITS:
         if not smallest <= values[name] <= largest:
             raise DomainError(sentence, field=name)
@@ -47,6 +57,12 @@ def retention_policy_update(*, actor: User, clinical_record_years: int, message_
         policy.updated_by = actor
         policy.updated_at = timezone.now()
         policy.save()
-        audit_record(actor=actor, action=AuditAction.CHANGE, obj=policy, changed_fields=changed or ["confirmed"],
-                     request=request, via=via)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=policy,
+            changed_fields=changed or ["confirmed"],
+            request=request,
+            via=via,
+        )
     return policy

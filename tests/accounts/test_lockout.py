@@ -64,8 +64,7 @@ def test_admin_unlock_lets_the_user_in_and_is_audited(client, alice, ada):
     attempt = AccessAttempt.objects.get(username="alice")
     admin_client = client_class_for(client)
     admin_client.force_login(ada)
-    response = admin_client.post("/admin/accounts/signinlock/",
-                                 {"action": "unlock", "_selected_action": [attempt.pk]})
+    response = admin_client.post("/admin/accounts/signinlock/", {"action": "unlock", "_selected_action": [attempt.pk]})
     assert response.status_code == 302
     assert AccessAttempt.objects.filter(username="alice").exists() is False
     entry = AuditEntry.objects.get(object_type="accounts.SignInLock")

@@ -89,8 +89,9 @@ def test_enrolment_is_audited(client, new_admin):
 def test_a_wrong_code_does_not_confirm_enrolment(client, new_admin):
     client.force_login(new_admin)
     client.get(SETUP)
-    response = client.post(SETUP, {"code": "000000" if current_code(TOTPDevice.objects.get(user=new_admin)) != "000000"
-                                   else "111111"})
+    response = client.post(
+        SETUP, {"code": "000000" if current_code(TOTPDevice.objects.get(user=new_admin)) != "000000" else "111111"}
+    )
     assert "That code did not match" in response.text
     assert TOTPDevice.objects.get(user=new_admin).confirmed is False
 

@@ -88,8 +88,10 @@ def test_an_outsider_has_no_settings(charlie):
 
 def test_my_settings_shows_the_clinic_zone_by_default(client, alice):
     client.force_login(alice)
-    assert "now is <strong>1 Dec 2026, 09:30 IST</strong> (the clinic's zone, Asia/Kolkata)" in \
-        client.get(SETTINGS).content.decode()
+    assert (
+        "now is <strong>1 Dec 2026, 09:30 IST</strong> (the clinic's zone, Asia/Kolkata)"
+        in client.get(SETTINGS).content.decode()
+    )
 
 
 def test_my_settings_saves_the_zone(client, alice):
@@ -115,7 +117,8 @@ def test_an_unknown_zone_is_reported_on_its_field(client, alice):
     client.force_login(alice)
     response = client.post(SETTINGS, {"time_zone": "Mars/Olympus"})
     assert response.context["form"].errors["time_zone"] == [
-        "Choose a time zone from the list, e.g. Asia/Kolkata or Europe/London."]
+        "Choose a time zone from the list, e.g. Asia/Kolkata or Europe/London."
+    ]
 
 
 def test_an_outsider_cannot_open_my_settings(client, charlie):

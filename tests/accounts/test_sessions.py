@@ -58,6 +58,9 @@ def test_pages_within_a_minute_do_not_rewrite_the_session(client, alice):
     client.get("/admin/")
     with CaptureQueriesContext(connection) as queries:
         client.get("/admin/")
-    writes = [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"] and
-              q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))]
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "django_session" in q["sql"] and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+    ]
     assert writes == []

@@ -23,6 +23,12 @@ def api_credentials(user: AbstractBaseUser) -> dict[str, str]:
     else:
         prefix = secrets.token_hex(4)
         secret = f"{SECRET_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-        ApiToken.objects.create(user=user, name="outsider", prefix=prefix, digest=token_digest(secret),
-                                created_at=timezone.now(), expires_at=timezone.now() + timedelta(days=1))
+        ApiToken.objects.create(
+            user=user,
+            name="outsider",
+            prefix=prefix,
+            digest=token_digest(secret),
+            created_at=timezone.now(),
+            expires_at=timezone.now() + timedelta(days=1),
+        )
     return {"Authorization": f"Token {secret}"}

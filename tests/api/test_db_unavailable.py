@@ -44,7 +44,8 @@ def test_the_log_says_the_database_was_unavailable_without_a_traceback(alice, da
     with caplog.at_level(logging.WARNING, logger="config.db_unavailable"):
         client.get("/api/v1/patients/")
     assert [r.getMessage() for r in caplog.records if r.name == "config.db_unavailable"] == [
-        "database unavailable: answering 503 (OperationalError)"]
+        "database unavailable: answering 503 (OperationalError)"
+    ]
     assert all(r.exc_info is None for r in caplog.records)
 
 

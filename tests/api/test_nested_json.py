@@ -30,8 +30,12 @@ NOW = datetime(2026, 6, 15, 9, 0, tzinfo=ZoneInfo("Asia/Kolkata"))
 def write_operations() -> list[tuple[str, str, bool]]:
     """(method, path, whether the operation takes a body) for every documented write."""
     paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
-    return sorted((method.upper(), path, "requestBody" in operation) for path, operations in paths.items()
-                  for method, operation in operations.items() if method in ("post", "put", "patch"))
+    return sorted(
+        (method.upper(), path, "requestBody" in operation)
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if method in ("post", "put", "patch")
+    )
 
 
 @pytest.fixture
@@ -57,12 +61,18 @@ def world(db, alice, erin, time_machine) -> dict[str, Callable[[], object]]:
         "consults/manage": consult,
         "care-team": care_team_assign(patient=patient, member=erin, by=alice, reason="Second opinion"),
         "medications": patient.medications.get(),
-        "correction-requests": correction_request_record(actor=alice, patient=patient, area="details",
-                                                         requested_change="Spelling", received_via="phone",
-                                                         received_on=NOW.date()),
+        "correction-requests": correction_request_record(
+            actor=alice,
+            patient=patient,
+            area="details",
+            requested_change="Spelling",
+            received_via="phone",
+            received_on=NOW.date(),
+        ),
         "data-package-links": data_package_link_create(actor=alice, patient=patient),
-        "erasure-requests": erasure_request_record(actor=alice, patient=patient, received_via="phone",
-                                                   received_on=NOW.date()),
+        "erasure-requests": erasure_request_record(
+            actor=alice, patient=patient, received_via="phone", received_on=NOW.date()
+        ),
     }
     return rows
 
@@ -73,8 +83,11 @@ def fill_path(path: str, rows: dict) -> str:
         return path
     row = rows.get(prefix.group(1))
     assert row is not None, f"add a row for {path} to the world fixture so its body is actually parsed"
-    return re.sub(r"\{token\}", row.manage_token, re.sub(r"\{(id|pk|consult_id)\}", str(row.pk), path)) \
-        if hasattr(row, "manage_token") else re.sub(r"\{\w+\}", str(row.pk), path)
+    return (
+        re.sub(r"\{token\}", row.manage_token, re.sub(r"\{(id|pk|consult_id)\}", str(row.pk), path))
+        if hasattr(row, "manage_token")
+        else re.sub(r"\{\w+\}", str(row.pk), path)
+    )
 
 
 def error_text(body: dict) -> str:

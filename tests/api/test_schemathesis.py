@@ -26,8 +26,17 @@ FUZZING_ROLES = ["expert", "admin", "outsider"]
 
 def load_schema(*, coverage: bool) -> schemathesis.schemas.BaseSchema:
     """The OpenAPI from /api/schema/, loaded at collection (pytest-django has set Django up by then)."""
-    config = schemathesis.config.SchemathesisConfig.from_dict({"phases": {"coverage": {
-        "enabled": coverage, "unexpected-methods": [], "generate-duplicate-query-parameters": False}}})
+    config = schemathesis.config.SchemathesisConfig.from_dict(
+        {
+            "phases": {
+                "coverage": {
+                    "enabled": coverage,
+                    "unexpected-methods": [],
+                    "generate-duplicate-query-parameters": False,
+                }
+            }
+        }
+    )
     return schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application(), config=config)
 
 

@@ -42,8 +42,10 @@ DJANGO_DEFAULTS = {
     "a.m./p.m. times": re.compile(r"\b\d{1,2}(?::\d{2})? ?[ap]\.m\."),
     "noon/midnight": re.compile(r"\b(?:noon|midnight)\b"),
     "abbreviated months with a dot": re.compile(r"\b(?:Jan|Feb|Aug|Sept|Oct|Nov|Dec)\. \d"),
-    "month-first dates": re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|"
-                                    r"November|December|Jan\.|Feb\.|Aug\.|Sept\.|Oct\.|Nov\.|Dec\.) \d{1,2}, \d{4}"),
+    "month-first dates": re.compile(
+        r"\b(?:January|February|March|April|May|June|July|August|September|October|"
+        r"November|December|Jan\.|Feb\.|Aug\.|Sept\.|Oct\.|Nov\.|Dec\.) \d{1,2}, \d{4}"
+    ),
     "weekday-first dates": re.compile(rf"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{{1,2}} (?:{MONTHS})\b"),
     "zero-padded days": re.compile(rf"\b0\d (?:{MONTHS}) \d{{4}}"),
     "month/day/year dates": re.compile(r"\b(?:0?[1-9]|1[0-2])/(?:1[3-9]|2\d|3[01])/\d{4}\b"),
@@ -95,12 +97,24 @@ def record(frozen, alice, erin):
     patient = cml_patient(started_on=today - timedelta(days=400), coordinator=alice)
     qpcr(patient, today - timedelta(days=300), "8.5")
     qpcr(patient, today - timedelta(days=120), "0.9")
-    Note.objects.create(patient=patient, author=alice, author_name="Alice", body="Called about the rash.",
-                        created_at=datetime(2026, 11, 30, 14, 15, tzinfo=UTC))
-    care_task_open(patient=patient, title="Book the next qPCR", priority="normal", due=today + timedelta(days=3),
-                   source_kind="manual", source_id=None)
-    symptom_report_record(patient=patient, symptom="nausea", grade=1, source="sms",
-                          reported_at=datetime(2026, 11, 30, 22, 45, tzinfo=UTC))
+    Note.objects.create(
+        patient=patient,
+        author=alice,
+        author_name="Alice",
+        body="Called about the rash.",
+        created_at=datetime(2026, 11, 30, 14, 15, tzinfo=UTC),
+    )
+    care_task_open(
+        patient=patient,
+        title="Book the next qPCR",
+        priority="normal",
+        due=today + timedelta(days=3),
+        source_kind="manual",
+        source_id=None,
+    )
+    symptom_report_record(
+        patient=patient, symptom="nausea", grade=1, source="sms", reported_at=datetime(2026, 11, 30, 22, 45, tzinfo=UTC)
+    )
     inbound(patient, datetime(2026, 11, 30, 23, 10, tzinfo=UTC), "Is a mild rash normal on imatinib?")
     expert = ExpertFactory(user=erin, display_name="Dr Erin Rao")
     ConsultFactory(patient=patient, expert=expert, start=CONSULT_START)
@@ -128,8 +142,9 @@ def representative_urls(patient) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("name", ["dashboard", "consult list", "care record", "inbox thread", "work queue: tasks",
-                                  "work queue: triage"])
+@pytest.mark.parametrize(
+    "name", ["dashboard", "consult list", "care record", "inbox thread", "work queue: tasks", "work queue: triage"]
+)
 def test_no_django_default_or_old_formats_remain(client, alice, record, name):
     PatientFactory(coordinator=None)  # someone on the triage list
     text = page(client, alice, representative_urls(record)[name])
@@ -193,8 +208,11 @@ def test_a_coordinator_in_kolkata_sees_the_same_consult_in_kolkata_time(client, 
 def test_summer_time_in_london_reads_bst(client, alice, frozen, erin):
     in_london(alice)
     frozen.move_to(datetime(2026, 6, 1, 4, 0, tzinfo=UTC))
-    ConsultFactory(patient=PatientFactory(coordinator=alice), expert=ExpertFactory(user=erin),
-                   start=datetime(2026, 6, 2, 10, 30, tzinfo=IST))
+    ConsultFactory(
+        patient=PatientFactory(coordinator=alice),
+        expert=ExpertFactory(user=erin),
+        start=datetime(2026, 6, 2, 10, 30, tzinfo=IST),
+    )
     text = page(client, alice, reverse("admin:consults_consult_changelist"))
     assert "2 Jun 2026, 06:00 BST" in text
 
@@ -227,9 +245,18 @@ def test_the_consult_form_says_times_are_read_in_the_viewers_zone(client, alice,
 def test_a_time_typed_on_the_consult_form_is_read_in_the_viewers_zone(client, alice, erin, shared_consult):
     in_london(alice)
     client.force_login(alice)
-    response = client.post(reverse("admin:consults_consult_add"), {
-        "patient": shared_consult.patient_id, "expert": shared_consult.expert_id, "start_0": "03/12/2026",
-        "start_1": "05:00", "mode": "phone", "topic": shared_consult.topic, "note": ""})
+    response = client.post(
+        reverse("admin:consults_consult_add"),
+        {
+            "patient": shared_consult.patient_id,
+            "expert": shared_consult.expert_id,
+            "start_0": "03/12/2026",
+            "start_1": "05:00",
+            "mode": "phone",
+            "topic": shared_consult.topic,
+            "note": "",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Consult.objects.exclude(pk=shared_consult.pk).get().start == datetime(2026, 12, 3, 5, 0, tzinfo=UTC)
 
@@ -256,8 +283,14 @@ def test_the_care_record_shows_a_symptom_time_with_its_zone(client, alice, recor
 
 @pytest.fixture
 def correction(record, alice):
-    return correction_request_record(actor=alice, patient=record, area="details", requested_change="Spell my name",
-                                     received_via="phone", received_on=date(2026, 11, 30))
+    return correction_request_record(
+        actor=alice,
+        patient=record,
+        area="details",
+        requested_change="Spell my name",
+        received_via="phone",
+        received_on=date(2026, 11, 30),
+    )
 
 
 @pytest.fixture
@@ -308,6 +341,5 @@ def test_the_package_link_message_says_until_when_with_the_zone(client, alice, r
     record.consent_sms = True
     record.save()
     client.force_login(alice)
-    response = client.post(reverse("rights-console-package", args=[record.pk]), {"package-channel": "sms"},
-                           follow=True)
+    response = client.post(reverse("rights-console-package", args=[record.pk]), {"package-channel": "sms"}, follow=True)
     assert "until 8 Dec 2026, 09:30 IST" in visible_text(response)

@@ -67,8 +67,9 @@ def test_a_tampered_slot_at_the_edge_of_the_calendar_is_refused_next_to_the_slot
 def test_api_booking_at_the_edge_of_the_calendar_is_a_400_on_start(strict_client, frozen, start):
     from tests.consults.test_api_public import booking_body
 
-    response = strict_client.post("/api/v1/consults/", booking_body(ExpertFactory(), start=start),
-                                  content_type="application/json")
+    response = strict_client.post(
+        "/api/v1/consults/", booking_body(ExpertFactory(), start=start), content_type="application/json"
+    )
     assert response.status_code == 400
     assert "start" in response.json()
     assert not Consult.objects.exists()
@@ -76,16 +77,18 @@ def test_api_booking_at_the_edge_of_the_calendar_is_a_400_on_start(strict_client
 
 @pytest.mark.parametrize("start", [*EDGE_STARTS, "2026-12-02T10:00:00+23:59"])
 def test_api_reschedule_to_an_impossible_time_keeps_the_booking(strict_client, consult, start):
-    response = strict_client.post(f"/api/v1/consults/manage/{consult.manage_token}/reschedule/", {"start": start},
-                                  content_type="application/json")
+    response = strict_client.post(
+        f"/api/v1/consults/manage/{consult.manage_token}/reschedule/", {"start": start}, content_type="application/json"
+    )
     assert response.status_code in (400, 409)
     assert "start" in response.json()
     consult.refresh_from_db()
     assert consult.status == ConsultStatus.CONFIRMED
 
 
-@pytest.mark.parametrize("query", [{"from": "9999-12-31"}, {"from": "9999-12-25"}, {"from": "0001-01-01"},
-                                   {"to": "0001-01-01"}])
+@pytest.mark.parametrize(
+    "query", [{"from": "9999-12-31"}, {"from": "9999-12-25"}, {"from": "0001-01-01"}, {"to": "0001-01-01"}]
+)
 def test_slot_lists_refuse_days_out_of_range_naming_the_field(strict_client, frozen, query):
     expert = ExpertFactory()
     for url in ("/api/v1/slots/", f"/api/v1/experts/{expert.pk}/slots/"):
@@ -122,8 +125,9 @@ def test_admin_consult_at_the_end_of_the_calendar_is_refused_next_to_start(alice
     assert not Consult.objects.exists()
 
 
-@pytest.mark.parametrize("path", ["/api/v1/experts/", "/api/v1/experts/{expert_id}/slots/", "/api/v1/slots/",
-                                  "/api/v1/staff/consults/"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/experts/", "/api/v1/experts/{expert_id}/slots/", "/api/v1/slots/", "/api/v1/staff/consults/"]
+)
 def test_paged_lists_are_documented_as_pages_not_bare_arrays(client, path):
     schema = client.get("/api/schema/?format=json").json()
     ok = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]

@@ -28,15 +28,24 @@ def attack(client, erin, known_patient):
     """An anonymous booking with the known phone, choosing erin, then cancelled through its manage link."""
     expert = ExpertFactory(user=erin, display_name="Dr Erin")
     body = {
-        "expert": expert.pk, "start": "2026-12-02T10:00:00+05:30", "topic": "side_effects", "mode": "phone",
-        "name": "Attacker", "phone": "+91 98765 00001", "email": "", "channel": "whatsapp",
-        "consent_sms": False, "consent_whatsapp": True, "note": "",
+        "expert": expert.pk,
+        "start": "2026-12-02T10:00:00+05:30",
+        "topic": "side_effects",
+        "mode": "phone",
+        "name": "Attacker",
+        "phone": "+91 98765 00001",
+        "email": "",
+        "channel": "whatsapp",
+        "consent_sms": False,
+        "consent_whatsapp": True,
+        "note": "",
     }
     booked = client.post("/api/v1/consults/", body, content_type="application/json")
     assert booked.status_code == 201
     consult = Consult.objects.get(reference=booked.json()["reference"])
-    cancelled = client.post(f"/api/v1/consults/manage/{consult.manage_token}/cancel/", {"reason": ""},
-                            content_type="application/json")
+    cancelled = client.post(
+        f"/api/v1/consults/manage/{consult.manage_token}/cancel/", {"reason": ""}, content_type="application/json"
+    )
     assert cancelled.status_code == 200
     client.logout()
     return consult
@@ -94,16 +103,26 @@ def test_the_known_patients_consent_is_unchanged(attack, known_patient):
     assert known_patient.consent_whatsapp is False
 
 
-def test_expert_booked_by_the_anonymous_person_does_not_learn_the_known_patients_name(client, erin, known_patient,
-                                                                                       frozen):
+def test_expert_booked_by_the_anonymous_person_does_not_learn_the_known_patients_name(
+    client, erin, known_patient, frozen
+):
     expert = ExpertFactory(user=erin, display_name="Dr Erin")
     body = {
-        "expert": expert.pk, "start": "2026-12-02T10:00:00+05:30", "topic": "side_effects", "mode": "phone",
-        "name": "Attacker", "phone": "+91 98765 00001", "email": "", "channel": "sms",
-        "consent_sms": False, "consent_whatsapp": False, "note": "",
+        "expert": expert.pk,
+        "start": "2026-12-02T10:00:00+05:30",
+        "topic": "side_effects",
+        "mode": "phone",
+        "name": "Attacker",
+        "phone": "+91 98765 00001",
+        "email": "",
+        "channel": "sms",
+        "consent_sms": False,
+        "consent_whatsapp": False,
+        "note": "",
     }
-    consult = Consult.objects.get(reference=client.post("/api/v1/consults/", body,
-                                                        content_type="application/json").json()["reference"])
+    consult = Consult.objects.get(
+        reference=client.post("/api/v1/consults/", body, content_type="application/json").json()["reference"]
+    )
     client.force_login(erin)
     page = client.get(f"/admin/patients/patient/{consult.patient_id}/change/")
     assert page.status_code == 200

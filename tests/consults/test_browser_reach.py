@@ -23,16 +23,19 @@ def hindi_path(name: str, *args) -> str:
 
 @pytest.fixture
 def hindi_page(browser):
-    context = browser.new_context(locale="hi-IN", timezone_id="Asia/Kolkata", viewport={"width": 420, "height": 900},
-                                  extra_http_headers={"Accept-Language": "hi"})
+    context = browser.new_context(
+        locale="hi-IN",
+        timezone_id="Asia/Kolkata",
+        viewport={"width": 420, "height": 900},
+        extra_http_headers={"Accept-Language": "hi"},
+    )
     context.set_default_timeout(30_000)  # the shared 2-core machine can be slow to answer
     page = context.new_page()
     yield page
     context.close()
 
 
-def choose_a_time(page, base: str, *, topic_label: str, see_times: str, next_label: str, book_path: str,
-                  check) -> None:
+def choose_a_time(page, base: str, *, topic_label: str, see_times: str, next_label: str, book_path: str, check) -> None:
     page.goto(f"{base}{book_path}")
     check()
     page.get_by_label(topic_label).check()
@@ -49,8 +52,15 @@ def test_whatsapp_consent_queues_the_confirmation_through_a_template(live_server
     whatsapp_templates_seed_demo()
     ExpertFactory(display_name="Dr Anita Rao")
     UserFactory(username="meera", password="browser-test-pw", roles=[COORDINATOR])
-    choose_a_time(page, live_server.url, topic_label="Side effects", see_times="See free times",
-                  next_label="Continue", book_path="/book/", check=assert_accessible)
+    choose_a_time(
+        page,
+        live_server.url,
+        topic_label="Side effects",
+        see_times="See free times",
+        next_label="Continue",
+        book_path="/book/",
+        check=assert_accessible,
+    )
     page.get_by_label("Your name").fill("Asha WhatsApp")
     page.get_by_label("Mobile number").fill("98765 43210")
     page.get_by_label("By WhatsApp on this number").check()
@@ -79,8 +89,15 @@ def test_whatsapp_consent_queues_the_confirmation_through_a_template(live_server
 
 def test_declining_all_messages_gets_the_notice_and_no_message(live_server, page, assert_accessible):
     ExpertFactory(display_name="Dr Anita Rao")
-    choose_a_time(page, live_server.url, topic_label="Side effects", see_times="See free times",
-                  next_label="Continue", book_path="/book/", check=lambda: None)
+    choose_a_time(
+        page,
+        live_server.url,
+        topic_label="Side effects",
+        see_times="See free times",
+        next_label="Continue",
+        book_path="/book/",
+        check=lambda: None,
+    )
     page.get_by_label("Your name").fill("Ravi Quiet")
     page.get_by_label("Mobile number").fill("98765 43211")
     page.get_by_label("No messages: I will keep the link on the next page").check()
@@ -96,8 +113,15 @@ def test_declining_all_messages_gets_the_notice_and_no_message(live_server, page
 
 def test_manage_pages_are_accessible_in_english(live_server, page, assert_accessible):
     ExpertFactory(display_name="Dr Anita Rao")
-    choose_a_time(page, live_server.url, topic_label="Side effects", see_times="See free times",
-                  next_label="Continue", book_path="/book/", check=lambda: None)
+    choose_a_time(
+        page,
+        live_server.url,
+        topic_label="Side effects",
+        see_times="See free times",
+        next_label="Continue",
+        book_path="/book/",
+        check=lambda: None,
+    )
     page.get_by_label("Your name").fill("Asha Test")
     page.get_by_label("Mobile number").fill("98765 43212")
     page.get_by_label("Yes, send me messages about this consult").check()
@@ -118,8 +142,15 @@ def test_booking_and_manage_pages_in_hindi(live_server, hindi_page, assert_acces
     page = hindi_page
     ExpertFactory(display_name="Dr Anita Rao")
     check = lambda: assert_accessible(page)  # noqa: E731
-    choose_a_time(page, live_server.url, topic_label="दुष्प्रभाव", see_times="खाली समय देखें",
-                  next_label="आगे बढ़ें", book_path=hindi_path("consults:book"), check=check)
+    choose_a_time(
+        page,
+        live_server.url,
+        topic_label="दुष्प्रभाव",
+        see_times="खाली समय देखें",
+        next_label="आगे बढ़ें",
+        book_path=hindi_path("consults:book"),
+        check=check,
+    )
     page.get_by_label("आपका नाम").fill("आशा")
     page.get_by_label("मोबाइल नंबर").fill("98765 43213")
     page.get_by_role("button", name="मेरी निःशुल्क सलाह बुक करें").click()

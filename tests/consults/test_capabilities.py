@@ -27,8 +27,9 @@ def booked(expert, alice):
 
 
 def cancel_api(client, consult):
-    return client.post(f"/api/v1/staff/consults/{consult.pk}/cancel/", {"reason": "Clinic closed"},
-                       content_type="application/json")
+    return client.post(
+        f"/api/v1/staff/consults/{consult.pk}/cancel/", {"reason": "Clinic closed"}, content_type="application/json"
+    )
 
 
 def test_expert_cancel_through_the_staff_api_is_403(client, erin, booked):
@@ -67,8 +68,10 @@ def test_expert_is_not_offered_the_cancel_action_in_the_console(client, erin, bo
 
 def test_expert_posting_the_cancel_action_changes_nothing(client, erin, booked):
     client.force_login(erin)
-    client.post(CHANGELIST + "?when=upcoming", {"action": "cancel_selected", "_selected_action": [booked.pk],
-                                                 "apply": "1", "reason": "No"})
+    client.post(
+        CHANGELIST + "?when=upcoming",
+        {"action": "cancel_selected", "_selected_action": [booked.pk], "apply": "1", "reason": "No"},
+    )
     booked.refresh_from_db()
     assert booked.status == ConsultStatus.CONFIRMED
 
@@ -89,10 +92,19 @@ def test_expert_still_records_the_outcome_of_their_consult(client, erin, booked,
 
 def expert_form(expert: Expert, **overrides) -> dict:
     form = {
-        "display_name": expert.display_name, "role": expert.role, "languages": ["en"], "bio": "",
-        "time_zone": "Asia/Kolkata", "consult_minutes": 20, "buffer_minutes": 10, "active": "on", "sort_order": 1,
-        "availability-TOTAL_FORMS": 0, "availability-INITIAL_FORMS": 0,
-        "time_off-TOTAL_FORMS": 0, "time_off-INITIAL_FORMS": 0,
+        "display_name": expert.display_name,
+        "role": expert.role,
+        "languages": ["en"],
+        "bio": "",
+        "time_zone": "Asia/Kolkata",
+        "consult_minutes": 20,
+        "buffer_minutes": 10,
+        "active": "on",
+        "sort_order": 1,
+        "availability-TOTAL_FORMS": 0,
+        "availability-INITIAL_FORMS": 0,
+        "time_off-TOTAL_FORMS": 0,
+        "time_off-INITIAL_FORMS": 0,
     }
     form.update(overrides)
     return form
@@ -130,8 +142,9 @@ def test_coordinator_saving_the_profile_keeps_its_login(client, alice, expert):
 
 def test_admin_points_an_expert_profile_at_an_expert_login(client, ada, unlinked, other_expert_login):
     client.force_login(ada)
-    response = client.post(f"/admin/consults/expert/{unlinked.pk}/change/",
-                           expert_form(unlinked, user=other_expert_login.pk))
+    response = client.post(
+        f"/admin/consults/expert/{unlinked.pk}/change/", expert_form(unlinked, user=other_expert_login.pk)
+    )
     assert response.status_code == 302
     unlinked.refresh_from_db()
     assert unlinked.user_id == other_expert_login.pk

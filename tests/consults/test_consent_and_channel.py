@@ -116,8 +116,12 @@ def test_whatsapp_choice_without_a_template_does_not_claim_a_message(
 def test_whatsapp_choice_with_an_approved_template_gets_its_confirmation(
     client, frozen, django_capture_on_commit_callbacks
 ):
-    WhatsAppTemplate.objects.create(kind="consult_confirmation", language="en", content_sid="HX" + "1" * 32,
-                                    variables={"1": "patient_name", "2": "reference"})
+    WhatsAppTemplate.objects.create(
+        kind="consult_confirmation",
+        language="en",
+        content_sid="HX" + "1" * 32,
+        variables={"1": "patient_name", "2": "reference"},
+    )
     book(client, django_capture_on_commit_callbacks, details_form(ExpertFactory(), channel="whatsapp"))
     message = Message.objects.get(kind="consult_confirmation")
     assert (message.status, message.channel, message.used_template) == (Status.QUEUED, "whatsapp", True)
@@ -223,6 +227,9 @@ def test_rescheduling_through_the_api_by_the_patients_link_is_not_a_booking_atte
     }
     client.post("/book/details/", details_form(ExpertFactory()))
     consult = Consult.objects.get()
-    response = client.post(f"/api/v1/consults/manage/{consult.manage_token}/reschedule/",
-                           {"start": "2026-12-02T15:00:00+05:30"}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/consults/manage/{consult.manage_token}/reschedule/",
+        {"start": "2026-12-02T15:00:00+05:30"},
+        content_type="application/json",
+    )
     assert response.status_code == 200

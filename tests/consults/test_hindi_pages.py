@@ -37,20 +37,23 @@ def msgstr_blocks() -> list[str]:
 def test_the_hindi_catalogue_compiles_without_errors(tmp_path):
     msgfmt = shutil.which("msgfmt")
     assert msgfmt, "Install Debian's gettext (apt-get install gettext) to check translations."
-    result = subprocess.run([msgfmt, "--check", "-o", str(tmp_path / "hi.mo"), str(PO)], capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [msgfmt, "--check", "-o", str(tmp_path / "hi.mo"), str(PO)], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_the_committed_mo_matches_the_po(tmp_path):
-    subprocess.run([shutil.which("msgfmt") or "msgfmt", "-o", str(tmp_path / "hi.mo"), str(PO)], check=True,
-                   timeout=60)
+    subprocess.run([shutil.which("msgfmt") or "msgfmt", "-o", str(tmp_path / "hi.mo"), str(PO)], check=True, timeout=60)
     assert (tmp_path / "hi.mo").read_bytes() == MO.read_bytes()
 
 
 def test_no_hindi_string_is_left_empty():
-    empty = [entry.splitlines()[0] for entry in msgstr_blocks() if re.search(r'^msgstr(\[\d\])? ""\n?$', entry, re.M)
-             and not re.search(r'^msgstr(\[\d\])? ""\n"', entry, re.M)]
+    empty = [
+        entry.splitlines()[0]
+        for entry in msgstr_blocks()
+        if re.search(r'^msgstr(\[\d\])? ""\n?$', entry, re.M) and not re.search(r'^msgstr(\[\d\])? ""\n"', entry, re.M)
+    ]
     assert empty == []
 
 
@@ -101,7 +104,6 @@ def test_dates_on_the_manage_page_read_in_hindi(client, frozen):
     consult = Consult.objects.get()
     body = hindi(client, "consults:manage", consult.manage_token).content.decode()
     assert "बुधवार 2" in body  # Wednesday 2 December, in Django's Hindi date names
-
 
 
 @pytest.mark.django_db
@@ -187,8 +189,9 @@ def test_one_minute_to_wait_reads_in_hindi():
     from consults.throttles import wait_message
 
     with translation.override("hi"):
-        assert wait_message(1) == ("बुकिंग की बहुत ज़्यादा कोशिशें हो गई हैं। कृपया 1 मिनट बाद फिर कोशिश करें, "
-                                   "या क्लिनिक को फ़ोन करें।")
+        assert wait_message(1) == (
+            "बुकिंग की बहुत ज़्यादा कोशिशें हो गई हैं। कृपया 1 मिनट बाद फिर कोशिश करें, या क्लिनिक को फ़ोन करें।"
+        )
 
 
 def test_one_minute_to_wait_reads_in_english_singular():

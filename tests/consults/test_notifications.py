@@ -55,9 +55,14 @@ def expert():
 
 
 def book(expert, start=None, *, key=None, phone="+919876500001"):
-    return consult_book_for_public(details=intake(phone, consent_sms=True), expert=expert,
-                                   start=start or ist(DEC_2, 10), topic=Topic.SIDE_EFFECTS, idempotency_key=key,
-                                   request_fingerprint="fp" if key else "")
+    return consult_book_for_public(
+        details=intake(phone, consent_sms=True),
+        expert=expert,
+        start=start or ist(DEC_2, 10),
+        topic=Topic.SIDE_EFFECTS,
+        idempotency_key=key,
+        request_fingerprint="fp" if key else "",
+    )
 
 
 @pytest.fixture
@@ -86,6 +91,7 @@ def crash_after(monkeypatch, name: str) -> None:
 
 # --- what each change sends -------------------------------------------------------------------
 
+
 def test_booking_queues_a_confirmation_with_the_manage_and_calendar_links(consult):
     message = Message.objects.get(kind="consult_confirmation")
     assert message.topic == f"consult:{consult.pk}"
@@ -103,9 +109,14 @@ def test_the_confirmation_row_exists_before_commit(frozen, expert, django_captur
 
 
 def test_cancelling_cancels_pending_messages_and_tells_the_patient(consult):
-    reminder = message_send(patient=consult.patient, kind="consult_reminder", context={"starts_at": consult.start},
-                            idempotency_key="r", topic=f"consult:{consult.pk}",
-                            not_before=consult.start - dt.timedelta(hours=24))
+    reminder = message_send(
+        patient=consult.patient,
+        kind="consult_reminder",
+        context={"starts_at": consult.start},
+        idempotency_key="r",
+        topic=f"consult:{consult.pk}",
+        not_before=consult.start - dt.timedelta(hours=24),
+    )
     consult_cancel(consult=consult, reason="patient asked", source="web")
     reminder.refresh_from_db()
     assert reminder.status == Status.CANCELED
@@ -115,9 +126,14 @@ def test_cancelling_cancels_pending_messages_and_tells_the_patient(consult):
 
 
 def test_rescheduling_moves_messages_to_the_new_time(consult):
-    old_reminder = message_send(patient=consult.patient, kind="consult_reminder", idempotency_key="r",
-                                context={"starts_at": consult.start}, topic=f"consult:{consult.pk}",
-                                not_before=consult.start - dt.timedelta(hours=24))
+    old_reminder = message_send(
+        patient=consult.patient,
+        kind="consult_reminder",
+        idempotency_key="r",
+        context={"starts_at": consult.start},
+        topic=f"consult:{consult.pk}",
+        not_before=consult.start - dt.timedelta(hours=24),
+    )
     moved = consult_reschedule(consult=consult, new_start=ist(DEC_2, 11), source="web")
     old_reminder.refresh_from_db()
     assert old_reminder.status == Status.CANCELED
@@ -156,13 +172,13 @@ def test_patient_changes_at_night_are_answered_at_once(consult, settings, frozen
 
 
 def test_without_sms_consent_the_confirmation_is_recorded_as_blocked(frozen, expert):
-    consult = consult_book_for_public(details=intake(), expert=expert, start=ist(DEC_2, 10),
-                                      topic=Topic.SIDE_EFFECTS)
+    consult = consult_book_for_public(details=intake(), expert=expert, start=ist(DEC_2, 10), topic=Topic.SIDE_EFFECTS)
     message = Message.objects.get(topic=f"consult:{consult.pk}")
     assert message.status == Status.BLOCKED
 
 
 # --- one transaction: all or nothing ----------------------------------------------------------
+
 
 def test_a_failure_after_the_confirmation_leaves_neither_consult_nor_message(frozen, expert, monkeypatch):
     crash_after(monkeypatch, "consult_notify_booked")
@@ -191,6 +207,7 @@ def test_a_failure_after_the_cancellation_notice_leaves_the_consult_booked(consu
 
 # --- killed after commit, before the delivery task ran ----------------------------------------
 
+
 def kill_before_tasks(django_capture_on_commit_callbacks, change):
     """Commit `change`, then lose every on-commit callback (the process died before enqueueing)."""
     with django_capture_on_commit_callbacks(execute=False):
@@ -209,12 +226,13 @@ def test_a_kill_after_commit_leaves_a_queued_row_that_the_sweeper_delivers(
         Message.objects.update(status=Status.SENT)  # the confirmation went out long ago
         if change == "reschedule":
             kind = "consult_rescheduled"
-            kill_before_tasks(django_capture_on_commit_callbacks,
-                              lambda: consult_reschedule(consult=consult, new_start=ist(DEC_2, 11), source="web"))
+            kill_before_tasks(
+                django_capture_on_commit_callbacks,
+                lambda: consult_reschedule(consult=consult, new_start=ist(DEC_2, 11), source="web"),
+            )
         else:
             kind = "consult_cancelled"
-            kill_before_tasks(django_capture_on_commit_callbacks,
-                              lambda: consult_cancel(consult=consult, source="web"))
+            kill_before_tasks(django_capture_on_commit_callbacks, lambda: consult_cancel(consult=consult, source="web"))
     assert Message.objects.get(kind=kind).status == Status.QUEUED
     frozen.move_to(NOW + dt.timedelta(minutes=10))  # past MESSAGING_SENDING_TIMEOUT_SECONDS
     assert messages_sweep().startswith("recovered=0 dispatched=1")
@@ -225,6 +243,7 @@ def test_a_kill_after_commit_leaves_a_queued_row_that_the_sweeper_delivers(
 
 
 # --- exactly one row per change ---------------------------------------------------------------
+
 
 def test_an_idempotent_replay_of_a_booking_writes_no_second_confirmation(frozen, expert):
     first = book(expert, key="key-1")
@@ -263,7 +282,9 @@ def test_messaging_does_not_import_consults():
     import pathlib
 
     messaging = pathlib.Path(notifications.__file__).resolve().parents[1] / "messaging"
-    offenders = [path.name for path in messaging.glob("*.py")
-                 if "from consults" in path.read_text() or "import consults" in path.read_text()]
+    offenders = [
+        path.name
+        for path in messaging.glob("*.py")
+        if "from consults" in path.read_text() or "import consults" in path.read_text()
+    ]
     assert offenders == []
-

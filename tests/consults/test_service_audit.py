@@ -25,14 +25,20 @@ def broken(**kwargs) -> None:
 
 @pytest.fixture
 def upcoming(alice):
-    return ConsultFactory(patient=PatientFactory(coordinator=alice), expert=ExpertFactory(hours=[]),
-                          start=timezone.now() + timedelta(days=2))
+    return ConsultFactory(
+        patient=PatientFactory(coordinator=alice),
+        expert=ExpertFactory(hours=[]),
+        start=timezone.now() + timedelta(days=2),
+    )
 
 
 @pytest.fixture
 def started(alice):
-    return ConsultFactory(patient=PatientFactory(coordinator=alice), expert=ExpertFactory(hours=[]),
-                          start=timezone.now() - timedelta(hours=1))
+    return ConsultFactory(
+        patient=PatientFactory(coordinator=alice),
+        expert=ExpertFactory(hours=[]),
+        start=timezone.now() - timedelta(hours=1),
+    )
 
 
 def test_a_staff_cancellation_writes_one_audit_entry(alice, upcoming):
@@ -43,16 +49,18 @@ def test_a_staff_cancellation_writes_one_audit_entry(alice, upcoming):
 def test_a_cancellation_that_fails_after_auditing_leaves_no_audit_entry(alice, upcoming, monkeypatch):
     monkeypatch.setattr(services, "consult_notify_cancelled", broken)
     with pytest.raises(MessageOutboxDown):
-        services.consult_cancel(consult=upcoming, reason="Clinic closed", source=ConsultSource.STAFF,
-                                cancelled_by=alice)
+        services.consult_cancel(
+            consult=upcoming, reason="Clinic closed", source=ConsultSource.STAFF, cancelled_by=alice
+        )
     assert AuditEntry.objects.filter(object_id=str(upcoming.pk), action="change").count() == 0
 
 
 def test_a_cancellation_that_fails_after_auditing_leaves_the_consult_confirmed(alice, upcoming, monkeypatch):
     monkeypatch.setattr(services, "consult_notify_cancelled", broken)
     with pytest.raises(MessageOutboxDown):
-        services.consult_cancel(consult=upcoming, reason="Clinic closed", source=ConsultSource.STAFF,
-                                cancelled_by=alice)
+        services.consult_cancel(
+            consult=upcoming, reason="Clinic closed", source=ConsultSource.STAFF, cancelled_by=alice
+        )
     upcoming.refresh_from_db()
     assert upcoming.status == ConsultStatus.CONFIRMED
 
@@ -71,8 +79,9 @@ def test_an_outcome_that_fails_after_auditing_leaves_no_audit_entry(alice, start
 
 def test_the_staff_api_cancel_writes_one_audit_entry(client, alice, upcoming):
     client.force_login(alice)
-    client.post(f"/api/v1/staff/consults/{upcoming.pk}/cancel/", {"reason": "Clinic closed"},
-                content_type="application/json")
+    client.post(
+        f"/api/v1/staff/consults/{upcoming.pk}/cancel/", {"reason": "Clinic closed"}, content_type="application/json"
+    )
     assert AuditEntry.objects.filter(action="change", object_id=str(upcoming.pk), via="api").count() == 1
 
 

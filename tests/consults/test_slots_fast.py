@@ -41,18 +41,14 @@ def test_busy_read_leaves_out_a_consult_that_ended_before_the_window(frozen):
     expert = ExpertFactory()
     ConsultFactory(expert=expert, start=ist(DEC_2, 9) - timedelta(days=20))
     near = ConsultFactory(expert=expert, start=ist(DEC_2, 9))
-    found = active_consults_near(
-        [expert.pk], window_start=ist(DEC_2, 0), window_end=ist(DEC_2, 23), margin=timedelta()
-    )
+    found = active_consults_near([expert.pk], window_start=ist(DEC_2, 0), window_end=ist(DEC_2, 23), margin=timedelta())
     assert list(found) == [near]
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan is stable enough to assert")
 def test_busy_read_seeks_the_expert_start_index_on_both_ends(frozen):
     expert = ExpertFactory()
-    query = active_consults_near(
-        [expert.pk], window_start=ist(DEC_2, 0), window_end=ist(DEC_2, 23), margin=timedelta()
-    )
+    query = active_consults_near([expert.pk], window_start=ist(DEC_2, 0), window_end=ist(DEC_2, 23), margin=timedelta())
     sql, params = query.values_list("start").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)

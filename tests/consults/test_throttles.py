@@ -46,9 +46,21 @@ def redis_cache(settings, tmp_path) -> Iterator[None]:
         pytest.skip("redis-server is missing (`make prod-tools` installs it); CI=true fails instead.")
     port = free_port()
     process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 10
@@ -60,8 +72,12 @@ def redis_cache(settings, tmp_path) -> Iterator[None]:
                 if time.monotonic() > deadline:
                     pytest.fail("redis-server did not start within 10 s.")
                 time.sleep(0.05)
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                       "LOCATION": f"redis://127.0.0.1:{port}/0"}}
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": f"redis://127.0.0.1:{port}/0",
+            }
+        }
         yield
     finally:
         process.terminate()
@@ -89,6 +105,7 @@ def concurrent_allowed(limit: int) -> int:
 
 
 # --- one atomic counter per limit -------------------------------------------------------------
+
 
 def test_concurrent_requests_never_pass_the_limit_on_locmem(rates):
     rates(booking_ip="5/hour")
@@ -125,8 +142,10 @@ def test_the_wait_is_the_rest_of_the_window():
 
 # --- the phone key is the number booking validation stores -------------------------------------
 
-@pytest.mark.parametrize("raw", [9876500011, "9876500011", "98765 00011", "+91 98765 00011", "09876500011",
-                                 " +919876500011 "])
+
+@pytest.mark.parametrize(
+    "raw", [9876500011, "9876500011", "98765 00011", "+91 98765 00011", "09876500011", " +919876500011 "]
+)
 def test_every_form_of_one_number_gives_one_key(raw):
     assert normalised_phone(raw) == "+919876500011"
 
@@ -142,8 +161,9 @@ def test_a_phone_sent_as_a_json_number_is_limited_like_the_string(client, frozen
     expert = ExpertFactory()
     statuses = []
     for index in range(8):
-        body = booking_body(expert, phone=9876500011 if index % 2 else "+91 98765 00011",
-                            start=f"2026-12-02T{10 + index}:00:00+05:30")
+        body = booking_body(
+            expert, phone=9876500011 if index % 2 else "+91 98765 00011", start=f"2026-12-02T{10 + index}:00:00+05:30"
+        )
         statuses.append(post_booking(client, body).status_code)
     assert statuses.count(429) == 3
     assert statuses[5:] == [429, 429, 429]
@@ -163,6 +183,7 @@ def test_the_limit_lifts_when_the_window_ends(client, frozen, rates):
 
 # --- the client address is what the trusted proxies say ---------------------------------------
 
+
 def test_without_proxies_a_forwarded_header_is_ignored(settings):
     settings.NUM_PROXIES = 0
     request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="198.51.100.1")
@@ -171,8 +192,7 @@ def test_without_proxies_a_forwarded_header_is_ignored(settings):
 
 def test_behind_one_proxy_the_address_it_appended_counts(settings):
     settings.NUM_PROXIES = 1
-    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1",
-                                   HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.5")
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.5")
     assert client_address(request) == "203.0.113.5"
 
 
@@ -188,8 +208,11 @@ def test_a_forged_forwarded_header_does_not_escape_the_address_limit(client, fro
     rates(booking_ip="1/hour", booking_phone="100/hour")
     expert = ExpertFactory()
     first = post_booking(client, booking_body(expert), X_FORWARDED_FOR="198.51.100.1")
-    second = post_booking(client, booking_body(expert, phone="+919876500002", start="2026-12-02T11:00:00+05:30"),
-                          X_FORWARDED_FOR="198.51.100.2")
+    second = post_booking(
+        client,
+        booking_body(expert, phone="+919876500002", start="2026-12-02T11:00:00+05:30"),
+        X_FORWARDED_FOR="198.51.100.2",
+    )
     assert first.status_code == 201
     assert second.status_code == 429
 

@@ -26,27 +26,33 @@ def video_consult(frozen):
 
 
 def test_the_confirmation_gives_the_time_with_the_patients_zone_name(london_consult):
-    body, _ = render_body(kind="consult_confirmation", patient=london_consult.patient,
-                          context=consult_message_context(london_consult))
+    body, _ = render_body(
+        kind="consult_confirmation", patient=london_consult.patient, context=consult_message_context(london_consult)
+    )
     assert "Wed 2 Dec, 5:00 AM GMT" in body
 
 
 def test_the_confirmation_names_the_booking_reference(london_consult):
-    body, _ = render_body(kind="consult_confirmation", patient=london_consult.patient,
-                          context=consult_message_context(london_consult))
+    body, _ = render_body(
+        kind="consult_confirmation", patient=london_consult.patient, context=consult_message_context(london_consult)
+    )
     assert f"Ref {london_consult.reference}" in body
 
 
 def test_the_reminder_gives_the_zone_name_and_reference(london_consult):
-    body, _ = render_body(kind="consult_reminder", patient=london_consult.patient,
-                          context=consult_message_context(london_consult, links=False))
+    body, _ = render_body(
+        kind="consult_reminder",
+        patient=london_consult.patient,
+        context=consult_message_context(london_consult, links=False),
+    )
     assert f"5:00 AM GMT (ref {london_consult.reference})" in body
 
 
 def test_a_hindi_reminder_gives_the_zone_name_too(frozen):
     consult = ConsultFactory(patient=PatientFactory(language="hi"), start=ist(DEC_2, 10, 30))
-    body, _ = render_body(kind="consult_reminder", patient=consult.patient,
-                                 context=consult_message_context(consult, links=False))
+    body, _ = render_body(
+        kind="consult_reminder", patient=consult.patient, context=consult_message_context(consult, links=False)
+    )
     assert "10:30 IST" in body
 
 
@@ -73,20 +79,25 @@ def test_a_phone_consult_has_no_video_link(frozen):
 
 
 def test_the_video_link_is_in_the_confirmation(video_consult):
-    body, _ = render_body(kind="consult_confirmation", patient=video_consult.patient,
-                          context=consult_message_context(video_consult))
+    body, _ = render_body(
+        kind="consult_confirmation", patient=video_consult.patient, context=consult_message_context(video_consult)
+    )
     assert f"Video call: join at {consult_video_url(video_consult)}" in body
 
 
 def test_the_video_link_is_in_the_reminder(video_consult):
-    body, _ = render_body(kind="consult_reminder", patient=video_consult.patient,
-                          context=consult_message_context(video_consult, links=False))
+    body, _ = render_body(
+        kind="consult_reminder",
+        patient=video_consult.patient,
+        context=consult_message_context(video_consult, links=False),
+    )
     assert consult_video_url(video_consult) in body
 
 
 def test_a_phone_consults_confirmation_has_no_video_line(london_consult):
-    body, _ = render_body(kind="consult_confirmation", patient=london_consult.patient,
-                          context=consult_message_context(london_consult))
+    body, _ = render_body(
+        kind="consult_confirmation", patient=london_consult.patient, context=consult_message_context(london_consult)
+    )
     assert "Video call" not in body
 
 
@@ -110,11 +121,14 @@ def test_a_video_room_template_without_a_room_placeholder_is_refused():
     import sys
 
     result = subprocess.run(
-        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; "
-         "django.setup()"],
-        env={"VIDEO_ROOM_URL_TEMPLATE": "https://meet.jit.si/fixed", "DJANGO_DEBUG": "true",
-             "PATH": "/usr/bin:/bin"},
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()",
+        ],
+        env={"VIDEO_ROOM_URL_TEMPLATE": "https://meet.jit.si/fixed", "DJANGO_DEBUG": "true", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert "VIDEO_ROOM_URL_TEMPLATE must contain {room}" in result.stderr
-

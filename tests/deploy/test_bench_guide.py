@@ -19,7 +19,8 @@ def test_a_run_whose_warm_up_did_not_store_the_pages_is_refused():
 def test_a_run_that_rendered_pages_while_timed_is_refused():
     rendered_again = {*HIT_KEYS, b":1:guide:page:8:4:en:2026-11-30"}
     assert floor.guide_cache_verdict(set(), HIT_KEYS, rendered_again) == (
-        "1 guide pages were rendered again while timed (cache misses)")
+        "1 guide pages were rendered again while timed (cache misses)"
+    )
 
 
 def test_keys_left_by_an_earlier_run_do_not_count_as_warmed():
@@ -33,9 +34,15 @@ def test_a_process_local_cache_is_not_inspected():
 @pytest.fixture
 def summary(monkeypatch) -> dict[str, tuple[str, ...]]:
     monkeypatch.setattr(_report, "ROWS", [])
-    results = {"floor GET /read/": 800.0, "floor POST /write/": 250.0, "booking POST (201)": 25.0,
-               "booking POST taken slot (409)": 20.0, "inbound webhook (signed)": 70.0,
-               floor.guide_label("/"): 80.0, floor.guide_label("/how-to-take-imatinib/"): 40.0}
+    results = {
+        "floor GET /read/": 800.0,
+        "floor POST /write/": 250.0,
+        "booking POST (201)": 25.0,
+        "booking POST taken slot (409)": 20.0,
+        "inbound webhook (signed)": 70.0,
+        floor.guide_label("/"): 80.0,
+        floor.guide_label("/how-to-take-imatinib/"): 40.0,
+    }
     floor._summarize(results, {"double_bookings": 0, "consults_without_one_confirmation": 0}, "postgres", True)
     return {row[0]: row for row in _report.ROWS}
 

@@ -116,7 +116,11 @@ def test_gunicorn_check_config_loads_the_app_with_production_settings():
     env.update(PRODUCTION_ENV)
     result = subprocess.run(
         [sys.executable, "-m", "gunicorn", "--check-config", "-c", "deploy/gunicorn.conf.py"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -157,9 +161,25 @@ def test_forwarded_proto_header_matches_django_setting():
 @pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (make prod-tools installs it)")
 def test_nginx_accepts_the_rendered_loopback_config(tmp_path):
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-         "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
-        check=True, capture_output=True, timeout=60,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(tmp_path / "key.pem"),
+            "-out",
+            str(tmp_path / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     (tmp_path / "temp").mkdir()
     site = tmp_path / "carethread.conf"
@@ -169,7 +189,9 @@ def test_nginx_accepts_the_rendered_loopback_config(tmp_path):
     assert MIME_TYPES.exists()
     result = subprocess.run(
         ["nginx", "-t", "-p", str(tmp_path), "-c", str(main), "-e", str(tmp_path / "error.log")],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "test is successful" in result.stderr
@@ -197,7 +219,9 @@ def unit_directives(unit: Path) -> dict[str, list[str]]:
 
 def test_units_exist_for_web_worker_and_scheduler():
     assert {unit.name for unit in UNITS} == {
-        "carethread-web.service", "carethread-worker.service", "carethread-scheduler.service"
+        "carethread-web.service",
+        "carethread-worker.service",
+        "carethread-scheduler.service",
     }
 
 
@@ -207,8 +231,12 @@ def test_unit_restarts_and_is_hardened(unit):
     assert directives["User"] == ["carethread"]
     assert directives["Restart"] == ["always"]
     for key, value in {
-        "NoNewPrivileges": "yes", "ProtectSystem": "strict", "ProtectHome": "yes", "PrivateTmp": "yes",
-        "ReadWritePaths": "/srv/carethread/var", "EnvironmentFile": "/etc/carethread/carethread.env",
+        "NoNewPrivileges": "yes",
+        "ProtectSystem": "strict",
+        "ProtectHome": "yes",
+        "PrivateTmp": "yes",
+        "ReadWritePaths": "/srv/carethread/var",
+        "EnvironmentFile": "/etc/carethread/carethread.env",
     }.items():
         assert directives.get(key) == [value], f"{unit.name}: {key}"
 
@@ -217,7 +245,10 @@ def test_unit_restarts_and_is_hardened(unit):
 def test_systemd_analyze_verifies_the_units_without_warnings(tmp_path):
     result = subprocess.run(
         ["systemd-analyze", "verify", *map(str, rendered_units(tmp_path))],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip() == "", result.stderr  # unknown keys are only warnings: treat them as failures
@@ -229,7 +260,10 @@ def test_systemd_security_exposure_is_low(tmp_path, unit):
     path = next(path for path in rendered_units(tmp_path) if path.name == unit)
     result = subprocess.run(
         ["systemd-analyze", "security", "--offline=yes", "--no-pager", str(path)],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
     )
     exposure = re.search(r"Overall exposure level for \S+: ([0-9.]+)", result.stdout + result.stderr)
     assert exposure, result.stdout + result.stderr

@@ -18,8 +18,14 @@ def access_line(
     logger = RedactingLogger(config)
     lines: list[str] = []
     logger.access_log.info = lambda fmt, atoms: lines.append(fmt % atoms)
-    headers = {"X-Request-ID": "req-12345678", "X-Real-IP": "203.0.113.5", "User-Agent": "TwilioProxy/1.1",
-               "Cookie": "sessionid=s3cr3tsession", "Authorization": "Basic c2VjcmV0", **(headers or {})}
+    headers = {
+        "X-Request-ID": "req-12345678",
+        "X-Real-IP": "203.0.113.5",
+        "User-Agent": "TwilioProxy/1.1",
+        "Cookie": "sessionid=s3cr3tsession",
+        "Authorization": "Basic c2VjcmV0",
+        **(headers or {}),
+    }
     environ = {
         "REQUEST_METHOD": "GET",
         "RAW_URI": f"{path}?{query}" if query else path,

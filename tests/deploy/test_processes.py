@@ -20,7 +20,10 @@ STUBBORN_TREE = (
 
 def start_tree(tmp_path) -> ManagedProcess:
     process = ManagedProcess(
-        "tree", [sys.executable, "-c", STUBBORN_TREE], env={"PATH": "/usr/bin:/bin"}, cwd=tmp_path,
+        "tree",
+        [sys.executable, "-c", STUBBORN_TREE],
+        env={"PATH": "/usr/bin:/bin"},
+        cwd=tmp_path,
         log_path=tmp_path / "tree.log",
     )
     process.start()
@@ -64,8 +67,11 @@ def test_restarted_slot_tracks_both_groups(tmp_path):
 
 def test_wait_until_reports_the_log_of_a_child_that_exits_early(tmp_path):
     process = ManagedProcess(
-        "broken", [sys.executable, "-c", "print('bad config line 3'); raise SystemExit(2)"],
-        env={"PATH": "/usr/bin:/bin"}, cwd=tmp_path, log_path=tmp_path / "broken.log",
+        "broken",
+        [sys.executable, "-c", "print('bad config line 3'); raise SystemExit(2)"],
+        env={"PATH": "/usr/bin:/bin"},
+        cwd=tmp_path,
+        log_path=tmp_path / "broken.log",
     )
     process.start()
     with pytest.raises(ProcessFailed, match=r"(?s)exited with 2.*bad config line 3"):

@@ -31,7 +31,11 @@ def databases(prefix: str) -> list[str]:
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(DRILL), *args], cwd=ROOT, capture_output=True, text=True, timeout=300,
+        [str(DRILL), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={**os.environ, "PYTHON": sys.executable, **env},
     )
 
@@ -50,7 +54,11 @@ def source_url():
         env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "true"}
         for command in (["migrate", "--no-input"], ["seed_demo"]):
             subprocess.run(
-                [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True,
+                [sys.executable, "manage.py", *command],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
                 timeout=300,
             )
         yield url
@@ -82,8 +90,10 @@ def test_compare_names_the_table_whose_rows_differ(source_url):
     admin(f'CREATE DATABASE "{copy}" TEMPLATE "{source_name}"')
     try:
         with psycopg.connect(f"{SERVER}/{copy}", autocommit=True) as connection:
-            connection.execute("UPDATE patients_patient SET full_name = full_name || '.' WHERE id = "
-                               "(SELECT min(id) FROM patients_patient)")
+            connection.execute(
+                "UPDATE patients_patient SET full_name = full_name || '.' WHERE id = "
+                "(SELECT min(id) FROM patients_patient)"
+            )
         result = run("--compare", source_url, f"{SERVER}/{copy}")
     finally:
         admin(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')

@@ -165,7 +165,9 @@ def test_twilio_webhooks_with_a_bad_signature_are_refused_and_store_nothing(topo
     before = topology.sql("SELECT count(*) FROM messaging_message")[0][0]
     inbound = signed_post(topology, "/messaging/twilio/inbound/", params, signature="bm90IGEgcmVhbCBzaWduYXR1cmU=")
     status = signed_post(
-        topology, "/messaging/twilio/status/?m=1", {"MessageSid": params["MessageSid"], "MessageStatus": "delivered"},
+        topology,
+        "/messaging/twilio/status/?m=1",
+        {"MessageSid": params["MessageSid"], "MessageStatus": "delivered"},
         signature="bm90IGEgcmVhbCBzaWduYXR1cmU=",
     )
     assert (inbound.status_code, status.status_code) == (403, 403)
@@ -182,10 +184,7 @@ def test_booking_rate_limit_answers_429_past_the_burst(topology):
 
 
 def test_both_worker_clusters_take_tasks_from_redis(topology):
-    script = (
-        "from django_q.tasks import async_task\n"
-        "print(','.join(async_task('math.sqrt', n * n) for n in range(20)))"
-    )
+    script = "from django_q.tasks import async_task\nprint(','.join(async_task('math.sqrt', n * n) for n in range(20)))"
     task_ids = topology.manage("shell", "-v", "0", "-c", script, check=True).stdout.strip().split(",")
     deadline = time.monotonic() + 30
     done: list = []
@@ -286,8 +285,10 @@ def test_signed_c_reply_to_the_reminder_confirms_attendance(topology, booked):
     assert (direction, body) == ("in", "C")
     assert handled_by
     # The patient is told it worked: that answer goes out through the mock too.
-    assert wait_until(lambda: any(row[2] for row in message_rows(
-        topology, phone=booked.phone, kind="consult_attendance_confirmed")), timeout=30)
+    assert wait_until(
+        lambda: any(row[2] for row in message_rows(topology, phone=booked.phone, kind="consult_attendance_confirmed")),
+        timeout=30,
+    )
 
 
 def test_worker_killed_mid_batch_of_reminders_sends_each_reminder_exactly_once(topology):
@@ -314,8 +315,10 @@ def test_worker_killed_mid_batch_of_reminders_sends_each_reminder_exactly_once(t
     topology.start_worker(0)
 
     report = exactly_once_report(topology, reminders)
-    print(f"\nworker killed mid-batch: {sent_at_kill}/40 reminders sent at the kill, {stranded} stranded until "
-          f"the sweeper ({sweep}), API sends per reminder {sorted(set(report.api_sends.values()))}")
+    print(
+        f"\nworker killed mid-batch: {sent_at_kill}/40 reminders sent at the kill, {stranded} stranded until "
+        f"the sweeper ({sweep}), API sends per reminder {sorted(set(report.api_sends.values()))}"
+    )
     assert report.exactly_once, report
 
 
@@ -344,9 +347,11 @@ def test_web_nodes_killed_or_restarted_under_a_stream_of_requests(topology):
     after_kill = [status for at, status in failures if killed_at <= at < killed_at + 2]
     during_restart = [status for at, status in failures if restart_started <= at <= restart_done]
     slowest = max(seconds for _, _, seconds in results)
-    print(f"\nstream of {len(results)} page requests: web-0 SIGKILLed and restarted, then web-1 restarted with "
-          f"SIGTERM; not answered in full: {Counter(status for _, status in failures) or 0} (all within 2 s of "
-          f"the SIGKILL: {len(after_kill) == len(failures)}), slowest {slowest:.2f} s")
+    print(
+        f"\nstream of {len(results)} page requests: web-0 SIGKILLed and restarted, then web-1 restarted with "
+        f"SIGTERM; not answered in full: {Counter(status for _, status in failures) or 0} (all within 2 s of "
+        f"the SIGKILL: {len(after_kill) == len(failures)}), slowest {slowest:.2f} s"
+    )
     # A graceful restart loses nothing: nginx retries refused connections on the other node.
     assert during_restart == []
     # A SIGKILL can only cut responses that were already on their way (nginx had sent the headers,
@@ -371,10 +376,12 @@ def test_web_node_killed_during_booking_load_loses_and_doubles_no_booking(topolo
     for thread in threads:
         thread.join(timeout=60)
     audit = audit_bookings(topology, outcomes)
-    print(f"\nbooking load with web-1 killed: {audit.attempts} attempts ({killed_at} before the kill), "
-          f"{audit.booked} booked, {audit.taken} slot taken (409), {audit.retried} retried by the client, "
-          f"unanswered {len(audit.unanswered)}, lost {len(audit.lost)}, phantom {len(audit.phantom)}, "
-          f"doubled {len(audit.doubled)}, overlapping {audit.overlaps}")
+    print(
+        f"\nbooking load with web-1 killed: {audit.attempts} attempts ({killed_at} before the kill), "
+        f"{audit.booked} booked, {audit.taken} slot taken (409), {audit.retried} retried by the client, "
+        f"unanswered {len(audit.unanswered)}, lost {len(audit.lost)}, phantom {len(audit.phantom)}, "
+        f"doubled {len(audit.doubled)}, overlapping {audit.overlaps}"
+    )
     assert audit.clean, audit
     assert audit.booked >= 20
     assert audit.taken >= 5

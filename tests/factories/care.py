@@ -12,8 +12,9 @@ from tests.factories.people import PatientFactory
 def cml_patient(*, started_on: date, coordinator=None, dose: int = 400, **record) -> Patient:
     """A chronic-phase CML patient on imatinib since `started_on`."""
     patient = PatientFactory(coordinator=coordinator)
-    care_record_save(record=CareRecord(patient=patient, diagnosis="cml", cml_phase="chronic",
-                                       diagnosed_on=started_on, **record))
+    care_record_save(
+        record=CareRecord(patient=patient, diagnosis="cml", cml_phase="chronic", diagnosed_on=started_on, **record)
+    )
     medication_start(patient=patient, drug="imatinib", dose_mg_per_day=dose, started_on=started_on)
     return patient
 
@@ -23,7 +24,12 @@ def record_for(patient: Patient, **fields) -> CareRecord:
 
 
 def qpcr(patient: Patient, sample_on: date, is_percent: str | None, *, copies: int = 50_000) -> GeneticTest:
-    return test_result_record(patient=patient, kind="bcr_abl1_qpcr", collected_on=sample_on, resulted_on=sample_on,
-                              bcr_abl1_detected=is_percent is not None,
-                              is_percent=Decimal(is_percent) if is_percent is not None else None,
-                              control_copies=copies)
+    return test_result_record(
+        patient=patient,
+        kind="bcr_abl1_qpcr",
+        collected_on=sample_on,
+        resulted_on=sample_on,
+        bcr_abl1_detected=is_percent is not None,
+        is_percent=Decimal(is_percent) if is_percent is not None else None,
+        control_copies=copies,
+    )

@@ -39,22 +39,30 @@ def patient(db, alice):
 
 @pytest.fixture
 def london(db, alice):
-    return PatientFactory(phone="+447700900123", full_name="Tom Hill", consent_sms=True, time_zone="Europe/London",
-                          coordinator=alice)
+    return PatientFactory(
+        phone="+447700900123", full_name="Tom Hill", consent_sms=True, time_zone="Europe/London", coordinator=alice
+    )
 
 
 def make_inbound(patient, body: str, *, at: datetime | None = None, channel: str = "sms") -> Message:
     return Message.objects.create(
-        conversation=conversation_for_patient(patient), patient=patient, direction=Direction.INBOUND,
-        channel=channel, kind="inbound", body=body, status=Status.RECEIVED, twilio_sid=f"SM{next(_sids):032d}",
+        conversation=conversation_for_patient(patient),
+        patient=patient,
+        direction=Direction.INBOUND,
+        channel=channel,
+        kind="inbound",
+        body=body,
+        status=Status.RECEIVED,
+        twilio_sid=f"SM{next(_sids):032d}",
         created_at=at or timezone.now(),
     )
 
 
 def mark_accepted(message: Message) -> Message:
     """As if Twilio took the prompt (replies are matched to prompts Twilio accepted)."""
-    Message.objects.filter(pk=message.pk).update(status=Status.DELIVERED, accepted_at=message.created_at,
-                                                 twilio_sid=f"SM{next(_sids):032d}")
+    Message.objects.filter(pk=message.pk).update(
+        status=Status.DELIVERED, accepted_at=message.created_at, twilio_sid=f"SM{next(_sids):032d}"
+    )
     message.refresh_from_db()
     return message
 
@@ -62,9 +70,11 @@ def mark_accepted(message: Message) -> Message:
 @pytest.fixture
 def at() -> Callable:
     """Run a callable with the clock frozen at `moment`."""
+
     def run(moment: datetime, func: Callable, **kwargs):
         with time_machine.travel(moment, tick=False):
             return func(**kwargs)
+
     return run
 
 

@@ -18,8 +18,11 @@ def api():
 
 def test_coordinator_creates_a_medication_plan_with_next_time(api, patient, alice):
     api.force_authenticate(alice)
-    response = api.post("/api/v1/medication-reminder-plans/",
-                        {"patient": patient.pk, "local_time": "20:30", "cutoff_hours": 6}, format="json")
+    response = api.post(
+        "/api/v1/medication-reminder-plans/",
+        {"patient": patient.pk, "local_time": "20:30", "cutoff_hours": 6},
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     plan = MedicationReminderPlan.objects.get(patient=patient)
     assert plan.local_time == time(20, 30)
@@ -30,12 +33,14 @@ def test_coordinator_creates_a_medication_plan_with_next_time(api, patient, alic
 
 def test_bad_plan_values_name_the_field(api, patient, alice):
     api.force_authenticate(alice)
-    response = api.post("/api/v1/medication-reminder-plans/",
-                        {"patient": patient.pk, "local_time": "25:99"}, format="json")
+    response = api.post(
+        "/api/v1/medication-reminder-plans/", {"patient": patient.pk, "local_time": "25:99"}, format="json"
+    )
     assert response.status_code == 400
     assert "local_time" in response.json()
-    response = api.post("/api/v1/checkin-plans/", {"patient": patient.pk, "local_time": "10:00", "weekday": 9},
-                        format="json")
+    response = api.post(
+        "/api/v1/checkin-plans/", {"patient": patient.pk, "local_time": "10:00", "weekday": 9}, format="json"
+    )
     assert response.status_code == 400
     assert "weekday" in response.json()
     assert not CheckinPlan.objects.exists()
@@ -44,8 +49,9 @@ def test_bad_plan_values_name_the_field(api, patient, alice):
 def test_second_plan_for_a_patient_is_refused(api, patient, alice):
     api.force_authenticate(alice)
     medication_plan_save(patient=patient, active=True, local_time=time(9, 0))
-    response = api.post("/api/v1/medication-reminder-plans/", {"patient": patient.pk, "local_time": "10:00"},
-                        format="json")
+    response = api.post(
+        "/api/v1/medication-reminder-plans/", {"patient": patient.pk, "local_time": "10:00"}, format="json"
+    )
     assert response.status_code == 400
     assert "patient" in response.json()
 
@@ -112,8 +118,13 @@ def test_care_record_panel_query_count_is_constant(client, patient, alice, djang
         assert "Follow-ups (reminders and check-ins)" in client.get(url).content.decode()
     for i in range(10):
         message_send(patient=patient, kind="medication_reminder", context={}, idempotency_key=f"k{i}")
-        DoseRecord.objects.create(patient=patient, day=timezone.localdate() - timedelta(days=i), status="taken",
-                                  reminded_at=timezone.now(), confirm_by=timezone.now())
+        DoseRecord.objects.create(
+            patient=patient,
+            day=timezone.localdate() - timedelta(days=i),
+            status="taken",
+            reminded_at=timezone.now(),
+            confirm_by=timezone.now(),
+        )
     with django_assert_max_num_queries(len(base)):
         assert "medication_reminder" in client.get(url).content.decode()
 

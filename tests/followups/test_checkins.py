@@ -40,10 +40,13 @@ def answer(patient, body: str, minutes: int = 5) -> bool:
 def test_check_in_goes_weekly_at_local_time_and_once(patient):
     with time_machine.travel(MONDAY_10_KOLKATA - timedelta(days=2), tick=False):
         checkin_plan_save(patient=patient, active=True, weekday=0, local_time=time(10, 0))
-    for moment, expected in [(MONDAY_10_KOLKATA - timedelta(minutes=1), 0), (MONDAY_10_KOLKATA, 1),
-                             (MONDAY_10_KOLKATA + timedelta(minutes=5), 0),
-                             (MONDAY_10_KOLKATA + timedelta(days=6, hours=23), 0),
-                             (MONDAY_10_KOLKATA + timedelta(days=7), 1)]:
+    for moment, expected in [
+        (MONDAY_10_KOLKATA - timedelta(minutes=1), 0),
+        (MONDAY_10_KOLKATA, 1),
+        (MONDAY_10_KOLKATA + timedelta(minutes=5), 0),
+        (MONDAY_10_KOLKATA + timedelta(days=6, hours=23), 0),
+        (MONDAY_10_KOLKATA + timedelta(days=7), 1),
+    ]:
         with time_machine.travel(moment, tick=False):
             assert checkins_send_due(now=timezone.now()) == expected
     [first, second] = outbound("checkin_questions")
@@ -58,7 +61,10 @@ def test_all_answers_at_once_store_reports_for_non_zero_grades(started, patient)
     assert started.grades == {"1": 2, "2": 0, "3": 1, "4": 0, "5": 0, "6": 2}
     assert started.next_question == ANYTHING_ELSE
     assert sorted(SymptomReport.objects.values_list("symptom", "grade")) == [
-        ("muscle_cramps", 1), ("nausea", 2), ("tiredness", 2)]
+        ("muscle_cramps", 1),
+        ("nausea", 2),
+        ("tiredness", 2),
+    ]
     assert outbound("checkin_anything_else")
     assert not outbound("call_clinic_now")
     assert answer(patient, "no", minutes=6) is True
@@ -112,16 +118,19 @@ def test_red_flag_words_in_an_unreadable_answer_escalate_and_reach_the_inbox(sta
     assert outbound("call_clinic_now")
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("no fever, all fine", []),
-    ("black stools today", ["black_stools"]),
-    ("मुझे बुखार है", ["fever_infection"]),
-    ("सीने में दर्द", ["chest_pain"]),
-    ("I fainted and feel breathless", ["fainting", "shortness_of_breath"]),
-    ("sudden swelling in legs", ["rapid_weight_gain"]),
-    ("bleeding gums", ["bleeding_bruising"]),
-    ("feeling ok", []),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("no fever, all fine", []),
+        ("black stools today", ["black_stools"]),
+        ("मुझे बुखार है", ["fever_infection"]),
+        ("सीने में दर्द", ["chest_pain"]),
+        ("I fainted and feel breathless", ["fainting", "shortness_of_breath"]),
+        ("sudden swelling in legs", ["rapid_weight_gain"]),
+        ("bleeding gums", ["bleeding_bruising"]),
+        ("feeling ok", []),
+    ],
+)
 def test_red_flag_keywords(text, expected):
     assert red_flags_in(text) == expected
 
@@ -131,18 +140,24 @@ PATIENT_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_cha
 
 
 @hsettings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=st.one_of(PATIENT_TEXT,
-                      st.lists(st.integers(0, 5), min_size=1, max_size=8).map(lambda g: " ".join(map(str, g)))))
+@given(
+    body=st.one_of(
+        PATIENT_TEXT, st.lists(st.integers(0, 5), min_size=1, max_size=8).map(lambda g: " ".join(map(str, g)))
+    )
+)
 def test_any_reply_never_crashes_and_never_misgrades(started, patient, body):
-    CheckinSession.objects.filter(pk=started.pk).update(status=SessionStatus.OPEN, grades={}, next_question=1,
-                                                        clarifications=0)
+    CheckinSession.objects.filter(pk=started.pk).update(
+        status=SessionStatus.OPEN, grades={}, next_question=1, clarifications=0
+    )
     SymptomReport.objects.all().delete()
     answer(patient, body)
     session = CheckinSession.objects.get(pk=started.pk)
     parsed = parse_checkin_reply(body, question_count=6, next_question=1)
     expected = {str(q): g for q, g in parsed.grades.items()} if parsed.ok else {}
     assert session.grades == expected
-    graded = {(s, g) for s, g in SymptomReport.objects.exclude(note__startswith="Patient's words")
-              .values_list("symptom", "grade")}
+    graded = {
+        (s, g)
+        for s, g in SymptomReport.objects.exclude(note__startswith="Patient's words").values_list("symptom", "grade")
+    }
     symptoms = ["nausea", "swelling_mild", "muscle_cramps", "diarrhoea", "rash", "tiredness"]
     assert graded == {(symptoms[q - 1], g) for q, g in parsed.grades.items() if g >= 1} if parsed.ok else not graded

@@ -39,8 +39,11 @@ def london_plan(london):
 
 def test_reminder_follows_local_clock_across_spring_forward(london_plan):
     # 08:00 GMT = 08:00 UTC on Saturday; 08:00 BST = 07:00 UTC on Sunday and Monday.
-    expected = [datetime(2026, 3, 28, 8, 0, tzinfo=UTC), datetime(2026, 3, 29, 7, 0, tzinfo=UTC),
-                datetime(2026, 3, 30, 7, 0, tzinfo=UTC)]
+    expected = [
+        datetime(2026, 3, 28, 8, 0, tzinfo=UTC),
+        datetime(2026, 3, 29, 7, 0, tzinfo=UTC),
+        datetime(2026, 3, 30, 7, 0, tzinfo=UTC),
+    ]
     for moment in expected:
         assert sweep(moment - timedelta(minutes=1)) == 0
         assert sweep(moment) == 1
@@ -52,10 +55,10 @@ def test_reminder_follows_local_clock_across_autumn_fall_back(london):
     with time_machine.travel(datetime(2026, 10, 23, 12, 0, tzinfo=UTC), tick=False):
         medication_plan_save(patient=london, active=True, local_time=time(1, 30), cutoff_hours=12)
     # 01:30 on the fall-back night happens twice; the reminder goes at the first one only.
-    assert sweep(datetime(2026, 10, 24, 0, 30, tzinfo=UTC)) == 1   # Saturday 01:30 BST
-    assert sweep(datetime(2026, 10, 25, 0, 30, tzinfo=UTC)) == 1   # Sunday, first 01:30 (BST)
-    assert sweep(datetime(2026, 10, 25, 1, 30, tzinfo=UTC)) == 0   # the repeated 01:30 (GMT)
-    assert sweep(datetime(2026, 10, 26, 1, 30, tzinfo=UTC)) == 1   # Monday 01:30 GMT
+    assert sweep(datetime(2026, 10, 24, 0, 30, tzinfo=UTC)) == 1  # Saturday 01:30 BST
+    assert sweep(datetime(2026, 10, 25, 0, 30, tzinfo=UTC)) == 1  # Sunday, first 01:30 (BST)
+    assert sweep(datetime(2026, 10, 25, 1, 30, tzinfo=UTC)) == 0  # the repeated 01:30 (GMT)
+    assert sweep(datetime(2026, 10, 26, 1, 30, tzinfo=UTC)) == 1  # Monday 01:30 GMT
     assert DoseRecord.objects.filter(patient=london).count() == 3
 
 
@@ -141,8 +144,13 @@ def test_weekly_adherence_counts_settled_days(london):
     now = timezone.now()
     statuses = [DoseStatus.TAKEN] * 4 + [DoseStatus.MISSED, DoseStatus.NOT_CONFIRMED, DoseStatus.PENDING]
     for offset, status in enumerate(statuses):
-        DoseRecord.objects.create(patient=london, day=date(2026, 3, 24) + timedelta(days=offset), status=status,
-                                  reminded_at=now, confirm_by=now)
+        DoseRecord.objects.create(
+            patient=london,
+            day=date(2026, 3, 24) + timedelta(days=offset),
+            status=status,
+            reminded_at=now,
+            confirm_by=now,
+        )
     adherence = weekly_adherence(patient=london, today=date(2026, 3, 30))
     assert (adherence.taken, adherence.answered_days, adherence.percent) == (4, 6, 67)
 
@@ -152,8 +160,7 @@ def test_sweep_queries_stay_fixed_per_reminder(db, django_assert_max_num_queries
 
     with time_machine.travel(BEFORE_SPRING, tick=False):
         for _ in range(12):
-            medication_plan_save(patient=PatientFactory(time_zone="Europe/London"), active=True,
-                                 local_time=time(8, 0))
+            medication_plan_save(patient=PatientFactory(time_zone="Europe/London"), active=True, local_time=time(8, 0))
     # Per reminder: message_send (key check, template, conversation get + create, pause guard, insert,
     # conversation update, savepoints); per batch of 500: plans, keys, bulk insert, bulk update.
     with django_assert_max_num_queries(12 * 16 + 10):
@@ -177,8 +184,9 @@ def test_taken_variants_with_spacing(word, pad):
 
 def _doses(patient, days: list[date], status: str) -> None:
     reminded = datetime(2026, 1, 1, tzinfo=UTC)
-    DoseRecord.objects.bulk_create([DoseRecord(patient=patient, day=day, status=status, reminded_at=reminded,
-                                               confirm_by=reminded) for day in days])
+    DoseRecord.objects.bulk_create(
+        [DoseRecord(patient=patient, day=day, status=status, reminded_at=reminded, confirm_by=reminded) for day in days]
+    )
 
 
 def test_adherence_gaps_reads_only_the_recent_window(london, django_assert_num_queries):

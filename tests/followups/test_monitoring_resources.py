@@ -18,10 +18,16 @@ DUE = date(2026, 6, 10)
 
 @pytest.fixture
 def item(patient):
-    return MonitoringItem.objects.create(patient=patient, kind="bcr_abl1_qpcr", due_on=DUE,
-                                         window_starts_on=DUE - timedelta(days=7),
-                                         window_ends_on=DUE + timedelta(days=7), reason="ELN 2020",
-                                         source=ItemSource.MANUAL, override_reason="test")
+    return MonitoringItem.objects.create(
+        patient=patient,
+        kind="bcr_abl1_qpcr",
+        due_on=DUE,
+        window_starts_on=DUE - timedelta(days=7),
+        window_ends_on=DUE + timedelta(days=7),
+        reason="ELN 2020",
+        source=ItemSource.MANUAL,
+        override_reason="test",
+    )
 
 
 def test_due_reminder_three_days_before_once_and_without_the_test_name(item):
@@ -73,8 +79,9 @@ def test_skipped_item_gets_no_reminder(item):
 def test_moved_item_gets_a_fresh_reminder(item):
     monitoring_reminders_send_due(on=DUE - timedelta(days=3))
     new_due = DUE + timedelta(days=20)
-    MonitoringItem.objects.filter(pk=item.pk).update(due_on=new_due, window_starts_on=new_due - timedelta(days=7),
-                                                     window_ends_on=new_due + timedelta(days=7))
+    MonitoringItem.objects.filter(pk=item.pk).update(
+        due_on=new_due, window_starts_on=new_due - timedelta(days=7), window_ends_on=new_due + timedelta(days=7)
+    )
     assert monitoring_reminders_send_due(on=new_due - timedelta(days=3)) == 1
 
 
@@ -83,13 +90,22 @@ def test_monitoring_sweep_query_count_is_constant(patient, django_assert_max_num
 
     for _ in range(10):
         p = PatientFactory()
-        MonitoringItem.objects.create(patient=p, kind="cbc", due_on=DUE, window_starts_on=DUE, window_ends_on=DUE,
-                                      reason="x", source=ItemSource.MANUAL, override_reason="x")
+        MonitoringItem.objects.create(
+            patient=p,
+            kind="cbc",
+            due_on=DUE,
+            window_starts_on=DUE,
+            window_ends_on=DUE,
+            reason="x",
+            source=ItemSource.MANUAL,
+            override_reason="x",
+        )
     with django_assert_max_num_queries(10 * 16 + 10):
         assert monitoring_reminders_send_due(on=DUE - timedelta(days=1)) == 10
 
 
 # --- resources ----------------------------------------------------------------------------------
+
 
 def test_assigning_a_resource_sends_its_contact_details(patient):
     resource = Resource.objects.create(name="Test nutrition clinic", category="nutrition", phone="+91 80 4000 2000")
@@ -101,8 +117,9 @@ def test_assigning_a_resource_sends_its_contact_details(patient):
 
 
 def test_a_resource_name_naming_a_disease_is_hidden_in_sms(patient):
-    resource = Resource.objects.create(name="Test Leukemia Support Group", category="support",
-                                       phone="+1 800 955 4572", url="https://www.lls.org")
+    resource = Resource.objects.create(
+        name="Test Leukemia Support Group", category="support", phone="+1 800 955 4572", url="https://www.lls.org"
+    )
     resource_assign(patient=patient, resource=resource)
     [message] = outbound("resource_contact")
     assert message.status == Status.QUEUED
@@ -133,10 +150,15 @@ def test_care_record_lists_a_referral_follow_up_until_it_is_sent(patient):
 
 # --- authorisation expiry (the patients daily sweep already does it; make sure it is configurable) ----
 
+
 def test_authorisation_task_follows_the_configured_days(patient):
     today = date(2026, 6, 1)
-    InsurancePolicy.objects.create(patient=patient, payer="Demo Insurer", prior_auth_status="approved",
-                                   prior_auth_expires_on=today + timedelta(days=40))
+    InsurancePolicy.objects.create(
+        patient=patient,
+        payer="Demo Insurer",
+        prior_auth_status="approved",
+        prior_auth_expires_on=today + timedelta(days=40),
+    )
     assert care_sweep(on=today)["authorisation"] == 0  # default 30 days
     ProtocolSetting.objects.create(key="auth_reminder_days", value=45, reason="Insurer needs 6 weeks")
     assert care_sweep(on=today)["authorisation"] == 1

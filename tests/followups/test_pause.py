@@ -41,10 +41,12 @@ def test_paused_patient_gets_no_dose_reminder_and_resumes_next_day(plan, patient
 
 def test_pausing_cancels_queued_follow_ups_but_not_other_messages(patient, alice, settings):
     settings.MESSAGING_QUIET_HOURS_START, settings.MESSAGING_QUIET_HOURS_END = "00:00", "23:59"
-    reminder = message_send(patient=patient, kind="medication_reminder", context={}, idempotency_key="m1",
-                            topic=f"medication:{patient.pk}")
-    staff = message_send(patient=patient, kind="staff_reply", context={"text": "Hi", "staff_name": "Alice"},
-                         idempotency_key="s1")
+    reminder = message_send(
+        patient=patient, kind="medication_reminder", context={}, idempotency_key="m1", topic=f"medication:{patient.pk}"
+    )
+    staff = message_send(
+        patient=patient, kind="staff_reply", context={"text": "Hi", "staff_name": "Alice"}, idempotency_key="s1"
+    )
     assert reminder.status == staff.status == Status.QUEUED
     follow_ups_pause(patient=patient, reason="In hospital", by=alice)
     reminder.refresh_from_db()
@@ -57,8 +59,7 @@ def test_pausing_cancels_queued_follow_ups_but_not_other_messages(patient, alice
 def test_follow_up_kinds_are_blocked_while_paused_answers_still_go(patient, alice):
     follow_ups_pause(patient=patient, reason="Family asked for a break", by=alice)
     blocked = message_send(patient=patient, kind="checkin_questions", context={}, idempotency_key="c1")
-    answer = message_send(patient=patient, kind="medication_missed_dose", context={}, idempotency_key="a1",
-                          urgent=True)
+    answer = message_send(patient=patient, kind="medication_missed_dose", context={}, idempotency_key="a1", urgent=True)
     assert blocked.status == Status.BLOCKED
     assert "follow-ups paused (Family asked for a break)" in blocked.status_reason
     assert answer.status == Status.QUEUED
@@ -88,6 +89,7 @@ def test_pause_needs_a_reason_and_cannot_be_doubled(patient, alice):
 
 
 # --- console ------------------------------------------------------------------------------------
+
 
 def test_coordinator_pauses_and_resumes_from_the_care_record(client, patient, alice):
     client.force_login(alice)
@@ -127,8 +129,9 @@ def test_pause_view_refuses_get(client, patient, alice):
 def test_a_follow_up_already_picked_up_by_a_worker_is_not_sent_after_a_pause(patient, alice):
     from messaging.delivery import message_claim, message_deliver
 
-    reminder = message_send(patient=patient, kind="medication_reminder", context={}, idempotency_key="m2",
-                            topic=f"medication:{patient.pk}")
+    reminder = message_send(
+        patient=patient, kind="medication_reminder", context={}, idempotency_key="m2", topic=f"medication:{patient.pk}"
+    )
     # A pause row written without the cancel step stands for a pause that lost the race with a worker.
     FollowUpPause.objects.create(patient=patient, reason="In hospital", paused_by=alice)
     assert message_deliver(message_id=reminder.pk) == "blocked"

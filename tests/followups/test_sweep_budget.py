@@ -80,9 +80,16 @@ def test_timed_sweep_stops_at_its_budget_and_queues_a_continuation_that_finishes
 
 def test_daily_sweep_continues_monitoring_reminders_where_it_stopped(dose_patients, monkeypatch):
     for patient in dose_patients:
-        MonitoringItem.objects.create(patient=patient, kind="cbc", due_on=MONDAY_MORNING.date(),
-                                      window_starts_on=MONDAY_MORNING.date(), window_ends_on=MONDAY_MORNING.date(),
-                                      reason="test", source="manual", override_reason="test")
+        MonitoringItem.objects.create(
+            patient=patient,
+            kind="cbc",
+            due_on=MONDAY_MORNING.date(),
+            window_starts_on=MONDAY_MORNING.date(),
+            window_ends_on=MONDAY_MORNING.date(),
+            reason="test",
+            source="manual",
+            override_reason="test",
+        )
     monkeypatch.setattr("followups.monitoring.CHUNK", 2)
     monkeypatch.setattr(tasks, "TaskBudget", lambda seconds: ChunksBudget(chunks=2))
 

@@ -18,8 +18,11 @@ PRODUCTION_ENV = {
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     # ALLOW_PROCESS_LOCAL_CACHE is pytest's own (pyproject.toml); production never has it.
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("DJANGO_", "PUBLIC_", "ALLOWED_", "ALLOW_PROCESS_LOCAL_CACHE", "REDIS_URL"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "PUBLIC_", "ALLOWED_", "ALLOW_PROCESS_LOCAL_CACHE", "REDIS_URL"))
+    }
     clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120

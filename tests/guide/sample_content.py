@@ -5,8 +5,10 @@ from types import SimpleNamespace
 SOURCES = [{"title": "Imatinib leaflet", "publisher": "Test Publisher", "url": "https://example.org/imatinib"}]
 
 EVERY_BLOCK = [
-    ("text", "<h2>Every day</h2><p>Take it <strong>with food</strong>. "
-             "See <a href=\"/missed-doses/\">missed doses</a>.</p>"),
+    (
+        "text",
+        '<h2>Every day</h2><p>Take it <strong>with food</strong>. See <a href="/missed-doses/">missed doses</a>.</p>',
+    ),
     ("urgency", {"level": "emergency", "heading": "Go now", "items": ["Black stools", "Trouble breathing"]}),
     ("urgency", {"level": "call_today", "heading": "Call today", "items": ["Fever of 38 °C or more"]}),
     ("urgency", {"level": "next_visit", "heading": "Next visit", "items": ["Mild puffy eyes"]}),

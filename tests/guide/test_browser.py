@@ -18,7 +18,12 @@ PUBLIC_PATHS = [
     "/hi/how-to-take-imatinib/",
 ]
 GUIDE_PAGES = [
-    "/", "/how-to-take-imatinib/", "/missed-doses/", "/hi/", "/hi/how-to-take-imatinib/", "/hi/missed-doses/",
+    "/",
+    "/how-to-take-imatinib/",
+    "/missed-doses/",
+    "/hi/",
+    "/hi/how-to-take-imatinib/",
+    "/hi/missed-doses/",
 ]
 PAGE_BUDGET_BYTES = 60 * 1024
 

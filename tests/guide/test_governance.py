@@ -218,9 +218,13 @@ def test_overdue_selector_ignores_pages_not_yet_due(guide_site):
 
 def story(landing: LandingPage, reviewer, **fields) -> PatientStoryPage:
     page = PatientStoryPage(
-        title="Asha's story", slug="ashas-story", live=False, clinical_reviewer=reviewer,
+        title="Asha's story",
+        slug="ashas-story",
+        live=False,
+        clinical_reviewer=reviewer,
         sources=[("source", {"title": "Interview", "publisher": "Clinic", "url": "https://example.org/"})],
-        body=[("text", block_value("<p>My story.</p>"))], **fields,
+        body=[("text", block_value("<p>My story.</p>"))],
+        **fields,
     )
     landing.add_child(instance=page)
     return page
@@ -233,7 +237,11 @@ def test_a_patient_story_cannot_be_published_without_recorded_consent(guide_site
 
 
 def test_a_patient_story_with_recorded_consent_can_be_published(guide_site, reviewer):
-    page = story(LandingPage.objects.get(locale__language_code="en"), reviewer,
-                 consent_recorded_on=date(2026, 11, 1), consent_reference="Consent file 2026/14")
+    page = story(
+        LandingPage.objects.get(locale__language_code="en"),
+        reviewer,
+        consent_recorded_on=date(2026, 11, 1),
+        consent_reference="Consent file 2026/14",
+    )
     page.save_revision(user=reviewer).publish(user=reviewer)
     assert PatientStoryPage.objects.get(pk=page.pk).live is True

@@ -34,9 +34,17 @@ def test_landing_page_shows_its_faqs(client, guide_site):
 def test_guide_page_renders_every_block_type(client, guide_site):
     body = client.get("/how-to-take-imatinib/").content.decode()
     for marker in (
-        "<h2>Every day</h2>", "urgency-emergency", "urgency-call_today", "urgency-next_visit", "class=\"do-dont\"",
-        "<details class=\"expander\">", "<caption>When to take it</caption>", "Can I drink tea?",
-        "Book a free consult about this", "Quick question? Message us.", "class=\"w-block-resources",
+        "<h2>Every day</h2>",
+        "urgency-emergency",
+        "urgency-call_today",
+        "urgency-next_visit",
+        'class="do-dont"',
+        '<details class="expander">',
+        "<caption>When to take it</caption>",
+        "Can I drink tea?",
+        "Book a free consult about this",
+        "Quick question? Message us.",
+        'class="w-block-resources',
     ):
         assert marker in body, marker
 
@@ -81,8 +89,10 @@ def test_page_shows_when_it_was_last_reviewed_and_is_next_due(client, guide_site
 
 
 def test_page_lists_its_sources(client, guide_site):
-    assert '<a href="https://example.org/imatinib" rel="noopener">Imatinib leaflet</a>' in client.get(
-        "/how-to-take-imatinib/").content.decode()
+    assert (
+        '<a href="https://example.org/imatinib" rel="noopener">Imatinib leaflet</a>'
+        in client.get("/how-to-take-imatinib/").content.decode()
+    )
 
 
 def test_medical_web_page_json_ld_carries_last_reviewed(client, guide_site):

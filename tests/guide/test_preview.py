@@ -65,8 +65,9 @@ def test_a_signed_in_outsiders_preview_request_is_not_framable(client, guide_sit
     assert client.get(preview_url())["X-Frame-Options"] == "DENY"
 
 
-@pytest.mark.parametrize("path", ["/", "/how-to-take-imatinib/", "/hi/", "/hi/how-to-take-imatinib/", "/book/",
-                                  "/chat/", "/preview/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/how-to-take-imatinib/", "/hi/", "/hi/how-to-take-imatinib/", "/book/", "/chat/", "/preview/"]
+)
 def test_public_pages_may_not_be_framed(client, guide_site, path):
     response = client.get(path)
     assert response["X-Frame-Options"] == "DENY"

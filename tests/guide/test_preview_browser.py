@@ -12,8 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pyte
 def sign_in(page, live_server, user) -> None:
     staff = Client()
     staff.force_login(user)  # the autouse fixture marks the session as past the two-step login
-    page.context.add_cookies([{"name": "sessionid", "value": staff.cookies["sessionid"].value,
-                               "url": live_server.url}])
+    page.context.add_cookies([{"name": "sessionid", "value": staff.cookies["sessionid"].value, "url": live_server.url}])
 
 
 def open_preview_panel(page, live_server, user) -> None:
@@ -21,8 +20,10 @@ def open_preview_panel(page, live_server, user) -> None:
     sign_in(page, live_server, user)
     # The editor pings and finally releases its editing session (a beacon as the page closes), which would
     # reach the live server while the test database is being flushed; answered here, they never do.
-    page.route("**/cms/editing-sessions/**",
-               lambda route: route.fulfill(status=200, body="{}", content_type="application/json"))
+    page.route(
+        "**/cms/editing-sessions/**",
+        lambda route: route.fulfill(status=200, body="{}", content_type="application/json"),
+    )
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(f"{live_server.url}/cms/pages/{guide_page.pk}/edit/")
     page.locator("button[data-side-panel-toggle='preview']").click()
@@ -52,4 +53,3 @@ def test_the_date_pickers_start_without_an_inline_script(live_server, page, edit
     picker = page.locator(".xdsoft_datetimepicker:visible")
     picker.wait_for(state="visible")
     assert picker.count() == 1
-

@@ -28,13 +28,15 @@ def test_seed_creates_the_landing_page_and_guide_pages_in_both_languages(guide_s
 
 def test_the_english_landing_page_is_the_site_root(guide_site):
     assert Site.objects.get(is_default_site=True).root_page.specific == LandingPage.objects.get(
-        locale__language_code="en")
+        locale__language_code="en"
+    )
 
 
 def test_hindi_pages_are_translations_of_the_english_ones(guide_site):
     english = GuidePage.objects.get(slug="missed-doses", locale__language_code="en")
     assert english.get_translation_or_none(english.locale.__class__.objects.get(language_code="hi")).title == (
-        "छूटी हुई खुराक")
+        "छूटी हुई खुराक"
+    )
 
 
 def test_english_pages_are_published_with_the_reviewer(guide_site, reviewer):

@@ -45,17 +45,47 @@ def clinic(frozen_now, alice, bob) -> dict:
     def consult(patient, *, booked: datetime, start: datetime, topic: str, source: str, status: str) -> None:
         ConsultFactory(patient=patient, created_at=booked, start=start, topic=topic, source=source, status=status)
 
-    consult(asha, booked=ist(10, 11), start=ist(12, 10), topic=Topic.SIDE_EFFECTS, source=ConsultSource.WEB,
-            status=ConsultStatus.COMPLETED)
-    consult(bina, booked=ist(10, 12), start=ist(13, 10), topic=Topic.DIET, source=ConsultSource.SMS,
-            status=ConsultStatus.NO_SHOW)
-    consult(asha, booked=ist(11, 9), start=ist(14, 10), topic=Topic.SIDE_EFFECTS, source=ConsultSource.STAFF,
-            status=ConsultStatus.CANCELLED)
+    consult(
+        asha,
+        booked=ist(10, 11),
+        start=ist(12, 10),
+        topic=Topic.SIDE_EFFECTS,
+        source=ConsultSource.WEB,
+        status=ConsultStatus.COMPLETED,
+    )
+    consult(
+        bina,
+        booked=ist(10, 12),
+        start=ist(13, 10),
+        topic=Topic.DIET,
+        source=ConsultSource.SMS,
+        status=ConsultStatus.NO_SHOW,
+    )
+    consult(
+        asha,
+        booked=ist(11, 9),
+        start=ist(14, 10),
+        topic=Topic.SIDE_EFFECTS,
+        source=ConsultSource.STAFF,
+        status=ConsultStatus.CANCELLED,
+    )
     # Booked 00:30 IST on Monday 16 Nov, still Sunday in UTC: it belongs to the clinic's new week.
-    consult(devi, booked=ist(16, 0, 30), start=ist(20, 10), topic=Topic.NEW_DIAGNOSIS, source=ConsultSource.WEB,
-            status=ConsultStatus.CONFIRMED)
-    consult(chandra, booked=ist(10, 13), start=ist(12, 11), topic=Topic.DIET, source=ConsultSource.WEB,
-            status=ConsultStatus.NO_SHOW)
+    consult(
+        devi,
+        booked=ist(16, 0, 30),
+        start=ist(20, 10),
+        topic=Topic.NEW_DIAGNOSIS,
+        source=ConsultSource.WEB,
+        status=ConsultStatus.CONFIRMED,
+    )
+    consult(
+        chandra,
+        booked=ist(10, 13),
+        start=ist(12, 11),
+        topic=Topic.DIET,
+        source=ConsultSource.WEB,
+        status=ConsultStatus.NO_SHOW,
+    )
 
     # Asha writes twice, gets an automatic answer, then Alice replies 40 minutes after the first message.
     inbound(asha, ist(10, 9))
@@ -73,13 +103,21 @@ def clinic(frozen_now, alice, bob) -> dict:
     no_consent = "Not sent: the patient has not agreed to SMS."
     outbound(asha, ist(11, 10), status=Status.BLOCKED, reason=no_consent, kind="reminder")
     outbound(bina, ist(12, 10), status=Status.BLOCKED, reason=no_consent, kind="reminder")
-    outbound(bina, ist(13, 10), status=Status.FAILED, reason="Unreachable handset.", error_code="30003",
-             kind="reminder")
-    outbound(chandra, ist(13, 11), status=Status.FAILED, reason="Unreachable handset.", error_code="30003",
-             kind="reminder")
+    outbound(
+        bina, ist(13, 10), status=Status.FAILED, reason="Unreachable handset.", error_code="30003", kind="reminder"
+    )
+    outbound(
+        chandra, ist(13, 11), status=Status.FAILED, reason="Unreachable handset.", error_code="30003", kind="reminder"
+    )
 
-    for day, status in [(9, DoseStatus.TAKEN), (10, DoseStatus.TAKEN), (11, DoseStatus.TAKEN),
-                        (12, DoseStatus.MISSED), (13, DoseStatus.NOT_CONFIRMED), (16, DoseStatus.PENDING)]:
+    for day, status in [
+        (9, DoseStatus.TAKEN),
+        (10, DoseStatus.TAKEN),
+        (11, DoseStatus.TAKEN),
+        (12, DoseStatus.MISSED),
+        (13, DoseStatus.NOT_CONFIRMED),
+        (16, DoseStatus.PENDING),
+    ]:
         dose(asha, date(2026, 11, day), status)
     dose(chandra, date(2026, 11, 9), DoseStatus.MISSED)
 

@@ -19,7 +19,8 @@ def _page_scrolls_sideways(page) -> bool:
 
 
 def test_insights_page_at_1280_px_is_accessible_and_does_not_scroll_sideways(
-        live_server, page, clinic, assert_accessible, screenshot):
+    live_server, page, clinic, assert_accessible, screenshot
+):
     page.set_viewport_size({"width": 1280, "height": 900})
     _sign_in_and_open(page, live_server)
     assert page.locator("svg.ins-chart").count() == 7

@@ -77,8 +77,12 @@ def test_percentiles_use_nearest_rank():
 
 def test_message_problems_by_reason(clinic, alice):
     problems = selectors.message_problems(user=alice, period=period_ending_this_week())
-    assert problems[0] == {"status": "blocked", "error_code": "",
-                           "status_reason": "Not sent: the patient has not agreed to SMS.", "messages": 2}
+    assert problems[0] == {
+        "status": "blocked",
+        "error_code": "",
+        "status_reason": "Not sent: the patient has not agreed to SMS.",
+        "messages": 2,
+    }
     assert problems[1]["messages"] == 1
     assert len(problems) == 2
 

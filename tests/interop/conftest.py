@@ -44,36 +44,73 @@ def cml_record_for(coordinator, expert_user=None) -> Patient:
     """The demo CML patient: every kind of row the export turns into a resource."""
     patient = cml_patient(started_on=START, coordinator=coordinator, icd10_code="C92.10")
     Patient.objects.filter(pk=patient.pk).update(
-        full_name="Asha Verma", date_of_birth=date(1971, 3, 9), email="asha@example.org",
-        consent_whatsapp=True, consent_at=timezone.now() - timedelta(days=400),
-        whatsapp_opted_out_at=timezone.now() - timedelta(days=3), detailed_messages=True)
+        full_name="Asha Verma",
+        date_of_birth=date(1971, 3, 9),
+        email="asha@example.org",
+        consent_whatsapp=True,
+        consent_at=timezone.now() - timedelta(days=400),
+        whatsapp_opted_out_at=timezone.now() - timedelta(days=3),
+        detailed_messages=True,
+    )
     patient.refresh_from_db()
-    test_result_record(patient=patient, kind="ph_chromosome", ph_result="positive", method="FISH",
-                       collected_on=START - timedelta(days=20), resulted_on=START - timedelta(days=15), lab="City Lab")
-    test_result_record(patient=patient, kind="bcr_abl1_qual", transcript="e14a2",
-                       resulted_on=START - timedelta(days=15))
+    test_result_record(
+        patient=patient,
+        kind="ph_chromosome",
+        ph_result="positive",
+        method="FISH",
+        collected_on=START - timedelta(days=20),
+        resulted_on=START - timedelta(days=15),
+        lab="City Lab",
+    )
+    test_result_record(
+        patient=patient, kind="bcr_abl1_qual", transcript="e14a2", resulted_on=START - timedelta(days=15)
+    )
     for months, value in QPCR_SERIES:
         qpcr(patient, add_months(START, months), value)
-    lab_result_record(patient=patient, taken_on=add_months(START, 1), wbc=Decimal("3.10"), anc=Decimal("0.80"),
-                      platelets=Decimal("140.0"), haemoglobin=Decimal("11.2"), alt_x_uln=Decimal("1.20"),
-                      lab="City Lab")
+    lab_result_record(
+        patient=patient,
+        taken_on=add_months(START, 1),
+        wbc=Decimal("3.10"),
+        anc=Decimal("0.80"),
+        platelets=Decimal("140.0"),
+        haemoglobin=Decimal("11.2"),
+        alt_x_uln=Decimal("1.20"),
+        lab="City Lab",
+    )
     lab_result_record(patient=patient, taken_on=add_months(START, 2), alt_x_uln=Decimal("0.90"))
     course = Medication.objects.get(patient=patient, is_tki=True)
-    medication_dose_change(medication=course, to_mg=300, changed_on=add_months(START, 1) + timedelta(days=2),
-                           reason="Neutrophils below 1.0: label guidance, oncologist agreed")
+    medication_dose_change(
+        medication=course,
+        to_mg=300,
+        changed_on=add_months(START, 1) + timedelta(days=2),
+        reason="Neutrophils below 1.0: label guidance, oncologist agreed",
+    )
     medication_dose_change(medication=course, to_mg=400, changed_on=add_months(START, 2), reason="Counts recovered")
     ConcomitantMedication.objects.create(patient=patient, name="Paracetamol", dose_text="500 mg when needed")
     monitoring_schedule_generate(patient=patient)
     expert = ExpertFactory(user=expert_user)
     ConsultFactory(patient=patient, expert=expert, start=datetime(2026, 6, 20, 10, 0, tzinfo=IST))
-    ConsultFactory(patient=patient, expert=expert, start=datetime(2026, 1, 20, 10, 0, tzinfo=IST),
-                   status=ConsultStatus.COMPLETED)
+    ConsultFactory(
+        patient=patient, expert=expert, start=datetime(2026, 1, 20, 10, 0, tzinfo=IST), status=ConsultStatus.COMPLETED
+    )
     care_task_create(patient=patient, title="Call about the next test", priority="normal", due=TODAY)
-    message_send(patient=patient, kind="staff_reply", context={"text": MESSAGE_TEXT, "staff_name": "Alice"},
-                 idempotency_key=f"fhir-test-{patient.pk}")
-    inbound_record(inbound=InboundMessage(sid=f"SM{patient.pk:032d}", channel="sms", phone=str(patient.phone),
-                                          body=INBOUND_TEXT, media_urls=[], from_address=str(patient.phone),
-                                          to_address="+15005550006"))
+    message_send(
+        patient=patient,
+        kind="staff_reply",
+        context={"text": MESSAGE_TEXT, "staff_name": "Alice"},
+        idempotency_key=f"fhir-test-{patient.pk}",
+    )
+    inbound_record(
+        inbound=InboundMessage(
+            sid=f"SM{patient.pk:032d}",
+            channel="sms",
+            phone=str(patient.phone),
+            body=INBOUND_TEXT,
+            media_urls=[],
+            from_address=str(patient.phone),
+            to_address="+15005550006",
+        )
+    )
     return patient
 
 
@@ -81,8 +118,13 @@ def gist_record_for(coordinator) -> Patient:
     patient = PatientFactory(coordinator=coordinator)
     record_for(patient, diagnosis="gist", gist_site="small_intestine", gist_extent="advanced", icd10_code="C49.A3")
     medication_start(patient=patient, drug="imatinib", dose_mg_per_day=800, started_on=START, schedule="twice_daily")
-    test_result_record(patient=patient, kind="gist_mutation", gist_finding="kit_exon_9",
-                       variant_detail="c.1504_1509dup", resulted_on=START - timedelta(days=10))
+    test_result_record(
+        patient=patient,
+        kind="gist_mutation",
+        gist_finding="kit_exon_9",
+        variant_detail="c.1504_1509dup",
+        resulted_on=START - timedelta(days=10),
+    )
     return patient
 
 

@@ -34,8 +34,9 @@ def download_bundle(page, tmp_path) -> tuple[str, dict]:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_coordinator_downloads_the_fhir_record_from_the_care_record(live_server, page, alice, assert_accessible,
-                                                                    tmp_path):
+def test_coordinator_downloads_the_fhir_record_from_the_care_record(
+    live_server, page, alice, assert_accessible, tmp_path
+):
     patient = cml_record_for(alice)
     open_download_page(page, live_server, patient)
     assert_accessible()

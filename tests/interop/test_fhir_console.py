@@ -22,8 +22,9 @@ def test_download_page_posts_to_the_export_endpoint(client, alice, cml_record):
     assert 'name="include" value="message_bodies"' in body
 
 
-@pytest.mark.parametrize(("who", "status"), [("alice", 200), ("ada", 200), ("erin", 200), ("bob", 404),
-                                             ("charlie", 302)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("alice", 200), ("ada", 200), ("erin", 200), ("bob", 404), ("charlie", 302)]
+)
 def test_who_may_open_the_download_page(client, request, cml_record, who, status):
     client.force_login(request.getfixturevalue(who))
     assert client.get(page_url(cml_record)).status_code == status

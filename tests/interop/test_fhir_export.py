@@ -19,8 +19,19 @@ from tests.factories.people import PatientFactory
 from tests.interop.conftest import INBOUND_TEXT, MESSAGE_TEXT, START, cml_record_for
 
 pytestmark = pytest.mark.django_db
-EXPECTED_TYPES = {"Patient", "Condition", "Observation", "Provenance", "MedicationStatement", "CarePlan",
-                  "ServiceRequest", "Appointment", "Task", "Communication", "Consent"}
+EXPECTED_TYPES = {
+    "Patient",
+    "Condition",
+    "Observation",
+    "Provenance",
+    "MedicationStatement",
+    "CarePlan",
+    "ServiceRequest",
+    "Appointment",
+    "Task",
+    "Communication",
+    "Consent",
+}
 
 
 def export(client, user, patient, query: str = ""):
@@ -105,8 +116,12 @@ def test_bcr_abl1_observation_has_loinc_percent_response_and_eln_assessment(clie
     observations = [o for o in resources(export(client, alice, cml_record), "Observation") if "69380-4" in loinc(o)]
     assert len(observations) == 4
     three_months = observations[0]
-    assert three_months["valueQuantity"] == {"value": 12.5, "unit": "%", "system": "http://unitsofmeasure.org",
-                                             "code": "%"}
+    assert three_months["valueQuantity"] == {
+        "value": 12.5,
+        "unit": "%",
+        "system": "http://unitsofmeasure.org",
+        "code": "%",
+    }
     assert three_months["interpretation"][0]["coding"][0]["code"] == "above_mmr"
     eln = next(c for c in three_months["component"] if c["code"]["coding"][0]["code"] == "eln-2020-assessment")
     assert eln["valueCodeableConcept"]["coding"][0]["code"] == "warning"
@@ -130,8 +145,10 @@ def test_blood_counts_are_a_cbc_panel_with_loinc_components(client, alice, cml_r
 
 def test_genetic_findings_are_exported(client, alice, cml_record, gist_record):
     cml = resources(export(client, alice, cml_record), "Observation")
-    values = {o["code"]["coding"][-1]["code"]: o.get("valueCodeableConcept", {}).get("coding", [{}])[0].get("code")
-              for o in cml}
+    values = {
+        o["code"]["coding"][-1]["code"]: o.get("valueCodeableConcept", {}).get("coding", [{}])[0].get("code")
+        for o in cml
+    }
     assert values["ph_chromosome"] == "positive"
     assert values["bcr_abl1_qual"] == "e14a2"
     gist = resources(export(client, alice, gist_record), "Observation")[0]
@@ -139,8 +156,11 @@ def test_genetic_findings_are_exported(client, alice, cml_record, gist_record):
 
 
 def test_medication_statements_carry_the_dose_history(client, alice, cml_record):
-    statements = [s for s in resources(export(client, alice, cml_record), "MedicationStatement")
-                  if s["medicationCodeableConcept"]["text"] == "imatinib"]
+    statements = [
+        s
+        for s in resources(export(client, alice, cml_record), "MedicationStatement")
+        if s["medicationCodeableConcept"]["text"] == "imatinib"
+    ]
     doses = [s["dosage"][0]["doseAndRate"][0]["doseQuantity"]["value"] for s in statements]
     assert doses == [400, 300, 400]
     assert [s["status"] for s in statements] == ["completed", "completed", "active"]
@@ -185,13 +205,16 @@ def test_message_bodies_are_exported_when_asked_for(client, alice, cml_record):
 
 
 def test_consents_show_given_and_withdrawn_messaging_consent(client, alice, cml_record):
-    consents = {c["provision"]["purpose"][0]["code"]: c["status"]
-                for c in resources(export(client, alice, cml_record), "Consent")}
+    consents = {
+        c["provision"]["purpose"][0]["code"]: c["status"]
+        for c in resources(export(client, alice, cml_record), "Consent")
+    }
     assert consents == {"sms": "active", "whatsapp": "inactive", "detailed": "active"}
 
 
-@pytest.mark.parametrize(("who", "status"), [("alice", 200), ("ada", 200), ("erin", 200), ("bob", 404),
-                                             ("charlie", 403)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("alice", 200), ("ada", 200), ("erin", 200), ("bob", 404), ("charlie", 403)]
+)
 def test_who_may_export_alices_patient(client, request, cml_record, who, status):
     assert export(client, request.getfixturevalue(who), cml_record).status_code == status
 
@@ -241,8 +264,14 @@ def test_export_runs_a_fixed_number_of_queries_whatever_the_record_size(client, 
     small = cml_record_for(alice)
     large = cml_record_for(bob)
     for months in range(1, 12):
-        test_result_record(patient=large, kind="bcr_abl1_qpcr", collected_on=add_months(START, months),
-                           resulted_on=add_months(START, months), is_percent=Decimal("0.5"), control_copies=40_000)
+        test_result_record(
+            patient=large,
+            kind="bcr_abl1_qpcr",
+            collected_on=add_months(START, months),
+            resulted_on=add_months(START, months),
+            is_percent=Decimal("0.5"),
+            control_copies=40_000,
+        )
     counts = []
     for user, patient in ((alice, small), (bob, large)):
         client.force_login(user)

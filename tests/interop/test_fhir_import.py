@@ -22,8 +22,14 @@ from tests.interop.conftest import START
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/fhir/Observation"
 PATIENT_SYSTEM = "https://clinic.example.org/fhir/sid/patient"
-ASSESSMENT = ["molecular_response", "months_on_treatment", "eln_milestone", "eln_assessment", "needs_confirmation",
-              "lost_mmr"]
+ASSESSMENT = [
+    "molecular_response",
+    "months_on_treatment",
+    "eln_milestone",
+    "eln_assessment",
+    "needs_confirmation",
+    "lost_mmr",
+]
 
 
 @pytest.fixture
@@ -41,17 +47,33 @@ def qpcr_observation(patient, *, value="0.5", identifier="Q-1", months=6, copies
         "subject": {"identifier": {"system": PATIENT_SYSTEM, "value": str(patient.pk)}},
         "effectiveDateTime": add_months(START, months).isoformat(),
         "valueQuantity": {"value": value, "unit": "%", "system": "http://unitsofmeasure.org", "code": "%"},
-        "component": [{"code": {"coding": [{"system": "https://clinic.example.org/fhir/CodeSystem/observation",
-                                            "code": "abl1-control-copies"}]},
-                       "valueQuantity": {"value": copies, "unit": "copies", "system": "http://unitsofmeasure.org",
-                                         "code": "{copies}"}}],
+        "component": [
+            {
+                "code": {
+                    "coding": [
+                        {
+                            "system": "https://clinic.example.org/fhir/CodeSystem/observation",
+                            "code": "abl1-control-copies",
+                        }
+                    ]
+                },
+                "valueQuantity": {
+                    "value": copies,
+                    "unit": "copies",
+                    "system": "http://unitsofmeasure.org",
+                    "code": "{copies}",
+                },
+            }
+        ],
     }
 
 
 def cbc_observation(patient, *, identifier="CBC-1", anc=0.8) -> dict:
     def count(code, value, unit="10*9/L"):
-        return {"code": {"coding": [{"system": "http://loinc.org", "code": code}]},
-                "valueQuantity": {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}}
+        return {
+            "code": {"coding": [{"system": "http://loinc.org", "code": code}]},
+            "valueQuantity": {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit},
+        }
 
     return {
         "resourceType": "Observation",
@@ -83,16 +105,25 @@ def issue(response) -> dict:
 def test_round_trip_gives_the_same_assessments(client, alice, cml_record, fresh):
     client.force_login(alice)
     exported = client.get(f"/api/v1/patients/{cml_record.pk}/fhir/").json()
-    observations = [copy.deepcopy(e["resource"]) for e in exported["entry"] if e["resource"]["resourceType"] ==
-                    "Observation" and e["resource"]["code"]["coding"][0]["code"] == "69380-4"]
+    observations = [
+        copy.deepcopy(e["resource"])
+        for e in exported["entry"]
+        if e["resource"]["resourceType"] == "Observation" and e["resource"]["code"]["coding"][0]["code"] == "69380-4"
+    ]
     for observation in observations:
         observation["subject"] = {"identifier": {"system": PATIENT_SYSTEM, "value": str(fresh.pk)}}
     response = post(client, alice, bundle_of(*observations))
     assert response.status_code == 201, response.json()
-    original = list(GeneticTest.objects.filter(patient=cml_record, kind="bcr_abl1_qpcr")
-                    .order_by("collected_on").values(*ASSESSMENT, "collected_on", "is_percent", "control_copies"))
-    imported = list(GeneticTest.objects.filter(patient=fresh, kind="bcr_abl1_qpcr")
-                    .order_by("collected_on").values(*ASSESSMENT, "collected_on", "is_percent", "control_copies"))
+    original = list(
+        GeneticTest.objects.filter(patient=cml_record, kind="bcr_abl1_qpcr")
+        .order_by("collected_on")
+        .values(*ASSESSMENT, "collected_on", "is_percent", "control_copies")
+    )
+    imported = list(
+        GeneticTest.objects.filter(patient=fresh, kind="bcr_abl1_qpcr")
+        .order_by("collected_on")
+        .values(*ASSESSMENT, "collected_on", "is_percent", "control_copies")
+    )
     assert len(imported) == 4
     assert imported == original
 
@@ -100,14 +131,18 @@ def test_round_trip_gives_the_same_assessments(client, alice, cml_record, fresh)
 def test_round_trip_raises_the_same_tasks(client, alice, cml_record, fresh):
     client.force_login(alice)
     exported = client.get(f"/api/v1/patients/{cml_record.pk}/fhir/").json()
-    observations = [e["resource"] for e in exported["entry"] if e["resource"]["resourceType"] == "Observation"
-                    and e["resource"]["code"]["coding"][0]["code"] == "69380-4"]
+    observations = [
+        e["resource"]
+        for e in exported["entry"]
+        if e["resource"]["resourceType"] == "Observation" and e["resource"]["code"]["coding"][0]["code"] == "69380-4"
+    ]
     for observation in observations:
         observation["subject"] = {"reference": f"Patient/{fresh.pk}"}
     post(client, alice, bundle_of(*observations))
     titles = set(CareTask.objects.filter(patient=fresh, source_kind="genetic_test").values_list("title", flat=True))
-    assert titles == set(CareTask.objects.filter(patient=cml_record, source_kind="genetic_test")
-                         .values_list("title", flat=True))
+    assert titles == set(
+        CareTask.objects.filter(patient=cml_record, source_kind="genetic_test").values_list("title", flat=True)
+    )
     assert any("BCR::ABL1 warning" in title for title in titles)
 
 
@@ -172,10 +207,13 @@ def test_database_refuses_a_second_import_row_for_one_identifier(client, alice, 
     post(client, alice, qpcr_observation(fresh))
     imported = ImportedObservation.objects.get()
     with pytest.raises(IntegrityError), transaction.atomic():
-        ImportedObservation.objects.create(identifier_system=imported.identifier_system,
-                                           identifier_value=imported.identifier_value, patient=fresh,
-                                           genetic_test=GeneticTest.objects.create(patient=fresh, kind="other"),
-                                           fingerprint="x")
+        ImportedObservation.objects.create(
+            identifier_system=imported.identifier_system,
+            identifier_value=imported.identifier_value,
+            patient=fresh,
+            genetic_test=GeneticTest.objects.create(patient=fresh, kind="other"),
+            fingerprint="x",
+        )
 
 
 def test_a_lost_race_for_the_identifier_answers_the_earlier_import(client, alice, fresh, monkeypatch):
@@ -287,8 +325,11 @@ def test_bundle_is_all_or_nothing(client, alice, fresh):
 
 def test_bundle_answer_is_a_batch_response(client, alice, fresh):
     post(client, alice, qpcr_observation(fresh, identifier="Q-1"))
-    response = post(client, alice, bundle_of(qpcr_observation(fresh, identifier="Q-1"),
-                                             qpcr_observation(fresh, identifier="Q-2", months=7)))
+    response = post(
+        client,
+        alice,
+        bundle_of(qpcr_observation(fresh, identifier="Q-1"), qpcr_observation(fresh, identifier="Q-2", months=7)),
+    )
     body = response.json()
     assert response.status_code == 201
     assert body["type"] == "batch-response"
@@ -307,9 +348,11 @@ def test_blood_count_panel_is_recorded_with_its_hold_task(client, alice, fresh):
 
 
 def test_single_platelet_count_is_recorded(client, alice, fresh):
-    observation = {**cbc_observation(fresh), "code": {"coding": [{"system": "http://loinc.org", "code": "777-3"}]},
-                   "valueQuantity": {"value": 45, "unit": "10*3/uL", "system": "http://unitsofmeasure.org",
-                                     "code": "10*3/uL"}}
+    observation = {
+        **cbc_observation(fresh),
+        "code": {"coding": [{"system": "http://loinc.org", "code": "777-3"}]},
+        "valueQuantity": {"value": 45, "unit": "10*3/uL", "system": "http://unitsofmeasure.org", "code": "10*3/uL"},
+    }
     del observation["component"]
     assert post(client, alice, observation).status_code == 201
     assert LabResult.objects.get(patient=fresh).platelets == Decimal("45")
@@ -344,8 +387,9 @@ def test_nothing_is_stored_when_the_audit_entry_cannot_be_written(client, alice,
     assert not ImportedObservation.objects.exists()
 
 
-@pytest.mark.parametrize(("who", "status"), [("alice", 201), ("ada", 201), ("bob", 404), ("erin", 403),
-                                             ("charlie", 403)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("alice", 201), ("ada", 201), ("bob", 404), ("erin", 403), ("charlie", 403)]
+)
 def test_who_may_import_into_alices_patient(client, request, fresh, who, status):
     response = post(client, request.getfixturevalue(who), qpcr_observation(fresh))
     assert response.status_code == status
@@ -387,10 +431,8 @@ def strange_bodies(patient) -> list:
         changed(effectiveDateTime="2026"),
         changed(effectiveDateTime="2026-02-30"),
         changed(valueQuantity={"value": 1e300, "unit": "%", "code": "%"}),
-        changed(component=[{"code": {"coding": [{"code": "abl1-control-copies"}]},
-                            "valueQuantity": {"value": -5}}]),
-        changed(component=[{"code": {"coding": [{"code": "abl1-control-copies"}]},
-                            "valueQuantity": {"value": 1e30}}]),
+        changed(component=[{"code": {"coding": [{"code": "abl1-control-copies"}]}, "valueQuantity": {"value": -5}}]),
+        changed(component=[{"code": {"coding": [{"code": "abl1-control-copies"}]}, "valueQuantity": {"value": 1e30}}]),
     ]
 
 

@@ -51,8 +51,13 @@ def patient(db):
 
 @pytest.fixture
 def whatsapp_patient(db):
-    return PatientFactory(phone="+919876500002", full_name="Ravi Kumar", consent_sms=True, consent_whatsapp=True,
-                          preferred_channel="whatsapp")
+    return PatientFactory(
+        phone="+919876500002",
+        full_name="Ravi Kumar",
+        consent_sms=True,
+        consent_whatsapp=True,
+        preferred_channel="whatsapp",
+    )
 
 
 def sign(url: str, params: dict[str, str]) -> str:
@@ -123,6 +128,7 @@ def commit(django_capture_on_commit_callbacks):
 
 # --- Twilio contract mock ----------------------------------------------------------------------
 
+
 def find_spec(name: str = "twilio_messages_v2010.json") -> Path:
     """Twilio's spec copied into the repository (tests/contract/twilio-oai/, Apache-2.0)."""
     explicit = os.environ.get("TWILIO_OAI_SPEC")
@@ -149,7 +155,9 @@ def prism_serving(spec: Path, log_dir: Path) -> Iterator[str]:
     log = (log_dir / "prism.log").open("w")
     process = subprocess.Popen(
         [str(prism), "mock", "-h", "127.0.0.1", "-p", str(port), "--errors", str(spec)],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

@@ -13,8 +13,9 @@ LIST = "/api/v1/conversations/"
 
 @pytest.fixture
 def alices_patient(alice):
-    return PatientFactory(full_name="Asha Api", phone="+919876533333", coordinator=alice, consent_sms=True,
-                          consent_whatsapp=True)
+    return PatientFactory(
+        full_name="Asha Api", phone="+919876533333", coordinator=alice, consent_sms=True, consent_whatsapp=True
+    )
 
 
 @pytest.fixture
@@ -81,8 +82,7 @@ def test_reply_creates_a_message_through_the_outbox(client, alice, conversation)
     response = reply(client, conversation)
     assert response.status_code == 201
     body = response.json()
-    assert (body["kind"], body["channel"], body["status"], body["sent_by"]) == ("staff_reply", "sms", "queued",
-                                                                                 "alice")
+    assert (body["kind"], body["channel"], body["status"], body["sent_by"]) == ("staff_reply", "sms", "queued", "alice")
     assert reply(client, conversation).json()["id"] == body["id"]  # same key, same message
     assert AuditEntry.objects.filter(action="send", via="api").count() == 1
 
@@ -90,18 +90,25 @@ def test_reply_creates_a_message_through_the_outbox(client, alice, conversation)
 def test_reply_outside_the_whatsapp_window_is_409_with_the_options(client, alice, conversation):
     WhatsAppTemplate.objects.create(kind="conversation_reopen", language="en", content_sid="HX" + "a" * 32)
     Conversation.objects.filter(pk=conversation.pk).update(
-        last_whatsapp_inbound_at=timezone.now() - dt.timedelta(days=2))
+        last_whatsapp_inbound_at=timezone.now() - dt.timedelta(days=2)
+    )
     client.force_login(alice)
     response = reply(client, conversation, channel="whatsapp")
     assert response.status_code == 409
     body = response.json()
     assert (body["code"], body["field"], body["template_available"], body["sms_available"]) == (
-        "outside_whatsapp_window", "channel", True, True)
+        "outside_whatsapp_window",
+        "channel",
+        True,
+        True,
+    )
     assert not Message.objects.filter(direction="out").exists()
 
 
-@pytest.mark.parametrize(("data", "field"), [({"text": ""}, "text"), ({"channel": "fax"}, "channel"),
-                                             ({"idempotency_key": ""}, "idempotency_key")])
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [({"text": ""}, "text"), ({"channel": "fax"}, "channel"), ({"idempotency_key": ""}, "idempotency_key")],
+)
 def test_bad_reply_gets_400_naming_the_field(client, alice, conversation, data, field):
     client.force_login(alice)
     response = reply(client, conversation, **data)

@@ -39,8 +39,9 @@ print(message.pk)
 
 
 def manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=600)  # a fresh database runs every migration (Wagtail has many); slow under load
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
+    )  # a fresh database runs every migration (Wagtail has many); slow under load
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
 
@@ -61,8 +62,14 @@ def test_a_message_is_delivered_by_a_real_qcluster_process(tmp_path):
     message_id = int(manage(env, "shell", "-c", SEND).strip().splitlines()[-1])
 
     log = (tmp_path / "qcluster.log").open("w")
-    cluster = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=REPO, env=env, stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+    cluster = subprocess.Popen(
+        [sys.executable, "manage.py", "qcluster"],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 60
         status = sid = None

@@ -23,10 +23,16 @@ def consult(patient):
 
 @pytest.fixture
 def reminded(consult):
-    reminder = message_send(patient=consult.patient, kind="consult_reminder", idempotency_key="reminder-24h",
-                            context={"starts_at": consult.start}, topic=f"consult:{consult.pk}")
-    Message.objects.filter(pk=reminder.pk).update(status=Status.DELIVERED, accepted_at=timezone.now(),
-                                                  twilio_sid="SM" + "7" * 32)
+    reminder = message_send(
+        patient=consult.patient,
+        kind="consult_reminder",
+        idempotency_key="reminder-24h",
+        context={"starts_at": consult.start},
+        topic=f"consult:{consult.pk}",
+    )
+    Message.objects.filter(pk=reminder.pk).update(
+        status=Status.DELIVERED, accepted_at=timezone.now(), twilio_sid="SM" + "7" * 32
+    )
     return consult
 
 

@@ -35,8 +35,9 @@ def last_response_json() -> dict:
 
 def test_sms_send_is_accepted_by_twilios_spec(db, twilio):
     patient = PatientFactory(phone="+919876500001", consent_sms=True)
-    message = message_send(patient=patient, kind="consult_reminder", idempotency_key="c",
-                           context={"starts_at": timezone.now()})
+    message = message_send(
+        patient=patient, kind="consult_reminder", idempotency_key="c", context={"starts_at": timezone.now()}
+    )
     assert message_deliver(message_id=message.pk) == "accepted"
     message.refresh_from_db()
     assert (message.status, message.twilio_sid) == (Status.ACCEPTED, EXAMPLE_SID)
@@ -54,8 +55,12 @@ def test_whatsapp_free_form_send_is_accepted(db, twilio):
 
 
 def test_whatsapp_template_send_is_accepted(db, twilio):
-    WhatsAppTemplate.objects.create(kind="help_reply", language="en", content_sid="HX" + "f" * 32,
-                                    variables={"1": "clinic_name", "2": "clinic_phone"})
+    WhatsAppTemplate.objects.create(
+        kind="help_reply",
+        language="en",
+        content_sid="HX" + "f" * 32,
+        variables={"1": "clinic_name", "2": "clinic_phone"},
+    )
     patient = PatientFactory(phone="+919876500003", consent_whatsapp=True, preferred_channel="whatsapp")
     message = message_send(patient=patient, kind="help_reply", context={}, idempotency_key="t")
     assert message_deliver(message_id=message.pk) == "accepted"
@@ -66,14 +71,26 @@ def test_whatsapp_template_send_is_accepted(db, twilio):
 def test_messaging_service_send_without_from_is_accepted(db, twilio):
     twilio.TWILIO_SMS_FROM = ""
     twilio.TWILIO_MESSAGING_SERVICE_SID = "MG" + "1" * 32
-    result = TwilioBackend().send(OutboundSend(message_id=1, channel="sms", to="+919876500001", body="Hello",
-                                               status_callback="https://clinic.example.org/messaging/twilio/status/?m=1"))
+    result = TwilioBackend().send(
+        OutboundSend(
+            message_id=1,
+            channel="sms",
+            to="+919876500001",
+            body="Hello",
+            status_callback="https://clinic.example.org/messaging/twilio/status/?m=1",
+        )
+    )
     assert result.sid == EXAMPLE_SID
 
 
 def test_a_request_that_breaks_the_spec_is_a_permanent_failure(db, twilio):
-    outbound = OutboundSend(message_id=1, channel="whatsapp", to="whatsapp:+919876500001",
-                            content_sid="HX-not-a-real-sid", content_variables={"1": "x"})
+    outbound = OutboundSend(
+        message_id=1,
+        channel="whatsapp",
+        to="whatsapp:+919876500001",
+        content_sid="HX-not-a-real-sid",
+        content_variables={"1": "x"},
+    )
     with pytest.raises(PermanentSendError) as caught:
         TwilioBackend().send(outbound)
     assert caught.value.code == "422"

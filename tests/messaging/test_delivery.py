@@ -57,8 +57,9 @@ def test_queued_message_is_delivered_by_the_task_queue(db, patient, outbox, comm
 
 
 def test_whatsapp_template_is_sent_with_content_sid_and_variables(db, whatsapp_patient, outbox, commit, run_tasks):
-    WhatsAppTemplate.objects.create(kind="help_reply", language="en", content_sid="HX" + "b" * 32,
-                                    variables={"1": "clinic_phone"})
+    WhatsAppTemplate.objects.create(
+        kind="help_reply", language="en", content_sid="HX" + "b" * 32, variables={"1": "clinic_phone"}
+    )
     with commit():
         send(whatsapp_patient, channel="whatsapp")
     run_tasks()
@@ -182,6 +183,7 @@ def test_a_message_with_a_sid_is_never_sent_again(db, patient, outbox):
 
 # --- a worker killed between steps ------------------------------------------------------------
 
+
 def test_killed_after_claim_before_sending_is_recovered_and_sent_once(db, patient, outbox, at_start, run_tasks):
     message = send(patient)
     assert message_claim(message_id=message.pk)  # ... and the worker dies here
@@ -195,8 +197,9 @@ def test_killed_after_claim_before_sending_is_recovered_and_sent_once(db, patien
     assert len(outbox) == 1
 
 
-def test_killed_after_the_marker_before_twilio_heard_sends_once_after_asking(db, patient, outbox, at_start,
-                                                                          monkeypatch):
+def test_killed_after_the_marker_before_twilio_heard_sends_once_after_asking(
+    db, patient, outbox, at_start, monkeypatch
+):
     message = send(patient)
     claimed, token = message_claim(message_id=message.pk)
     assert message_mark_attempt(claimed, token)  # ... and the worker dies before the HTTP request

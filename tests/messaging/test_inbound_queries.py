@@ -11,8 +11,14 @@ INBOUND = "/messaging/twilio/inbound/"
 
 
 def inbound_params(sid="SM" + "a" * 32, body="Hello"):
-    return {"MessageSid": sid, "AccountSid": "AC" + "0" * 32, "From": "+919876500001", "To": "+14155550100",
-            "Body": body, "NumMedia": "0"}
+    return {
+        "MessageSid": sid,
+        "AccountSid": "AC" + "0" * 32,
+        "From": "+919876500001",
+        "To": "+14155550100",
+        "Body": body,
+        "NumMedia": "0",
+    }
 
 
 def statements(captured: CaptureQueriesContext) -> list[str]:

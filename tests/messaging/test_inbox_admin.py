@@ -29,16 +29,29 @@ def inbound(patient, body="Hello", channel="sms", when=None, unread=True):
     conversation.unread_count += 1 if unread else 0
     conversation.save()
     return Message.objects.create(
-        conversation=conversation, patient=patient, direction="in", channel=channel, kind="inbound", body=body,
-        status=Status.RECEIVED, twilio_sid=f"SM{Message.objects.count() + 1:032d}", routed_at=when,
-        seen_at=None if unread else when, created_at=when,
+        conversation=conversation,
+        patient=patient,
+        direction="in",
+        channel=channel,
+        kind="inbound",
+        body=body,
+        status=Status.RECEIVED,
+        twilio_sid=f"SM{Message.objects.count() + 1:032d}",
+        routed_at=when,
+        seen_at=None if unread else when,
+        created_at=when,
     )
 
 
 @pytest.fixture
 def alices_patient(alice):
-    return PatientFactory(full_name="Asha Alice-Patient", phone="+919876511111", coordinator=alice,
-                          consent_sms=True, consent_whatsapp=True)
+    return PatientFactory(
+        full_name="Asha Alice-Patient",
+        phone="+919876511111",
+        coordinator=alice,
+        consent_sms=True,
+        consent_whatsapp=True,
+    )
 
 
 @pytest.fixture
@@ -53,6 +66,7 @@ def conversation(alices_patient):
 
 
 # --- who sees what -----------------------------------------------------------------------------
+
 
 def test_coordinator_sees_own_and_unassigned_conversations_only(client, alice, alices_patient, bobs_patient):
     lead = PatientFactory(full_name="Lead Without-Coordinator", is_lead=True)
@@ -96,16 +110,19 @@ def test_anonymous_gets_the_login_page(client, conversation):
 
 
 def test_expert_reads_threads_of_their_consult_patients_without_marking_them_read(client, erin, conversation):
-    ConsultFactory(patient=conversation.patient, expert=ExpertFactory(user=erin),
-                   start=timezone.now() + dt.timedelta(days=2))
+    ConsultFactory(
+        patient=conversation.patient, expert=ExpertFactory(user=erin), start=timezone.now() + dt.timedelta(days=2)
+    )
     client.force_login(erin)
     assert "Asha Alice-Patient" in client.get(LIST).content.decode()
     body = client.get(thread_url(conversation)).content.decode()
     assert "When is my appointment?" in body
     assert "Send reply" not in body
     assert Conversation.objects.get().unread_count == 1  # still unread for the coordinator
-    assert client.post(thread_url(conversation), {"action": "reply", "text": "hi", "idempotency_key": "e"}
-                       ).status_code == 403
+    assert (
+        client.post(thread_url(conversation), {"action": "reply", "text": "hi", "idempotency_key": "e"}).status_code
+        == 403
+    )
     assert not Message.objects.filter(direction="out").exists()
     assert AuditEntry.objects.filter(actor=erin, action="view").exists()
 
@@ -119,6 +136,7 @@ def test_expert_without_consults_sees_no_conversations_and_cannot_reply(client, 
 
 
 # --- the list ----------------------------------------------------------------------------------
+
 
 def test_unread_conversations_come_first_then_most_recent(client, alice):
     old_unread = PatientFactory(full_name="Old Unread", coordinator=alice)
@@ -168,8 +186,7 @@ def test_message_log_query_count_does_not_grow_with_rows(client, alice, django_a
         assert client.get("/admin/messaging/message/").status_code == 200
 
 
-def test_thread_query_count_does_not_grow_with_messages(client, alice, conversation,
-                                                        django_assert_max_num_queries):
+def test_thread_query_count_does_not_grow_with_messages(client, alice, conversation, django_assert_max_num_queries):
     client.force_login(alice)
     client.get(thread_url(conversation))
     with django_assert_max_num_queries(40) as few:
@@ -182,6 +199,7 @@ def test_thread_query_count_does_not_grow_with_messages(client, alice, conversat
 
 # --- the thread --------------------------------------------------------------------------------
 
+
 def test_opening_a_thread_shows_bubbles_marks_read_and_is_audited(client, alice, conversation):
     client.force_login(alice)
     response = client.get(thread_url(conversation), REMOTE_ADDR="10.0.0.7")
@@ -193,14 +211,19 @@ def test_opening_a_thread_shows_bubbles_marks_read_and_is_audited(client, alice,
     assert conversation.unread_count == 0
     assert Message.objects.get().seen_at is not None
     entry = AuditEntry.objects.get()
-    assert (entry.actor, entry.action, entry.patient, entry.ip_address) == (alice, "view", conversation.patient,
-                                                                            "10.0.0.7")
+    assert (entry.actor, entry.action, entry.patient, entry.ip_address) == (
+        alice,
+        "view",
+        conversation.patient,
+        "10.0.0.7",
+    )
 
 
 def test_failed_message_is_highlighted_with_its_reason(client, alice, conversation):
     message = message_send(patient=conversation.patient, kind="help_reply", context={}, idempotency_key="f")
     Message.objects.filter(pk=message.pk).update(
-        status=Status.FAILED, error_code="21614",
+        status=Status.FAILED,
+        error_code="21614",
         status_reason="This number is not a mobile phone and cannot receive SMS.",
     )
     client.force_login(alice)
@@ -223,9 +246,15 @@ def test_delivery_ticks_and_segments_are_shown(client, alice, conversation):
 def test_reply_goes_through_the_outbox_and_is_audited(client, alice, conversation, django_capture_on_commit_callbacks):
     client.force_login(alice)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(thread_url(conversation), {
-            "action": "reply", "text": "Your appointment is on Monday.", "channel": "", "idempotency_key": "abc",
-        })
+        response = client.post(
+            thread_url(conversation),
+            {
+                "action": "reply",
+                "text": "Your appointment is on Monday.",
+                "channel": "",
+                "idempotency_key": "abc",
+            },
+        )
     assert response.status_code == 302
     reply = Message.objects.get(direction="out")
     assert (reply.kind, reply.channel, reply.sent_by, reply.status) == ("staff_reply", "sms", alice, Status.QUEUED)
@@ -243,9 +272,15 @@ def test_double_submitted_reply_is_sent_once(client, alice, conversation):
 
 def test_reply_naming_a_medicine_by_sms_is_refused_and_text_kept(client, alice, conversation):
     client.force_login(alice)
-    response = client.post(thread_url(conversation), {
-        "action": "reply", "text": "Keep taking imatinib daily", "channel": "sms", "idempotency_key": "p",
-    })
+    response = client.post(
+        thread_url(conversation),
+        {
+            "action": "reply",
+            "text": "Keep taking imatinib daily",
+            "channel": "sms",
+            "idempotency_key": "p",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 400
     assert "must not name a diagnosis or medicine" in body
@@ -266,9 +301,15 @@ def test_whatsapp_reply_outside_the_window_is_refused_with_the_template_offered(
         last_whatsapp_inbound_at=timezone.now() - dt.timedelta(hours=30)
     )
     client.force_login(alice)
-    response = client.post(thread_url(conversation), {
-        "action": "reply", "text": "Hello again", "channel": "whatsapp", "idempotency_key": "w",
-    })
+    response = client.post(
+        thread_url(conversation),
+        {
+            "action": "reply",
+            "text": "Hello again",
+            "channel": "whatsapp",
+            "idempotency_key": "w",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 409
     assert "only allows an approved template" in body
@@ -293,9 +334,15 @@ def test_whatsapp_reply_inside_the_window_is_free_text(client, alice, conversati
 def test_reply_to_an_opted_out_channel_is_refused(client, alice, conversation):
     Patient.objects.filter(pk=conversation.patient_id).update(sms_opted_out_at=timezone.now())
     client.force_login(alice)
-    response = client.post(thread_url(conversation), {
-        "action": "reply", "text": "Hello", "channel": "sms", "idempotency_key": "o",
-    })
+    response = client.post(
+        thread_url(conversation),
+        {
+            "action": "reply",
+            "text": "Hello",
+            "channel": "sms",
+            "idempotency_key": "o",
+        },
+    )
     assert response.status_code == 409
     assert "opted out of SMS" in response.content.decode()
 
@@ -335,6 +382,7 @@ def test_unknown_action_changes_nothing(client, alice, conversation):
 
 # --- header badge and work-queue card ----------------------------------------------------------
 
+
 def test_header_shows_unread_counts_for_staff(client, alice, alices_patient):
     inbound(alices_patient)
     inbound(PatientFactory(full_name="Unassigned"))
@@ -373,21 +421,35 @@ def test_card_links_open_filtered_lists(client, alice):
 
 # --- WhatsApp templates ------------------------------------------------------------------------
 
+
 def test_coordinator_configures_a_whatsapp_template(client, alice):
     client.force_login(alice)
-    response = client.post("/admin/messaging/whatsapptemplate/add/", {
-        "kind": "consult_reminder", "language": "hi", "content_sid": "HX" + "e" * 32,
-        "variables": '{"1": "patient_name", "2": "starts_at|date:\'j F, H:i\'"}', "description": "", "active": "on",
-    })
+    response = client.post(
+        "/admin/messaging/whatsapptemplate/add/",
+        {
+            "kind": "consult_reminder",
+            "language": "hi",
+            "content_sid": "HX" + "e" * 32,
+            "variables": '{"1": "patient_name", "2": "starts_at|date:\'j F, H:i\'"}',
+            "description": "",
+            "active": "on",
+        },
+    )
     assert response.status_code == 302, response.content.decode()
     assert WhatsAppTemplate.objects.get().variables["1"] == "patient_name"
 
 
 def test_bad_content_sid_and_variables_get_field_errors(client, alice):
     client.force_login(alice)
-    response = client.post("/admin/messaging/whatsapptemplate/add/", {
-        "kind": "consult_reminder", "language": "en", "content_sid": "12345", "variables": '{"one": ""}',
-    })
+    response = client.post(
+        "/admin/messaging/whatsapptemplate/add/",
+        {
+            "kind": "consult_reminder",
+            "language": "en",
+            "content_sid": "12345",
+            "variables": '{"one": ""}',
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "HX followed by 32" in body

@@ -11,11 +11,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_coordinator_reads_and_answers_a_patient_in_the_browser(live_server, page, screenshot):
     meera = UserFactory(username="meera", first_name="Meera", password="browser-test-pw", roles=[COORDINATOR])
     patient = PatientFactory(full_name="Asha Browser", phone="+919876599999", coordinator=meera, consent_sms=True)
-    conversation = Conversation.objects.create(patient=patient, unread_count=1, last_message_at=timezone.now(),
-                                               last_sms_inbound_at=timezone.now())
-    Message.objects.create(conversation=conversation, patient=patient, direction="in", channel="sms", kind="inbound",
-                           body="Can I bring my reports?", status=Status.RECEIVED, twilio_sid="SM" + "7" * 32,
-                           routed_at=timezone.now())
+    conversation = Conversation.objects.create(
+        patient=patient, unread_count=1, last_message_at=timezone.now(), last_sms_inbound_at=timezone.now()
+    )
+    Message.objects.create(
+        conversation=conversation,
+        patient=patient,
+        direction="in",
+        channel="sms",
+        kind="inbound",
+        body="Can I bring my reports?",
+        status=Status.RECEIVED,
+        twilio_sid="SM" + "7" * 32,
+        routed_at=timezone.now(),
+    )
 
     page.goto(f"{live_server.url}/admin/login/?next=/admin/messaging/conversation/")
     page.fill("#id_username", "meera")

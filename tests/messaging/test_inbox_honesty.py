@@ -17,16 +17,24 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def patient(alice):
-    return PatientFactory(full_name="Asha Help", phone="+919876533333", coordinator=alice, consent_sms=True,
-                          consent_whatsapp=True)
+    return PatientFactory(
+        full_name="Asha Help", phone="+919876533333", coordinator=alice, consent_sms=True, consent_whatsapp=True
+    )
 
 
 def receive(patient, body: str, *, channel: str = "sms", sid: str = "SM" + "7" * 32) -> Message:
     address = f"whatsapp:{patient.phone}" if channel == "whatsapp" else str(patient.phone)
-    message, _ = inbound_record(inbound=InboundMessage(
-        sid=sid, channel=channel, phone=str(patient.phone), body=body, media_urls=[], from_address=address,
-        to_address="+14155550100",
-    ))
+    message, _ = inbound_record(
+        inbound=InboundMessage(
+            sid=sid,
+            channel=channel,
+            phone=str(patient.phone),
+            body=body,
+            media_urls=[],
+            from_address=address,
+            to_address="+14155550100",
+        )
+    )
     inbound_route(message_id=message.pk)
     return message
 
@@ -65,8 +73,13 @@ def test_whatsapp_help_whose_answer_was_blocked_says_so(client, alice, settings)
 
 def test_inbox_list_shows_the_unread_question_not_our_later_reminder(client, alice, patient):
     inbound(patient, "Can I take it with food?", when=timezone.now() - dt.timedelta(minutes=5))
-    message_send(patient=patient, kind="consult_reminder", context={"starts_at": timezone.now()},
-                 idempotency_key="reminder-after-question", urgent=True)
+    message_send(
+        patient=patient,
+        kind="consult_reminder",
+        context={"starts_at": timezone.now()},
+        idempotency_key="reminder-after-question",
+        urgent=True,
+    )
     client.force_login(alice)
     body = client.get(LIST).content.decode()
     assert "← Can I take it with food?" in body
@@ -74,8 +87,13 @@ def test_inbox_list_shows_the_unread_question_not_our_later_reminder(client, ali
 
 def test_inbox_list_shows_the_latest_message_once_read(client, alice, patient):
     inbound(patient, "Thanks", when=timezone.now() - dt.timedelta(minutes=5), unread=False)
-    message_send(patient=patient, kind="consult_reminder", context={"starts_at": timezone.now()},
-                 idempotency_key="reminder-after-read", urgent=True)
+    message_send(
+        patient=patient,
+        kind="consult_reminder",
+        context={"starts_at": timezone.now()},
+        idempotency_key="reminder-after-read",
+        urgent=True,
+    )
     client.force_login(alice)
     body = client.get(LIST).content.decode()
     assert "→ CareThread" in body
@@ -83,8 +101,13 @@ def test_inbox_list_shows_the_latest_message_once_read(client, alice, patient):
 
 def test_inbox_api_gives_the_unread_question_beside_the_last_message(client, alice, patient):
     inbound(patient, "Can I take it with food?", when=timezone.now() - dt.timedelta(minutes=5))
-    message_send(patient=patient, kind="consult_reminder", context={"starts_at": timezone.now()},
-                 idempotency_key="reminder-after-question-api", urgent=True)
+    message_send(
+        patient=patient,
+        kind="consult_reminder",
+        context={"starts_at": timezone.now()},
+        idempotency_key="reminder-after-question-api",
+        urgent=True,
+    )
     client.force_login(alice)
     row = client.get("/api/v1/conversations/").json()["results"][0]
     assert row["unread_message"] == "Can I take it with food?"

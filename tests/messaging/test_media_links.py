@@ -15,12 +15,23 @@ def test_https_urls_on_twilio_media_hosts_are_links(url):
     assert media_url_is_linkable(url) is True
 
 
-@pytest.mark.parametrize("url", [
-    "javascript:alert(document.cookie)", "JAVASCRIPT:alert(1)", "http://api.twilio.com/Media/ME1",
-    "https://evil.example/pay-now", "https://api.twilio.com.evil.example/x", "https://user:pw@api.twilio.com/x",
-    "https://api.twilio.com:8443/x", "data:text/html,<script>alert(1)</script>", "//api.twilio.com/x",
-    "https://api.twilio.com/x\njavascript:alert(1)", "https://[::1", "",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(document.cookie)",
+        "JAVASCRIPT:alert(1)",
+        "http://api.twilio.com/Media/ME1",
+        "https://evil.example/pay-now",
+        "https://api.twilio.com.evil.example/x",
+        "https://user:pw@api.twilio.com/x",
+        "https://api.twilio.com:8443/x",
+        "data:text/html,<script>alert(1)</script>",
+        "//api.twilio.com/x",
+        "https://api.twilio.com/x\njavascript:alert(1)",
+        "https://[::1",
+        "",
+    ],
+)
 def test_anything_else_is_not_a_link(url):
     assert media_url_is_linkable(url) is False
 

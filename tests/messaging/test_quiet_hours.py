@@ -73,14 +73,24 @@ def test_non_urgent_message_at_night_waits_for_morning_and_is_not_queued_yet(db)
 @time_machine.travel(dt.datetime(2026, 3, 10, 22, 15, tzinfo=KOLKATA), tick=False)
 def test_caller_can_mark_a_message_urgent(db):
     patient = PatientFactory(consent_sms=True)
-    message = message_send(patient=patient, kind="consult_cancelled", idempotency_key="x", urgent=True,
-                           context={"starts_at": dt.datetime(2026, 3, 11, 9, 0, tzinfo=KOLKATA)})
+    message = message_send(
+        patient=patient,
+        kind="consult_cancelled",
+        idempotency_key="x",
+        urgent=True,
+        context={"starts_at": dt.datetime(2026, 3, 11, 9, 0, tzinfo=KOLKATA)},
+    )
     assert message.not_before == dt.datetime(2026, 3, 10, 22, 15, tzinfo=KOLKATA)
 
 
 @time_machine.travel(dt.datetime(2026, 3, 10, 12, 0, tzinfo=KOLKATA), tick=False)
 def test_not_before_in_quiet_hours_moves_to_the_next_morning(db):
     patient = PatientFactory(consent_sms=True)
-    message = message_send(patient=patient, kind="opt_in_confirmation", context={}, idempotency_key="x",
-                           not_before=dt.datetime(2026, 3, 10, 23, 0, tzinfo=KOLKATA))
+    message = message_send(
+        patient=patient,
+        kind="opt_in_confirmation",
+        context={},
+        idempotency_key="x",
+        not_before=dt.datetime(2026, 3, 10, 23, 0, tzinfo=KOLKATA),
+    )
     assert message.not_before == dt.datetime(2026, 3, 11, 8, 0, tzinfo=KOLKATA)

@@ -21,8 +21,11 @@ def conversations(alice) -> list[Conversation]:
 
 
 def reply(client, conversation, text="See you on Monday.", key="key-1", **extra):
-    return client.post(f"{LIST}{conversation.pk}/reply/", {"text": text, "idempotency_key": key, **extra},
-                       content_type="application/json")
+    return client.post(
+        f"{LIST}{conversation.pk}/reply/",
+        {"text": text, "idempotency_key": key, **extra},
+        content_type="application/json",
+    )
 
 
 def test_the_same_key_and_text_return_the_same_reply(client, alice, conversations):
@@ -76,7 +79,8 @@ def test_a_key_that_is_not_a_plain_token_is_a_400(client, alice, conversations, 
 def test_the_console_shows_a_reused_key_as_a_form_error(client, alice, conversations):
     client.force_login(alice)
     client.post(thread_url(conversations[0]), {"action": "reply", "text": "On my way", "idempotency_key": "form-1"})
-    response = client.post(thread_url(conversations[1]),
-                           {"action": "reply", "text": "On my way", "idempotency_key": "form-1"})
+    response = client.post(
+        thread_url(conversations[1]), {"action": "reply", "text": "On my way", "idempotency_key": "form-1"}
+    )
     assert response.status_code == 422
     assert "already used for a different reply" in response.content.decode()

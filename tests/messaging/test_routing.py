@@ -49,6 +49,7 @@ def reload(obj):
 
 # --- keywords ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("word", ["STOP", "stop", " Stop. ", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"])
 def test_stop_words_opt_out_of_that_channel_at_once(db, patient, twilio_post, word):
     inbound = receive(twilio_post, word)  # no task has run yet
@@ -91,16 +92,14 @@ def test_yes_from_someone_not_opted_out_is_an_ordinary_reply(db, patient, twilio
     assert Conversation.objects.get().unread_count == 1
 
 
-def test_sms_stop_and_help_get_no_second_reply_while_twilio_answers_them(db, patient, twilio_post, outbox,
-                                                                        deliver_all):
+def test_sms_stop_and_help_get_no_second_reply_while_twilio_answers_them(db, patient, twilio_post, outbox, deliver_all):
     deliver_all(receive, twilio_post, "HELP")
     deliver_all(receive, twilio_post, "STOP")
     assert outbox == []
     assert Conversation.objects.get().unread_count == 0
 
 
-def test_sms_help_is_answered_when_twilio_auto_replies_are_off(db, patient, twilio_post, outbox, deliver_all,
-                                                              settings):
+def test_sms_help_is_answered_when_twilio_auto_replies_are_off(db, patient, twilio_post, outbox, deliver_all, settings):
     settings.TWILIO_SMS_AUTO_REPLIES = False
     deliver_all(receive, twilio_post, "help")
     assert len(outbox) == 1
@@ -123,13 +122,15 @@ def test_whatsapp_start_is_confirmed(db, whatsapp_patient, twilio_post, outbox, 
     assert "again" in outbox[0]["outbound"].body
 
 
-def test_a_lead_who_asks_for_help_on_whatsapp_gets_an_answer_without_recorded_consent(db, twilio_post, outbox,
-                                                                                        deliver_all):
+def test_a_lead_who_asks_for_help_on_whatsapp_gets_an_answer_without_recorded_consent(
+    db, twilio_post, outbox, deliver_all
+):
     deliver_all(receive, twilio_post, "HELP", sender="whatsapp:+919811111111")
     assert len(outbox) == 1
 
 
 # --- replies to prompts ------------------------------------------------------------------------
+
 
 @pytest.fixture(autouse=True)
 def registered_handlers_are_left_as_found():
@@ -196,15 +197,22 @@ def reminder_handler(use_reply_handler):
 
 
 def send_reminder(patient, key="r1", **kwargs):
-    message = message_send(patient=patient, kind="consult_reminder", idempotency_key=key,
-                           context={"starts_at": timezone.now() + dt.timedelta(days=1)}, **kwargs)
-    Message.objects.filter(pk=message.pk).update(status=Status.DELIVERED, accepted_at=timezone.now(),
-                                                 twilio_sid=f"SM{key:0>32}")
+    message = message_send(
+        patient=patient,
+        kind="consult_reminder",
+        idempotency_key=key,
+        context={"starts_at": timezone.now() + dt.timedelta(days=1)},
+        **kwargs,
+    )
+    Message.objects.filter(pk=message.pk).update(
+        status=Status.DELIVERED, accepted_at=timezone.now(), twilio_sid=f"SM{key:0>32}"
+    )
     return message
 
 
-def test_reply_to_a_reminder_goes_to_its_handler_and_is_marked_handled(db, patient, twilio_post, deliver_all,
-                                                                      reminder_handler):
+def test_reply_to_a_reminder_goes_to_its_handler_and_is_marked_handled(
+    db, patient, twilio_post, deliver_all, reminder_handler
+):
     send_reminder(patient)
     inbound = deliver_all(receive, twilio_post, "c")
     inbound.refresh_from_db()
@@ -214,8 +222,7 @@ def test_reply_to_a_reminder_goes_to_its_handler_and_is_marked_handled(db, patie
     assert Conversation.objects.get().unread_count == 0
 
 
-def test_reply_the_handler_does_not_understand_lands_unread(db, patient, twilio_post, deliver_all,
-                                                            reminder_handler):
+def test_reply_the_handler_does_not_understand_lands_unread(db, patient, twilio_post, deliver_all, reminder_handler):
     send_reminder(patient)
     inbound = deliver_all(receive, twilio_post, "what time is parking?")
     inbound.refresh_from_db()
@@ -225,8 +232,9 @@ def test_reply_the_handler_does_not_understand_lands_unread(db, patient, twilio_
     assert Conversation.objects.get().unread_count == 1
 
 
-def test_the_most_recent_registered_prompt_wins(db, patient, twilio_post, deliver_all, reminder_handler,
-                                                use_reply_handler):
+def test_the_most_recent_registered_prompt_wins(
+    db, patient, twilio_post, deliver_all, reminder_handler, use_reply_handler
+):
     checkins = []
     use_reply_handler("call_clinic_now", lambda *, inbound, prompt: checkins.append(prompt.pk) or True)
     with time_machine.travel(timezone.now() - dt.timedelta(hours=2)):
@@ -238,8 +246,9 @@ def test_the_most_recent_registered_prompt_wins(db, patient, twilio_post, delive
     assert reminder_handler == []
 
 
-def test_reply_after_the_reply_window_is_not_offered_to_the_handler(db, patient, twilio_post, deliver_all,
-                                                                   reminder_handler, settings):
+def test_reply_after_the_reply_window_is_not_offered_to_the_handler(
+    db, patient, twilio_post, deliver_all, reminder_handler, settings
+):
     settings.MESSAGING_REPLY_WINDOW_HOURS = 48
     with time_machine.travel(timezone.now() - dt.timedelta(hours=49)):
         send_reminder(patient)
@@ -248,23 +257,26 @@ def test_reply_after_the_reply_window_is_not_offered_to_the_handler(db, patient,
     assert Conversation.objects.get().unread_count == 1
 
 
-def test_reply_on_another_channel_is_not_matched_to_the_prompt(db, whatsapp_patient, twilio_post, deliver_all,
-                                                               reminder_handler):
+def test_reply_on_another_channel_is_not_matched_to_the_prompt(
+    db, whatsapp_patient, twilio_post, deliver_all, reminder_handler
+):
     send_reminder(whatsapp_patient, channel="sms")
     deliver_all(receive, twilio_post, "C", sender="whatsapp:+919876500002")
     assert reminder_handler == []
 
 
-def test_a_prompt_that_never_reached_the_patient_is_not_matched(db, patient, twilio_post, deliver_all,
-                                                                reminder_handler):
+def test_a_prompt_that_never_reached_the_patient_is_not_matched(
+    db, patient, twilio_post, deliver_all, reminder_handler
+):
     prompt = send_reminder(patient)
     Message.objects.filter(pk=prompt.pk).update(status=Status.FAILED)
     deliver_all(receive, twilio_post, "C")
     assert reminder_handler == []
 
 
-def test_a_crashing_handler_leaves_the_message_unread_instead_of_losing_it(db, patient, twilio_post, deliver_all,
-                                                                          use_reply_handler):
+def test_a_crashing_handler_leaves_the_message_unread_instead_of_losing_it(
+    db, patient, twilio_post, deliver_all, use_reply_handler
+):
     def broken(*, inbound, prompt):
         raise RuntimeError("bug in the consult app")
 
@@ -279,8 +291,14 @@ def test_a_crashing_handler_leaves_the_message_unread_instead_of_losing_it(db, p
 
 def test_handler_may_answer_through_message_send(db, patient, twilio_post, outbox, deliver_all, use_reply_handler):
     def confirm(*, inbound, prompt):
-        message_send(patient=inbound.patient, kind="opt_in_confirmation", context={},
-                     idempotency_key=f"confirm:{inbound.pk}", channel=inbound.channel, urgent=True)
+        message_send(
+            patient=inbound.patient,
+            kind="opt_in_confirmation",
+            context={},
+            idempotency_key=f"confirm:{inbound.pk}",
+            channel=inbound.channel,
+            urgent=True,
+        )
         return True
 
     use_reply_handler("consult_reminder", confirm)
@@ -297,8 +315,7 @@ def test_routing_runs_once_even_if_the_task_is_delivered_twice(db, patient, twil
     assert len(reminder_handler) == 1
 
 
-def test_unread_message_notifies_the_assignee_by_email_without_patient_data(db, twilio_post, deliver_all,
-                                                                            settings):
+def test_unread_message_notifies_the_assignee_by_email_without_patient_data(db, twilio_post, deliver_all, settings):
     settings.MESSAGING_NOTIFY_BY_EMAIL = True
     coordinator = UserFactory(username="meera", email="meera@example.org")
     PatientFactory(phone="+919876500009", full_name="Secret Name", coordinator=coordinator)
@@ -310,8 +327,9 @@ def test_unread_message_notifies_the_assignee_by_email_without_patient_data(db, 
     assert "/admin/messaging/conversation/" in mail.outbox[0].body
 
 
-def test_sweeper_routes_messages_whose_task_was_lost(db, patient, twilio_post, run_tasks,
-                                                     django_capture_on_commit_callbacks):
+def test_sweeper_routes_messages_whose_task_was_lost(
+    db, patient, twilio_post, run_tasks, django_capture_on_commit_callbacks
+):
     from django_q.models import OrmQ
 
     from messaging.delivery import messages_sweep

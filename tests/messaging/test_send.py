@@ -21,8 +21,9 @@ def send(patient, key="k1", kind="consult_confirmation", **kwargs):
 
 
 def open_whatsapp_window(patient, at=None):
-    Conversation.objects.update_or_create(patient=patient, defaults={"last_whatsapp_inbound_at": at or dt.datetime.now(
-        dt.UTC)})
+    Conversation.objects.update_or_create(
+        patient=patient, defaults={"last_whatsapp_inbound_at": at or dt.datetime.now(dt.UTC)}
+    )
 
 
 def test_message_is_rendered_in_the_patients_language_and_time_zone(db):
@@ -68,8 +69,11 @@ def test_insert_race_on_one_key_returns_the_row_that_won(db, patient, monkeypatc
     assert Message.objects.count() == 1
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's in-memory test database locks whole "
-                    "tables across threads; the race is covered by the test above there")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's in-memory test database locks whole "
+    "tables across threads; the race is covered by the test above there",
+)
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_sends_with_one_key_make_one_message():
     patient = PatientFactory(consent_sms=True)
@@ -132,8 +136,12 @@ def test_whatsapp_free_text_inside_the_window(db, whatsapp_patient):
 
 
 def test_whatsapp_outside_the_window_uses_the_approved_template(db, whatsapp_patient):
-    WhatsAppTemplate.objects.create(kind="consult_confirmation", language="en", content_sid="HX" + "a" * 32,
-                                    variables={"1": "patient_name", "2": "starts_at|date:'j M, H:i'"})
+    WhatsAppTemplate.objects.create(
+        kind="consult_confirmation",
+        language="en",
+        content_sid="HX" + "a" * 32,
+        variables={"1": "patient_name", "2": "starts_at|date:'j M, H:i'"},
+    )
     message = send(whatsapp_patient)
     assert (message.channel, message.used_template) == ("whatsapp", True)
     assert message.content_sid == "HX" + "a" * 32
@@ -171,22 +179,25 @@ def test_explicit_channel_is_respected(db, whatsapp_patient):
 
 
 def test_an_sms_never_names_a_diagnosis_or_medicine(db, patient):
-    message = message_send(patient=patient, kind="staff_reply", context={"text": "Take your imatinib with food."},
-                           idempotency_key="x")
+    message = message_send(
+        patient=patient, kind="staff_reply", context={"text": "Take your imatinib with food."}, idempotency_key="x"
+    )
     assert message.status == Status.BLOCKED
     assert "diagnosis or medicine ('imatinib')" in message.status_reason
 
 
 def test_patients_who_asked_for_detail_may_get_it_by_sms(db):
     patient = PatientFactory(consent_sms=True, detailed_messages=True)
-    message = message_send(patient=patient, kind="staff_reply", context={"text": "Your CML results are in."},
-                           idempotency_key="x")
+    message = message_send(
+        patient=patient, kind="staff_reply", context={"text": "Your CML results are in."}, idempotency_key="x"
+    )
     assert message.status == Status.QUEUED
 
 
 def test_sms_segments_are_counted_for_staff(db, patient):
-    short = message_send(patient=patient, kind="staff_reply", context={"text": "See you soon."},
-                         idempotency_key="short")
+    short = message_send(
+        patient=patient, kind="staff_reply", context={"text": "See you soon."}, idempotency_key="short"
+    )
     long = message_send(patient=patient, kind="staff_reply", context={"text": "x" * 300}, idempotency_key="long")
     assert (short.segments, long.segments) == (1, 3)
 

@@ -62,10 +62,16 @@ def consult_reply_handler():
 
 def test_c_to_a_consult_reminder_confirms_attendance(patient, consult_reply_handler):
     consult = ConsultFactory(patient=patient, start=timezone.now() + dt.timedelta(hours=20))
-    reminder = message_send(patient=patient, kind="consult_reminder", idempotency_key="reminder-24h",
-                            context={"starts_at": consult.start}, topic=f"consult:{consult.pk}")
-    Message.objects.filter(pk=reminder.pk).update(status=Status.DELIVERED, accepted_at=timezone.now(),
-                                                  twilio_sid="SM" + "7" * 32)
+    reminder = message_send(
+        patient=patient,
+        kind="consult_reminder",
+        idempotency_key="reminder-24h",
+        context={"starts_at": consult.start},
+        topic=f"consult:{consult.pk}",
+    )
+    Message.objects.filter(pk=reminder.pk).update(
+        status=Status.DELIVERED, accepted_at=timezone.now(), twilio_sid="SM" + "7" * 32
+    )
     output = simulate("--from", PHONE, "C")
     consult.refresh_from_db()
     assert consult.attendance_confirmed_at is not None
@@ -90,6 +96,7 @@ def test_a_bad_number_is_a_clear_command_error(db):
 
 # --- the debug-only button on a console thread --------------------------------------------------
 
+
 @pytest.fixture
 def conversation(patient, alice):
     Patient.objects.filter(pk=patient.pk).update(coordinator=alice)
@@ -109,8 +116,7 @@ def test_debug_button_is_absent_when_debug_is_off(client, alice, conversation, s
 def test_debug_action_is_404_when_debug_is_off(client, alice, conversation, settings):
     settings.DEBUG = False
     client.force_login(alice)
-    response = client.post(thread_url(conversation), {"action": "simulate_inbound", "text": "STOP",
-                                                      "channel": "sms"})
+    response = client.post(thread_url(conversation), {"action": "simulate_inbound", "text": "STOP", "channel": "sms"})
     assert response.status_code == 404
     assert Message.objects.filter(direction=Direction.INBOUND).count() == 0
 
@@ -132,17 +138,18 @@ def test_debug_button_runs_the_real_inbound_path(client, alice, conversation, se
 def test_debug_button_is_refused_to_someone_who_may_not_act(client, erin, conversation, settings):
     settings.DEBUG = True
     client.force_login(erin)
-    response = client.post(thread_url(conversation), {"action": "simulate_inbound", "text": "STOP",
-                                                      "channel": "sms"})
+    response = client.post(thread_url(conversation), {"action": "simulate_inbound", "text": "STOP", "channel": "sms"})
     assert response.status_code == 404  # a thread outside one's patients is not found (access rule)
     assert Message.objects.filter(direction=Direction.INBOUND).count() == 0
 
 
 # --- console clarity ----------------------------------------------------------------------------
 
+
 def test_console_backend_prints_a_framed_block_with_to_channel_kind_and_body(capsys):
-    ConsoleBackend().send(OutboundSend(message_id=7, channel="sms", to=PHONE, body="Your consult is at 5 PM.",
-                                       kind="consult_reminder"))
+    ConsoleBackend().send(
+        OutboundSend(message_id=7, channel="sms", to=PHONE, body="Your consult is at 5 PM.", kind="consult_reminder")
+    )
     printed = capsys.readouterr().out
     assert "=" * 64 in printed
     assert f"to:      {PHONE}" in printed
@@ -152,8 +159,9 @@ def test_console_backend_prints_a_framed_block_with_to_channel_kind_and_body(cap
 
 
 def _server_record(request_line: str, status: int) -> logging.LogRecord:
-    record = logging.LogRecord("django.server", logging.INFO, __file__, 1, '"%s" %s %s',
-                               (request_line, str(status), "123"), None)
+    record = logging.LogRecord(
+        "django.server", logging.INFO, __file__, 1, '"%s" %s %s', (request_line, str(status), "123"), None
+    )
     record.status_code = status
     return record
 

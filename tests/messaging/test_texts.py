@@ -7,8 +7,15 @@ from messaging.errors import MessageTemplateError, UnknownMessageKind
 from messaging.texts import available_kinds, render_body, sensitive_term, sms_segments
 from patients.models import Patient
 
-REQUIRED_KINDS = {"consult_confirmation", "consult_rescheduled", "consult_cancelled", "consult_reminder",
-                  "help_reply", "staff_reply", "call_clinic_now"}
+REQUIRED_KINDS = {
+    "consult_confirmation",
+    "consult_rescheduled",
+    "consult_cancelled",
+    "consult_reminder",
+    "help_reply",
+    "staff_reply",
+    "call_clinic_now",
+}
 SAMPLE = {
     "starts_at": dt.datetime(2026, 3, 10, 5, 0, tzinfo=dt.UTC),
     "expert_name": "Dr Anita Rao",
@@ -84,8 +91,19 @@ def test_names_with_apostrophes_are_not_html_escaped():
 
 @pytest.mark.parametrize(
     ("text", "segments"),
-    [("", 0), ("a" * 160, 1), ("a" * 161, 2), ("a" * 306, 2), ("a" * 307, 3), ("€" * 80, 1), ("€" * 81, 2),
-     ("न" * 70, 1), ("न" * 71, 2), ("a" * 69 + "—", 1), ("a" * 70 + "—", 2)],
+    [
+        ("", 0),
+        ("a" * 160, 1),
+        ("a" * 161, 2),
+        ("a" * 306, 2),
+        ("a" * 307, 3),
+        ("€" * 80, 1),
+        ("€" * 81, 2),
+        ("न" * 70, 1),
+        ("न" * 71, 2),
+        ("a" * 69 + "—", 1),
+        ("a" * 70 + "—", 2),
+    ],
 )
 def test_sms_segment_count_follows_gsm7_and_ucs2_rules(text, segments):
     assert sms_segments(text) == segments

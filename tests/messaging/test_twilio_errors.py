@@ -68,10 +68,16 @@ def answer(stub, status, code=None, message="error"):
     stub.body = {"code": code, "message": message, "more_info": "https://www.twilio.com/docs/errors", "status": status}
 
 
-@pytest.mark.parametrize(("code", "words"), [
-    (21211, "not valid"), (21610, "unsubscribed"), (21614, "not a mobile phone"), (21408, "not allowed to send"),
-    (63016, "approved template"),
-])
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        (21211, "not valid"),
+        (21610, "unsubscribed"),
+        (21614, "not a mobile phone"),
+        (21408, "not allowed to send"),
+        (63016, "approved template"),
+    ],
+)
 def test_permanent_twilio_errors_are_not_retried_and_explained(stub, code, words):
     answer(stub, 400, code, "The 'To' number +919876500001 is not valid.")
     with pytest.raises(PermanentSendError) as caught:

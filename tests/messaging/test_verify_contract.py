@@ -70,8 +70,9 @@ def test_without_a_service_sid_the_backend_says_what_to_set(verify, settings):
 def test_the_web_chat_sends_its_code_through_twilio_verify(db, verify):
     from webchat.services import verification_start
 
-    verification = verification_start(phone="+919876500001", full_name="Meera", consent_sms=False,
-                                      ip_address="203.0.113.7")
+    verification = verification_start(
+        phone="+919876500001", full_name="Meera", consent_sms=False, ip_address="203.0.113.7"
+    )
     assert verification.twilio_sid.startswith("VE")
     assert verification.code_hash == ""
 
@@ -79,8 +80,9 @@ def test_the_web_chat_sends_its_code_through_twilio_verify(db, verify):
 def test_the_web_chat_opens_when_twilio_approves_the_code(db, verify):
     from webchat.services import verification_check, verification_start
 
-    verification = verification_start(phone="+919876500001", full_name="Meera", consent_sms=False,
-                                      ip_address="203.0.113.7")
+    verification = verification_start(
+        phone="+919876500001", full_name="Meera", consent_sms=False, ip_address="203.0.113.7"
+    )
     chat = verification_check(verification=verification, code="123456")
     assert chat.patient.phone == "+919876500001"
 

@@ -9,11 +9,19 @@ STATUS = "/messaging/twilio/status/"
 
 
 def inbound_params(sid="SM" + "a" * 32, sender="+919876500001", body="Hello", **extra):
-    return {"MessageSid": sid, "AccountSid": "AC" + "0" * 32, "From": sender, "To": "+14155550100",
-            "Body": body, "NumMedia": "0", **extra}
+    return {
+        "MessageSid": sid,
+        "AccountSid": "AC" + "0" * 32,
+        "From": sender,
+        "To": "+14155550100",
+        "Body": body,
+        "NumMedia": "0",
+        **extra,
+    }
 
 
 # --- signatures --------------------------------------------------------------------------------
+
 
 def test_signed_inbound_is_stored_and_answered_with_empty_twiml(db, patient, twilio_post):
     response = twilio_post(INBOUND, inbound_params())
@@ -66,6 +74,7 @@ def test_every_posted_parameter_is_signed_including_new_ones(db, patient, twilio
 
 # --- inbound -----------------------------------------------------------------------------------
 
+
 def test_same_inbound_twice_is_stored_once(db, patient, twilio_post):
     assert twilio_post(INBOUND, inbound_params()).status_code == 200
     assert twilio_post(INBOUND, inbound_params()).status_code == 200
@@ -91,17 +100,26 @@ def test_whatsapp_message_opens_the_24_hour_window(db, whatsapp_patient, twilio_
 
 
 def test_media_urls_are_kept(db, patient, twilio_post):
-    params = inbound_params(NumMedia="2", MediaUrl0="https://api.twilio.com/m/1", MediaUrl1="https://api.twilio.com/m/2",
-                            MediaContentType0="image/jpeg", MediaContentType1="image/png", Body="")
+    params = inbound_params(
+        NumMedia="2",
+        MediaUrl0="https://api.twilio.com/m/1",
+        MediaUrl1="https://api.twilio.com/m/2",
+        MediaContentType0="image/jpeg",
+        MediaContentType1="image/png",
+        Body="",
+    )
     twilio_post(INBOUND, params)
     assert Message.objects.get().media_urls == ["https://api.twilio.com/m/1", "https://api.twilio.com/m/2"]
 
 
-@pytest.mark.parametrize(("field", "params"), [
-    ("From", inbound_params(sender="not-a-number")),
-    ("MessageSid", {**inbound_params(), "MessageSid": ""}),
-    ("NumMedia", inbound_params(NumMedia="many")),
-])
+@pytest.mark.parametrize(
+    ("field", "params"),
+    [
+        ("From", inbound_params(sender="not-a-number")),
+        ("MessageSid", {**inbound_params(), "MessageSid": ""}),
+        ("NumMedia", inbound_params(NumMedia="many")),
+    ],
+)
 def test_malformed_inbound_gets_400_naming_the_field(db, twilio_post, field, params):
     response = twilio_post(INBOUND, params)
     assert response.status_code == 400
@@ -116,6 +134,7 @@ def test_inbound_closed_conversation_is_reopened(db, patient, twilio_post):
 
 
 # --- status callbacks --------------------------------------------------------------------------
+
 
 @pytest.fixture
 def accepted(db, patient):
@@ -181,9 +200,9 @@ def test_message_ref_cannot_overwrite_a_message_that_has_a_sid(accepted, twilio_
     assert accepted.status == "accepted"
 
 
-def test_inbound_webhook_runs_a_fixed_small_number_of_queries(db, patient, twilio_post,
-                                                              django_assert_max_num_queries,
-                                                              django_capture_on_commit_callbacks):
+def test_inbound_webhook_runs_a_fixed_small_number_of_queries(
+    db, patient, twilio_post, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
     # Twilio waits ~15 s and retries: the webhook stores and queues, nothing more (this includes
     # creating the patient's conversation on first contact and queueing the routing task).
     with django_assert_max_num_queries(13), django_capture_on_commit_callbacks(execute=True):

@@ -30,8 +30,9 @@ def test_every_conversation_starting_kind_is_a_real_message_kind():
 
 
 def test_every_message_kind_either_may_start_a_conversation_or_only_answers_one():
-    assert [kind for kind in MESSAGE_KINDS
-            if kind not in CONVERSATION_STARTING_KINDS and kind not in REPLY_ONLY_KINDS] == []
+    assert [
+        kind for kind in MESSAGE_KINDS if kind not in CONVERSATION_STARTING_KINDS and kind not in REPLY_ONLY_KINDS
+    ] == []
 
 
 def test_no_kind_is_listed_both_as_starting_and_as_answering():
@@ -76,8 +77,10 @@ def test_demo_templates_pass_the_admins_own_validation():
 
 def test_demo_templates_are_recognisably_fake():
     whatsapp_templates_seed_demo()
-    assert all(sid.startswith(DEMO_CONTENT_SID_PREFIX) for sid in WhatsAppTemplate.objects.values_list(
-        "content_sid", flat=True))
+    assert all(
+        sid.startswith(DEMO_CONTENT_SID_PREFIX)
+        for sid in WhatsAppTemplate.objects.values_list("content_sid", flat=True)
+    )
 
 
 def test_demo_seed_keeps_a_template_someone_entered():
@@ -95,10 +98,19 @@ def test_demo_seed_twice_adds_nothing_the_second_time():
 def test_a_whatsapp_only_patient_gets_each_kind_through_its_demo_template(kind):
     whatsapp_templates_seed_demo()
     patient = PatientFactory(consent_whatsapp=True, preferred_channel="whatsapp")
-    context = {"starts_at": timezone.now(), "due_on": timezone.now().date(), "test_en": "blood test",
-               "test_hi": "खून की जांच", "name_en": "Support line", "name_hi": "सहायता", "phone": "+911234567890",
-               "url": "https://example.org", "book_url": "https://example.org/book/", "manage_url": "https://x/c/t/",
-               "chat_url": "https://example.org/chat/"}
+    context = {
+        "starts_at": timezone.now(),
+        "due_on": timezone.now().date(),
+        "test_en": "blood test",
+        "test_hi": "खून की जांच",
+        "name_en": "Support line",
+        "name_hi": "सहायता",
+        "phone": "+911234567890",
+        "url": "https://example.org",
+        "book_url": "https://example.org/book/",
+        "manage_url": "https://x/c/t/",
+        "chat_url": "https://example.org/chat/",
+    }
     message = message_send(patient=patient, kind=kind, context=context, idempotency_key=f"t:{kind}", urgent=True)
     assert (message.status, message.channel, message.used_template) == (Status.QUEUED, "whatsapp", True)
 
@@ -134,15 +146,24 @@ def test_the_template_list_names_the_missing_kinds(client, alice, settings):
 
 def test_a_blocked_whatsapp_confirmation_keeps_its_reason_for_staff():
     patient = PatientFactory(consent_whatsapp=True, preferred_channel="whatsapp")
-    message_send(patient=patient, kind="consult_confirmation", context={"starts_at": timezone.now()},
-                 idempotency_key="no-template", urgent=True)
+    message_send(
+        patient=patient,
+        kind="consult_confirmation",
+        context={"starts_at": timezone.now()},
+        idempotency_key="no-template",
+        urgent=True,
+    )
     assert "no approved WhatsApp template is set up for 'consult_confirmation'" in Message.objects.get().status_reason
 
 
 def test_a_video_consults_whatsapp_confirmation_carries_the_video_link():
     whatsapp_templates_seed_demo()
     patient = PatientFactory(consent_whatsapp=True, preferred_channel="whatsapp")
-    message = message_send(patient=patient, kind="consult_confirmation",
-                           context={"starts_at": timezone.now(), "video_url": "https://meet.jit.si/carethread-abc"},
-                           idempotency_key="video-template", urgent=True)
+    message = message_send(
+        patient=patient,
+        kind="consult_confirmation",
+        context={"starts_at": timezone.now(), "video_url": "https://meet.jit.si/carethread-abc"},
+        idempotency_key="video-template",
+        urgent=True,
+    )
     assert message.content_variables["5"] == "https://meet.jit.si/carethread-abc"

@@ -166,15 +166,21 @@ def test_an_ended_assignment_closes_the_record_in_the_api(client, alice, erin, p
 def test_assigning_and_ending_are_audited(alice, erin, patient):
     assignment = care_team_assign(patient=patient, member=erin, by=alice)
     care_team_end(assignment=assignment, by=alice)
-    actions = list(AuditEntry.objects.filter(object_type="patients.CareTeamAssignment", actor=alice)
-                   .order_by("id").values_list("action", "changed_fields"))
+    actions = list(
+        AuditEntry.objects.filter(object_type="patients.CareTeamAssignment", actor=alice)
+        .order_by("id")
+        .values_list("action", "changed_fields")
+    )
     assert actions == [("create", ["member", "reason"]), ("change", ["ended_at"])]
 
 
 def test_care_team_api_assigns_with_an_audit_entry(client, alice, erin, patient):
     client.force_login(alice)
-    response = client.post("/api/v1/care-team/", {"patient": patient.pk, "member": erin.pk, "reason": "Diet plan"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/care-team/",
+        {"patient": patient.pk, "member": erin.pk, "reason": "Diet plan"},
+        content_type="application/json",
+    )
     assert response.status_code == 201
     assert AuditEntry.objects.filter(object_type="patients.CareTeamAssignment", via="api", action="create").count() == 1
 

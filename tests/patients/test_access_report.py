@@ -22,7 +22,7 @@ PERIOD = {"start": "2026-11-01", "end": "2026-11-30"}
 
 @pytest.fixture
 def trail(alice, bob):
-    patient = PatientFactory(coordinator=alice, full_name="=HYPERLINK(\"http://evil\")")
+    patient = PatientFactory(coordinator=alice, full_name='=HYPERLINK("http://evil")')
     with time_machine.travel(dt.datetime(2026, 11, 10, 9, tzinfo=dt.UTC), tick=False):
         audit_record(actor=alice, action=AuditAction.VIEW, obj=patient)
         audit_record(actor=bob, action=AuditAction.CHANGE, obj=patient, changed_fields=["email"])

@@ -17,8 +17,21 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 6, 15)
 START = add_months(TODAY, -7)
 
-LISTS = ["patients", "care-records", "genetic-tests", "results", "lab-results", "schedule-items", "symptoms", "tasks",
-         "resources", "resource-assignments", "notes", "medications", "dose-changes"]
+LISTS = [
+    "patients",
+    "care-records",
+    "genetic-tests",
+    "results",
+    "lab-results",
+    "schedule-items",
+    "symptoms",
+    "tasks",
+    "resources",
+    "resource-assignments",
+    "notes",
+    "medications",
+    "dose-changes",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -67,14 +80,22 @@ def test_admin_sees_everyone_and_expert_without_consults_sees_no_one(client, ada
 
 def test_recording_a_result_returns_the_computed_assessment(client, alice, alices_patient):
     client.force_login(alice)
-    response = client.post("/api/v1/results/", {
-        "patient": alices_patient.pk, "kind": "bcr_abl1_qpcr", "collected_on": add_months(START, 6).isoformat(),
-        "resulted_on": TODAY.isoformat(), "bcr_abl1_detected": True, "is_percent": "12.5", "control_copies": 41000,
-    }, content_type="application/json")
+    response = client.post(
+        "/api/v1/results/",
+        {
+            "patient": alices_patient.pk,
+            "kind": "bcr_abl1_qpcr",
+            "collected_on": add_months(START, 6).isoformat(),
+            "resulted_on": TODAY.isoformat(),
+            "bcr_abl1_detected": True,
+            "is_percent": "12.5",
+            "control_copies": 41000,
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert (body["molecular_response"], body["eln_milestone"], body["eln_assessment"]) == ("above_mmr", "6m",
-                                                                                          "failure")
+    assert (body["molecular_response"], body["eln_milestone"], body["eln_assessment"]) == ("above_mmr", "6m", "failure")
     assert body["loinc"] == "69380-4"
     assert "> 10 %" in body["eln_rule"]
     assert CareTask.objects.get(source_kind="genetic_test", source_id=body["id"]).priority == "urgent"
@@ -85,9 +106,11 @@ def test_recording_a_result_returns_the_computed_assessment(client, alice, alice
 
 def test_result_with_a_missing_field_gets_a_400_naming_it_and_stores_nothing(client, alice, alices_patient):
     client.force_login(alice)
-    response = client.post("/api/v1/results/", {"patient": alices_patient.pk, "kind": "bcr_abl1_qpcr",
-                                                "resulted_on": TODAY.isoformat(), "is_percent": "1.5"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/results/",
+        {"patient": alices_patient.pk, "kind": "bcr_abl1_qpcr", "resulted_on": TODAY.isoformat(), "is_percent": "1.5"},
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert "control_copies" in response.json()
     assert not GeneticTest.objects.filter(kind="bcr_abl1_qpcr").exists()
@@ -95,24 +118,35 @@ def test_result_with_a_missing_field_gets_a_400_naming_it_and_stores_nothing(cli
 
 def test_results_cannot_be_written_for_a_colleagues_patient(client, bob, alices_patient):
     client.force_login(bob)
-    response = client.post("/api/v1/results/", {"patient": alices_patient.pk, "kind": "ph_chromosome",
-                                                "resulted_on": TODAY.isoformat(), "ph_result": "positive"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/results/",
+        {
+            "patient": alices_patient.pk,
+            "kind": "ph_chromosome",
+            "resulted_on": TODAY.isoformat(),
+            "ph_result": "positive",
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert "patient" in response.json()
 
 
 def test_expert_cannot_write_clinical_data(client, erin, alices_patient):
     client.force_login(erin)
-    response = client.post("/api/v1/symptoms/", {"patient": alices_patient.pk, "symptom": "nausea", "grade": 1,
-                                                 "source": "staff"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/symptoms/",
+        {"patient": alices_patient.pk, "symptom": "nausea", "grade": 1, "source": "staff"},
+        content_type="application/json",
+    )
     assert response.status_code == 403
 
 
 def test_expert_may_add_notes_only_for_patients_they_can_see(client, erin, alices_patient):
     client.force_login(erin)
-    response = client.post("/api/v1/notes/", {"patient": alices_patient.pk, "body": "Seen in consult."},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/notes/", {"patient": alices_patient.pk, "body": "Seen in consult."}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert "patient" in response.json()
     assert not Note.objects.exists()
@@ -120,8 +154,11 @@ def test_expert_may_add_notes_only_for_patients_they_can_see(client, erin, alice
 
 def test_symptom_through_the_api_escalates_like_the_console(client, alice, alices_patient):
     client.force_login(alice)
-    response = client.post("/api/v1/symptoms/", {"patient": alices_patient.pk, "symptom": "shortness_of_breath",
-                                                 "grade": 2, "source": "phone"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/symptoms/",
+        {"patient": alices_patient.pk, "symptom": "shortness_of_breath", "grade": 2, "source": "phone"},
+        content_type="application/json",
+    )
     assert response.status_code == 201
     assert response.json()["is_urgent"] is True
     assert CareTask.objects.get(source_kind="symptom").priority == "urgent"
@@ -130,16 +167,21 @@ def test_symptom_through_the_api_escalates_like_the_console(client, alice, alice
 def test_schedule_item_actions(client, alice, alices_patient):
     item = MonitoringItem.objects.filter(patient=alices_patient, status="planned").first()
     client.force_login(alice)
-    missing = client.post(f"/api/v1/schedule-items/{item.pk}/override/", {"due_on": "2026-07-01"},
-                          content_type="application/json")
+    missing = client.post(
+        f"/api/v1/schedule-items/{item.pk}/override/", {"due_on": "2026-07-01"}, content_type="application/json"
+    )
     assert missing.status_code == 400
     assert "reason" in missing.json()
-    moved = client.post(f"/api/v1/schedule-items/{item.pk}/override/", {"due_on": "2026-07-01", "reason": "Travel"},
-                        content_type="application/json")
+    moved = client.post(
+        f"/api/v1/schedule-items/{item.pk}/override/",
+        {"due_on": "2026-07-01", "reason": "Travel"},
+        content_type="application/json",
+    )
     assert moved.status_code == 200
     assert moved.json()["due_on"] == "2026-07-01"
-    done = client.post(f"/api/v1/schedule-items/{item.pk}/complete/", {"completed_on": "2026-06-14"},
-                       content_type="application/json")
+    done = client.post(
+        f"/api/v1/schedule-items/{item.pk}/complete/", {"completed_on": "2026-06-14"}, content_type="application/json"
+    )
     assert done.json()["status"] == "done"
     again = client.post(f"/api/v1/schedule-items/{item.pk}/skip/", {"reason": "x"}, content_type="application/json")
     assert again.status_code == 409
@@ -154,26 +196,45 @@ def test_overdue_filter_on_schedule_items(client, alice, alices_patient):
 
 def test_task_status_change_is_recorded(client, alice, alices_patient):
     client.force_login(alice)
-    created = client.post("/api/v1/tasks/", {"patient": alices_patient.pk, "title": "Call about refill",
-                                             "due_at": "2026-06-16T10:00:00+05:30", "priority": "normal"},
-                          content_type="application/json")
+    created = client.post(
+        "/api/v1/tasks/",
+        {
+            "patient": alices_patient.pk,
+            "title": "Call about refill",
+            "due_at": "2026-06-16T10:00:00+05:30",
+            "priority": "normal",
+        },
+        content_type="application/json",
+    )
     assert created.status_code == 201, created.json()
     task_id = created.json()["id"]
     done = client.post(f"/api/v1/tasks/{task_id}/status/", {"status": "done"}, content_type="application/json")
     assert done.json()["status"] == "done"
     assert done.json()["completed_at"]
-    assert client.post(f"/api/v1/tasks/{task_id}/status/", {"status": "later"},
-                       content_type="application/json").status_code == 400
+    assert (
+        client.post(
+            f"/api/v1/tasks/{task_id}/status/", {"status": "later"}, content_type="application/json"
+        ).status_code
+        == 400
+    )
 
 
 def test_resources_directory_is_seeded_and_only_admins_edit_it(client, alice, ada):
     assert Resource.objects.filter(name="The Leukemia & Lymphoma Society").exists()
     client.force_login(alice)
-    assert client.post("/api/v1/resources/", {"name": "X", "category": "support"},
-                       content_type="application/json").status_code == 403
+    assert (
+        client.post(
+            "/api/v1/resources/", {"name": "X", "category": "support"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
     client.force_login(ada)
-    assert client.post("/api/v1/resources/", {"name": "Local CML group", "category": "support"},
-                       content_type="application/json").status_code == 201
+    assert (
+        client.post(
+            "/api/v1/resources/", {"name": "Local CML group", "category": "support"}, content_type="application/json"
+        ).status_code
+        == 201
+    )
 
 
 def test_assigning_the_same_resource_twice_is_a_conflict(client, alice, alices_patient):
@@ -189,8 +250,9 @@ def test_assigning_the_same_resource_twice_is_a_conflict(client, alice, alices_p
 def test_care_record_update_validates_like_the_console(client, alice, alices_patient):
     client.force_login(alice)
     record = alices_patient.care_record
-    response = client.patch(f"/api/v1/care-records/{record.pk}/", {"icd10_code": "C49.A1"},
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/v1/care-records/{record.pk}/", {"icd10_code": "C49.A1"}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert "icd10_code" in response.json()
 
@@ -220,8 +282,9 @@ def test_list_endpoints_use_a_constant_number_of_queries(client, alice, endpoint
             patient.resource_assignments.create(resource=resources[len(resources) - 1])
             patient.lab_results.create(taken_on=TODAY, anc=2)
             patient.symptom_reports.create(symptom="nausea", grade=1)
-            medication_dose_change(medication=patient.medications.get(), to_mg=300, changed_on=TODAY,
-                                   reason="neutropenia", by=alice)
+            medication_dose_change(
+                medication=patient.medications.get(), to_mg=300, changed_on=TODAY, reason="neutropenia", by=alice
+            )
 
     client.force_login(alice)
     add_patients(1)
@@ -234,23 +297,34 @@ def test_search_and_coordinator_choices(client, alice, bob, charlie, alices_pati
     client.force_login(alice)
     found = client.get(f"/api/v1/patients/?search={alices_patient.full_name.split()[-1]}")
     assert ids(found) == {alices_patient.pk}
-    response = client.patch(f"/api/v1/patients/{alices_patient.pk}/", {"coordinator": charlie.pk},
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/v1/patients/{alices_patient.pk}/", {"coordinator": charlie.pk}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert "coordinator" in response.json()
-    handed_over = client.patch(f"/api/v1/patients/{alices_patient.pk}/", {"coordinator": bob.pk},
-                               content_type="application/json")
+    handed_over = client.patch(
+        f"/api/v1/patients/{alices_patient.pk}/", {"coordinator": bob.pk}, content_type="application/json"
+    )
     assert handed_over.status_code == 200
     assert handed_over.json()["coordinator"] == bob.pk
 
 
 def test_result_cannot_name_a_test_of_a_patient_i_cannot_see(client, alice, bob):
-    hidden = GeneticTest.objects.create(patient=PatientFactory(coordinator=bob), kind="ph_chromosome",
-                                        status="ordered", ordered_on=TODAY)
+    hidden = GeneticTest.objects.create(
+        patient=PatientFactory(coordinator=bob), kind="ph_chromosome", status="ordered", ordered_on=TODAY
+    )
     mine = PatientFactory(coordinator=alice)
     client.force_login(alice)
-    response = client.post("/api/v1/results/", {"patient": mine.pk, "test": hidden.pk, "kind": "ph_chromosome",
-                                                "resulted_on": TODAY.isoformat(), "ph_result": "positive"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/results/",
+        {
+            "patient": mine.pk,
+            "test": hidden.pk,
+            "kind": "ph_chromosome",
+            "resulted_on": TODAY.isoformat(),
+            "ph_result": "positive",
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert "does not exist" in str(response.json()["test"])

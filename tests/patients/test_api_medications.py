@@ -30,9 +30,11 @@ def course(patient) -> Medication:
 
 
 def dose_change(client, medication: Medication, to_mg: int = 300):
-    return client.post(f"/api/v1/medications/{medication.pk}/dose-change/",
-                       {"to_mg": to_mg, "changed_on": "2026-06-10", "reason": "Grade 3 neutropenia"},
-                       content_type="application/json")
+    return client.post(
+        f"/api/v1/medications/{medication.pk}/dose-change/",
+        {"to_mg": to_mg, "changed_on": "2026-06-10", "reason": "Grade 3 neutropenia"},
+        content_type="application/json",
+    )
 
 
 def test_anonymous_caller_is_refused(client, alices_patient):
@@ -65,8 +67,9 @@ def test_dose_change_is_audited(client, alice, alices_patient):
 
 def test_dose_change_without_reason_names_the_field(client, alice, alices_patient):
     client.force_login(alice)
-    response = client.post(f"/api/v1/medications/{course(alices_patient).pk}/dose-change/", {"to_mg": 300},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/v1/medications/{course(alices_patient).pk}/dose-change/", {"to_mg": 300}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert "reason" in response.json()
 
@@ -102,32 +105,43 @@ def test_coordinator_starts_a_course(client, alice):
     patient = PatientFactory(coordinator=alice)
     record_for(patient, diagnosis="cml", cml_phase="chronic", diagnosed_on=START)
     client.force_login(alice)
-    response = client.post("/api/v1/medications/", {"patient": patient.pk, "dose_mg_per_day": 400,
-                                                     "started_on": "2026-06-01"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/medications/",
+        {"patient": patient.pk, "dose_mg_per_day": 400, "started_on": "2026-06-01"},
+        content_type="application/json",
+    )
     assert response.status_code == 201
     assert patient.medications.get().drug == "imatinib"
 
 
 def test_second_active_tki_course_is_refused(client, alice, alices_patient):
     client.force_login(alice)
-    response = client.post("/api/v1/medications/", {"patient": alices_patient.pk, "dose_mg_per_day": 400,
-                                                     "started_on": "2026-06-01"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/medications/",
+        {"patient": alices_patient.pk, "dose_mg_per_day": 400, "started_on": "2026-06-01"},
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert alices_patient.medications.count() == 1
 
 
 def test_coordinator_cannot_start_a_course_for_a_patient_they_cannot_see(client, bob, alices_patient):
     client.force_login(bob)
-    response = client.post("/api/v1/medications/", {"patient": alices_patient.pk, "dose_mg_per_day": 400,
-                                                    "started_on": "2026-06-01"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/medications/",
+        {"patient": alices_patient.pk, "dose_mg_per_day": 400, "started_on": "2026-06-01"},
+        content_type="application/json",
+    )
     assert response.status_code == 400
 
 
 def test_coordinator_stops_a_course_with_a_reason(client, alice, alices_patient):
     client.force_login(alice)
-    response = client.post(f"/api/v1/medications/{course(alices_patient).pk}/stop/",
-                           {"stopped_on": "2026-06-12", "reason": "Entering treatment-free remission"},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/v1/medications/{course(alices_patient).pk}/stop/",
+        {"stopped_on": "2026-06-12", "reason": "Entering treatment-free remission"},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     assert response.json()["is_active"] is False
 
@@ -136,8 +150,10 @@ def test_stopping_twice_is_a_conflict(client, alice, alices_patient):
     client.force_login(alice)
     url = f"/api/v1/medications/{course(alices_patient).pk}/stop/"
     client.post(url, {"stopped_on": "2026-06-12", "reason": "Stopped"}, content_type="application/json")
-    assert client.post(url, {"stopped_on": "2026-06-12", "reason": "Stopped"},
-                       content_type="application/json").status_code == 409
+    assert (
+        client.post(url, {"stopped_on": "2026-06-12", "reason": "Stopped"}, content_type="application/json").status_code
+        == 409
+    )
 
 
 def test_dose_changes_list_for_the_patient(client, alice, alices_patient):
@@ -149,5 +165,9 @@ def test_dose_changes_list_for_the_patient(client, alice, alices_patient):
 
 def test_medication_endpoints_are_in_the_schema(client):
     paths = client.get("/api/schema/?format=json").json()["paths"]
-    assert {"/api/v1/medications/", "/api/v1/medications/{id}/dose-change/", "/api/v1/medications/{id}/stop/",
-            "/api/v1/dose-changes/"} <= set(paths)
+    assert {
+        "/api/v1/medications/",
+        "/api/v1/medications/{id}/dose-change/",
+        "/api/v1/medications/{id}/stop/",
+        "/api/v1/dose-changes/",
+    } <= set(paths)

@@ -24,8 +24,9 @@ def frozen_today(time_machine):
 
 
 def _result(patient: Patient, kind: str, **fields) -> None:
-    test_result_record(patient=patient, kind=kind, collected_on=add_months(START, 5), resulted_on=add_months(START, 5),
-                       **fields)
+    test_result_record(
+        patient=patient, kind=kind, collected_on=add_months(START, 5), resulted_on=add_months(START, 5), **fields
+    )
 
 
 def eln_warning(alice) -> Patient:
@@ -118,8 +119,9 @@ def test_each_flag_kind_reaches_the_api_with_its_level(client, alice, code):
     level, build = SCENARIOS[code]
     patient = build(alice)
     client.force_login(alice)
-    assert {"code": code, "level": level} in [{"code": f["code"], "level": f["level"]}
-                                              for f in api_flags(client, patient)]
+    assert {"code": code, "level": level} in [
+        {"code": f["code"], "level": f["level"]} for f in api_flags(client, patient)
+    ]
 
 
 def test_console_page_prints_every_flag_the_api_lists(client, alice):
@@ -160,8 +162,14 @@ def test_care_record_carries_diagnosis_and_phase_labels(client, alice):
 
 
 def _qpcr_without_sample_date(patient: Patient):
-    return test_result_record(patient=patient, kind="bcr_abl1_qpcr", resulted_on=add_months(START, 6),
-                              bcr_abl1_detected=True, is_percent="0.5", control_copies=50_000)
+    return test_result_record(
+        patient=patient,
+        kind="bcr_abl1_qpcr",
+        resulted_on=add_months(START, 6),
+        bcr_abl1_detected=True,
+        is_percent="0.5",
+        control_copies=50_000,
+    )
 
 
 def test_result_without_sample_date_carries_a_warning_in_the_api(client, alice):

@@ -42,9 +42,16 @@ def test_coordinator_cannot_open_another_coordinators_patient_by_url(client, bob
 def test_changing_a_patient_records_the_changed_fields(client, alice, alices_patient):
     client.force_login(alice)
     data = {
-        "full_name": "Renamed", "phone": str(alices_patient.phone), "email": "", "language": "en",
-        "time_zone": "Asia/Kolkata", "preferred_channel": "sms", "consent_sms": "on",
-        "consent_text_version": "2026-01", "coordinator": alice.pk, "source": "web",
+        "full_name": "Renamed",
+        "phone": str(alices_patient.phone),
+        "email": "",
+        "language": "en",
+        "time_zone": "Asia/Kolkata",
+        "preferred_channel": "sms",
+        "consent_sms": "on",
+        "consent_text_version": "2026-01",
+        "coordinator": alice.pk,
+        "source": "web",
     }
     for inline in ("care_record", "medications", "concomitant_medications", "insurance_policies"):
         data.update({f"{inline}-TOTAL_FORMS": "0", f"{inline}-INITIAL_FORMS": "0"})

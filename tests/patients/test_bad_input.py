@@ -42,8 +42,11 @@ def test_a_time_zone_that_is_not_a_zone_is_a_400_on_time_zone(api, patient, zone
 @pytest.mark.parametrize("due_on", ["9999-12-31", "0001-01-01"])
 def test_overriding_a_schedule_item_to_an_impossible_date_is_a_400_and_keeps_it(api, patient, due_on):
     item = MonitoringItem.objects.filter(patient=patient, status="planned").first()
-    response = api.post(f"/api/v1/schedule-items/{item.pk}/override/", {"due_on": due_on, "reason": "Travel"},
-                        content_type="application/json")
+    response = api.post(
+        f"/api/v1/schedule-items/{item.pk}/override/",
+        {"due_on": due_on, "reason": "Travel"},
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert "due_on" in response.json()
     assert MonitoringItem.objects.get(pk=item.pk).due_on == item.due_on
@@ -52,8 +55,11 @@ def test_overriding_a_schedule_item_to_an_impossible_date_is_a_400_and_keeps_it(
 @pytest.mark.parametrize("due_on", ["9999-12-31", "0001-01-01"])
 def test_adding_a_schedule_item_on_an_impossible_date_is_a_400(api, patient, due_on):
     before = MonitoringItem.objects.count()
-    response = api.post("/api/v1/schedule-items/", {"patient": patient.pk, "kind": "cbc", "due_on": due_on,
-                                                    "reason": "Extra count"}, content_type="application/json")
+    response = api.post(
+        "/api/v1/schedule-items/",
+        {"patient": patient.pk, "kind": "cbc", "due_on": due_on, "reason": "Extra count"},
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert "due_on" in response.json()
     assert MonitoringItem.objects.count() == before
@@ -62,8 +68,9 @@ def test_adding_a_schedule_item_on_an_impossible_date_is_a_400(api, patient, due
 @pytest.mark.parametrize("started", ["9999-12-31", "0001-01-01"])
 def test_an_impossible_treatment_start_is_a_400_and_keeps_the_record(api, patient, started):
     record = CareRecord.objects.get(patient=patient)
-    response = api.patch(f"/api/v1/care-records/{record.pk}/", {"tki_started_on": started},
-                         content_type="application/json")
+    response = api.patch(
+        f"/api/v1/care-records/{record.pk}/", {"tki_started_on": started}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert "tki_started_on" in response.json()
     assert CareRecord.objects.get(pk=record.pk).tki_started_on == record.tki_started_on
@@ -76,8 +83,9 @@ def test_a_nul_character_in_a_list_filter_is_a_400_naming_it(api, patient, param
     assert param in response.json()
 
 
-@pytest.mark.parametrize("url", ["/admin/patients/patient/?diagnosis=%00",
-                                 "/admin/patients/caretask/?status__exact=%00"])
+@pytest.mark.parametrize(
+    "url", ["/admin/patients/patient/?diagnosis=%00", "/admin/patients/caretask/?status__exact=%00"]
+)
 def test_a_nul_character_in_an_admin_filter_is_a_400(api, url):
     response = api.get(url)
     assert response.status_code == 400
@@ -86,8 +94,9 @@ def test_a_nul_character_in_an_admin_filter_is_a_400(api, url):
 
 def test_completing_a_schedule_item_in_year_one_is_a_400_and_keeps_it_planned(api, patient):
     item = MonitoringItem.objects.filter(patient=patient, status="planned").first()
-    response = api.post(f"/api/v1/schedule-items/{item.pk}/complete/", {"completed_on": "0001-01-01"},
-                        content_type="application/json")
+    response = api.post(
+        f"/api/v1/schedule-items/{item.pk}/complete/", {"completed_on": "0001-01-01"}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert "completed_on" in response.json()
     assert MonitoringItem.objects.get(pk=item.pk).status == "planned"
@@ -116,8 +125,11 @@ def test_admin_refusal_at_save_time_reshows_the_form_with_what_was_typed(api, pa
     test = qpcr(patient, date(2026, 3, 10), "0.5")
     url = f"/admin/patients/genetictest/{test.pk}/change/"
     form = api.get(url).context["adminform"].form
-    data = {name: ("" if value is None else value) for name, value in form.initial.items()
-            if name in form.fields and name != "report_file"}
+    data = {
+        name: ("" if value is None else value)
+        for name, value in form.initial.items()
+        if name in form.fields and name != "report_file"
+    }
     data.update({"status": "ordered", "lab": "Typed Lab Name"})
     response = api.post(url, data)
     assert response.status_code == 200

@@ -20,13 +20,19 @@ MONTH_NUMBER = {"Jan": 1, "Apr": 4, "Jul": 7, "Oct": 10}
 
 
 def result(day: date, percent: str = "1.2") -> SimpleNamespace:
-    return SimpleNamespace(sample_on=day, is_percent=Decimal(percent), bcr_abl1_detected=True,
-                           eln_assessment="optimal", get_eln_assessment_display=lambda: "Optimal")
+    return SimpleNamespace(
+        sample_on=day,
+        is_percent=Decimal(percent),
+        bcr_abl1_detected=True,
+        eln_assessment="optimal",
+        get_eln_assessment_display=lambda: "Optimal",
+    )
 
 
 def series(first: date, months: int, every: int = 3) -> list[SimpleNamespace]:
     return [result(add_months(first, month)) for month in range(0, months + 1, every)] + [
-        result(add_months(first, months))]
+        result(add_months(first, months))
+    ]
 
 
 def labels(svg: str) -> list[tuple[float, str, str]]:
@@ -126,21 +132,24 @@ def weeks_from(monday: date, count: int) -> list[date]:
 
 def test_a_year_of_insights_is_labelled_every_3_months():
     weeks = weeks_from(date(2025, 12, 8), 52)
-    svg = insights_charts.week_lines(key="k", title="t", desc="d", weeks=weeks,
-                                     series=insights_charts.with_colours([("Median", [1.0] * 52)]))
+    svg = insights_charts.week_lines(
+        key="k", title="t", desc="d", weeks=weeks, series=insights_charts.with_colours([("Median", [1.0] * 52)])
+    )
     texts = [t for _x, _a, t in labels(svg)]
     assert texts == ["Jan 2026", "Apr 2026", "Jul 2026", "Oct 2026"]
 
 
 def test_a_quarter_of_insights_names_weeks_in_the_console_format():
     weeks = weeks_from(date(2026, 9, 7), 12)
-    svg = insights_charts.stacked_week_bars(key="k", title="t", desc="d", weeks=weeks,
-                                            series=insights_charts.with_colours([("Web", [1] * 12)]))
+    svg = insights_charts.stacked_week_bars(
+        key="k", title="t", desc="d", weeks=weeks, series=insights_charts.with_colours([("Web", [1] * 12)])
+    )
     assert [t for _x, _a, t in labels(svg)][:2] == ["7 Sep", "21 Sep"]
 
 
 def test_insights_week_titles_use_the_console_date_format():
     weeks = weeks_from(date(2026, 9, 7), 4)
-    svg = insights_charts.stacked_week_bars(key="k", title="t", desc="d", weeks=weeks,
-                                            series=insights_charts.with_colours([("Web", [1] * 4)]))
+    svg = insights_charts.stacked_week_bars(
+        key="k", title="t", desc="d", weeks=weeks, series=insights_charts.with_colours([("Web", [1] * 4)])
+    )
     assert "Week of 7 Sep 2026, Web: 1" in svg

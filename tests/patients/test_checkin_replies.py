@@ -9,8 +9,17 @@ SIX = {"question_count": 6}
 
 @pytest.mark.parametrize(
     "reply",
-    ["2 0 1 0 0 3", "2,0,1,0,0,3", "2, 0, 1, 0, 0, 3", "201003", " 2;0;1;0;0;3 ", "२ ० १ ० ० ३",
-     "1-2 2-0 3-1 4-0 5-0 6-3", "1:2, 2:0, 3:1, 4:0, 5:0, 6:3", "q1 2 q2 0 q3 1 q4 0 q5 0 q6 3"],
+    [
+        "2 0 1 0 0 3",
+        "2,0,1,0,0,3",
+        "2, 0, 1, 0, 0, 3",
+        "201003",
+        " 2;0;1;0;0;3 ",
+        "२ ० १ ० ० ३",
+        "1-2 2-0 3-1 4-0 5-0 6-3",
+        "1:2, 2:0, 3:1, 4:0, 5:0, 6:3",
+        "q1 2 q2 0 q3 1 q4 0 q5 0 q6 3",
+    ],
 )
 def test_full_reply_in_common_formats_gives_the_same_grades(reply):
     parsed = parse_checkin_reply(reply, **SIX)
@@ -28,8 +37,16 @@ def test_partial_numbered_reply_names_its_questions():
 
 @pytest.mark.parametrize(
     ("reply", "error"),
-    [("", "empty"), ("2 0 4 0 0 3", "range"), ("2 0 1 0 0 3 1", "count"), ("feeling ok", "unreadable"),
-     ("7-1", "range"), ("1-2 1-3", "range"), ("1-2 and more", "mixed"), ("22", "range")],
+    [
+        ("", "empty"),
+        ("2 0 4 0 0 3", "range"),
+        ("2 0 1 0 0 3 1", "count"),
+        ("feeling ok", "unreadable"),
+        ("7-1", "range"),
+        ("1-2 1-3", "range"),
+        ("1-2 and more", "mixed"),
+        ("22", "range"),
+    ],
 )
 def test_unclear_replies_are_refused_not_guessed(reply, error):
     parsed = parse_checkin_reply(reply, **SIX)

@@ -12,8 +12,13 @@ pytestmark = pytest.mark.django_db
 
 
 def form(**overrides) -> dict:
-    return {"consent-purpose": "messaging", "consent-channel": "whatsapp", "consent-given": "0",
-            "consent-reason": "Patient phoned: no WhatsApp please", **overrides}
+    return {
+        "consent-purpose": "messaging",
+        "consent-channel": "whatsapp",
+        "consent-given": "0",
+        "consent-reason": "Patient phoned: no WhatsApp please",
+        **overrides,
+    }
 
 
 def test_coordinator_records_a_withdrawal_on_the_phone(client, alice):
@@ -22,8 +27,12 @@ def test_coordinator_records_a_withdrawal_on_the_phone(client, alice):
     response = client.post(f"/admin/patients/patient/{patient.pk}/consent/", form())
     assert response.status_code == 302
     event = ConsentEvent.objects.get(patient=patient)
-    assert (event.how, event.given, event.by, event.reason) == ("staff_phone", False, alice,
-                                                                "Patient phoned: no WhatsApp please")
+    assert (event.how, event.given, event.by, event.reason) == (
+        "staff_phone",
+        False,
+        alice,
+        "Patient phoned: no WhatsApp please",
+    )
     assert Patient.objects.get(pk=patient.pk).consent_whatsapp is False
 
 
@@ -37,8 +46,9 @@ def test_phone_consent_is_audited_as_staff(client, alice):
 def test_phone_consent_without_a_reason_is_refused_with_a_message(client, alice):
     patient = PatientFactory(coordinator=alice)
     client.force_login(alice)
-    response = client.post(f"/admin/patients/patient/{patient.pk}/consent/", form(**{"consent-reason": ""}),
-                           follow=True)
+    response = client.post(
+        f"/admin/patients/patient/{patient.pk}/consent/", form(**{"consent-reason": ""}), follow=True
+    )
     assert "Consent was not recorded" in response.content.decode()
     assert ConsentEvent.objects.filter(patient=patient).count() == 0
 
@@ -63,8 +73,9 @@ def test_get_is_not_allowed(client, alice):
 
 def test_care_record_shows_the_consent_history(client, alice):
     patient = PatientFactory(coordinator=alice)
-    consent_record(patient=patient, purpose="data_sharing", channel="web", given=True, how="web_form",
-                   notice_version="2026-02")
+    consent_record(
+        patient=patient, purpose="data_sharing", channel="web", given=True, how="web_form", notice_version="2026-02"
+    )
     client.force_login(alice)
     body = client.get(f"/admin/patients/patient/{patient.pk}/change/").content.decode()
     section = body.split('id="panel-consent"')[1].split("</section>")[0]
@@ -83,8 +94,15 @@ def test_expert_sees_history_without_the_form(rf, alice, erin):
 def test_history_panel_context_uses_a_fixed_number_of_queries(rf, ada, alice, django_assert_num_queries):
     patient = PatientFactory(coordinator=alice)
     for given in (True, False, True, False):
-        consent_record(patient=patient, purpose="messaging", channel="sms", given=given, how="staff_phone",
-                       by=alice, reason="phone")
+        consent_record(
+            patient=patient,
+            purpose="messaging",
+            channel="sms",
+            given=given,
+            how="staff_phone",
+            by=alice,
+            reason="phone",
+        )
     request = rf.get("/")
     request.user = ada
     # Two: the rows (with who recorded them) and the may-this-user-edit check.

@@ -13,8 +13,11 @@ pytestmark = pytest.mark.django_db
 
 
 def sms(phone: str, body: str, sid: str) -> None:
-    inbound_record(inbound=InboundMessage(sid=sid, channel="sms", phone=phone, body=body, media_urls=[],
-                                          from_address=phone, to_address="+14155550100"))
+    inbound_record(
+        inbound=InboundMessage(
+            sid=sid, channel="sms", phone=phone, body=body, media_urls=[], from_address=phone, to_address="+14155550100"
+        )
+    )
 
 
 def test_booking_form_consent_writes_a_ledger_row_with_the_notice_version():
@@ -43,7 +46,9 @@ def test_start_after_stop_gives_consent_back_and_lets_messages_through():
     patient.refresh_from_db()
     assert patient.can_receive("sms") is True
     assert list(ConsentEvent.objects.filter(patient=patient).order_by("id").values_list("given", flat=True)) == [
-        False, True]
+        False,
+        True,
+    ]
 
 
 def test_a_second_stop_writes_no_second_row():
@@ -62,15 +67,29 @@ def test_staff_phone_consent_requires_a_reason(alice):
 
 def test_staff_withdrawal_clears_the_cached_boolean(alice):
     patient = PatientFactory(coordinator=alice, consent_whatsapp=True)
-    consent_record(patient=patient, purpose="messaging", channel="whatsapp", given=False, how="staff_phone",
-                   by=alice, reason="Patient called to stop WhatsApp messages")
+    consent_record(
+        patient=patient,
+        purpose="messaging",
+        channel="whatsapp",
+        given=False,
+        how="staff_phone",
+        by=alice,
+        reason="Patient called to stop WhatsApp messages",
+    )
     assert Patient.objects.get(pk=patient.pk).consent_whatsapp is False
 
 
 def test_detailed_messages_boolean_follows_the_ledger(alice):
     patient = PatientFactory(coordinator=alice, detailed_messages=False)
-    consent_record(patient=patient, purpose="detailed_messages", channel="sms", given=True, how="staff_phone",
-                   by=alice, reason="Asked on the phone")
+    consent_record(
+        patient=patient,
+        purpose="detailed_messages",
+        channel="sms",
+        given=True,
+        how="staff_phone",
+        by=alice,
+        reason="Asked on the phone",
+    )
     assert Patient.objects.get(pk=patient.pk).detailed_messages is True
 
 
@@ -82,29 +101,33 @@ def test_data_sharing_state_is_read_from_the_ledger(alice):
 
 
 def test_an_existing_event_cannot_be_saved_again(alice):
-    event = consent_record(patient=PatientFactory(coordinator=alice), purpose="messaging", channel="sms",
-                           given=True, how="web_form")
+    event = consent_record(
+        patient=PatientFactory(coordinator=alice), purpose="messaging", channel="sms", given=True, how="web_form"
+    )
     event.given = False
     with pytest.raises(LedgerIsAppendOnly):
         event.save()
 
 
 def test_an_event_cannot_be_deleted(alice):
-    event = consent_record(patient=PatientFactory(coordinator=alice), purpose="messaging", channel="sms",
-                           given=True, how="web_form")
+    event = consent_record(
+        patient=PatientFactory(coordinator=alice), purpose="messaging", channel="sms", given=True, how="web_form"
+    )
     with pytest.raises(LedgerIsAppendOnly):
         event.delete()
 
 
 def test_bulk_update_of_events_is_refused(alice):
-    consent_record(patient=PatientFactory(coordinator=alice), purpose="messaging", channel="sms", given=True,
-                   how="web_form")
+    consent_record(
+        patient=PatientFactory(coordinator=alice), purpose="messaging", channel="sms", given=True, how="web_form"
+    )
     with pytest.raises(LedgerIsAppendOnly):
         ConsentEvent.objects.update(given=False)
 
 
 def test_bulk_delete_of_events_is_refused(alice):
-    consent_record(patient=PatientFactory(coordinator=alice), purpose="messaging", channel="sms", given=True,
-                   how="web_form")
+    consent_record(
+        patient=PatientFactory(coordinator=alice), purpose="messaging", channel="sms", given=True, how="web_form"
+    )
     with pytest.raises(LedgerIsAppendOnly):
         ConsentEvent.objects.all().delete()

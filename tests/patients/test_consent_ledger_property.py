@@ -28,29 +28,58 @@ actions = st.lists(st.one_of(keyword_actions, staff_actions, detailed_actions, f
 def _reply(patient: Patient, channel: str, word: str) -> None:
     sid = ("SM" if channel == "sms" else "WA") + f"{next(_numbers):032d}"
     phone = str(patient.phone)
-    inbound_record(inbound=InboundMessage(sid=sid, channel=channel, phone=phone, body=word, media_urls=[],
-                                          from_address=phone if channel == "sms" else f"whatsapp:{phone}",
-                                          to_address="+14155550100"))
+    inbound_record(
+        inbound=InboundMessage(
+            sid=sid,
+            channel=channel,
+            phone=phone,
+            body=word,
+            media_urls=[],
+            from_address=phone if channel == "sms" else f"whatsapp:{phone}",
+            to_address="+14155550100",
+        )
+    )
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(booked_sms=st.booleans(), booked_whatsapp=st.booleans(), steps=actions)
 def test_consent_state_equals_the_ledgers_last_word(alice, booked_sms, booked_whatsapp, steps):
     phone = f"+9198{next(_numbers):08d}"
-    patient = patient_intake_for_booking(details=details(phone, consent_sms=booked_sms,
-                                                         consent_whatsapp=booked_whatsapp))
+    patient = patient_intake_for_booking(
+        details=details(phone, consent_sms=booked_sms, consent_whatsapp=booked_whatsapp)
+    )
     for kind, channel, value in steps:
         if kind == "keyword":
             _reply(patient, channel, value)
         elif kind == "staff":
-            consent_record(patient=Patient.objects.get(pk=patient.pk), purpose="messaging", channel=channel,
-                           given=value, how="staff_phone", by=alice, reason="Patient asked on the phone")
+            consent_record(
+                patient=Patient.objects.get(pk=patient.pk),
+                purpose="messaging",
+                channel=channel,
+                given=value,
+                how="staff_phone",
+                by=alice,
+                reason="Patient asked on the phone",
+            )
         elif kind == "detailed":
-            consent_record(patient=Patient.objects.get(pk=patient.pk), purpose="detailed_messages", channel=channel,
-                           given=value, how="staff_phone", by=alice, reason="Patient asked on the phone")
+            consent_record(
+                patient=Patient.objects.get(pk=patient.pk),
+                purpose="detailed_messages",
+                channel=channel,
+                given=value,
+                how="staff_phone",
+                by=alice,
+                reason="Patient asked on the phone",
+            )
         else:
-            consent_record(patient=Patient.objects.get(pk=patient.pk), purpose="messaging", channel=channel,
-                           given=True, how="web_form", notice_version="2026-01")
+            consent_record(
+                patient=Patient.objects.get(pk=patient.pk),
+                purpose="messaging",
+                channel=channel,
+                given=True,
+                how="web_form",
+                notice_version="2026-01",
+            )
     current = Patient.objects.get(pk=patient.pk)
     ledger = consent_state(patient=current)
     observed = {channel: current.can_receive(channel) for channel in CHANNELS}

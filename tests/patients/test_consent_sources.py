@@ -12,8 +12,11 @@ pytestmark = pytest.mark.django_db
 
 
 def sms(phone: str, body: str, sid: str) -> None:
-    inbound_record(inbound=InboundMessage(sid=sid, channel="sms", phone=phone, body=body, media_urls=[],
-                                          from_address=phone, to_address="+14155550100"))
+    inbound_record(
+        inbound=InboundMessage(
+            sid=sid, channel="sms", phone=phone, body=body, media_urls=[], from_address=phone, to_address="+14155550100"
+        )
+    )
 
 
 def test_a_new_phone_booked_through_the_api_records_source_api():
@@ -40,12 +43,24 @@ def test_staff_consent_change_in_the_console_records_source_staff(client, alice)
     patient = PatientFactory(coordinator=alice, consent_sms=True, consent_whatsapp=False)
     client.force_login(alice)
     form = {
-        "full_name": patient.full_name, "phone": str(patient.phone), "email": "", "coordinator": alice.pk,
-        "source": "web", "language": "en", "time_zone": "Asia/Kolkata", "preferred_channel": "sms",
-        "consent_sms": "on", "consent_whatsapp": "on", "consent_text_version": "2026-01",
+        "full_name": patient.full_name,
+        "phone": str(patient.phone),
+        "email": "",
+        "coordinator": alice.pk,
+        "source": "web",
+        "language": "en",
+        "time_zone": "Asia/Kolkata",
+        "preferred_channel": "sms",
+        "consent_sms": "on",
+        "consent_whatsapp": "on",
+        "consent_text_version": "2026-01",
     }
-    for prefix, total in (("care_record", 0), ("medications", 0), ("concomitant_medications", 0),
-                          ("insurance_policies", 0)):
+    for prefix, total in (
+        ("care_record", 0),
+        ("medications", 0),
+        ("concomitant_medications", 0),
+        ("insurance_policies", 0),
+    ):
         form[f"{prefix}-TOTAL_FORMS"] = total
         form[f"{prefix}-INITIAL_FORMS"] = 0
     response = client.post(f"/admin/patients/patient/{patient.pk}/change/", form)

@@ -15,8 +15,20 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 6, 15)
 START = add_months(TODAY, -7)
 
-LIST_PAGES = ["patient", "genetictest", "labresult", "monitoringitem", "symptomreport", "caretask", "note",
-              "resourceassignment", "insurancepolicy", "dosechange", "resource", "protocolsetting"]
+LIST_PAGES = [
+    "patient",
+    "genetictest",
+    "labresult",
+    "monitoringitem",
+    "symptomreport",
+    "caretask",
+    "note",
+    "resourceassignment",
+    "insurancepolicy",
+    "dosechange",
+    "resource",
+    "protocolsetting",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -52,9 +64,19 @@ def test_care_record_page_shows_the_whole_patient(client, alice, alices_patient)
     qpcr(alices_patient, add_months(START, 6), "2.5")
     client.force_login(alice)
     body = client.get(record_url(alices_patient)).content.decode()
-    for text in ("CML, chronic phase", "imatinib 400 mg/day", "Warning", "<svg", "Monitoring schedule",
-                 "How to take imatinib", "Never take two doses together", "Treatment-free remission",
-                 "Record BCR::ABL1 result", "Protocol defaults in use", "default, confirm"):
+    for text in (
+        "CML, chronic phase",
+        "imatinib 400 mg/day",
+        "Warning",
+        "<svg",
+        "Monitoring schedule",
+        "How to take imatinib",
+        "Never take two doses together",
+        "Treatment-free remission",
+        "Record BCR::ABL1 result",
+        "Protocol defaults in use",
+        "default, confirm",
+    ):
         assert text in body, text
 
 
@@ -89,9 +111,18 @@ def test_coordinator_cannot_reach_a_colleagues_patient_rows_by_url(client, bob, 
 
 def test_coordinator_cannot_attach_a_result_to_a_colleagues_patient(client, bob, alices_patient):
     client.force_login(bob)
-    response = client.post("/admin/patients/genetictest/add/", {
-        "patient": alices_patient.pk, "kind": "bcr_abl1_qpcr", "status": "resulted", "resulted_on": "2026-06-10",
-        "bcr_abl1_detected": "true", "is_percent": "0.5", "control_copies": "40000"})
+    response = client.post(
+        "/admin/patients/genetictest/add/",
+        {
+            "patient": alices_patient.pk,
+            "kind": "bcr_abl1_qpcr",
+            "status": "resulted",
+            "resulted_on": "2026-06-10",
+            "bcr_abl1_detected": "true",
+            "is_percent": "0.5",
+            "control_copies": "40000",
+        },
+    )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not GeneticTest.objects.filter(patient=alices_patient, resulted_on=date(2026, 6, 10)).exists()
@@ -120,10 +151,20 @@ def test_recording_a_bcr_abl1_result_from_the_record_shows_the_assessment(client
     assert form.status_code == 200
     assert "ABL1 control gene copies" in form.content.decode()
     sample = add_months(START, 6)
-    response = client.post(url, {"patient": alices_patient.pk, "kind": "bcr_abl1_qpcr", "status": "resulted",
-                                 "collected_on": sample.isoformat(), "resulted_on": TODAY.isoformat(),
-                                 "bcr_abl1_detected": "true", "is_percent": "4.5", "control_copies": "52000"},
-                           follow=True)
+    response = client.post(
+        url,
+        {
+            "patient": alices_patient.pk,
+            "kind": "bcr_abl1_qpcr",
+            "status": "resulted",
+            "collected_on": sample.isoformat(),
+            "resulted_on": TODAY.isoformat(),
+            "bcr_abl1_detected": "true",
+            "is_percent": "4.5",
+            "control_copies": "52000",
+        },
+        follow=True,
+    )
     assert response.redirect_chain[-1][0].startswith(record_url(alices_patient))
     body = response.content.decode()
     assert "ELN 2020: Warning" in body
@@ -136,9 +177,17 @@ def test_recording_a_bcr_abl1_result_from_the_record_shows_the_assessment(client
 
 def test_result_form_error_names_the_field_and_keeps_the_input(client, alice, alices_patient):
     client.force_login(alice)
-    response = client.post(f"/admin/patients/genetictest/add/?patient={alices_patient.pk}", {
-        "patient": alices_patient.pk, "kind": "bcr_abl1_qpcr", "status": "resulted", "resulted_on": "2026-06-10",
-        "bcr_abl1_detected": "true", "is_percent": "4.5"})
+    response = client.post(
+        f"/admin/patients/genetictest/add/?patient={alices_patient.pk}",
+        {
+            "patient": alices_patient.pk,
+            "kind": "bcr_abl1_qpcr",
+            "status": "resulted",
+            "resulted_on": "2026-06-10",
+            "bcr_abl1_detected": "true",
+            "is_percent": "4.5",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "Enter the ABL1 control gene copy number from the report." in body
@@ -148,9 +197,18 @@ def test_result_form_error_names_the_field_and_keeps_the_input(client, alice, al
 
 def test_reporting_a_red_flag_in_the_console_opens_an_urgent_task(client, alice, alices_patient):
     client.force_login(alice)
-    response = client.post(f"/admin/patients/symptomreport/add/?patient={alices_patient.pk}&from=record", {
-        "patient": alices_patient.pk, "symptom": "jaundice", "grade": "2", "source": "phone",
-        "reported_at_0": "2026-06-15", "reported_at_1": "08:30:00", "note": "Yellow eyes since yesterday"})
+    response = client.post(
+        f"/admin/patients/symptomreport/add/?patient={alices_patient.pk}&from=record",
+        {
+            "patient": alices_patient.pk,
+            "symptom": "jaundice",
+            "grade": "2",
+            "source": "phone",
+            "reported_at_0": "2026-06-15",
+            "reported_at_1": "08:30:00",
+            "note": "Yellow eyes since yesterday",
+        },
+    )
     assert response.status_code == 302
     report = SymptomReport.objects.get(patient=alices_patient)
     assert report.is_urgent
@@ -196,8 +254,12 @@ def test_viewing_lists_and_records_is_audited(client, alice, alices_patient):
     listing = AuditEntry.objects.get(object_type="patients.CareTask")
     assert (listing.action, listing.object_repr) == ("view", "list scope=mine")
     view = AuditEntry.objects.get(object_type="patients.Patient")
-    assert (view.actor, view.patient, view.ip_address, view.user_agent) == (alice, alices_patient, "10.9.8.7",
-                                                                            "Firefox")
+    assert (view.actor, view.patient, view.ip_address, view.user_agent) == (
+        alice,
+        alices_patient,
+        "10.9.8.7",
+        "Firefox",
+    )
 
 
 def test_editing_the_diagnosis_inline_is_audited_and_regenerates_the_schedule(client, alice, alices_patient):
@@ -210,8 +272,9 @@ def test_editing_the_diagnosis_inline_is_audited_and_regenerates_the_schedule(cl
     response = client.post(edit_url, data)
     assert response.status_code == 302, response.context["errors"] if response.context else response
     assert response["Location"] == record_url(alices_patient)
-    assert not MonitoringItem.objects.filter(patient=alices_patient, kind="bcr_abl1_qpcr", status="planned",
-                                             due_on__gt=TODAY).exists()
+    assert not MonitoringItem.objects.filter(
+        patient=alices_patient, kind="bcr_abl1_qpcr", status="planned", due_on__gt=TODAY
+    ).exists()
     change = AuditEntry.objects.get(action="change", object_type="patients.CareRecord")
     assert "diagnosis" in change.changed_fields
 
@@ -224,8 +287,9 @@ def _form_data(form, inline_formsets) -> dict:
             value = field.value()
             if value is None or value is False:
                 continue
-            data[field.html_name] = "on" if value is True else (value.isoformat() if hasattr(value, "isoformat")
-                                                               else value)
+            data[field.html_name] = (
+                "on" if value is True else (value.isoformat() if hasattr(value, "isoformat") else value)
+            )
     for inline in inline_formsets:
         management = inline.formset.management_form
         for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
@@ -236,8 +300,13 @@ def _form_data(form, inline_formsets) -> dict:
 def test_dashboard_counts_link_to_filtered_lists_mine_by_default(client, alice, bob, alices_patient):
     bobs = cml_patient(started_on=START, coordinator=bob)
     for patient in (alices_patient, bobs):
-        symptom_report_record(patient=patient, symptom="fever_infection", grade=2, source="sms",
-                              reported_at=datetime(2026, 6, 15, 8, tzinfo=ZoneInfo("Asia/Kolkata")))
+        symptom_report_record(
+            patient=patient,
+            symptom="fever_infection",
+            grade=2,
+            source="sms",
+            reported_at=datetime(2026, 6, 15, 8, tzinfo=ZoneInfo("Asia/Kolkata")),
+        )
     client.force_login(alice)
     body = client.get("/admin/").content.decode()
     assert 'data-card="urgent_symptoms"' in body
@@ -253,8 +322,13 @@ def test_dashboard_counts_link_to_filtered_lists_mine_by_default(client, alice, 
 def test_dashboard_all_toggle_counts_everything_i_may_see(client, ada, alice, bob):
     for coordinator in (alice, bob):
         patient = PatientFactory(coordinator=coordinator)
-        symptom_report_record(patient=patient, symptom="chest_pain", grade=1, source="sms",
-                              reported_at=datetime(2026, 6, 15, 8, tzinfo=ZoneInfo("Asia/Kolkata")))
+        symptom_report_record(
+            patient=patient,
+            symptom="chest_pain",
+            grade=1,
+            source="sms",
+            reported_at=datetime(2026, 6, 15, 8, tzinfo=ZoneInfo("Asia/Kolkata")),
+        )
     client.force_login(ada)
     body = client.get("/admin/?scope=all").content.decode()
     card = body.split('data-card="urgent_symptoms"')[1].split("</li>")[0]
@@ -263,8 +337,9 @@ def test_dashboard_all_toggle_counts_everything_i_may_see(client, ada, alice, bo
 
 def test_overdue_card_and_filter_agree(client, alice, alices_patient, time_machine):
     time_machine.move_to(datetime(2026, 8, 1, 9, 0, tzinfo=ZoneInfo("Asia/Kolkata")), tick=False)
-    overdue = MonitoringItem.objects.filter(patient=alices_patient, status="planned",
-                                            window_ends_on__lt=date(2026, 8, 1)).count()
+    overdue = MonitoringItem.objects.filter(
+        patient=alices_patient, status="planned", window_ends_on__lt=date(2026, 8, 1)
+    ).count()
     assert overdue > 0
     client.force_login(alice)
     body = client.get("/admin/").content.decode()
@@ -278,10 +353,13 @@ def test_patient_list_filters_fit_the_work(client, alice, alices_patient):
     quiet = PatientFactory(coordinator=alice, full_name="Quiet Patient")
     GeneticTest.objects.create(patient=alices_patient, kind="abl1_kd", status="ordered", ordered_on=TODAY)
     client.force_login(alice)
-    for query, shown in [("diagnosis=cml", [alices_patient]), ("test=pending", [alices_patient]),
-                         ("diagnosis=none", [quiet]), ("flag=no", [alices_patient, quiet])]:
+    for query, shown in [
+        ("diagnosis=cml", [alices_patient]),
+        ("test=pending", [alices_patient]),
+        ("diagnosis=none", [quiet]),
+        ("flag=no", [alices_patient, quiet]),
+    ]:
         result = client.get(f"/admin/patients/patient/?{query}").context["cl"].result_list
         assert sorted(p.pk for p in result) == sorted(p.pk for p in shown), query
     found = client.get(f"/admin/patients/patient/?q={str(alices_patient.phone)[-8:]}").context["cl"].result_list
     assert list(found) == [alices_patient]
-

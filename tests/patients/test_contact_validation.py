@@ -12,15 +12,32 @@ from patients.contact_validation import (
 )
 
 
-@pytest.mark.parametrize("name", ["Asha Menon", "A.K. Sharma", "D'Souza", "Mary-Ann O’Brien", "आशा वर्मा",
-                                  "Ravi", "Dr. Rao"])
+@pytest.mark.parametrize(
+    "name", ["Asha Menon", "A.K. Sharma", "D'Souza", "Mary-Ann O’Brien", "आशा वर्मा", "Ravi", "Dr. Rao"]
+)
 def test_names_people_sign_are_accepted(name):
     assert validate_patient_name(name) == name
 
 
-@pytest.mark.parametrize("name", ["https://evil.example/pay-now", "evil.example", "pay.now", "www.x.in",
-                                  "Asha 2", "Call 9876543210", "a@b", "<b>Asha</b>", "A", "x" * 101, "...", "--",
-                                  "Asha\x00", "Asha_Menon"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "https://evil.example/pay-now",
+        "evil.example",
+        "pay.now",
+        "www.x.in",
+        "Asha 2",
+        "Call 9876543210",
+        "a@b",
+        "<b>Asha</b>",
+        "A",
+        "x" * 101,
+        "...",
+        "--",
+        "Asha\x00",
+        "Asha_Menon",
+    ],
+)
 def test_links_digits_and_symbols_are_refused(name):
     with pytest.raises(ValidationError):
         validate_patient_name(name)
@@ -35,15 +52,20 @@ def test_indian_mobiles_are_accepted(phone):
     assert validate_patient_phone(phone).as_e164 == "+919876543210"
 
 
-@pytest.mark.parametrize("phone", [
-    "+91 80 4000 1234",  # Bengaluru landline
-    "1800 123 4567",  # toll-free
-    "+91 98765 43210 ext. 12",
-    "+44 7400 123456",  # a valid UK mobile: another country
-    "+882 1234 5678",  # international network: a common SMS-pumping destination
-    "+7 912 345 6789",
-    "12345", "", "not a number",
-])
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "+91 80 4000 1234",  # Bengaluru landline
+        "1800 123 4567",  # toll-free
+        "+91 98765 43210 ext. 12",
+        "+44 7400 123456",  # a valid UK mobile: another country
+        "+882 1234 5678",  # international network: a common SMS-pumping destination
+        "+7 912 345 6789",
+        "12345",
+        "",
+        "not a number",
+    ],
+)
 def test_other_numbers_are_refused_with_the_allowed_set_in_the_message(phone):
     with pytest.raises(ValidationError) as refused:
         validate_patient_phone(phone)

@@ -33,8 +33,10 @@ def patient(alice):
 
 def add_lab_result(client, user, patient, taken_on: str):
     client.force_login(user)
-    return client.post(reverse("admin:patients_labresult_add"), {"patient": patient.pk, "taken_on": taken_on,
-                                                                  "lab": "City Lab", "platelets": "180"})
+    return client.post(
+        reverse("admin:patients_labresult_add"),
+        {"patient": patient.pk, "taken_on": taken_on, "lab": "City Lab", "platelets": "180"},
+    )
 
 
 @pytest.mark.parametrize("typed", ["2026-11-28", "28/11/2026", "28-11-2026", "28 Nov 2026"])
@@ -71,18 +73,38 @@ def test_an_admin_date_field_shows_the_example(client, alice):
 
 def test_the_date_half_of_a_date_time_takes_dd_mm_yyyy(client, alice, patient):
     client.force_login(alice)
-    response = client.post(reverse("admin:patients_caretask_add"), {
-        "patient": patient.pk, "title": "Call about the results", "detail": "", "priority": "normal",
-        "due_at_0": "03/12/2026", "due_at_1": "15:30", "assignee": alice.pk, "status": "open"})
+    response = client.post(
+        reverse("admin:patients_caretask_add"),
+        {
+            "patient": patient.pk,
+            "title": "Call about the results",
+            "detail": "",
+            "priority": "normal",
+            "due_at_0": "03/12/2026",
+            "due_at_1": "15:30",
+            "assignee": alice.pk,
+            "status": "open",
+        },
+    )
     assert response.status_code == 302
     assert CareTask.objects.get(patient=patient).due_at == datetime(2026, 12, 3, 10, 0, tzinfo=UTC)  # 15:30 IST
 
 
 def test_an_impossible_date_half_is_reported_on_the_date_time_field(client, alice, patient):
     client.force_login(alice)
-    response = client.post(reverse("admin:patients_caretask_add"), {
-        "patient": patient.pk, "title": "Call", "detail": "", "priority": "normal",
-        "due_at_0": "31/02/2026", "due_at_1": "15:30", "assignee": alice.pk, "status": "open"})
+    response = client.post(
+        reverse("admin:patients_caretask_add"),
+        {
+            "patient": patient.pk,
+            "title": "Call",
+            "detail": "",
+            "priority": "normal",
+            "due_at_0": "31/02/2026",
+            "due_at_1": "15:30",
+            "assignee": alice.pk,
+            "status": "open",
+        },
+    )
     assert response.context["adminform"].form.errors["due_at"] == [INVALID_DATE]
 
 
@@ -93,8 +115,9 @@ def test_the_date_half_of_a_date_time_is_a_date_picker(client, alice):
 
 def test_the_time_half_shows_hours_and_minutes(client, alice, patient):
     client.force_login(alice)
-    task = CareTask.objects.create(patient=patient, title="Call", priority="normal",
-                                   due_at=datetime(2026, 12, 3, 10, 0, tzinfo=UTC))
+    task = CareTask.objects.create(
+        patient=patient, title="Call", priority="normal", due_at=datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+    )
     body = client.get(reverse("admin:patients_caretask_change", args=[task.pk])).content.decode()
     assert 'name="due_at_1" value="15:30"' in body
 
@@ -103,8 +126,10 @@ def test_a_custom_console_form_takes_dd_mm_yyyy(client, alice):
     patient = cml_patient(started_on=date(2025, 6, 1), coordinator=alice)
     item = MonitoringItem.objects.filter(patient=patient, completed_on__isnull=True).order_by("due_on").first()
     client.force_login(alice)
-    response = client.post(reverse("admin:patients_monitoringitem_action", args=[item.pk, "override"]),
-                           {"due_on": "15/01/2027", "reason": "Patient travelling"})
+    response = client.post(
+        reverse("admin:patients_monitoringitem_action", args=[item.pk, "override"]),
+        {"due_on": "15/01/2027", "reason": "Patient travelling"},
+    )
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.due_on == date(2027, 1, 15)
@@ -145,9 +170,11 @@ def test_the_api_reads_iso_dates(client, alice):
     patient = cml_patient(started_on=date(2025, 6, 1), coordinator=alice)
     client.force_login(alice)
     course = patient.medications.get()
-    response = client.post(f"/api/v1/medications/{course.pk}/dose-change/",
-                           {"to_mg": 300, "changed_on": "2026-11-28", "reason": "Grade 3 neutropenia"},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/v1/medications/{course.pk}/dose-change/",
+        {"to_mg": 300, "changed_on": "2026-11-28", "reason": "Grade 3 neutropenia"},
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
 
 
@@ -155,9 +182,11 @@ def test_the_api_refuses_dd_mm_yyyy_naming_the_field(client, alice):
     patient = cml_patient(started_on=date(2025, 6, 1), coordinator=alice)
     client.force_login(alice)
     course = patient.medications.get()
-    response = client.post(f"/api/v1/medications/{course.pk}/dose-change/",
-                           {"to_mg": 300, "changed_on": "28/11/2026", "reason": "Grade 3 neutropenia"},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/v1/medications/{course.pk}/dose-change/",
+        {"to_mg": 300, "changed_on": "28/11/2026", "reason": "Grade 3 neutropenia"},
+        content_type="application/json",
+    )
     assert "changed_on" in response.json()
 
 

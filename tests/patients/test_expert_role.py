@@ -60,29 +60,36 @@ def test_expert_cannot_open_another_patient_by_url(client, erin, other_patient):
 
 def test_expert_adds_a_note_for_their_patient_only(client, erin, consult_patient, other_patient):
     client.force_login(erin)
-    ok = client.post(f"/admin/patients/note/add/?patient={consult_patient.pk}&from=record",
-                     {"patient": consult_patient.pk, "body": "Discussed diet in consult."})
+    ok = client.post(
+        f"/admin/patients/note/add/?patient={consult_patient.pk}&from=record",
+        {"patient": consult_patient.pk, "body": "Discussed diet in consult."},
+    )
     assert ok.status_code == 302
     assert ok["Location"].startswith(f"/admin/patients/patient/{consult_patient.pk}/")
     refused = client.post("/admin/patients/note/add/", {"patient": other_patient.pk, "body": "x"})
     assert refused.status_code == 200
     assert "Select a valid choice" in refused.content.decode()
-    api = client.post("/api/v1/notes/", {"patient": consult_patient.pk, "body": "Follow-up advice sent."},
-                      content_type="application/json")
+    api = client.post(
+        "/api/v1/notes/",
+        {"patient": consult_patient.pk, "body": "Follow-up advice sent."},
+        content_type="application/json",
+    )
     assert api.status_code == 201
     assert list(Note.objects.filter(author=erin).values_list("patient_id", flat=True)) == [consult_patient.pk] * 2
 
 
-def test_expert_api_reads_their_patients_and_cannot_write_clinical_data(client, erin, consult_patient,
-                                                                        other_patient):
+def test_expert_api_reads_their_patients_and_cannot_write_clinical_data(client, erin, consult_patient, other_patient):
     client.force_login(erin)
     patients = client.get("/api/v1/patients/").json()["results"]
     assert [row["id"] for row in patients] == [consult_patient.pk]
     items = client.get("/api/v1/schedule-items/").json()["results"]
     assert items
     assert {row["patient"] for row in items} == {consult_patient.pk}
-    response = client.post("/api/v1/symptoms/", {"patient": consult_patient.pk, "symptom": "nausea", "grade": 1,
-                                                 "source": "staff"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/symptoms/",
+        {"patient": consult_patient.pk, "symptom": "nausea", "grade": 1, "source": "staff"},
+        content_type="application/json",
+    )
     assert response.status_code == 403
 
 

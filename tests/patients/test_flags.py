@@ -55,8 +55,9 @@ def test_kit_exon_9_in_advanced_gist_says_the_higher_dose_is_standard():
 
 
 def test_kit_exon_9_after_resection_is_information_only():
-    flags = suitability_flags(record=gist("resected", gist_risk="high"), tests=[Result("gist_mutation", "kit_exon_9")],
-                              dose_mg_per_day=400)
+    flags = suitability_flags(
+        record=gist("resected", gist_risk="high"), tests=[Result("gist_mutation", "kit_exon_9")], dose_mg_per_day=400
+    )
     assert all(f.level == "info" for f in flags)
 
 
@@ -107,12 +108,19 @@ def test_dose_other_than_the_label_dose_is_information_to_confirm():
 
 @pytest.mark.parametrize(
     ("medicine", "group"),
-    [("Ketoconazole 200 mg", "Strong CYP3A4 inhibitor"), ("CLARITHROMYCIN", "Strong CYP3A4 inhibitor"),
-     ("grapefruit juice", "Strong CYP3A4 inhibitor"), ("Rifampicin", "Strong CYP3A4 inducer"),
-     ("dexamethasone 4mg", "Strong CYP3A4 inducer"), ("St John's wort", "St John's wort"),
-     ("St John’s Wort tea", "St John's wort"), ("Warfarin 5 mg", "Warfarin"),
-     ("Acetaminophen", "Paracetamol (acetaminophen), long-term"), ("simvastatin", "Narrow-range CYP3A4 substrate"),
-     ("Levothyroxine 100 mcg", "Levothyroxine after thyroidectomy")],
+    [
+        ("Ketoconazole 200 mg", "Strong CYP3A4 inhibitor"),
+        ("CLARITHROMYCIN", "Strong CYP3A4 inhibitor"),
+        ("grapefruit juice", "Strong CYP3A4 inhibitor"),
+        ("Rifampicin", "Strong CYP3A4 inducer"),
+        ("dexamethasone 4mg", "Strong CYP3A4 inducer"),
+        ("St John's wort", "St John's wort"),
+        ("St John’s Wort tea", "St John's wort"),
+        ("Warfarin 5 mg", "Warfarin"),
+        ("Acetaminophen", "Paracetamol (acetaminophen), long-term"),
+        ("simvastatin", "Narrow-range CYP3A4 substrate"),
+        ("Levothyroxine 100 mcg", "Levothyroxine after thyroidectomy"),
+    ],
 )
 def test_interaction_table_matches_medicines_by_name(medicine, group):
     assert [row.group for row in interactions_for(medicine)] == [group]
@@ -130,9 +138,11 @@ def test_interaction_rows_say_what_to_do():
 
 def test_tfr_criteria_report_met_and_unmet_without_deciding():
     record = CareRecord(diagnosis="cml", cml_phase="chronic", tki_started_on=date(2019, 1, 1))
-    tests = [Result("bcr_abl1_qual", transcript="e14a2"),
-             Result("bcr_abl1_qpcr", molecular_response="mr45", sample_on=date(2023, 6, 1)),
-             Result("bcr_abl1_qpcr", molecular_response="mr4", sample_on=date(2025, 6, 1))]
+    tests = [
+        Result("bcr_abl1_qual", transcript="e14a2"),
+        Result("bcr_abl1_qpcr", molecular_response="mr45", sample_on=date(2023, 6, 1)),
+        Result("bcr_abl1_qpcr", molecular_response="mr4", sample_on=date(2025, 6, 1)),
+    ]
     criteria = {c.text: c.met for c in tfr_criteria(record=record, tests=tests, today=date(2026, 1, 1))}
     assert criteria["Chronic phase"] is True
     assert criteria["Imatinib for at least 5 years"] is True
@@ -142,9 +152,11 @@ def test_tfr_criteria_report_met_and_unmet_without_deciding():
 
 def test_tfr_deep_response_run_restarts_after_a_shallower_result():
     record = CareRecord(diagnosis="cml", cml_phase="chronic", tki_started_on=date(2019, 1, 1))
-    tests = [Result("bcr_abl1_qpcr", molecular_response="mr45", sample_on=date(2023, 6, 1)),
-             Result("bcr_abl1_qpcr", molecular_response="mmr", sample_on=date(2024, 6, 1)),
-             Result("bcr_abl1_qpcr", molecular_response="mr4", sample_on=date(2025, 6, 1))]
+    tests = [
+        Result("bcr_abl1_qpcr", molecular_response="mr45", sample_on=date(2023, 6, 1)),
+        Result("bcr_abl1_qpcr", molecular_response="mmr", sample_on=date(2024, 6, 1)),
+        Result("bcr_abl1_qpcr", molecular_response="mr4", sample_on=date(2025, 6, 1)),
+    ]
     criteria = {c.text: c.met for c in tfr_criteria(record=record, tests=tests, today=date(2026, 1, 1))}
     assert criteria["MR4 or better for at least 2 years"] is False
 

@@ -33,24 +33,34 @@ def frozen(settings):
 
 @pytest.fixture
 def known(bob):
-    return PatientFactory(phone=PHONE, full_name="Known Kamala", coordinator=bob, consent_sms=True,
-                          consent_whatsapp=False, preferred_channel="sms")
+    return PatientFactory(
+        phone=PHONE,
+        full_name="Known Kamala",
+        coordinator=bob,
+        consent_sms=True,
+        consent_whatsapp=False,
+        preferred_channel="sms",
+    )
 
 
 @pytest.fixture
 def booking(known):
     """An anonymous web booking with the known phone, asking for WhatsApp messages."""
-    return consult_book_for_public(details=details(PHONE, full_name="Booker", consent_whatsapp=True,
-                                                   preferred_channel="whatsapp"),
-                                   expert=ExpertFactory(), start=ist(DEC_2, 10), topic=Topic.SIDE_EFFECTS)
+    return consult_book_for_public(
+        details=details(PHONE, full_name="Booker", consent_whatsapp=True, preferred_channel="whatsapp"),
+        expert=ExpertFactory(),
+        start=ist(DEC_2, 10),
+        topic=Topic.SIDE_EFFECTS,
+    )
 
 
 @pytest.fixture
 def prompt(booking):
     """The verification message, as Twilio accepted it (replies are matched to accepted prompts)."""
     message = Message.objects.get(kind="intake_verification")
-    Message.objects.filter(pk=message.pk).update(status=Status.DELIVERED, accepted_at=timezone.now(),
-                                                 twilio_sid="SM" + "5" * 32)
+    Message.objects.filter(pk=message.pk).update(
+        status=Status.DELIVERED, accepted_at=timezone.now(), twilio_sid="SM" + "5" * 32
+    )
     return message
 
 
@@ -59,9 +69,17 @@ _sid = iter(range(1, 1000))
 
 def reply(body: str) -> Message:
     """The phone holder's SMS, recorded as the webhook records it and routed as the task routes it."""
-    message, _ = inbound_record(inbound=InboundMessage(
-        sid=f"SM{next(_sid):032d}", channel="sms", phone=PHONE, body=body, media_urls=[],
-        from_address=PHONE, to_address="+14155550100"))
+    message, _ = inbound_record(
+        inbound=InboundMessage(
+            sid=f"SM{next(_sid):032d}",
+            channel="sms",
+            phone=PHONE,
+            body=body,
+            media_urls=[],
+            from_address=PHONE,
+            to_address="+14155550100",
+        )
+    )
     inbound_route(message_id=message.pk)
     return Message.objects.get(pk=message.pk)
 

@@ -9,9 +9,17 @@ pytestmark = pytest.mark.django_db
 
 
 def add_form(phone: str, coordinator) -> dict:
-    form = {"full_name": "Second Record", "phone": phone, "email": "", "coordinator": coordinator.pk,
-            "source": "staff", "language": "en", "time_zone": "Asia/Kolkata", "preferred_channel": "sms",
-            "consent_text_version": ""}
+    form = {
+        "full_name": "Second Record",
+        "phone": phone,
+        "email": "",
+        "coordinator": coordinator.pk,
+        "source": "staff",
+        "language": "en",
+        "time_zone": "Asia/Kolkata",
+        "preferred_channel": "sms",
+        "consent_text_version": "",
+    }
     for prefix in ("care_record", "medications", "concomitant_medications", "insurance_policies"):
         form[f"{prefix}-TOTAL_FORMS"] = 0
         form[f"{prefix}-INITIAL_FORMS"] = 0
@@ -37,8 +45,9 @@ def test_api_changing_a_phone_to_one_already_on_file_is_400_naming_the_field(cli
     PatientFactory(phone="+919876500001", coordinator=alice)
     other = PatientFactory(phone="+919876500002", coordinator=alice)
     client.force_login(alice)
-    response = client.patch(f"/api/v1/patients/{other.pk}/", {"phone": "+919876500001"},
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/v1/patients/{other.pk}/", {"phone": "+919876500001"}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert "phone" in response.json()
 

@@ -39,16 +39,20 @@ def busy_patient(coordinator, expert_user=None):
     qpcr(patient, add_months(started, 3), "12")
     qpcr(patient, add_months(started, 4), "6.5")
     patient.concomitant_medications.create(name="Clarithromycin 500 mg")
-    inbound(patient, timezone.now() - timedelta(hours=2), "My ankles are a little swollen since Monday, is that "
-                                                          "the tablets? I also wanted to ask about the next test.")
+    inbound(
+        patient,
+        timezone.now() - timedelta(hours=2),
+        "My ankles are a little swollen since Monday, is that the tablets? I also wanted to ask about the next test.",
+    )
     if expert_user is not None:
         expert = ExpertFactory(user=expert_user, display_name="Dr Erin Rao")
         ConsultFactory(patient=patient, expert=expert, start=timezone.now() + timedelta(days=2))
     return patient
 
 
-def test_coordinator_finds_the_patient_by_phone_and_records_a_bcr_abl1_result(live_server, page, alice,
-                                                                               assert_accessible, screenshot):
+def test_coordinator_finds_the_patient_by_phone_and_records_a_bcr_abl1_result(
+    live_server, page, alice, assert_accessible, screenshot
+):
     patient = busy_patient(alice)
     page.set_viewport_size(SCREEN)
     page.goto(f"{live_server.url}/admin/login/?next=/admin/")
@@ -96,8 +100,9 @@ def test_a_bad_date_is_shown_on_the_date_field_in_the_browser(live_server, page,
     client = Client()
     client.force_login(alice)
     page.set_viewport_size(SCREEN)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
     page.goto(f"{live_server.url}/admin/patients/patient/{patient.pk}/record/bcr-abl1/")
     page.get_by_label("Sample date").fill((timezone.localdate() + timedelta(days=5)).isoformat())
     page.get_by_label("BCR::ABL1 IS %").fill("0.8")
@@ -115,8 +120,9 @@ def test_the_section_menu_stays_on_screen_and_its_links_work_from_the_keyboard(l
     client = Client()
     client.force_login(alice)
     page.set_viewport_size(SCREEN)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
     page.goto(f"{live_server.url}/admin/patients/patient/{patient.pk}/change/")
     menu = page.get_by_role("navigation", name="Sections of this record")
     link = menu.get_by_role("link", name="Tasks")
@@ -133,8 +139,14 @@ def test_the_section_menu_stays_on_screen_and_its_links_work_from_the_keyboard(l
 def roles_pages(patient) -> list[str]:
     medication = Medication.objects.get(patient=patient, is_tki=True)
     base = f"/admin/patients/patient/{patient.pk}"
-    return [f"{base}/change/", f"{base}/edit/", f"{base}/record/bcr-abl1/", f"{base}/record/blood-count/",
-            f"{base}/record/symptom/", f"{base}/medication/{medication.pk}/change-dose/"]
+    return [
+        f"{base}/change/",
+        f"{base}/edit/",
+        f"{base}/record/bcr-abl1/",
+        f"{base}/record/blood-count/",
+        f"{base}/record/symptom/",
+        f"{base}/medication/{medication.pk}/change-dose/",
+    ]
 
 
 def visit_as(browser, live_server, user, urls: list[str]) -> dict[str, dict]:
@@ -161,8 +173,9 @@ def visit_as(browser, live_server, user, urls: list[str]) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("role", ["alice", "ada"])
-def test_record_and_form_pages_are_accessible_and_fit_1280_px_for_writers(browser, live_server, request, alice,
-                                                                          erin, role):
+def test_record_and_form_pages_are_accessible_and_fit_1280_px_for_writers(
+    browser, live_server, request, alice, erin, role
+):
     patient = busy_patient(alice, erin)
     found = visit_as(browser, live_server, request.getfixturevalue(role), roles_pages(patient))
     assert {url: page["status"] for url, page in found.items()} == dict.fromkeys(found, 200)

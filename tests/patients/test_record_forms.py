@@ -48,8 +48,10 @@ def record_url(patient, anchor: str) -> str:
 # A valid post for each form; `{date}` is the form's date field, filled per test.
 VALID = {
     "bcr-abl1": ("collected_on", {"is_percent": "4.5", "control_copies": "52000", "lab": "Metro Lab"}),
-    "blood-count": ("taken_on", {"haemoglobin": "11.2", "wbc": "5.1", "anc": "2.4", "platelets": "180",
-                                 "lab": "Metro Lab"}),
+    "blood-count": (
+        "taken_on",
+        {"haemoglobin": "11.2", "wbc": "5.1", "anc": "2.4", "platelets": "180", "lab": "Metro Lab"},
+    ),
     "dose": ("changed_on", {"to_mg": "300", "reason": "Neutrophils low; oncologist reduced the dose."}),
     "symptom": ("onset_on", {"symptom": "nausea", "grade": "1", "source": "phone", "note": "After breakfast"}),
 }
@@ -64,14 +66,19 @@ def post(client, patient, form: str, when: str, *, follow: bool = False, **chang
 
 # -- Recording through the service, with its audit entry ---------------------------------------------------------
 
+
 def test_bcr_abl1_result_is_recorded_with_its_assessment_and_audited(client, alice, patient):
     client.force_login(alice)
     response = post(client, patient, "bcr-abl1", SAMPLE.isoformat())
     assert response.status_code == 302
     assert response["Location"] == record_url(patient, "genetictest")
     test = GeneticTest.objects.get(patient=patient, kind="bcr_abl1_qpcr")
-    assert (test.collected_on, test.is_percent, test.control_copies, test.lab) == (SAMPLE, Decimal("4.5"), 52000,
-                                                                                   "Metro Lab")
+    assert (test.collected_on, test.is_percent, test.control_copies, test.lab) == (
+        SAMPLE,
+        Decimal("4.5"),
+        52000,
+        "Metro Lab",
+    )
     assert test.eln_assessment == "warning"
     assert test.resulted_on == TODAY
     entry = AuditEntry.objects.get(action="create", object_type="patients.GeneticTest")
@@ -80,8 +87,11 @@ def test_bcr_abl1_result_is_recorded_with_its_assessment_and_audited(client, ali
 
 def test_bcr_abl1_assessment_shows_on_the_record_after_saving(client, alice, patient):
     client.force_login(alice)
-    response = client.post(form_url(patient, "bcr-abl1"), {"collected_on": SAMPLE.isoformat(), "is_percent": "4.5",
-                                                            "control_copies": "52000"}, follow=True)
+    response = client.post(
+        form_url(patient, "bcr-abl1"),
+        {"collected_on": SAMPLE.isoformat(), "is_percent": "4.5", "control_copies": "52000"},
+        follow=True,
+    )
     body = response.content.decode()
     summary = body.split('class="ct-summary"')[1].split("</section>")[0]
     assert "4.5 % IS — Above MMR (&gt; 0.1 %)" in summary
@@ -97,8 +107,9 @@ def test_bcr_abl1_warning_opens_the_follow_up_task_like_every_other_path(client,
 
 def test_undetectable_bcr_abl1_is_recorded_with_its_control_copies(client, alice, patient):
     client.force_login(alice)
-    response = post(client, patient, "bcr-abl1", SAMPLE.isoformat(), is_percent="", not_detected="on",
-                    control_copies="120,000")
+    response = post(
+        client, patient, "bcr-abl1", SAMPLE.isoformat(), is_percent="", not_detected="on", control_copies="120,000"
+    )
     assert response.status_code == 302
     test = GeneticTest.objects.get(patient=patient)
     assert (test.bcr_abl1_detected, test.control_copies, test.molecular_response) == (False, 120000, "mr5")
@@ -110,7 +121,12 @@ def test_blood_count_is_recorded_and_audited(client, alice, patient):
     assert response["Location"] == record_url(patient, "labresult")
     result = LabResult.objects.get(patient=patient)
     assert (result.taken_on, result.haemoglobin, result.wbc, result.anc, result.platelets) == (
-        date(2026, 6, 12), Decimal("11.2"), Decimal("5.1"), Decimal("2.4"), Decimal("180"))
+        date(2026, 6, 12),
+        Decimal("11.2"),
+        Decimal("5.1"),
+        Decimal("2.4"),
+        Decimal("180"),
+    )
     entry = AuditEntry.objects.get(action="create", object_type="patients.LabResult")
     assert (entry.actor, entry.patient, entry.via) == (alice, patient, "console")
 
@@ -144,7 +160,12 @@ def test_symptom_is_recorded_with_its_onset_and_audited(client, alice, patient):
     assert response["Location"] == record_url(patient, "symptomreport")
     report = SymptomReport.objects.get(patient=patient)
     assert (report.symptom, report.grade, report.onset_on, report.source, report.recorded_by) == (
-        "nausea", 1, date(2026, 6, 13), "phone", alice)
+        "nausea",
+        1,
+        date(2026, 6, 13),
+        "phone",
+        alice,
+    )
     assert not report.is_urgent
     entry = AuditEntry.objects.get(action="create", object_type="patients.SymptomReport")
     assert (entry.actor, entry.patient, entry.via) == (alice, patient, "console")
@@ -176,6 +197,7 @@ def test_the_service_writes_the_audit_entry_in_the_same_transaction(client, alic
 
 
 # -- Dates: picked (ISO) or typed (dd/mm/yyyy, dd-mm-yyyy) -------------------------------------------------------
+
 
 @pytest.mark.parametrize("form", list(VALID))
 @pytest.mark.parametrize("typed", ["12/06/2026", "12-06-2026", "2026-06-12"])
@@ -232,14 +254,16 @@ def test_a_future_blood_sample_date_is_reported_on_the_sample_date(client, alice
     client.force_login(alice)
     response = post(client, patient, "blood-count", "16/06/2026")
     assert response.context["form"].errors == {
-        "taken_on": ["This date is in the future; enter the date the blood was taken."]}
+        "taken_on": ["This date is in the future; enter the date the blood was taken."]
+    }
 
 
 def test_a_dose_change_before_the_course_began_is_reported_on_its_date(client, alice, patient):
     client.force_login(alice)
     response = post(client, patient, "dose", "01/01/2020")
     assert response.context["form"].errors == {
-        "changed_on": ["The change date must fall between the course start and a month from now."]}
+        "changed_on": ["The change date must fall between the course start and a month from now."]
+    }
 
 
 def test_a_symptom_that_began_after_today_is_reported_on_its_onset_date(client, alice, patient):
@@ -252,10 +276,12 @@ def test_a_missing_date_is_asked_for_in_a_sentence(client, alice, patient):
     client.force_login(alice)
     response = post(client, patient, "bcr-abl1", "")
     assert response.context["form"].errors == {
-        "collected_on": ["Enter the date the sample was taken, e.g. 28/11/2026."]}
+        "collected_on": ["Enter the date the sample was taken, e.g. 28/11/2026."]
+    }
 
 
 # -- Other refusals land on their own field ----------------------------------------------------------------------
+
 
 def test_bcr_abl1_without_an_is_percent_is_refused_on_the_is_percent(client, alice, patient):
     client.force_login(alice)
@@ -273,7 +299,8 @@ def test_bcr_abl1_without_control_copies_is_refused_on_the_copies(client, alice,
     client.force_login(alice)
     response = post(client, patient, "bcr-abl1", SAMPLE.isoformat(), control_copies="")
     assert response.context["form"].errors == {
-        "control_copies": ["Enter the ABL1 control gene copy number from the report."]}
+        "control_copies": ["Enter the ABL1 control gene copy number from the report."]
+    }
 
 
 def test_a_negative_is_percent_is_refused_on_the_is_percent(client, alice, patient):
@@ -328,6 +355,7 @@ def test_a_form_with_errors_keeps_what_was_typed(client, alice, patient):
 
 
 # -- Who may open and post the forms ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("form", list(VALID))
 @pytest.mark.parametrize("who", ["alice", "ada"])

@@ -61,14 +61,24 @@ def test_summary_shows_diagnosis_dose_latest_response_and_flags(client, alice, p
     qpcr(patient, add_months(START, 6), "2.5")
     client.force_login(alice)
     box = summary(client.get(record_url(patient)).content.decode())
-    for fact in ("CML, chronic phase", "imatinib 400 mg/day, once daily", "2.5 % IS — Above MMR",
-                 "ELN 2020: Warning", "Warning:</span> Latest BCR::ABL1"):
+    for fact in (
+        "CML, chronic phase",
+        "imatinib 400 mg/day, once daily",
+        "2.5 % IS — Above MMR",
+        "ELN 2020: Warning",
+        "Warning:</span> Latest BCR::ABL1",
+    ):
         assert fact in box, fact
 
 
 def test_summary_shows_next_due_items_open_tasks_and_the_last_message(client, alice, patient):
-    care_task_create(patient=patient, title="Call about the blood test", priority="high",
-                     due=datetime(2026, 6, 16, 10, tzinfo=IST), created_by=alice)
+    care_task_create(
+        patient=patient,
+        title="Call about the blood test",
+        priority="high",
+        due=datetime(2026, 6, 16, 10, tzinfo=IST),
+        created_by=alice,
+    )
     inbound(patient, datetime(2026, 6, 15, 8, 30, tzinfo=IST), "Is a mild rash normal on imatinib?")
     client.force_login(alice)
     box = summary(client.get(record_url(patient)).content.decode())
@@ -123,11 +133,13 @@ def test_the_record_links_every_form_for_a_coordinator(client, alice, patient):
     medication = Medication.objects.get(patient=patient)
     client.force_login(alice)
     body = client.get(record_url(patient)).content.decode()
-    for url in (f"/admin/patients/patient/{patient.pk}/record/bcr-abl1/",
-                f"/admin/patients/patient/{patient.pk}/record/blood-count/",
-                f"/admin/patients/patient/{patient.pk}/record/symptom/",
-                f"/admin/patients/patient/{patient.pk}/medication/{medication.pk}/change-dose/",
-                f"/admin/patients/patient/{patient.pk}/edit/"):
+    for url in (
+        f"/admin/patients/patient/{patient.pk}/record/bcr-abl1/",
+        f"/admin/patients/patient/{patient.pk}/record/blood-count/",
+        f"/admin/patients/patient/{patient.pk}/record/symptom/",
+        f"/admin/patients/patient/{patient.pk}/medication/{medication.pk}/change-dose/",
+        f"/admin/patients/patient/{patient.pk}/edit/",
+    ):
         assert f'href="{url}"' in body, url
 
 
@@ -172,6 +184,7 @@ def test_another_coordinators_patient_is_not_found_and_not_audited(client, bob, 
 
 # -- Edit details: the admin form on its own page -----------------------------------------------------------------
 
+
 def test_edit_page_shows_an_existing_dose_as_text_with_its_change_link(client, alice, patient):
     medication = Medication.objects.get(patient=patient)
     client.force_login(alice)
@@ -210,6 +223,7 @@ def test_edit_page_saves_details_and_returns_to_the_record(client, alice, patien
 
 # -- Queries ------------------------------------------------------------------------------------------------------
 
+
 def count_queries(client, patient) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(record_url(patient)).status_code == 200
@@ -222,10 +236,22 @@ def add_history(patient, user, n: int) -> None:
         day = START + timedelta(days=20 * i + 7)
         qpcr(patient, day, f"{5 / (i + 1):.3f}")
         lab_result_record(patient=patient, taken_on=day, anc=Decimal(2), platelets=Decimal(150), recorded_by=user)
-        symptom_report_record(patient=patient, symptom="nausea", grade=1, source="phone",
-                              reported_at=datetime.combine(day, datetime.min.time(), tzinfo=IST), recorded_by=user)
-        care_task_create(patient=patient, title=f"Task {n}-{i}", priority="normal",
-                         due=datetime(2026, 6, 20, 9, tzinfo=IST), assignee=user, created_by=user)
+        symptom_report_record(
+            patient=patient,
+            symptom="nausea",
+            grade=1,
+            source="phone",
+            reported_at=datetime.combine(day, datetime.min.time(), tzinfo=IST),
+            recorded_by=user,
+        )
+        care_task_create(
+            patient=patient,
+            title=f"Task {n}-{i}",
+            priority="normal",
+            due=datetime(2026, 6, 20, 9, tzinfo=IST),
+            assignee=user,
+            created_by=user,
+        )
         note_add(patient=patient, body=f"Note {n}-{i}", author=user)
         inbound(patient, datetime(2026, 6, 1, 9, tzinfo=IST) + timedelta(hours=n * 10 + i), f"Message {n}-{i}")
         patient.concomitant_medications.create(name=f"Vitamin {n}-{i}")
@@ -233,8 +259,9 @@ def add_history(patient, user, n: int) -> None:
         resource = Resource.objects.create(name=f"Resource {n}-{i}", category="support")
         resource_assign(patient=patient, resource=resource, by=user)
     medication = Medication.objects.get(patient=patient)
-    medication_dose_change(medication=medication, to_mg=medication.dose_mg_per_day - 50, changed_on=TODAY,
-                           reason=f"Reduced ({n})", by=user)
+    medication_dose_change(
+        medication=medication, to_mg=medication.dose_mg_per_day - 50, changed_on=TODAY, reason=f"Reduced ({n})", by=user
+    )
 
 
 def test_the_record_runs_a_fixed_number_of_queries_as_the_history_grows(client, alice, patient):

@@ -17,9 +17,13 @@ def patient(alice):
 
 
 def test_care_record_shows_the_latest_messages_read_only_with_a_link_to_the_inbox(client, alice, patient):
-    message_send(patient=patient, kind="staff_reply", context={"text": "Your next blood test is on Monday.",
-                                                               "staff_name": "Alice"},
-                 idempotency_key="panel-test-1", sent_by=alice)
+    message_send(
+        patient=patient,
+        kind="staff_reply",
+        context={"text": "Your next blood test is on Monday.", "staff_name": "Alice"},
+        idempotency_key="panel-test-1",
+        sent_by=alice,
+    )
     conversation = Conversation.objects.get(patient=patient)
     Conversation.objects.filter(pk=conversation.pk).update(unread_count=2)
     client.force_login(alice)
@@ -40,8 +44,13 @@ def test_patient_without_messages_gets_an_empty_thread_section(client, alice, pa
 
 def test_message_panel_context_uses_a_fixed_number_of_queries(rf, alice, patient, django_assert_num_queries):
     for n in range(5):
-        message_send(patient=patient, kind="staff_reply", context={"text": f"Message {n}", "staff_name": "Alice"},
-                     idempotency_key=f"panel-count-{n}", sent_by=alice)
+        message_send(
+            patient=patient,
+            kind="staff_reply",
+            context={"text": f"Message {n}", "staff_name": "Alice"},
+            idempotency_key=f"panel-count-{n}",
+            sent_by=alice,
+        )
     request = rf.get("/")
     request.user = alice
     # The messages panel alone: other apps' panels (e.g. the consent history) count their own queries.

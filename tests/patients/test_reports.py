@@ -18,9 +18,17 @@ def media(settings, tmp_path):
 
 
 def upload(client, patient, name="report.pdf", content=PDF):
-    return client.post("/admin/patients/genetictest/add/", {
-        "patient": patient.pk, "kind": "ph_chromosome", "status": "resulted", "resulted_on": "2026-01-10",
-        "ph_result": "positive", "report_file": SimpleUploadedFile(name, content, "application/pdf")})
+    return client.post(
+        "/admin/patients/genetictest/add/",
+        {
+            "patient": patient.pk,
+            "kind": "ph_chromosome",
+            "status": "resulted",
+            "resulted_on": "2026-01-10",
+            "ph_result": "positive",
+            "report_file": SimpleUploadedFile(name, content, "application/pdf"),
+        },
+    )
 
 
 def test_report_is_downloaded_through_the_console_and_audited(client, alice):
@@ -40,8 +48,13 @@ def test_report_is_downloaded_through_the_console_and_audited(client, alice):
 
 def test_a_colleague_cannot_download_the_report(client, alice, bob):
     patient = PatientFactory(coordinator=alice)
-    test = GeneticTest.objects.create(patient=patient, kind="other", status="ordered", ordered_on=date(2026, 1, 1),
-                                      report_file=SimpleUploadedFile("r.pdf", PDF))
+    test = GeneticTest.objects.create(
+        patient=patient,
+        kind="other",
+        status="ordered",
+        ordered_on=date(2026, 1, 1),
+        report_file=SimpleUploadedFile("r.pdf", PDF),
+    )
     client.force_login(bob)
     assert client.get(f"/admin/patients/genetictest/{test.pk}/report/").status_code == 404
     assert not AuditEntry.objects.filter(action="export").exists()

@@ -88,8 +88,9 @@ def test_undetectable_with_enough_copies_is_deep_response():
 def test_qpcr_result_without_control_copies_is_refused():
     patient = cml_patient(started_on=START)
     with pytest.raises(ValidationError) as error:
-        test_result_record(patient=patient, kind="bcr_abl1_qpcr", collected_on=TODAY, resulted_on=TODAY,
-                           is_percent=Decimal("0.5"))
+        test_result_record(
+            patient=patient, kind="bcr_abl1_qpcr", collected_on=TODAY, resulted_on=TODAY, is_percent=Decimal("0.5")
+        )
     assert "control_copies" in error.value.message_dict
     assert not GeneticTest.objects.filter(patient=patient, kind="bcr_abl1_qpcr").exists()
 
@@ -114,8 +115,15 @@ def test_ph_positive_all_result_gets_level_but_no_eln_milestone():
 def test_ordered_test_moves_to_resulted_when_the_result_is_recorded():
     patient = cml_patient(started_on=START)
     ordered = GeneticTest.objects.create(patient=patient, kind="bcr_abl1_qpcr", status="ordered", ordered_on=TODAY)
-    test_result_record(patient=patient, kind="bcr_abl1_qpcr", test=ordered, collected_on=TODAY, resulted_on=TODAY,
-                       is_percent=Decimal("0.08"), control_copies=40_000)
+    test_result_record(
+        patient=patient,
+        kind="bcr_abl1_qpcr",
+        test=ordered,
+        collected_on=TODAY,
+        resulted_on=TODAY,
+        is_percent=Decimal("0.08"),
+        control_copies=40_000,
+    )
     ordered.refresh_from_db()
     assert (ordered.status, ordered.molecular_response) == ("resulted", "mmr")
 
@@ -150,10 +158,16 @@ def test_blood_count_meeting_a_label_hold_opens_an_urgent_task_and_completes_the
 
 @pytest.mark.parametrize(
     ("values", "expected"),
-    [({"anc": "1.0"}, []), ({"anc": "0.99"}, ["anc"]), ({"platelets": "50"}, []),
-     ({"platelets": "49.9"}, ["platelets"]), ({"alt_x_uln": "5"}, []), ({"ast_x_uln": "5.01"}, ["transaminase"]),
-     ({"bilirubin_x_uln": "3"}, []),
-     ({"bilirubin_x_uln": "3.01"}, ["bilirubin"])],
+    [
+        ({"anc": "1.0"}, []),
+        ({"anc": "0.99"}, ["anc"]),
+        ({"platelets": "50"}, []),
+        ({"platelets": "49.9"}, ["platelets"]),
+        ({"alt_x_uln": "5"}, []),
+        ({"ast_x_uln": "5.01"}, ["transaminase"]),
+        ({"bilirubin_x_uln": "3"}, []),
+        ({"bilirubin_x_uln": "3.01"}, ["bilirubin"]),
+    ],
 )
 def test_lab_hold_thresholds(values, expected):
     patient = PatientFactory()
@@ -169,7 +183,10 @@ def test_a_resulted_test_cannot_go_back_to_ordered(client, alice):
         genetic_test_save(test=test)
     assert error.value.field == "status"
     client.force_login(alice)
-    response = client.post(f"/admin/patients/genetictest/{test.pk}/change/", {
-        "patient": patient.pk, "kind": "bcr_abl1_qpcr", "status": "ordered", "ordered_on": "2026-01-02"}, follow=True)
+    response = client.post(
+        f"/admin/patients/genetictest/{test.pk}/change/",
+        {"patient": patient.pk, "kind": "bcr_abl1_qpcr", "status": "ordered", "ordered_on": "2026-01-02"},
+        follow=True,
+    )
     assert "cannot change status" in response.content.decode()
     assert GeneticTest.objects.get(pk=test.pk).status == "resulted"

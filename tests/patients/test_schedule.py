@@ -31,8 +31,9 @@ def _slots(plan, key):
 
 
 def test_cml_on_imatinib_gets_label_blood_tests_and_3_monthly_qpcr():
-    plan = plan_schedule(ScheduleInputs("cml", "chronic", treatment_phase="on_treatment", tki_started_on=TODAY),
-                         on=TODAY)
+    plan = plan_schedule(
+        ScheduleInputs("cml", "chronic", treatment_phase="on_treatment", tki_started_on=TODAY), on=TODAY
+    )
     weeks = [TODAY + timedelta(weeks=w) for w in (1, 2, 3, 4, 6, 8)]
     assert _slots(plan, "cbc") == weeks + [add_months(TODAY, m) for m in (3, 6, 9, 12)]
     assert _slots(plan, "liver") == [TODAY] + [add_months(TODAY, m) for m in range(1, 13)]
@@ -41,31 +42,45 @@ def test_cml_on_imatinib_gets_label_blood_tests_and_3_monthly_qpcr():
 
 def test_qpcr_spacing_widens_once_mmr_is_confirmed():
     last = TODAY - timedelta(days=10)
-    inputs = ScheduleInputs("cml", "chronic", treatment_phase="on_treatment", tki_started_on=date(2024, 1, 1),
-                            last_qpcr_on=last, mmr_confirmed=True)
+    inputs = ScheduleInputs(
+        "cml",
+        "chronic",
+        treatment_phase="on_treatment",
+        tki_started_on=date(2024, 1, 1),
+        last_qpcr_on=last,
+        mmr_confirmed=True,
+    )
     assert _slots(plan_schedule(inputs, on=TODAY), "qpcr") == [add_months(last, 6), add_months(last, 12)]
 
 
 def test_warning_brings_the_next_qpcr_forward_then_usual_spacing_resumes():
     last = TODAY - timedelta(days=3)
-    inputs = ScheduleInputs("cml", "chronic", treatment_phase="on_treatment", tki_started_on=add_months(TODAY, -6),
-                            last_qpcr_on=last, last_qpcr_needs_more=True)
+    inputs = ScheduleInputs(
+        "cml",
+        "chronic",
+        treatment_phase="on_treatment",
+        tki_started_on=add_months(TODAY, -6),
+        last_qpcr_on=last,
+        last_qpcr_needs_more=True,
+    )
     slots = _slots(plan_schedule(inputs, on=TODAY), "qpcr")
     assert slots[:3] == [add_months(last, 1), add_months(last, 4), add_months(last, 7)]
 
 
 def test_late_next_qpcr_is_due_now_rather_than_invented_in_the_past():
     last = add_months(TODAY, -5)
-    inputs = ScheduleInputs("cml", "chronic", treatment_phase="on_treatment", tki_started_on=add_months(TODAY, -20),
-                            last_qpcr_on=last)
+    inputs = ScheduleInputs(
+        "cml", "chronic", treatment_phase="on_treatment", tki_started_on=add_months(TODAY, -20), last_qpcr_on=last
+    )
     first = next(item for item in plan_schedule(inputs, on=TODAY) if item.protocol_key == "qpcr")
     assert (first.protocol_key, first.planned_for, first.due_on) == ("qpcr", add_months(last, 3), TODAY)
 
 
 def test_treatment_free_remission_follows_the_tfr_cadence_without_blood_counts():
     stop = add_months(TODAY, -1)
-    inputs = ScheduleInputs("cml", "chronic", treatment_phase="tfr", tki_started_on=date(2019, 1, 1),
-                            phase_started_on=stop)
+    inputs = ScheduleInputs(
+        "cml", "chronic", treatment_phase="tfr", tki_started_on=date(2019, 1, 1), phase_started_on=stop
+    )
     plan = plan_schedule(inputs, on=stop, horizon_months=16)
     assert _slots(plan, "tfr_qpcr") == [add_months(stop, m) for m in (1, 2, 3, 4, 5, 6, 8, 10, 12, 15)]
     assert not _slots(plan, "cbc")
@@ -79,36 +94,60 @@ def test_ph_positive_all_gets_qpcr_at_the_configurable_clinic_default():
 
 
 def test_advanced_gist_is_imaged_first_at_3_months_then_every_3():
-    plan = plan_schedule(ScheduleInputs("gist", gist_extent="advanced", treatment_phase="on_treatment",
-                                        tki_started_on=TODAY), on=TODAY)
+    plan = plan_schedule(
+        ScheduleInputs("gist", gist_extent="advanced", treatment_phase="on_treatment", tki_started_on=TODAY), on=TODAY
+    )
     assert _slots(plan, "imaging") == [add_months(TODAY, m) for m in (3, 6, 9, 12)]
 
 
 def test_low_risk_resected_gist_is_imaged_every_6_months_for_5_years():
     surgery = add_months(TODAY, -54)
-    plan = plan_schedule(ScheduleInputs("gist", gist_risk="low", gist_extent="resected", resected_on=surgery),
-                         on=TODAY, horizon_months=24)
+    plan = plan_schedule(
+        ScheduleInputs("gist", gist_risk="low", gist_extent="resected", resected_on=surgery),
+        on=TODAY,
+        horizon_months=24,
+    )
     assert _slots(plan, "imaging") == [add_months(surgery, 54), add_months(surgery, 60)]
 
 
 def test_very_low_risk_gist_has_no_routine_imaging():
-    plan = plan_schedule(ScheduleInputs("gist", gist_risk="very_low", gist_extent="resected", resected_on=TODAY),
-                         on=TODAY)
+    plan = plan_schedule(
+        ScheduleInputs("gist", gist_risk="very_low", gist_extent="resected", resected_on=TODAY), on=TODAY
+    )
     assert plan == []
 
 
 def test_high_risk_gist_on_adjuvant_is_imaged_every_6_months_until_3_years():
     start = add_months(TODAY, -30)
-    plan = plan_schedule(ScheduleInputs("gist", gist_risk="high", gist_extent="resected", treatment_phase="adjuvant",
-                                        tki_started_on=start, resected_on=start), on=TODAY, horizon_months=24)
+    plan = plan_schedule(
+        ScheduleInputs(
+            "gist",
+            gist_risk="high",
+            gist_extent="resected",
+            treatment_phase="adjuvant",
+            tki_started_on=start,
+            resected_on=start,
+        ),
+        on=TODAY,
+        horizon_months=24,
+    )
     assert _slots(plan, "imaging") == [add_months(start, 30), add_months(start, 36)]
 
 
 def test_high_risk_gist_after_adjuvant_every_3_months_for_2_years_then_every_6():
     stop = add_months(TODAY, -21)
-    plan = plan_schedule(ScheduleInputs("gist", gist_risk="high", gist_extent="resected",
-                                        treatment_phase="surveillance", phase_started_on=stop,
-                                        resected_on=add_months(stop, -36)), on=TODAY, horizon_months=12)
+    plan = plan_schedule(
+        ScheduleInputs(
+            "gist",
+            gist_risk="high",
+            gist_extent="resected",
+            treatment_phase="surveillance",
+            phase_started_on=stop,
+            resected_on=add_months(stop, -36),
+        ),
+        on=TODAY,
+        horizon_months=12,
+    )
     assert _slots(plan, "imaging") == [add_months(stop, m) for m in (21, 24, 30)]
 
 
@@ -138,8 +177,9 @@ def test_generating_twice_changes_nothing():
 def test_an_admins_protocol_setting_changes_the_cadence():
     ProtocolSetting.objects.create(key="qpcr_months", value=2, reason="Local trial protocol")
     patient = cml_patient(started_on=TODAY)
-    qpcr_dates = list(MonitoringItem.objects.filter(patient=patient, kind="bcr_abl1_qpcr").values_list("due_on",
-                                                                                                      flat=True))
+    qpcr_dates = list(
+        MonitoringItem.objects.filter(patient=patient, kind="bcr_abl1_qpcr").values_list("due_on", flat=True)
+    )
     assert qpcr_dates[:2] == [add_months(TODAY, 2), add_months(TODAY, 4)]
 
 
@@ -210,6 +250,12 @@ def test_patient_without_care_record_has_no_schedule():
 @pytest.mark.django_db
 def test_gist_record_generates_imaging_rows():
     patient = PatientFactory()
-    record_for(patient, diagnosis="gist", gist_extent="advanced", gist_site="stomach", treatment_phase="on_treatment",
-               tki_started_on=TODAY)
+    record_for(
+        patient,
+        diagnosis="gist",
+        gist_extent="advanced",
+        gist_site="stomach",
+        treatment_phase="on_treatment",
+        tki_started_on=TODAY,
+    )
     assert MonitoringItem.objects.filter(patient=patient, kind="imaging").count() == 4

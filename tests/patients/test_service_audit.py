@@ -28,8 +28,13 @@ def failing_audit(**kwargs) -> None:
 
 @pytest.fixture
 def task(alice):
-    return care_task_create(patient=PatientFactory(coordinator=alice), title="Call about the refill",
-                            priority="normal", due=date(2026, 12, 2), created_by=alice)
+    return care_task_create(
+        patient=PatientFactory(coordinator=alice),
+        title="Call about the refill",
+        priority="normal",
+        due=date(2026, 12, 2),
+        created_by=alice,
+    )
 
 
 @pytest.fixture
@@ -77,6 +82,7 @@ def test_an_api_note_whose_audit_fails_is_not_saved(client, alice, task, monkeyp
     client.force_login(alice)
     monkeypatch.setattr(audit_module, "audit_record", failing_audit)
     with pytest.raises(AuditStoreDown):
-        client.post("/api/v1/notes/", {"patient": task.patient_id, "body": "Called, all well"},
-                    content_type="application/json")
+        client.post(
+            "/api/v1/notes/", {"patient": task.patient_id, "body": "Called, all well"}, content_type="application/json"
+        )
     assert Note.objects.count() == 0

@@ -27,14 +27,23 @@ def frozen_today(time_machine):
 @pytest.mark.django_db
 def test_sweep_opens_each_task_once(frozen_today, alice):
     patient = cml_patient(started_on=TODAY - timedelta(days=60), coordinator=alice)
-    InsurancePolicy.objects.create(patient=patient, payer="Demo Insurer", prior_auth_status="approved",
-                                   prior_auth_expires_on=TODAY + timedelta(days=10))
-    InsurancePolicy.objects.create(patient=patient, payer="Later Insurer", prior_auth_status="approved",
-                                   prior_auth_expires_on=TODAY + timedelta(days=200))
+    InsurancePolicy.objects.create(
+        patient=patient,
+        payer="Demo Insurer",
+        prior_auth_status="approved",
+        prior_auth_expires_on=TODAY + timedelta(days=10),
+    )
+    InsurancePolicy.objects.create(
+        patient=patient,
+        payer="Later Insurer",
+        prior_auth_status="approved",
+        prior_auth_expires_on=TODAY + timedelta(days=200),
+    )
     resource_assign(patient=patient, resource=Resource.objects.first(), follow_up_on=TODAY)
     frozen_today.move_to(datetime(2026, 7, 20, 9, 0, tzinfo=ZoneInfo("Asia/Kolkata")), tick=False)
-    overdue = MonitoringItem.objects.filter(patient=patient, status="planned",
-                                            window_ends_on__lt=date(2026, 7, 20)).count()
+    overdue = MonitoringItem.objects.filter(
+        patient=patient, status="planned", window_ends_on__lt=date(2026, 7, 20)
+    ).count()
     assert overdue > 0
     first = care_sweep()
     assert first == {"authorisation": 1, "monitoring_item": overdue, "resource": 1}
@@ -58,8 +67,10 @@ def test_daily_task_rolls_schedules_forward(frozen_today):
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="a real race needs PostgreSQL; SQLite's in-memory test database locks its tables")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="a real race needs PostgreSQL; SQLite's in-memory test database locks its tables",
+)
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_opening_the_same_task_make_one():
     patient = PatientFactory()
@@ -68,8 +79,14 @@ def test_two_workers_opening_the_same_task_make_one():
     def open_task():
         try:
             barrier.wait(timeout=5)
-            task = care_task_open(patient=patient, title="Failed message", priority="normal", due=TODAY,
-                                  source_kind="message", source_id=77)
+            task = care_task_open(
+                patient=patient,
+                title="Failed message",
+                priority="normal",
+                due=TODAY,
+                source_kind="message",
+                source_id=77,
+            )
             results.append(task.pk)
         except Exception as error:  # surfaced by the assertion below
             errors.append(error)
@@ -87,6 +104,7 @@ def test_two_workers_opening_the_same_task_make_one():
 
 
 # --- slices under a time budget ----------------------------------------------------------------
+
 
 class OneChunkBudget:
     """A TaskBudget that lets each slice do exactly one chunk (as if every chunk took the whole budget)."""
@@ -118,8 +136,12 @@ def overdue_population(alice) -> int:
     """Five CML patients two months into treatment and three expiring authorisations; returns overdue items."""
     patients = [cml_patient(started_on=TODAY - timedelta(days=60), coordinator=alice) for _ in range(5)]
     for patient in patients[:3]:
-        InsurancePolicy.objects.create(patient=patient, payer="Demo Insurer", prior_auth_status="approved",
-                                       prior_auth_expires_on=TODAY + timedelta(days=10))
+        InsurancePolicy.objects.create(
+            patient=patient,
+            payer="Demo Insurer",
+            prior_auth_status="approved",
+            prior_auth_expires_on=TODAY + timedelta(days=10),
+        )
     return patients
 
 
@@ -173,8 +195,12 @@ def test_the_continuation_keeps_the_day_the_sweep_started(frozen_today, alice, s
 @pytest.mark.django_db
 def test_authorisation_tasks_open_in_the_first_slice(frozen_today, alice, sliced):
     patient = cml_patient(started_on=TODAY - timedelta(days=60), coordinator=alice)
-    InsurancePolicy.objects.create(patient=patient, payer="Demo Insurer", prior_auth_status="approved",
-                                   prior_auth_expires_on=TODAY + timedelta(days=10))
+    InsurancePolicy.objects.create(
+        patient=patient,
+        payer="Demo Insurer",
+        prior_auth_status="approved",
+        prior_auth_expires_on=TODAY + timedelta(days=10),
+    )
     first = daily_care_sweep()
     assert first["authorisation"] == 1
     assert first["schedules"] == 0

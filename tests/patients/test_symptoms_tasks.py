@@ -20,8 +20,9 @@ def patient(alice):
 
 
 def report(patient, symptom, grade, **extra):
-    return symptom_report_record(patient=patient, symptom=symptom, grade=grade, source="sms",
-                                 reported_at=timezone.now(), **extra)
+    return symptom_report_record(
+        patient=patient, symptom=symptom, grade=grade, source="sms", reported_at=timezone.now(), **extra
+    )
 
 
 @pytest.mark.parametrize("symptom", [s.key for s in protocols.SYMPTOMS if s.red_flag])
@@ -50,8 +51,13 @@ def test_urgent_task_goes_to_the_patients_coordinator_and_is_due_now(patient, al
 
 @pytest.mark.parametrize(
     ("changes", "field"),
-    [({"symptom": "hiccups"}, "symptom"), ({"grade": 6}, "grade"), ({"grade": 0}, "grade"),
-     ({"source": "pigeon"}, "source"), ({"symptom": "other"}, "note")],
+    [
+        ({"symptom": "hiccups"}, "symptom"),
+        ({"grade": 6}, "grade"),
+        ({"grade": 0}, "grade"),
+        ({"source": "pigeon"}, "source"),
+        ({"symptom": "other"}, "note"),
+    ],
 )
 def test_bad_symptom_input_names_the_field(patient, changes, field):
     values = {"symptom": "nausea", "grade": 2, "source": "sms", "reported_at": timezone.now(), **changes}
@@ -62,32 +68,64 @@ def test_bad_symptom_input_names_the_field(patient, changes, field):
 
 def test_report_in_the_future_is_refused(patient):
     with pytest.raises(DomainError, match="in the future"):
-        symptom_report_record(patient=patient, symptom="nausea", grade=1, source="web",
-                              reported_at=timezone.now() + timedelta(hours=2))
+        symptom_report_record(
+            patient=patient, symptom="nausea", grade=1, source="web", reported_at=timezone.now() + timedelta(hours=2)
+        )
 
 
 def test_opening_the_same_source_twice_returns_the_open_task(patient):
-    first = care_task_open(patient=patient, title="Message failed", priority="normal", due=timezone.localdate(),
-                           source_kind="message", source_id=41)
-    again = care_task_open(patient=patient, title="Message failed again", priority="high",
-                           due=timezone.localdate(), source_kind="message", source_id=41, detail="Second failure")
+    first = care_task_open(
+        patient=patient,
+        title="Message failed",
+        priority="normal",
+        due=timezone.localdate(),
+        source_kind="message",
+        source_id=41,
+    )
+    again = care_task_open(
+        patient=patient,
+        title="Message failed again",
+        priority="high",
+        due=timezone.localdate(),
+        source_kind="message",
+        source_id=41,
+        detail="Second failure",
+    )
     assert again.pk == first.pk
     assert (again.priority, again.detail) == ("high", "Second failure")
     assert CareTask.objects.count() == 1
 
 
 def test_a_closed_task_does_not_block_a_new_one_for_the_same_source(patient, alice):
-    first = care_task_open(patient=patient, title="Adherence gap", priority="normal", due=timezone.localdate(),
-                           source_kind="adherence", source_id=7)
+    first = care_task_open(
+        patient=patient,
+        title="Adherence gap",
+        priority="normal",
+        due=timezone.localdate(),
+        source_kind="adherence",
+        source_id=7,
+    )
     care_task_set_status(task=first, status="done", by=alice)
-    second = care_task_open(patient=patient, title="Adherence gap", priority="normal", due=timezone.localdate(),
-                            source_kind="adherence", source_id=7)
+    second = care_task_open(
+        patient=patient,
+        title="Adherence gap",
+        priority="normal",
+        due=timezone.localdate(),
+        source_kind="adherence",
+        source_id=7,
+    )
     assert second.pk != first.pk
 
 
 def test_closing_stamps_who_and_when_and_reopening_clears_it(patient, alice):
-    task = care_task_open(patient=patient, title="Call back", priority="low", due=timezone.localdate(),
-                          source_kind="manual", source_id=None)
+    task = care_task_open(
+        patient=patient,
+        title="Call back",
+        priority="low",
+        due=timezone.localdate(),
+        source_kind="manual",
+        source_id=None,
+    )
     task = care_task_set_status(task=task, status="done", by=alice)
     assert task.completed_by == alice
     assert task.completed_at is not None
@@ -97,27 +135,37 @@ def test_closing_stamps_who_and_when_and_reopening_clears_it(patient, alice):
 
 
 def test_reopening_is_refused_when_another_task_covers_the_source(patient, alice):
-    first = care_task_open(patient=patient, title="A", priority="low", due=timezone.localdate(),
-                           source_kind="message", source_id=9)
+    first = care_task_open(
+        patient=patient, title="A", priority="low", due=timezone.localdate(), source_kind="message", source_id=9
+    )
     care_task_set_status(task=first, status="done", by=alice)
-    care_task_open(patient=patient, title="B", priority="low", due=timezone.localdate(), source_kind="message",
-                   source_id=9)
+    care_task_open(
+        patient=patient, title="B", priority="low", due=timezone.localdate(), source_kind="message", source_id=9
+    )
     with pytest.raises(Conflict):
         care_task_set_status(task=first, status="open", by=alice)
 
 
 def test_unknown_priority_or_source_is_refused(patient):
     with pytest.raises(DomainError) as error:
-        care_task_open(patient=patient, title="x", priority="whenever", due=timezone.localdate(),
-                       source_kind="manual", source_id=None)
+        care_task_open(
+            patient=patient,
+            title="x",
+            priority="whenever",
+            due=timezone.localdate(),
+            source_kind="manual",
+            source_id=None,
+        )
     assert error.value.field == "priority"
     with pytest.raises(DomainError):
-        care_task_open(patient=patient, title="x", priority="low", due=timezone.localdate(), source_kind="dream",
-                       source_id=None)
+        care_task_open(
+            patient=patient, title="x", priority="low", due=timezone.localdate(), source_kind="dream", source_id=None
+        )
 
 
 def test_task_due_on_a_date_is_due_by_the_end_of_that_day_in_the_clinic_zone(patient):
-    task = care_task_open(patient=patient, title="x", priority="low", due=timezone.localdate(),
-                          source_kind="manual", source_id=None)
+    task = care_task_open(
+        patient=patient, title="x", priority="low", due=timezone.localdate(), source_kind="manual", source_id=None
+    )
     local = timezone.localtime(task.due_at)
     assert (local.date(), local.hour, local.minute) == (timezone.localdate(), 23, 59)

@@ -69,13 +69,16 @@ def test_a_date_time_shows_the_viewers_zone_abbreviation():
         assert format_datetime(DEC_1_0400_UTC) == "1 Dec 2026, 09:30 IST"
 
 
-@pytest.mark.parametrize(("zone", "shown"), [
-    ("Europe/London", "1 Dec 2026, 04:00 GMT"),
-    ("Asia/Dubai", "1 Dec 2026, 08:00 UTC+04:00"),
-    ("Asia/Kathmandu", "1 Dec 2026, 09:45 UTC+05:45"),
-    ("America/Sao_Paulo", "1 Dec 2026, 01:00 UTC-03:00"),
-    ("UTC", "1 Dec 2026, 04:00 UTC"),
-])
+@pytest.mark.parametrize(
+    ("zone", "shown"),
+    [
+        ("Europe/London", "1 Dec 2026, 04:00 GMT"),
+        ("Asia/Dubai", "1 Dec 2026, 08:00 UTC+04:00"),
+        ("Asia/Kathmandu", "1 Dec 2026, 09:45 UTC+05:45"),
+        ("America/Sao_Paulo", "1 Dec 2026, 01:00 UTC-03:00"),
+        ("UTC", "1 Dec 2026, 04:00 UTC"),
+    ],
+)
 def test_a_zone_without_letters_reads_as_a_utc_offset(zone, shown):
     assert format_datetime(DEC_1_0400_UTC, zone) == shown
 

@@ -67,8 +67,12 @@ def test_assign_to_me_makes_the_coordinator(client, alice, web_booking):
 def test_assign_to_me_writes_an_audit_entry(client, alice, web_booking):
     client.force_login(alice)
     client.post(f"/admin/work/triage/{web_booking.pk}/take/")
-    assert AuditEntry.objects.filter(actor=alice, action="change", patient=web_booking,
-                                     changed_fields=["coordinator"]).count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            actor=alice, action="change", patient=web_booking, changed_fields=["coordinator"]
+        ).count()
+        == 1
+    )
 
 
 def test_assign_to_me_never_takes_a_patient_someone_already_took(client, alice, bob, web_booking):
@@ -153,12 +157,24 @@ def test_admins_reach_the_model_index_behind_settings(client, ada):
 def erins_day(erin, alice):
     expert = ExpertFactory(user=erin)
     patient = PatientFactory(full_name="Ravi Today", phone="+919811122233", coordinator=alice)
-    today = ConsultFactory(patient=patient, expert=expert, start=NOW - timedelta(hours=1), mode="video",
-                           note="Asks about food with imatinib")
-    ConsultFactory(patient=PatientFactory(full_name="Cancelled Today", coordinator=alice), expert=expert,
-                   start=NOW + timedelta(hours=4), status=ConsultStatus.CANCELLED)
-    ConsultFactory(patient=PatientFactory(full_name="Tomorrow Patient", coordinator=alice), expert=expert,
-                   start=NOW + timedelta(days=1))
+    today = ConsultFactory(
+        patient=patient,
+        expert=expert,
+        start=NOW - timedelta(hours=1),
+        mode="video",
+        note="Asks about food with imatinib",
+    )
+    ConsultFactory(
+        patient=PatientFactory(full_name="Cancelled Today", coordinator=alice),
+        expert=expert,
+        start=NOW + timedelta(hours=4),
+        status=ConsultStatus.CANCELLED,
+    )
+    ConsultFactory(
+        patient=PatientFactory(full_name="Tomorrow Patient", coordinator=alice),
+        expert=expert,
+        start=NOW + timedelta(days=1),
+    )
     return today
 
 
@@ -190,8 +206,9 @@ def test_coordinators_see_no_my_day(client, alice, erins_day):
 
 def test_completed_from_my_day_returns_to_the_dashboard(client, erin, erins_day):
     client.force_login(erin)
-    response = client.post(f"/admin/consults/consult/{erins_day.pk}/outcome/",
-                           {"outcome": "completed", "next": "/admin/"})
+    response = client.post(
+        f"/admin/consults/consult/{erins_day.pk}/outcome/", {"outcome": "completed", "next": "/admin/"}
+    )
     assert response["Location"] == "/admin/"
     erins_day.refresh_from_db()
     assert erins_day.status == ConsultStatus.COMPLETED
@@ -199,8 +216,9 @@ def test_completed_from_my_day_returns_to_the_dashboard(client, erin, erins_day)
 
 def test_outcome_never_redirects_off_site(client, erin, erins_day):
     client.force_login(erin)
-    response = client.post(f"/admin/consults/consult/{erins_day.pk}/outcome/",
-                           {"outcome": "completed", "next": "https://evil.example/"})
+    response = client.post(
+        f"/admin/consults/consult/{erins_day.pk}/outcome/", {"outcome": "completed", "next": "https://evil.example/"}
+    )
     assert response["Location"] == f"/admin/consults/consult/{erins_day.pk}/change/"
 
 
@@ -209,8 +227,9 @@ def test_my_day_query_count_does_not_grow_with_consults(client, erin, erins_day,
     with CaptureQueriesContext(connection) as few:
         client.get("/admin/")
     for hours in (5, 6, 7):
-        ConsultFactory(patient=PatientFactory(coordinator=alice), expert=erins_day.expert,
-                       start=NOW + timedelta(hours=hours))
+        ConsultFactory(
+            patient=PatientFactory(coordinator=alice), expert=erins_day.expert, start=NOW + timedelta(hours=hours)
+        )
     with CaptureQueriesContext(connection) as more:
         body = client.get("/admin/").content.decode()
     assert body.count("data-consult=") == 4

@@ -28,8 +28,9 @@ def sign_in(page, live_server, username: str) -> None:
     page.wait_for_url("**/admin/")
 
 
-def test_coordinator_finds_a_patient_by_phone_from_the_dashboard(live_server, page, alice, assert_accessible,
-                                                                  screenshot):
+def test_coordinator_finds_a_patient_by_phone_from_the_dashboard(
+    live_server, page, alice, assert_accessible, screenshot
+):
     patient = PatientFactory(full_name="Kavya Phone-Search", phone="+919812345678")
     ConsultFactory(patient=patient, start=NOW + timedelta(hours=3))
     sign_in(page, live_server, "alice")
@@ -57,11 +58,17 @@ def test_coordinator_takes_a_new_booking_from_the_triage_list(live_server, page,
     assert patient.coordinator == alice
 
 
-def test_expert_marks_todays_consult_completed_from_my_day(live_server, page, erin, alice, assert_accessible,
-                                                          screenshot):
+def test_expert_marks_todays_consult_completed_from_my_day(
+    live_server, page, erin, alice, assert_accessible, screenshot
+):
     patient = PatientFactory(full_name="Ravi My-Day", phone="+919811122233", coordinator=alice)
-    consult = ConsultFactory(patient=patient, expert=ExpertFactory(user=erin), start=NOW - timedelta(minutes=40),
-                             mode="video", note="Asks about food with imatinib")
+    consult = ConsultFactory(
+        patient=patient,
+        expert=ExpertFactory(user=erin),
+        start=NOW - timedelta(minutes=40),
+        mode="video",
+        note="Asks about food with imatinib",
+    )
     sign_in(page, live_server, "erin")
     day = page.locator('[data-section="my-day"]')
     assert "Asks about food with imatinib" in day.inner_text()

@@ -16,9 +16,15 @@ from tests.factories.people import PatientFactory
 
 pytestmark = pytest.mark.django_db
 
-PATHS = ["/api/v1/patients/{id}/data-package-links/", "/api/v1/data-package-links/{id}/revoke/",
-         "/api/v1/correction-requests/", "/api/v1/correction-requests/{id}/", "/api/v1/erasure-requests/",
-         "/api/v1/erasure-requests/{id}/", "/api/v1/erasure-requests/{id}/complete/"]
+PATHS = [
+    "/api/v1/patients/{id}/data-package-links/",
+    "/api/v1/data-package-links/{id}/revoke/",
+    "/api/v1/correction-requests/",
+    "/api/v1/correction-requests/{id}/",
+    "/api/v1/erasure-requests/",
+    "/api/v1/erasure-requests/{id}/",
+    "/api/v1/erasure-requests/{id}/complete/",
+]
 
 
 @pytest.fixture
@@ -67,24 +73,46 @@ def test_revoking_through_the_api(as_alice, alice, patient):
 
 
 def test_a_correction_without_its_text_is_a_400_naming_the_field(as_alice, patient):
-    response = post(as_alice, "/api/v1/correction-requests/", {
-        "patient": patient.pk, "area": "details", "requested_change": "  ", "received_via": "phone",
-        "received_on": timezone.localdate().isoformat()})
+    response = post(
+        as_alice,
+        "/api/v1/correction-requests/",
+        {
+            "patient": patient.pk,
+            "area": "details",
+            "requested_change": "  ",
+            "received_via": "phone",
+            "received_on": timezone.localdate().isoformat(),
+        },
+    )
     assert response.status_code == 400
     assert "requested_change" in response.json()
 
 
 def test_a_correction_dated_tomorrow_is_a_400_naming_the_field(as_alice, patient):
-    response = post(as_alice, "/api/v1/correction-requests/", {
-        "patient": patient.pk, "area": "details", "requested_change": "Name", "received_via": "phone",
-        "received_on": (timezone.localdate() + timedelta(days=1)).isoformat()})
+    response = post(
+        as_alice,
+        "/api/v1/correction-requests/",
+        {
+            "patient": patient.pk,
+            "area": "details",
+            "requested_change": "Name",
+            "received_via": "phone",
+            "received_on": (timezone.localdate() + timedelta(days=1)).isoformat(),
+        },
+    )
     assert response.status_code == 400
     assert response.json()["field"] == "received_on"
 
 
 def test_deciding_twice_is_a_409(as_alice, alice, patient):
-    correction = correction_request_record(actor=alice, patient=patient, area="details", requested_change="x",
-                                           received_via="phone", received_on=timezone.localdate())
+    correction = correction_request_record(
+        actor=alice,
+        patient=patient,
+        area="details",
+        requested_change="x",
+        received_via="phone",
+        received_on=timezone.localdate(),
+    )
     path = f"/api/v1/correction-requests/{correction.pk}/"
     as_alice.patch(path, {"status": "accepted", "outcome": "Fixed"}, content_type="application/json")
     response = as_alice.patch(path, {"status": "declined", "outcome": "No"}, content_type="application/json")
@@ -92,33 +120,43 @@ def test_deciding_twice_is_a_409(as_alice, alice, patient):
 
 
 def test_an_outcome_is_required_naming_the_field(as_alice, alice, patient):
-    correction = correction_request_record(actor=alice, patient=patient, area="details", requested_change="x",
-                                           received_via="phone", received_on=timezone.localdate())
-    response = as_alice.patch(f"/api/v1/correction-requests/{correction.pk}/", {"status": "accepted"},
-                              content_type="application/json")
+    correction = correction_request_record(
+        actor=alice,
+        patient=patient,
+        area="details",
+        requested_change="x",
+        received_via="phone",
+        received_on=timezone.localdate(),
+    )
+    response = as_alice.patch(
+        f"/api/v1/correction-requests/{correction.pk}/", {"status": "accepted"}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert "outcome" in response.json()
 
 
 def test_the_wrong_reference_is_a_400_naming_the_field(as_alice, alice, patient):
-    erasure = erasure_request_record(actor=alice, patient=patient, received_via="phone",
-                                     received_on=timezone.localdate())
+    erasure = erasure_request_record(
+        actor=alice, patient=patient, received_via="phone", received_on=timezone.localdate()
+    )
     response = post(as_alice, f"/api/v1/erasure-requests/{erasure.pk}/complete/", {"confirm_reference": "P-1"})
     assert response.status_code == 400
     assert response.json()["field"] == "confirm_reference"
 
 
 def test_the_confirmation_can_be_read_back(as_alice, alice, patient):
-    erasure = erasure_request_record(actor=alice, patient=patient, received_via="phone",
-                                     received_on=timezone.localdate())
+    erasure = erasure_request_record(
+        actor=alice, patient=patient, received_via="phone", received_on=timezone.localdate()
+    )
     post(as_alice, f"/api/v1/erasure-requests/{erasure.pk}/complete/", {"confirm_reference": patient.reference})
     body = as_alice.get(f"/api/v1/erasure-requests/{erasure.pk}/").json()
     assert "Name, phone number, e-mail and date of birth" in [line["item"] for line in body["confirmation"]["erased"]]
 
 
 def test_an_open_request_has_no_confirmation_yet(as_alice, alice, patient):
-    erasure = erasure_request_record(actor=alice, patient=patient, received_via="phone",
-                                     received_on=timezone.localdate())
+    erasure = erasure_request_record(
+        actor=alice, patient=patient, received_via="phone", received_on=timezone.localdate()
+    )
     assert as_alice.get(f"/api/v1/erasure-requests/{erasure.pk}/").json()["confirmation"] is None
 
 
@@ -129,8 +167,14 @@ def test_a_bad_patient_filter_is_a_400_naming_it(as_alice):
 
 
 def test_reading_a_correction_is_audited(as_alice, alice, patient):
-    correction = correction_request_record(actor=alice, patient=patient, area="details", requested_change="x",
-                                           received_via="phone", received_on=timezone.localdate())
+    correction = correction_request_record(
+        actor=alice,
+        patient=patient,
+        area="details",
+        requested_change="x",
+        received_via="phone",
+        received_on=timezone.localdate(),
+    )
     as_alice.get(f"/api/v1/correction-requests/{correction.pk}/")
     assert patient.audit_entries.filter(action="view", via="api").count() == 1
 
@@ -138,8 +182,14 @@ def test_reading_a_correction_is_audited(as_alice, alice, patient):
 def correction_rows(alice, count: int) -> None:
     for _ in range(count):
         patient = cast(Patient, PatientFactory(coordinator=alice))
-        correction_request_record(actor=alice, patient=patient, area="details", requested_change="x",
-                                  received_via="phone", received_on=timezone.localdate())
+        correction_request_record(
+            actor=alice,
+            patient=patient,
+            area="details",
+            requested_change="x",
+            received_via="phone",
+            received_on=timezone.localdate(),
+        )
 
 
 @pytest.mark.parametrize("rows", [1, 12])
@@ -152,8 +202,12 @@ def test_the_correction_list_runs_a_fixed_number_of_queries(as_alice, alice, row
 @pytest.mark.parametrize("rows", [1, 12])
 def test_the_erasure_list_runs_a_fixed_number_of_queries(as_alice, alice, rows, django_assert_max_num_queries):
     for _ in range(rows):
-        erasure_request_record(actor=alice, patient=PatientFactory(coordinator=alice), received_via="phone",
-                               received_on=timezone.localdate())
+        erasure_request_record(
+            actor=alice,
+            patient=PatientFactory(coordinator=alice),
+            received_via="phone",
+            received_on=timezone.localdate(),
+        )
     with django_assert_max_num_queries(10):
         assert len(as_alice.get("/api/v1/erasure-requests/").json()["results"]) == rows
 

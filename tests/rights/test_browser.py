@@ -20,14 +20,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def signed_in(browser, live_server, user):
     client = Client()
     client.force_login(user)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-IN",
-                                  timezone_id="Asia/Kolkata")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-IN", timezone_id="Asia/Kolkata")
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
     return context
 
 
-def test_a_coordinator_sends_the_link_and_the_patient_opens_it(browser, live_server, page, alice,
-                                                               assert_accessible, tmp_path):
+def test_a_coordinator_sends_the_link_and_the_patient_opens_it(
+    browser, live_server, page, alice, assert_accessible, tmp_path
+):
     patient = PatientFactory(coordinator=alice, full_name=NAME, consent_sms=True)
     staff = signed_in(browser, live_server, alice)
     try:
@@ -57,13 +57,24 @@ def test_a_coordinator_sends_the_link_and_the_patient_opens_it(browser, live_ser
 
 
 def rights_pages(alice, patient) -> list[str]:
-    correction = correction_request_record(actor=alice, patient=patient, area="details", requested_change="Spelling",
-                                           received_via="phone", received_on=timezone.localdate())
-    erasure = erasure_request_record(actor=alice, patient=patient, received_via="phone",
-                                     received_on=timezone.localdate())
+    correction = correction_request_record(
+        actor=alice,
+        patient=patient,
+        area="details",
+        requested_change="Spelling",
+        received_via="phone",
+        received_on=timezone.localdate(),
+    )
+    erasure = erasure_request_record(
+        actor=alice, patient=patient, received_via="phone", received_on=timezone.localdate()
+    )
     base = f"/admin/patients/patient/{patient.pk}"
-    return [f"{base}/change/", f"{base}/rights/corrections/new/", f"{base}/rights/corrections/{correction.pk}/",
-            f"{base}/rights/erasure/{erasure.pk}/"]
+    return [
+        f"{base}/change/",
+        f"{base}/rights/corrections/new/",
+        f"{base}/rights/corrections/{correction.pk}/",
+        f"{base}/rights/erasure/{erasure.pk}/",
+    ]
 
 
 @pytest.mark.parametrize("who", ["alice", "ada"])

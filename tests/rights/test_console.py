@@ -38,107 +38,155 @@ def test_the_section_lists_a_sent_link_with_its_state(console, alice, patient):
 
 
 def test_sending_from_the_console_says_when_the_link_expires(console, patient):
-    response = console.post(f"/admin/patients/patient/{patient.pk}/rights/package/",
-                            {"package-channel": "", "package-include_message_bodies": "on"}, follow=True)
+    response = console.post(
+        f"/admin/patients/patient/{patient.pk}/rights/package/",
+        {"package-channel": "", "package-include_message_bodies": "on"},
+        follow=True,
+    )
     assert "it works once, until" in response.content.decode()
 
 
 def test_a_link_that_cannot_be_sent_says_why(console, patient):
     patient.consent_sms = False
     patient.save()
-    response = console.post(f"/admin/patients/patient/{patient.pk}/rights/package/", {"package-channel": ""},
-                            follow=True)
+    response = console.post(
+        f"/admin/patients/patient/{patient.pk}/rights/package/", {"package-channel": ""}, follow=True
+    )
     assert "The link was not sent" in response.content.decode()
 
 
 def test_a_correction_without_text_is_shown_again_with_the_error(console, patient):
-    response = console.post(f"/admin/patients/patient/{patient.pk}/rights/corrections/new/", {
-        "area": "details", "requested_change": "", "received_via": "phone",
-        "received_on": timezone.localdate().isoformat()})
+    response = console.post(
+        f"/admin/patients/patient/{patient.pk}/rights/corrections/new/",
+        {
+            "area": "details",
+            "requested_change": "",
+            "received_via": "phone",
+            "received_on": timezone.localdate().isoformat(),
+        },
+    )
     assert response.status_code == 400
     assert "This field is required" in response.content.decode()
 
 
 def test_a_recorded_correction_appears_in_the_section(console, patient):
-    console.post(f"/admin/patients/patient/{patient.pk}/rights/corrections/new/", {
-        "area": "diagnosis", "requested_change": "The diagnosis date is wrong", "received_via": "letter",
-        "received_on": timezone.localdate().isoformat()})
+    console.post(
+        f"/admin/patients/patient/{patient.pk}/rights/corrections/new/",
+        {
+            "area": "diagnosis",
+            "requested_change": "The diagnosis date is wrong",
+            "received_via": "letter",
+            "received_on": timezone.localdate().isoformat(),
+        },
+    )
     assert "Diagnosis" in rights_section(console, patient)
     assert CorrectionRequest.objects.get().recorded_by.username == "alice"
 
 
 def test_the_outcome_page_shows_what_the_patient_asked(console, alice, patient):
-    correction = correction_request_record(actor=alice, patient=patient, area="details",
-                                           requested_change="Spell my surname Varma", received_via="phone",
-                                           received_on=timezone.localdate())
+    correction = correction_request_record(
+        actor=alice,
+        patient=patient,
+        area="details",
+        requested_change="Spell my surname Varma",
+        received_via="phone",
+        received_on=timezone.localdate(),
+    )
     body = console.get(f"/admin/patients/patient/{patient.pk}/rights/corrections/{correction.pk}/").content.decode()
     assert "Spell my surname Varma" in body
 
 
 def test_opening_a_correction_is_audited(console, alice, patient):
-    correction = correction_request_record(actor=alice, patient=patient, area="details", requested_change="x",
-                                           received_via="phone", received_on=timezone.localdate())
+    correction = correction_request_record(
+        actor=alice,
+        patient=patient,
+        area="details",
+        requested_change="x",
+        received_via="phone",
+        received_on=timezone.localdate(),
+    )
     console.get(f"/admin/patients/patient/{patient.pk}/rights/corrections/{correction.pk}/")
     assert AuditEntry.objects.filter(action="view", object_type="rights.CorrectionRequest").count() == 1
 
 
 def test_a_decision_without_an_outcome_is_refused_on_the_page(console, alice, patient):
-    correction = correction_request_record(actor=alice, patient=patient, area="details", requested_change="x",
-                                           received_via="phone", received_on=timezone.localdate())
-    response = console.post(f"/admin/patients/patient/{patient.pk}/rights/corrections/{correction.pk}/",
-                            {"status": "declined", "outcome": ""})
+    correction = correction_request_record(
+        actor=alice,
+        patient=patient,
+        area="details",
+        requested_change="x",
+        received_via="phone",
+        received_on=timezone.localdate(),
+    )
+    response = console.post(
+        f"/admin/patients/patient/{patient.pk}/rights/corrections/{correction.pk}/",
+        {"status": "declined", "outcome": ""},
+    )
     assert response.status_code == 400
 
 
 def test_recording_an_erasure_request_leads_to_the_confirmation_step(console, patient):
-    response = console.post(f"/admin/patients/patient/{patient.pk}/rights/erasure/",
-                            {"erasure-received_via": "phone", "erasure-received_on": timezone.localdate().isoformat()})
+    response = console.post(
+        f"/admin/patients/patient/{patient.pk}/rights/erasure/",
+        {"erasure-received_via": "phone", "erasure-received_on": timezone.localdate().isoformat()},
+    )
     erasure = ErasureRequest.objects.get()
     assert response["Location"] == f"/admin/patients/patient/{patient.pk}/rights/erasure/{erasure.pk}/"
 
 
 def test_the_confirmation_step_names_the_consequences(console, alice, patient):
-    erasure = erasure_request_record(actor=alice, patient=patient, received_via="phone",
-                                     received_on=timezone.localdate())
+    erasure = erasure_request_record(
+        actor=alice, patient=patient, received_via="phone", received_on=timezone.localdate()
+    )
     body = console.get(f"/admin/patients/patient/{patient.pk}/rights/erasure/{erasure.pk}/").content.decode()
     assert "This cannot be undone" in body
     assert "Nothing can be sent to this patient again" in body
 
 
 def test_the_wrong_reference_keeps_the_page_with_the_error(console, alice, patient):
-    erasure = erasure_request_record(actor=alice, patient=patient, received_via="phone",
-                                     received_on=timezone.localdate())
-    response = console.post(f"/admin/patients/patient/{patient.pk}/rights/erasure/{erasure.pk}/",
-                            {"confirm_reference": "P-9999"})
+    erasure = erasure_request_record(
+        actor=alice, patient=patient, received_via="phone", received_on=timezone.localdate()
+    )
+    response = console.post(
+        f"/admin/patients/patient/{patient.pk}/rights/erasure/{erasure.pk}/", {"confirm_reference": "P-9999"}
+    )
     assert response.status_code == 400
     assert f"Type the patient's reference, {patient.reference}" in html.unescape(response.content.decode())
 
 
 def test_carrying_out_shows_the_confirmation(console, alice, patient):
-    erasure = erasure_request_record(actor=alice, patient=patient, received_via="phone",
-                                     received_on=timezone.localdate())
-    response = console.post(f"/admin/patients/patient/{patient.pk}/rights/erasure/{erasure.pk}/",
-                            {"confirm_reference": patient.reference}, follow=True)
+    erasure = erasure_request_record(
+        actor=alice, patient=patient, received_via="phone", received_on=timezone.localdate()
+    )
+    response = console.post(
+        f"/admin/patients/patient/{patient.pk}/rights/erasure/{erasure.pk}/",
+        {"confirm_reference": patient.reference},
+        follow=True,
+    )
     body = response.content.decode()
     assert "Kept, and why" in body
     assert NAME not in body
 
 
 def test_an_erased_record_shows_the_banner_and_no_send_form(console, alice, patient):
-    erasure = erasure_request_record(actor=alice, patient=patient, received_via="phone",
-                                     received_on=timezone.localdate())
-    console.post(f"/admin/patients/patient/{patient.pk}/rights/erasure/{erasure.pk}/",
-                 {"confirm_reference": patient.reference})
+    erasure = erasure_request_record(
+        actor=alice, patient=patient, received_via="phone", received_on=timezone.localdate()
+    )
+    console.post(
+        f"/admin/patients/patient/{patient.pk}/rights/erasure/{erasure.pk}/", {"confirm_reference": patient.reference}
+    )
     section = rights_section(console, patient)
     assert "Personal data erased on" in section
     assert "Send data package link" not in section
 
 
 def test_an_erased_record_cannot_get_its_name_back_in_the_admin_form(console, alice, patient):
-    erasure = erasure_request_record(actor=alice, patient=patient, received_via="phone",
-                                     received_on=timezone.localdate())
-    console.post(f"/admin/patients/patient/{patient.pk}/rights/erasure/{erasure.pk}/",
-                 {"confirm_reference": patient.reference})
+    erasure = erasure_request_record(
+        actor=alice, patient=patient, received_via="phone", received_on=timezone.localdate()
+    )
+    console.post(
+        f"/admin/patients/patient/{patient.pk}/rights/erasure/{erasure.pk}/", {"confirm_reference": patient.reference}
+    )
     body = console.get(f"/admin/patients/patient/{patient.pk}/change/").content.decode()
     assert 'name="full_name"' not in body
 
@@ -146,8 +194,14 @@ def test_an_erased_record_cannot_get_its_name_back_in_the_admin_form(console, al
 def test_the_section_runs_a_fixed_number_of_queries(rf, alice, patient, django_assert_max_num_queries):
     for _ in range(3):
         data_package_link_create(actor=alice, patient=patient)
-        correction_request_record(actor=alice, patient=patient, area="details", requested_change="x",
-                                  received_via="phone", received_on=timezone.localdate())
+        correction_request_record(
+            actor=alice,
+            patient=patient,
+            area="details",
+            requested_change="x",
+            received_via="phone",
+            received_on=timezone.localdate(),
+        )
     request = rf.get("/")
     request.user = alice
     # The user's roles (once per request), two visibility checks, then links with their message, corrections

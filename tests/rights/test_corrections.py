@@ -11,8 +11,13 @@ pytestmark = pytest.mark.django_db
 
 
 def recorded(alice, patient, **overrides):
-    values = {"area": "details", "item": "date of birth", "requested_change": "It is 9 March 1971",
-              "received_via": "phone", "received_on": timezone.localdate()}
+    values = {
+        "area": "details",
+        "item": "date of birth",
+        "requested_change": "It is 9 March 1971",
+        "received_via": "phone",
+        "received_on": timezone.localdate(),
+    }
     return correction_request_record(actor=alice, patient=patient, **{**values, **overrides})
 
 
@@ -27,14 +32,22 @@ def test_recording_is_audited(alice, patient):
 
 
 def test_accepting_records_who_and_what(alice, patient):
-    correction = correction_request_decide(actor=alice, correction=recorded(alice, patient), status="accepted",
-                                           outcome="Date of birth corrected to 9 March 1971")
+    correction = correction_request_decide(
+        actor=alice,
+        correction=recorded(alice, patient),
+        status="accepted",
+        outcome="Date of birth corrected to 9 March 1971",
+    )
     assert (correction.status, correction.decided_by) == ("accepted", alice)
 
 
 def test_deciding_is_audited(alice, patient):
-    correction_request_decide(actor=alice, correction=recorded(alice, patient), status="declined",
-                              outcome="The birth certificate shows 19 March")
+    correction_request_decide(
+        actor=alice,
+        correction=recorded(alice, patient),
+        status="declined",
+        outcome="The birth certificate shows 19 March",
+    )
     assert AuditEntry.objects.filter(object_type="rights.CorrectionRequest", action="change").count() == 1
 
 
@@ -53,6 +66,5 @@ def test_an_unknown_area_is_refused_naming_the_field(alice, patient):
 
 def test_a_decision_must_be_accepted_or_declined(alice, patient):
     with pytest.raises(DomainError) as refused:
-        correction_request_decide(actor=alice, correction=recorded(alice, patient), status="requested",
-                                  outcome="Hmm")
+        correction_request_decide(actor=alice, correction=recorded(alice, patient), status="requested", outcome="Hmm")
     assert refused.value.field == "status"

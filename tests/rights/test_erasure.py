@@ -27,8 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 def record(actor, patient) -> ErasureRequest:
-    return erasure_request_record(actor=actor, patient=patient, received_via="phone",
-                                  received_on=timezone.localdate())
+    return erasure_request_record(actor=actor, patient=patient, received_via="phone", received_on=timezone.localdate())
 
 
 def erase(actor, patient) -> ErasureRequest:
@@ -40,8 +39,12 @@ def kept(erasure: ErasureRequest, item: str) -> dict:
 
 
 def test_every_model_that_points_at_a_patient_has_a_line_in_the_plan():
-    pointing = {model._meta.label for model in apps.get_models() for field in model._meta.concrete_fields
-                if field.is_relation and field.related_model is Patient}
+    pointing = {
+        model._meta.label
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model is Patient
+    }
     assert sorted(pointing - set(PLAN)) == []
 
 
@@ -64,8 +67,9 @@ def test_a_second_open_request_for_the_same_patient_is_refused(alice, patient):
 
 def test_a_date_in_the_future_is_refused_naming_the_field(alice, patient):
     with pytest.raises(DomainError) as refused:
-        erasure_request_record(actor=alice, patient=patient, received_via="phone",
-                               received_on=timezone.localdate() + timedelta(days=1))
+        erasure_request_record(
+            actor=alice, patient=patient, received_via="phone", received_on=timezone.localdate() + timedelta(days=1)
+        )
     assert refused.value.field == "received_on"
 
 
@@ -78,16 +82,20 @@ def test_the_wrong_reference_erases_nothing(alice, patient):
 
 
 def test_the_reference_may_be_typed_in_lower_case(alice, patient):
-    erasure = erasure_request_complete(actor=alice, erasure=record(alice, patient),
-                                       confirm_reference=patient.reference.lower())
+    erasure = erasure_request_complete(
+        actor=alice, erasure=record(alice, patient), confirm_reference=patient.reference.lower()
+    )
     assert erasure.status == "completed"
 
 
 def test_the_patient_gets_a_pseudonym(alice, patient):
     erase(alice, patient)
     patient.refresh_from_db()
-    assert (patient.full_name, patient.email, patient.date_of_birth) == (f"Erased patient {patient.reference}", "",
-                                                                          None)
+    assert (patient.full_name, patient.email, patient.date_of_birth) == (
+        f"Erased patient {patient.reference}",
+        "",
+        None,
+    )
 
 
 def test_the_phone_is_replaced_by_an_unroutable_placeholder(alice, patient):
@@ -109,8 +117,12 @@ def test_completion_is_audited_with_what_was_erased(alice, patient):
 
 def test_messages_to_an_erased_patient_are_refused_with_a_plain_reason(alice, patient):
     erase(alice, patient)
-    message = message_send(patient=Patient.objects.get(pk=patient.pk), kind="staff_reply",
-                           context={"text": "Hello", "staff_name": "Alice"}, idempotency_key="after-erasure")
+    message = message_send(
+        patient=Patient.objects.get(pk=patient.pk),
+        kind="staff_reply",
+        context={"text": "Hello", "staff_name": "Alice"},
+        idempotency_key="after-erasure",
+    )
     assert message.status == Status.BLOCKED
     assert "personal data was erased" in message.status_reason
 
@@ -118,23 +130,42 @@ def test_messages_to_an_erased_patient_are_refused_with_a_plain_reason(alice, pa
 def test_queued_messages_are_cancelled(alice, patient, settings):
     settings.MESSAGING_QUIET_HOURS_START = "00:00"
     settings.MESSAGING_QUIET_HOURS_END = "23:59"
-    queued = message_send(patient=patient, kind="staff_reply", context={"text": "Later", "staff_name": "A"},
-                          idempotency_key="queued-one")
+    queued = message_send(
+        patient=patient, kind="staff_reply", context={"text": "Later", "staff_name": "A"}, idempotency_key="queued-one"
+    )
     erase(alice, patient)
     assert Message.objects.get(pk=queued.pk).status == Status.CANCELED
 
 
 def test_an_sms_from_the_old_number_does_not_reach_the_erased_record(alice, patient):
     erase(alice, patient)
-    message, _ = inbound_record(inbound=InboundMessage(sid="SM" + "1" * 32, channel="sms", phone=PHONE, body="Hi",
-                                                       media_urls=[], from_address=PHONE, to_address="+15005550006"))
+    message, _ = inbound_record(
+        inbound=InboundMessage(
+            sid="SM" + "1" * 32,
+            channel="sms",
+            phone=PHONE,
+            body="Hi",
+            media_urls=[],
+            from_address=PHONE,
+            to_address="+15005550006",
+        )
+    )
     assert message.patient_id != patient.pk
 
 
 def test_an_sms_from_the_old_number_makes_a_new_lead(alice, patient):
     erase(alice, patient)
-    message, _ = inbound_record(inbound=InboundMessage(sid="SM" + "2" * 32, channel="sms", phone=PHONE, body="Hi",
-                                                       media_urls=[], from_address=PHONE, to_address="+15005550006"))
+    message, _ = inbound_record(
+        inbound=InboundMessage(
+            sid="SM" + "2" * 32,
+            channel="sms",
+            phone=PHONE,
+            body="Hi",
+            media_urls=[],
+            from_address=PHONE,
+            to_address="+15005550006",
+        )
+    )
     assert Patient.objects.get(pk=message.patient_id).is_lead is True
 
 
@@ -181,8 +212,7 @@ def test_the_confirmation_says_why_results_are_kept(alice, patient):
 
 
 def test_the_confirmation_lists_the_message_texts_as_erased(alice, patient):
-    message_send(patient=patient, kind="staff_reply", context={"text": "Hi", "staff_name": "A"},
-                 idempotency_key="one")
+    message_send(patient=patient, kind="staff_reply", context={"text": "Hi", "staff_name": "A"}, idempotency_key="one")
     erasure = erase(alice, patient)
     erased = {line["item"]: line["count"] for line in erasure.confirmation["erased"]}
     assert erased["Message texts, attachments and phone addresses"] == 1

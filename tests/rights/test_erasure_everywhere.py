@@ -45,8 +45,9 @@ def where_found(needle: str) -> list[str]:
 
 
 def erase(patient: Patient, actor) -> None:
-    erasure = erasure_request_record(actor=actor, patient=patient, received_via="phone",
-                                     received_on=timezone.localdate())
+    erasure = erasure_request_record(
+        actor=actor, patient=patient, received_via="phone", received_on=timezone.localdate()
+    )
     erasure_request_complete(actor=actor, erasure=erasure, confirm_reference=patient.reference)
 
 

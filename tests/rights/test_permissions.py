@@ -51,8 +51,14 @@ def cast(alice, bob, erin, ada, charlie) -> dict:
 
 
 def correction_of(alice, patient) -> CorrectionRequest:
-    return correction_request_record(actor=alice, patient=patient, area="details", requested_change="Spelling",
-                                     received_via="phone", received_on=TODAY())
+    return correction_request_record(
+        actor=alice,
+        patient=patient,
+        area="details",
+        requested_change="Spelling",
+        received_via="phone",
+        received_on=TODAY(),
+    )
 
 
 def erasure_of(alice, patient) -> ErasureRequest:
@@ -61,23 +67,28 @@ def erasure_of(alice, patient) -> ErasureRequest:
 
 # --- Send the data package link ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("who", CAST)
 def test_console_send_package(cast, patient, who):
-    response = console(cast[who]).post(f"/admin/patients/patient/{patient.pk}/rights/package/",
-                                       {"package-channel": "", "package-include_message_bodies": "on"})
+    response = console(cast[who]).post(
+        f"/admin/patients/patient/{patient.pk}/rights/package/",
+        {"package-channel": "", "package-include_message_bodies": "on"},
+    )
     assert outcome(response) == CONSOLE_ACT[who]
     assert DataPackageLink.objects.exists() == (who in ALLOWED)
 
 
 @pytest.mark.parametrize("who", CAST)
 def test_api_send_package(cast, patient, who):
-    response = api(cast[who]).post(f"/api/v1/patients/{patient.pk}/data-package-links/", {},
-                                   content_type="application/json")
+    response = api(cast[who]).post(
+        f"/api/v1/patients/{patient.pk}/data-package-links/", {}, content_type="application/json"
+    )
     assert response.status_code == API_CREATE[who]
     assert DataPackageLink.objects.exists() == (who in ALLOWED)
 
 
 # --- Correction requests ----------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("who", CAST)
 def test_console_correction_form(cast, patient, who):
@@ -87,18 +98,32 @@ def test_console_correction_form(cast, patient, who):
 
 @pytest.mark.parametrize("who", CAST)
 def test_console_record_correction(cast, patient, who):
-    response = console(cast[who]).post(f"/admin/patients/patient/{patient.pk}/rights/corrections/new/", {
-        "area": "details", "requested_change": "Date of birth is 9 March", "received_via": "phone",
-        "received_on": TODAY().isoformat()})
+    response = console(cast[who]).post(
+        f"/admin/patients/patient/{patient.pk}/rights/corrections/new/",
+        {
+            "area": "details",
+            "requested_change": "Date of birth is 9 March",
+            "received_via": "phone",
+            "received_on": TODAY().isoformat(),
+        },
+    )
     assert outcome(response) == CONSOLE_ACT[who]
     assert CorrectionRequest.objects.exists() == (who in ALLOWED)
 
 
 @pytest.mark.parametrize("who", CAST)
 def test_api_record_correction(cast, patient, who):
-    response = api(cast[who]).post("/api/v1/correction-requests/", {
-        "patient": patient.pk, "area": "details", "requested_change": "Date of birth is 9 March",
-        "received_via": "phone", "received_on": TODAY().isoformat()}, content_type="application/json")
+    response = api(cast[who]).post(
+        "/api/v1/correction-requests/",
+        {
+            "patient": patient.pk,
+            "area": "details",
+            "requested_change": "Date of birth is 9 March",
+            "received_via": "phone",
+            "received_on": TODAY().isoformat(),
+        },
+        content_type="application/json",
+    )
     assert response.status_code == API_CREATE_BODY[who]
     assert CorrectionRequest.objects.exists() == (who in ALLOWED)
 
@@ -108,7 +133,8 @@ def test_console_decide_correction(cast, alice, patient, who):
     correction = correction_of(alice, patient)
     response = console(cast[who]).post(
         f"/admin/patients/patient/{patient.pk}/rights/corrections/{correction.pk}/",
-        {"status": "accepted", "outcome": "Date of birth corrected"})
+        {"status": "accepted", "outcome": "Date of birth corrected"},
+    )
     assert outcome(response) == CONSOLE_ACT[who]
     correction.refresh_from_db()
     assert (correction.status == "accepted") == (who in ALLOWED)
@@ -117,9 +143,11 @@ def test_console_decide_correction(cast, alice, patient, who):
 @pytest.mark.parametrize("who", CAST)
 def test_api_decide_correction(cast, alice, patient, who):
     correction = correction_of(alice, patient)
-    response = api(cast[who]).patch(f"/api/v1/correction-requests/{correction.pk}/",
-                                    {"status": "declined", "outcome": "The record was right"},
-                                    content_type="application/json")
+    response = api(cast[who]).patch(
+        f"/api/v1/correction-requests/{correction.pk}/",
+        {"status": "declined", "outcome": "The record was right"},
+        content_type="application/json",
+    )
     assert response.status_code == API_READ[who]
     correction.refresh_from_db()
     assert (correction.status == "declined") == (who in ALLOWED)
@@ -133,19 +161,24 @@ def test_api_read_correction(cast, alice, patient, who):
 
 # --- Erasure ----------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("who", CAST)
 def test_console_record_erasure(cast, patient, who):
-    response = console(cast[who]).post(f"/admin/patients/patient/{patient.pk}/rights/erasure/",
-                                       {"erasure-received_via": "phone", "erasure-received_on": TODAY().isoformat()})
+    response = console(cast[who]).post(
+        f"/admin/patients/patient/{patient.pk}/rights/erasure/",
+        {"erasure-received_via": "phone", "erasure-received_on": TODAY().isoformat()},
+    )
     assert outcome(response) == CONSOLE_ACT[who]
     assert ErasureRequest.objects.exists() == (who in ALLOWED)
 
 
 @pytest.mark.parametrize("who", CAST)
 def test_api_record_erasure(cast, patient, who):
-    response = api(cast[who]).post("/api/v1/erasure-requests/", {
-        "patient": patient.pk, "received_via": "phone", "received_on": TODAY().isoformat()},
-        content_type="application/json")
+    response = api(cast[who]).post(
+        "/api/v1/erasure-requests/",
+        {"patient": patient.pk, "received_via": "phone", "received_on": TODAY().isoformat()},
+        content_type="application/json",
+    )
     assert response.status_code == API_CREATE_BODY[who]
     assert ErasureRequest.objects.exists() == (who in ALLOWED)
 
@@ -160,8 +193,9 @@ def test_console_erasure_page(cast, alice, patient, who):
 @pytest.mark.parametrize("who", CAST)
 def test_console_carry_out_erasure(cast, alice, patient, who):
     erasure = erasure_of(alice, patient)
-    response = console(cast[who]).post(f"/admin/patients/patient/{patient.pk}/rights/erasure/{erasure.pk}/",
-                                       {"confirm_reference": patient.reference})
+    response = console(cast[who]).post(
+        f"/admin/patients/patient/{patient.pk}/rights/erasure/{erasure.pk}/", {"confirm_reference": patient.reference}
+    )
     assert outcome(response) == CONSOLE_ACT[who]
     erasure.refresh_from_db()
     assert (erasure.status == "completed") == (who in ALLOWED)
@@ -170,8 +204,11 @@ def test_console_carry_out_erasure(cast, alice, patient, who):
 @pytest.mark.parametrize("who", CAST)
 def test_api_carry_out_erasure(cast, alice, patient, who):
     erasure = erasure_of(alice, patient)
-    response = api(cast[who]).post(f"/api/v1/erasure-requests/{erasure.pk}/complete/",
-                                   {"confirm_reference": patient.reference}, content_type="application/json")
+    response = api(cast[who]).post(
+        f"/api/v1/erasure-requests/{erasure.pk}/complete/",
+        {"confirm_reference": patient.reference},
+        content_type="application/json",
+    )
     assert response.status_code == API_READ[who]
     erasure.refresh_from_db()
     assert (erasure.status == "completed") == (who in ALLOWED)
@@ -195,13 +232,16 @@ def test_console_retention_page(cast, who):
 
 @pytest.mark.parametrize("who", CAST)
 def test_console_set_retention(cast, who):
-    response = console(cast[who]).post("/admin/rights/retention/", {
-        "clinical_record_years": "8", "message_log_days": "90", "audit_log_years": "6", "basis": "Advice of 2026"})
+    response = console(cast[who]).post(
+        "/admin/rights/retention/",
+        {"clinical_record_years": "8", "message_log_days": "90", "audit_log_years": "6", "basis": "Advice of 2026"},
+    )
     assert outcome(response) == {"ada": 302}.get(who, RETENTION[who])
     assert RetentionPolicy.objects.exists() == (who == "ada")
 
 
 # --- An expert who may see the record still may not act on it ---------------------------------------------------
+
 
 def test_an_expert_in_a_care_relationship_sees_the_record_but_gets_403_on_rights(erin, patient):
     start = datetime.combine(TODAY() + timedelta(days=2), time(10), tzinfo=timezone.get_current_timezone())

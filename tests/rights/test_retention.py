@@ -50,8 +50,9 @@ def test_a_coordinator_cannot_set_them(alice):
         set_periods(alice)
 
 
-@pytest.mark.parametrize(("field", "value"), [("clinical_record_years", 0), ("message_log_days", 4000),
-                                              ("audit_log_years", 101)])
+@pytest.mark.parametrize(
+    ("field", "value"), [("clinical_record_years", 0), ("message_log_days", 4000), ("audit_log_years", 101)]
+)
 def test_a_value_outside_the_limits_is_refused_naming_the_field(ada, field, value):
     with pytest.raises(DomainError) as refused:
         set_periods(ada, **{field: value})
@@ -67,7 +68,8 @@ def test_there_is_only_ever_one_policy_row(ada):
 def test_the_page_shows_a_bad_value_next_to_its_field(ada):
     client = Client()
     client.force_login(ada)
-    response = client.post("/admin/rights/retention/", {"clinical_record_years": "0", "message_log_days": "90",
-                                                        "audit_log_years": "6"})
+    response = client.post(
+        "/admin/rights/retention/", {"clinical_record_years": "0", "message_log_days": "90", "audit_log_years": "6"}
+    )
     assert response.status_code == 400
     assert "greater than or equal to 1" in response.content.decode()

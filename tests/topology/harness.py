@@ -356,8 +356,23 @@ class Topology:
     def _start_redis_and_prism(self) -> None:
         redis = self._process(
             "redis",
-            ["redis-server", "--port", str(self.ports["redis"]), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir), "--daemonize", "no", "--loglevel", "warning"],
+            [
+                "redis-server",
+                "--port",
+                str(self.ports["redis"]),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+                "--daemonize",
+                "no",
+                "--loglevel",
+                "warning",
+            ],
         )
         prism = self._process(
             "prism",
@@ -365,8 +380,17 @@ class Topology:
         )
         recorder = self._process(
             "twilio-recorder",
-            [sys.executable, "-m", "tests.topology.twilio_recorder", "--port", str(self.ports["twilio"]),
-             "--upstream", f"http://127.0.0.1:{self.ports['prism']}", "--log", str(self.logs / "twilio-api.jsonl")],
+            [
+                sys.executable,
+                "-m",
+                "tests.topology.twilio_recorder",
+                "--port",
+                str(self.ports["twilio"]),
+                "--upstream",
+                f"http://127.0.0.1:{self.ports['prism']}",
+                "--log",
+                str(self.logs / "twilio-api.jsonl"),
+            ],
         )
         self.services += [redis, prism, recorder]
         for process in (redis, prism, recorder):
@@ -392,10 +416,27 @@ class Topology:
         folder = self.certificate.parent
         folder.mkdir()
         subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-             "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-             "-keyout", str(folder / "key.pem"), "-out", str(self.certificate)],
-            check=True, capture_output=True, timeout=60,
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                "-keyout",
+                str(folder / "key.pem"),
+                "-out",
+                str(self.certificate),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
         )
 
     def _start_nginx(self) -> None:
@@ -422,8 +463,18 @@ class Topology:
         main = prefix / "nginx.conf"
         main.write_text(render_main(prefix=prefix, site_conf=site))
         self.nginx = self._process(
-            "nginx", ["nginx", "-p", str(prefix), "-c", str(main), "-e", str(self.logs / "nginx.error.log"),
-                      "-g", "daemon off;"],
+            "nginx",
+            [
+                "nginx",
+                "-p",
+                str(prefix),
+                "-c",
+                str(main),
+                "-e",
+                str(self.logs / "nginx.error.log"),
+                "-g",
+                "daemon off;",
+            ],
         )
         self.nginx.start()
 

@@ -100,8 +100,13 @@ def book(topology: Topology, slot: dict, *, source_address: str, tries: int = 8)
     on connection errors (the answer may have been lost after the booking committed)."""
     outcome = BookingOutcome(key=uuid.uuid4().hex, phone=new_phone(), slot=slot)
     body = {
-        "expert": slot["expert"], "start": slot["start"], "topic": "diet", "name": "Load Test Patient",
-        "phone": outcome.phone, "channel": "sms", "consent_sms": True,
+        "expert": slot["expert"],
+        "start": slot["start"],
+        "topic": "diet",
+        "name": "Load Test Patient",
+        "phone": outcome.phone,
+        "channel": "sms",
+        "consent_sms": True,
     }
     with topology.session(source_address=source_address) as session:
         for attempt in range(tries):

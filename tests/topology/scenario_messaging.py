@@ -145,7 +145,8 @@ def exactly_once_report(topology: Topology, message_ids: list[int]) -> ExactlyOn
         "SELECT id, twilio_sid, to_address, body FROM messaging_message WHERE id = ANY(%s)", (message_ids,)
     )
     posts = [
-        call for call in topology.twilio_requests()
+        call
+        for call in topology.twilio_requests()
         if call["method"] == "POST" and call["path"].endswith("/Messages.json") and call["status"] == 201
     ]
     api_sends, sid_matches = {}, True
@@ -155,7 +156,10 @@ def exactly_once_report(topology: Topology, message_ids: list[int]) -> ExactlyOn
         sid_matches = sid_matches and len(sends) == 1 and sends[0]["sid"] == sid
     sids = [sid for _, sid, _, _ in rows if sid]
     return ExactlyOnce(
-        messages=len(rows), with_sid=len(sids), distinct_sids=len(set(sids)), api_sends=api_sends,
+        messages=len(rows),
+        with_sid=len(sids),
+        distinct_sids=len(set(sids)),
+        api_sends=api_sends,
         sid_matches=sid_matches,
     )
 

@@ -50,8 +50,15 @@ def make_handler(upstream: str, log_path: Path) -> type[BaseHTTPRequestHandler]:
         size = int((query.get("PageSize") or ["50"])[-1])
         with lock:
             found = [message for message in reversed(created) if not to or message["to"] == to][:size]
-        document.update(messages=found, page=0, page_size=size, start=0, end=max(len(found) - 1, 0),
-                        next_page_uri=None, previous_page_uri=None)
+        document.update(
+            messages=found,
+            page=0,
+            page_size=size,
+            start=0,
+            end=max(len(found) - 1, 0),
+            next_page_uri=None,
+            previous_page_uri=None,
+        )
 
     class RecordingHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"

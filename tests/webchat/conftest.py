@@ -28,8 +28,9 @@ def codes() -> Iterator[type[LocmemVerifyBackend]]:
     LocmemVerifyBackend.reset()
 
 
-def start_chat(client, *, phone: str = PHONE, name: str = "Meera Iyer", consent_sms: bool = True,
-               ip: str = "203.0.113.7"):
+def start_chat(
+    client, *, phone: str = PHONE, name: str = "Meera Iyer", consent_sms: bool = True, ip: str = "203.0.113.7"
+):
     data = {"name": name, "phone": phone, "website": ""}
     if consent_sms:
         data["consent_sms"] = "on"

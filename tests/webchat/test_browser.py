@@ -31,8 +31,9 @@ def patient_opens_chat(page, live_server, assert_accessible) -> None:
     page.wait_for_url(re.compile(r"/chat/t/[^/]+/$"))
 
 
-def test_patient_chats_and_sees_the_coordinators_answer(live_server, page, browser, alice, assert_accessible,
-                                                        screenshot):
+def test_patient_chats_and_sees_the_coordinators_answer(
+    live_server, page, browser, alice, assert_accessible, screenshot
+):
     patient_opens_chat(page, live_server, assert_accessible)
     assert_accessible()
     page.fill("textarea[name=text]", "Can I take my tablets with tea?")
@@ -46,8 +47,7 @@ def test_patient_chats_and_sees_the_coordinators_answer(live_server, page, brows
     staff = Client()
     staff.force_login(alice)
     coordinator = browser.new_context(viewport={"width": 1280, "height": 900})
-    coordinator.add_cookies([{"name": "sessionid", "value": staff.cookies["sessionid"].value,
-                              "url": live_server.url}])
+    coordinator.add_cookies([{"name": "sessionid", "value": staff.cookies["sessionid"].value, "url": live_server.url}])
     console = coordinator.new_page()
     conversation = Conversation.objects.get()
     console.goto(f"{live_server.url}/admin/messaging/conversation/{conversation.pk}/change/")
@@ -83,8 +83,9 @@ def test_the_refresh_script_shows_a_reply_without_a_reload(live_server, page, al
     from webchat.models import WebChat
 
     conversation = conversation_for_patient(WebChat.objects.get().patient)
-    conversation_reply(conversation=conversation, actor=alice, text="We will call you at 4.", channel="web",
-                       idempotency_key="refresh")
+    conversation_reply(
+        conversation=conversation, actor=alice, text="We will call you at 4.", channel="web", idempotency_key="refresh"
+    )
     # No reload: the self-hosted script fetches the list every 15 seconds.
     page.wait_for_selector("text=We will call you at 4.", timeout=20_000)
 
@@ -105,8 +106,9 @@ def test_form_errors_on_the_start_page_are_accessible(live_server, page, assert_
     assert_accessible()
 
 
-def test_the_debug_simulate_box_on_a_console_thread_is_accessible(live_server, page, alice, settings,
-                                                                   assert_accessible):
+def test_the_debug_simulate_box_on_a_console_thread_is_accessible(
+    live_server, page, alice, settings, assert_accessible
+):
     from messaging.services import conversation_for_patient
     from tests.factories.people import PatientFactory
 
@@ -114,8 +116,7 @@ def test_the_debug_simulate_box_on_a_console_thread_is_accessible(live_server, p
     conversation = conversation_for_patient(PatientFactory(phone="+919876500041", coordinator=alice))
     staff = Client()
     staff.force_login(alice)
-    page.context.add_cookies([{"name": "sessionid", "value": staff.cookies["sessionid"].value,
-                               "url": live_server.url}])
+    page.context.add_cookies([{"name": "sessionid", "value": staff.cookies["sessionid"].value, "url": live_server.url}])
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/admin/messaging/conversation/{conversation.pk}/change/")
     page.fill("#ct-simulate-text", "STOP")

@@ -65,8 +65,9 @@ def test_the_language_switcher_on_the_hindi_chat_links_to_the_english_chat(clien
     assert '<a href="/chat/" hreflang="en" lang="en">English</a>' in body
 
 
-@pytest.mark.parametrize(("code", "url"), [("en", "https://clinic.example.org/chat/"),
-                                       ("hi", "https://clinic.example.org/hi/chat/")])
+@pytest.mark.parametrize(
+    ("code", "url"), [("en", "https://clinic.example.org/chat/"), ("hi", "https://clinic.example.org/hi/chat/")]
+)
 def test_the_chat_page_names_both_languages_for_search_engines(client, code, url):
     body = client.get("/hi/chat/").content.decode()
     assert f'<link rel="alternate" hreflang="{code}" href="{url}">' in body
@@ -144,7 +145,6 @@ def test_the_reply_nudge_to_a_hindi_lead_is_in_hindi_and_links_to_the_hindi_chat
     url = open_hindi_chat(client, codes)
     client.post(url, {"text": "नमस्ते", "idempotency_key": "k1"})
     conversation = Conversation.objects.get(patient=WebChat.objects.get().patient)
-    conversation_reply(conversation=conversation, actor=alice, text="जी, बताइए।", idempotency_key="r1",
-                       channel="web")
+    conversation_reply(conversation=conversation, actor=alice, text="जी, बताइए।", idempotency_key="r1", channel="web")
     nudge = Message.objects.get(kind="webchat_reply")
     assert nudge.body == f"{settings.CLINIC_NAME} से आपके लिए जवाब आया है: https://clinic.example.org/hi/chat/"

@@ -198,9 +198,11 @@ def test_the_api_can_answer_in_the_web_chat(client, alice):
     staff = Client()
     staff.force_login(alice)
     conversation = Conversation.objects.get()
-    response = staff.post(f"/api/v1/conversations/{conversation.pk}/reply/",
-                          {"text": "We will call you.", "channel": "web", "idempotency_key": "api-1"},
-                          content_type="application/json")
+    response = staff.post(
+        f"/api/v1/conversations/{conversation.pk}/reply/",
+        {"text": "We will call you.", "channel": "web", "idempotency_key": "api-1"},
+        content_type="application/json",
+    )
     assert response.status_code == 201
     assert response.json()["channel"] == "web"
 

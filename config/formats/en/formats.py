@@ -17,6 +17,7 @@ DATE_INPUT_FORMATS = [
     "%d %b %Y",  # 28 Nov 2026, as the console shows dates
 ]
 TIME_INPUT_FORMATS = ["%H:%M:%S", "%H:%M:%S.%f", "%H:%M"]
-DATETIME_INPUT_FORMATS = [
-    f"{day} {clock}" for day in DATE_INPUT_FORMATS for clock in TIME_INPUT_FORMATS
-] + ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
+DATETIME_INPUT_FORMATS = [f"{day} {clock}" for day in DATE_INPUT_FORMATS for clock in TIME_INPUT_FORMATS] + [
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+]

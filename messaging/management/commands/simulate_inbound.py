@@ -22,8 +22,10 @@ class Command(BaseCommand):
         except DomainError as error:
             raise CommandError(f"{error.message} Write it like +919876543210.") from error
         message = result.message
-        self.stdout.write(self.style.SUCCESS(
-            f"Received message #{message.pk} from patient #{message.patient_id} on {channel}: {result.outcome}"
-            + (f" (keyword {message.keyword})" if message.keyword else "")
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Received message #{message.pk} from patient #{message.patient_id} on {channel}: {result.outcome}"
+                + (f" (keyword {message.keyword})" if message.keyword else "")
+            )
+        )
         self.stdout.write("Replies, if any, are queued: the worker prints them (make run) or sends them.")

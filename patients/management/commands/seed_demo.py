@@ -5,7 +5,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 # Each app seeds its own fictional demo data; order matters (people before consults and records).
 DEMO_MODULES = [
-    "patients.demo", "consults.demo", "patients.demo_care", "messaging.demo", "followups.demo", "guide.demo",
+    "patients.demo",
+    "consults.demo",
+    "patients.demo_care",
+    "messaging.demo",
+    "followups.demo",
+    "guide.demo",
 ]
 
 
