@@ -132,7 +132,7 @@ e2e-prod: deps contract-mock prod-tools
 test:
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory lint format-check typecheck import-contracts check browser contract-mock prod-tools && \
-	$(MAKE) --no-print-directory -j2 -O target database-passes; status=$$?; \
+	$(MAKE) --no-print-directory -j2 --output-sync=target database-passes; status=$$?; \
 	echo "== make test: $$(( $$(date +%s) - start )) s"; exit $$status
 
 .PHONY: database-passes sqlite-then-topology
