@@ -101,10 +101,13 @@ pytest: deps browser contract-mock
 pytest-quick: deps browser contract-mock
 	env -u DATABASE_URL $(BIN)/pytest -m "not slow"
 
+# The PostgreSQL pass runs every test that touches the database (django_db, live_server, `postgres`);
+# the ~520 tests that use none (clinical tables, texts, settings subprocesses, import contracts) ran in
+# the SQLite pass and would only repeat it (tests/conftest.py: --database-tests-only).
 pytest-postgres: deps browser contract-mock
 	@if $(BIN)/python -c "import socket; socket.create_connection(('$(PG_HOST)', $(PG_PORT)), 2).close()" 2>/dev/null; then \
 		echo "== PostgreSQL pass ($(PG_URL))"; \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest --create-db; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest --create-db --database-tests-only; \
 	else \
 		echo "########################################################"; \
 		echo "SKIPPED POSTGRES PASS: no server at $(PG_HOST):$(PG_PORT)"; \

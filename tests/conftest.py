@@ -185,3 +185,35 @@ def assert_accessible(page):
         assert violations == [], f"axe-core violations on {(target or page).url}: {violations}"
 
     return check
+
+
+# --- `make test` runs the database-independent tests once ---------------------------------------------
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="deselect tests that use no database (the second database pass of `make test`: they ran in the first)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--database-tests-only"):
+        return
+    kept, dropped = [], []
+    for item in items:
+        uses_database = any(item.get_closest_marker(name) for name in ("django_db", "postgres")) or bool(
+            DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+        (kept if uses_database else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
