@@ -75,9 +75,12 @@ def test_coordinator_finds_the_patient_by_phone_and_records_a_bcr_abl1_result(
     page.wait_for_url(f"**/patient/{patient.pk}/record/bcr-abl1/")
     assert sideways_overflow(page) == 0
     sample = add_months(GeneticTest.objects.filter(patient=patient).order_by("collected_on").first().collected_on, 3)
-    # A script fills a date input in ISO; headless Chromium orders the typed segments by its own UI language,
-    # not the page's. dd/mm/yyyy typed text is accepted at the form (tests/patients/test_record_forms.py).
-    page.get_by_label("Sample date").fill(sample.isoformat())
+    # Typed as an Indian user writes it, dd/mm/yyyy, as a browser without a date picker shows the field: a
+    # plain text box (headless Chromium orders a date input's typed segments by its own UI language, so the
+    # field is turned into the text box such browsers fall back to; the server reads both).
+    sample_date = page.get_by_label("Sample date")
+    sample_date.evaluate("input => { input.type = 'text'; }")
+    sample_date.fill(sample.strftime("%d/%m/%Y"))
     page.get_by_label("BCR::ABL1 IS %").fill("4.5")
     page.get_by_label("ABL1 control copies").fill("52,000")
     page.get_by_label("Laboratory").fill("Metro Lab")
