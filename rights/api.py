@@ -4,10 +4,10 @@ Same capabilities, services and audit trail as the console. Bad input is a 400 n
 the caller may not see is "does not exist" (400 in a body, 404 in a path); a role that may not act is a 403.
 """
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
@@ -15,6 +15,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.ids import query_id
 from patients.api.serializers import VisiblePatientField
 from patients.audit import audit_record
 from patients.capabilities import can_manage_patient_rights, can_run_erasure
@@ -36,6 +37,8 @@ from rights.services import (
     erasure_request_complete,
     erasure_request_record,
 )
+
+_Row = TypeVar("_Row", bound=Model)
 
 
 class MayManageRights(BasePermission):
@@ -211,6 +214,12 @@ class CorrectionOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def of_patient_asked(request: Request, rows: QuerySet[_Row]) -> QuerySet[_Row]:
+    """The rows of the patient named by `?patient=` (a bad id is a 400 naming the field), or all of them."""
+    patient = query_id(request.query_params, "patient")
+    return rows if patient is None else rows.filter(patient_id=patient)
+
+
 class CorrectionIn(serializers.ModelSerializer):
     patient = VisiblePatientField()
 
@@ -243,11 +252,8 @@ class CorrectionList(AuditedReads, generics.ListCreateAPIView):
     serializer_class = CorrectionOut
 
     def get_queryset(self) -> QuerySet[CorrectionRequest]:
-        from config.ids import query_id
-
-        rows = correction_requests_visible_to(self.request.user)
-        patient = query_id(self.request.query_params, "patient")
-        return (rows.filter(patient_id=patient) if patient is not None else rows).order_by("-recorded_at", "-id")
+        rows = of_patient_asked(self.request, correction_requests_visible_to(self.request.user))
+        return rows.order_by("-recorded_at", "-id")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = CorrectionIn(data=request.data, context={"request": request})
@@ -369,11 +375,8 @@ class ErasureList(AuditedReads, generics.ListCreateAPIView):
     serializer_class = ErasureOut
 
     def get_queryset(self) -> QuerySet[ErasureRequest]:
-        from config.ids import query_id
-
-        rows = erasure_requests_visible_to(self.request.user)
-        patient = query_id(self.request.query_params, "patient")
-        return (rows.filter(patient_id=patient) if patient is not None else rows).order_by("-requested_at", "-id")
+        rows = of_patient_asked(self.request, erasure_requests_visible_to(self.request.user))
+        return rows.order_by("-requested_at", "-id")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = ErasureIn(data=request.data, context={"request": request})
