@@ -1,17 +1,20 @@
 """Staff roles. Coordinators edit care records; experts read their patients' records; admins see all."""
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, User
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
 
 COORDINATOR = "coordinator"
 EXPERT = "expert"
 ROLE_GROUPS = (COORDINATOR, EXPERT)
 
 
-def staff_user(request: HttpRequest) -> User:
-    """The signed-in staff member of a console view that has already checked a capability."""
+def staff_user(request: "HttpRequest | Request") -> User:
+    """The signed-in staff member of a console view or API view that has already checked a capability."""
     return cast(User, request.user)
 
 

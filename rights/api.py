@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view, inline_serializer
-from rest_framework import generics, serializers, status
+from rest_framework import generics, mixins, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -20,6 +20,7 @@ from patients.api.serializers import VisiblePatientField
 from patients.audit import audit_record
 from patients.capabilities import can_manage_patient_rights, can_run_erasure
 from patients.models import AuditAction, Channel
+from patients.roles import staff_user
 from patients.selectors import patients_visible_to
 from rights.models import (
     CorrectionRequest,
@@ -59,13 +60,13 @@ def _username(field: str) -> serializers.CharField:
     return serializers.CharField(source=f"{field}.get_username", read_only=True, allow_null=True, default=None)
 
 
-class AuditedReads:
-    """List and retrieve write a view entry to the audit trail, as every patient-data endpoint does."""
+class AuditedList(mixins.ListModelMixin, generics.GenericAPIView):
+    """A list writes a view entry to the audit trail, as every patient-data endpoint does."""
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
         audit_record(
-            actor=request.user,
+            actor=staff_user(request),
             action=AuditAction.VIEW,
             request=request,
             via="api",
@@ -74,9 +75,15 @@ class AuditedReads:
         )
         return response
 
+
+class AuditedRetrieve(mixins.RetrieveModelMixin, generics.GenericAPIView):
+    """Reading one row writes a view entry to the audit trail."""
+
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=self.get_object(), request=request, via="api")
+        audit_record(
+            actor=staff_user(request), action=AuditAction.VIEW, obj=self.get_object(), request=request, via="api"
+        )
         return response
 
 
@@ -139,7 +146,7 @@ class PackageLinkIn(serializers.Serializer):
         responses={201: PackageLinkOut},
     ),
 )
-class PatientPackageLinks(AuditedReads, generics.ListCreateAPIView):
+class PatientPackageLinks(AuditedList, generics.ListCreateAPIView):
     permission_classes = [MayManageRights]
     serializer_class = PackageLinkOut
 
@@ -156,7 +163,7 @@ class PatientPackageLinks(AuditedReads, generics.ListCreateAPIView):
         data = PackageLinkIn(data=request.data)
         data.is_valid(raise_exception=True)
         link = data_package_link_create(
-            actor=request.user,
+            actor=staff_user(request),
             patient=self.patient(),
             channel=data.validated_data.get("channel") or None,
             include_message_bodies=data.validated_data["include_message_bodies"],
@@ -183,7 +190,7 @@ class PackageLinkRevoke(generics.GenericAPIView):
         responses={200: PackageLinkOut},
     )
     def post(self, request: Request, pk: int) -> Response:
-        link = data_package_link_revoke(actor=request.user, link=self.get_object(), request=request, via="api")
+        link = data_package_link_revoke(actor=staff_user(request), link=self.get_object(), request=request, via="api")
         return Response(PackageLinkOut(link).data)
 
 
@@ -247,7 +254,7 @@ class CorrectionDecideIn(serializers.Serializer):
         responses={201: CorrectionOut},
     ),
 )
-class CorrectionList(AuditedReads, generics.ListCreateAPIView):
+class CorrectionList(AuditedList, generics.ListCreateAPIView):
     permission_classes = [MayManageRights]
     serializer_class = CorrectionOut
 
@@ -258,7 +265,9 @@ class CorrectionList(AuditedReads, generics.ListCreateAPIView):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = CorrectionIn(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        correction = correction_request_record(actor=request.user, request=request, via="api", **data.validated_data)
+        correction = correction_request_record(
+            actor=staff_user(request), request=request, via="api", **data.validated_data
+        )
         return Response(CorrectionOut(correction).data, status=status.HTTP_201_CREATED)
 
 
@@ -272,7 +281,7 @@ class CorrectionList(AuditedReads, generics.ListCreateAPIView):
         responses={200: CorrectionOut},
     ),
 )
-class CorrectionDetail(AuditedReads, generics.RetrieveUpdateAPIView):
+class CorrectionDetail(AuditedRetrieve, generics.RetrieveUpdateAPIView):
     permission_classes = [MayManageRights]
     serializer_class = CorrectionOut
     http_method_names = ["get", "patch", "head", "options"]
@@ -284,7 +293,7 @@ class CorrectionDetail(AuditedReads, generics.RetrieveUpdateAPIView):
         data = CorrectionDecideIn(data=request.data)
         data.is_valid(raise_exception=True)
         correction = correction_request_decide(
-            actor=request.user, correction=self.get_object(), request=request, via="api", **data.validated_data
+            actor=staff_user(request), correction=self.get_object(), request=request, via="api", **data.validated_data
         )
         return Response(CorrectionOut(correction).data)
 
@@ -370,7 +379,7 @@ class ErasureCompleteIn(serializers.Serializer):
         responses={201: ErasureOut},
     ),
 )
-class ErasureList(AuditedReads, generics.ListCreateAPIView):
+class ErasureList(AuditedList, generics.ListCreateAPIView):
     permission_classes = [MayRunErasure]
     serializer_class = ErasureOut
 
@@ -381,7 +390,7 @@ class ErasureList(AuditedReads, generics.ListCreateAPIView):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = ErasureIn(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        erasure = erasure_request_record(actor=request.user, request=request, via="api", **data.validated_data)
+        erasure = erasure_request_record(actor=staff_user(request), request=request, via="api", **data.validated_data)
         return Response(ErasureOut(erasure).data, status=status.HTTP_201_CREATED)
 
 
@@ -392,7 +401,7 @@ class ErasureList(AuditedReads, generics.ListCreateAPIView):
         summary="One erasure request, with its confirmation once carried out",
     )
 )
-class ErasureDetail(AuditedReads, generics.RetrieveAPIView):
+class ErasureDetail(AuditedRetrieve, generics.RetrieveAPIView):
     permission_classes = [MayRunErasure]
     serializer_class = ErasureOut
 
@@ -424,7 +433,7 @@ class ErasureComplete(generics.GenericAPIView):
         if not can_run_erasure(request.user, erasure.patient):
             raise PermissionDenied("Only the patient's coordinator or an admin can carry out an erasure.")
         done = erasure_request_complete(
-            actor=request.user,
+            actor=staff_user(request),
             erasure=erasure,
             request=request,
             via="api",

@@ -28,20 +28,19 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _gone(request: HttpRequest, state: LinkState | None) -> HttpResponse | None:
+def _refused(request: HttpRequest, state: LinkState | None) -> HttpResponse:
+    """404 for a token that was never issued; 410 for a link that is spent, expired or revoked."""
     if state is None:
         return _private(render(request, "rights/public/unknown.html", status=404))
-    if state is not LinkState.ACTIVE:
-        return _private(render(request, "rights/public/gone.html", {"state": state.value}, status=410))
-    return None
+    return _private(render(request, "rights/public/gone.html", {"state": state.value}, status=410))
 
 
 @require_GET
 def package_page(request: HttpRequest, token: str) -> HttpResponse:
     found = data_package_find(token)
-    if (problem := _gone(request, found.state)) is not None:
-        return problem
     link = found.link
+    if link is None or found.state is not LinkState.ACTIVE:
+        return _refused(request, found.state)
     rows = data_package_open(link=link, request=request)
     context = {
         "link": link,
@@ -60,7 +59,7 @@ def package_download(request: HttpRequest, token: str) -> HttpResponse:
     downloaded = data_package_download(token=token, request=request)
     if downloaded is None:
         state = data_package_find(token).state
-        return _gone(request, LinkState.SPENT if state is LinkState.ACTIVE else state)
+        return _refused(request, LinkState.SPENT if state is LinkState.ACTIVE else state)
     link, bundle = downloaded
     body = json.dumps(bundle, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
     response = HttpResponse(body, content_type=f"{FHIR_JSON}; charset=utf-8")
