@@ -29,7 +29,7 @@ from patients import protocols
 from patients.audit import audit_record
 from patients.capabilities import can_import_patient_results
 from patients.models import AuditAction, GeneticTest, LabResult, Patient, TestKind
-from patients.services import lab_result_record, test_result_record
+from patients.services import genetic_test_result_record, lab_result_record
 
 FINAL_STATUSES = ("final", "amended", "corrected")
 MAX_BUNDLE_ENTRIES = 200
@@ -268,7 +268,7 @@ def _record_qpcr(
     issued = resource.get("issued")
     resulted_on = _date(issued, f"{path}.issued", "result date") if issued else sample_on
     method = ((resource.get("method") or {}).get("text") or "")[:60]
-    return test_result_record(
+    return genetic_test_result_record(
         patient=patient,
         kind=TestKind.BCR_ABL1_QPCR,
         collected_on=sample_on,

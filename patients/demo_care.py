@@ -20,13 +20,13 @@ from patients.molecular import add_months
 from patients.resource_directory import ensure_resources
 from patients.services import (
     care_task_create,
+    genetic_test_result_record,
     lab_result_record,
     medication_start,
     monitoring_schedule_generate,
     note_add,
     resource_assign,
     symptom_report_record,
-    test_result_record,
 )
 from patients.services.records import care_record_save
 from patients.timezones import clinic_today
@@ -46,7 +46,7 @@ def _qpcr(
     patient: Patient, start: date, months: int, is_percent: str | None, by: User, copies: int = 60_000, days: int = 0
 ) -> None:
     sample = add_months(start, months) + timedelta(days=days)
-    test_result_record(
+    genetic_test_result_record(
         patient=patient,
         kind="bcr_abl1_qpcr",
         collected_on=sample,
@@ -72,7 +72,7 @@ def _asha(patient: Patient, today: date, by: User) -> None:
         diagnosed_on=start - timedelta(30),
         treating_oncologist="Dr. S. Demo-Rao (fictional)",
     )
-    test_result_record(
+    genetic_test_result_record(
         patient=patient,
         kind="ph_chromosome",
         method="FISH",
@@ -81,7 +81,7 @@ def _asha(patient: Patient, today: date, by: User) -> None:
         resulted_on=start - timedelta(21),
         recorded_by=by,
     )
-    test_result_record(
+    genetic_test_result_record(
         patient=patient,
         kind="bcr_abl1_qual",
         transcript="e14a2",
@@ -146,7 +146,7 @@ def _ravi(patient: Patient, today: date, by: User) -> None:
         diagnosed_on=start - timedelta(20),
         treating_oncologist="Dr. P. Demo-Iyer (fictional)",
     )
-    test_result_record(
+    genetic_test_result_record(
         patient=patient,
         kind="bcr_abl1_qual",
         transcript="e13a2",
@@ -204,7 +204,7 @@ def _lakshmi(patient: Patient, today: date, by: User) -> None:
         diagnosed_on=start - timedelta(45),
         treating_oncologist="Dr. A. Demo-Nair (fictional)",
     )
-    test_result_record(
+    genetic_test_result_record(
         patient=patient,
         kind="gist_mutation",
         method="NGS",
@@ -241,7 +241,7 @@ def _farhan(patient: Patient, today: date, by: User) -> None:
         treating_oncologist="Dr. K. Demo-Reddy (fictional)",
     )
     medication_start(patient=patient, drug="imatinib", dose_mg_per_day=400, started_on=start, by=by)
-    test_result_record(
+    genetic_test_result_record(
         patient=patient,
         kind="gist_mutation",
         method="NGS",
@@ -270,7 +270,7 @@ def _sunita(patient: Patient, today: date, by: User) -> None:
         diagnosed_on=start - timedelta(15),
         treating_oncologist="Dr. M. Demo-Joshi (fictional)",
     )
-    test_result_record(
+    genetic_test_result_record(
         patient=patient,
         kind="bcr_abl1_qual",
         transcript="e1a2",

@@ -28,7 +28,7 @@ from patients.record_forms import (
 from patients.roles import staff_user
 from patients.selectors import patients_visible_to
 from patients.services.records import medication_dose_change
-from patients.services.results import lab_result_record, test_result_record
+from patients.services.results import genetic_test_result_record, lab_result_record
 from patients.services.symptoms import symptom_report_record
 from patients.timezones import clinic_today, format_date
 
@@ -91,7 +91,7 @@ def form_page(
 
 
 def _save_bcr_abl1(request: HttpRequest, patient: Patient, data: dict) -> str:
-    test = test_result_record(
+    test = genetic_test_result_record(
         patient=patient,
         kind=TestKind.BCR_ABL1_QPCR,
         resulted_on=clinic_today(),

@@ -27,13 +27,13 @@ from patients.selectors import patients_visible_to
 from patients.services import (
     care_record_save,
     care_task_create,
+    genetic_test_result_record,
     genetic_test_save,
     lab_result_save,
     monitoring_item_add,
     note_add,
     resource_assign,
     symptom_report_record,
-    test_result_record,
 )
 from patients.timezones import clinic_today
 
@@ -302,7 +302,7 @@ class ResultInputSerializer(serializers.Serializer):
         return data
 
     def create(self, validated_data):
-        return test_result_record(**validated_data, recorded_by=_user(self))
+        return genetic_test_result_record(**validated_data, recorded_by=_user(self))
 
     def to_representation(self, instance):
         return GeneticTestSerializer(instance, context=self.context).data

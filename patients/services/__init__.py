@@ -18,7 +18,7 @@ from patients.services.records import (
     note_add,
     resource_assign,
 )
-from patients.services.results import genetic_test_save, lab_result_record, lab_result_save, test_result_record
+from patients.services.results import genetic_test_result_record, genetic_test_save, lab_result_record, lab_result_save
 from patients.services.symptoms import symptom_report_record
 from patients.services.tasks import care_task_create, care_task_open, care_task_set_status
 
@@ -29,6 +29,7 @@ __all__ = [
     "care_task_create",
     "care_task_open",
     "care_task_set_status",
+    "genetic_test_result_record",
     "genetic_test_save",
     "lab_result_record",
     "lab_result_save",
@@ -44,5 +45,4 @@ __all__ = [
     "protocol_values",
     "resource_assign",
     "symptom_report_record",
-    "test_result_record",
 ]

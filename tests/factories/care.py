@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from patients.models import CareRecord, GeneticTest, Patient
-from patients.services import medication_start, test_result_record
+from patients.services import genetic_test_result_record, medication_start
 from patients.services.records import care_record_save
 from tests.factories.people import PatientFactory
 
@@ -24,7 +24,7 @@ def record_for(patient: Patient, **fields) -> CareRecord:
 
 
 def qpcr(patient: Patient, sample_on: date, is_percent: str | None, *, copies: int = 50_000) -> GeneticTest:
-    return test_result_record(
+    return genetic_test_result_record(
         patient=patient,
         kind="bcr_abl1_qpcr",
         collected_on=sample_on,

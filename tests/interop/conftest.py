@@ -15,11 +15,11 @@ from patients.models import ConcomitantMedication, Medication, Patient
 from patients.molecular import add_months
 from patients.services import (
     care_task_create,
+    genetic_test_result_record,
     lab_result_record,
     medication_dose_change,
     medication_start,
     monitoring_schedule_generate,
-    test_result_record,
 )
 from tests.factories.care import cml_patient, qpcr, record_for
 from tests.factories.consults import ConsultFactory, ExpertFactory
@@ -53,7 +53,7 @@ def cml_record_for(coordinator, expert_user=None) -> Patient:
         detailed_messages=True,
     )
     patient.refresh_from_db()
-    test_result_record(
+    genetic_test_result_record(
         patient=patient,
         kind="ph_chromosome",
         ph_result="positive",
@@ -62,7 +62,7 @@ def cml_record_for(coordinator, expert_user=None) -> Patient:
         resulted_on=START - timedelta(days=15),
         lab="City Lab",
     )
-    test_result_record(
+    genetic_test_result_record(
         patient=patient, kind="bcr_abl1_qual", transcript="e14a2", resulted_on=START - timedelta(days=15)
     )
     for months, value in QPCR_SERIES:
@@ -118,7 +118,7 @@ def gist_record_for(coordinator) -> Patient:
     patient = PatientFactory(coordinator=coordinator)
     record_for(patient, diagnosis="gist", gist_site="small_intestine", gist_extent="advanced", icd10_code="C49.A3")
     medication_start(patient=patient, drug="imatinib", dose_mg_per_day=800, started_on=START, schedule="twice_daily")
-    test_result_record(
+    genetic_test_result_record(
         patient=patient,
         kind="gist_mutation",
         gist_finding="kit_exon_9",

@@ -14,7 +14,7 @@ from fhir.resources.R4B.bundle import Bundle
 from interop import export as export_module
 from patients.models import AuditEntry
 from patients.molecular import add_months
-from patients.services import test_result_record
+from patients.services import genetic_test_result_record
 from tests.factories.people import PatientFactory
 from tests.interop.conftest import INBOUND_TEXT, MESSAGE_TEXT, START, cml_record_for
 
@@ -264,7 +264,7 @@ def test_export_runs_a_fixed_number_of_queries_whatever_the_record_size(client, 
     small = cml_record_for(alice)
     large = cml_record_for(bob)
     for months in range(1, 12):
-        test_result_record(
+        genetic_test_result_record(
             patient=large,
             kind="bcr_abl1_qpcr",
             collected_on=add_months(START, months),

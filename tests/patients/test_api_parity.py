@@ -9,7 +9,7 @@ from django.utils.html import escape
 
 from patients.models import Patient
 from patients.molecular import add_months
-from patients.services import medication_start, test_result_record
+from patients.services import genetic_test_result_record, medication_start
 from tests.factories.care import cml_patient, qpcr, record_for
 from tests.factories.people import PatientFactory
 
@@ -24,7 +24,7 @@ def frozen_today(time_machine):
 
 
 def _result(patient: Patient, kind: str, **fields) -> None:
-    test_result_record(
+    genetic_test_result_record(
         patient=patient, kind=kind, collected_on=add_months(START, 5), resulted_on=add_months(START, 5), **fields
     )
 
@@ -162,7 +162,7 @@ def test_care_record_carries_diagnosis_and_phase_labels(client, alice):
 
 
 def _qpcr_without_sample_date(patient: Patient):
-    return test_result_record(
+    return genetic_test_result_record(
         patient=patient,
         kind="bcr_abl1_qpcr",
         resulted_on=add_months(START, 6),

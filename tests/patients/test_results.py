@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from config.errors import DomainError
 from patients.models import CareTask, GeneticTest, MonitoringItem
 from patients.molecular import add_months
-from patients.services import genetic_test_save, lab_result_record, test_result_record
+from patients.services import genetic_test_result_record, genetic_test_save, lab_result_record
 from tests.factories.care import cml_patient, qpcr, record_for
 from tests.factories.people import PatientFactory
 
@@ -88,7 +88,7 @@ def test_undetectable_with_enough_copies_is_deep_response():
 def test_qpcr_result_without_control_copies_is_refused():
     patient = cml_patient(started_on=START)
     with pytest.raises(ValidationError) as error:
-        test_result_record(
+        genetic_test_result_record(
             patient=patient, kind="bcr_abl1_qpcr", collected_on=TODAY, resulted_on=TODAY, is_percent=Decimal("0.5")
         )
     assert "control_copies" in error.value.message_dict
@@ -115,7 +115,7 @@ def test_ph_positive_all_result_gets_level_but_no_eln_milestone():
 def test_ordered_test_moves_to_resulted_when_the_result_is_recorded():
     patient = cml_patient(started_on=START)
     ordered = GeneticTest.objects.create(patient=patient, kind="bcr_abl1_qpcr", status="ordered", ordered_on=TODAY)
-    test_result_record(
+    genetic_test_result_record(
         patient=patient,
         kind="bcr_abl1_qpcr",
         test=ordered,
@@ -131,7 +131,9 @@ def test_ordered_test_moves_to_resulted_when_the_result_is_recorded():
 def test_pdgfra_d842v_flags_the_record_and_opens_a_review_task():
     patient = PatientFactory()
     record_for(patient, diagnosis="gist", gist_extent="advanced", gist_site="stomach")
-    test = test_result_record(patient=patient, kind="gist_mutation", gist_finding="pdgfra_d842v", resulted_on=TODAY)
+    test = genetic_test_result_record(
+        patient=patient, kind="gist_mutation", gist_finding="pdgfra_d842v", resulted_on=TODAY
+    )
     patient.care_record.refresh_from_db()
     assert patient.care_record.has_flags
     assert "imatinib is not expected to work" in patient.care_record.flag_summary
@@ -140,7 +142,7 @@ def test_pdgfra_d842v_flags_the_record_and_opens_a_review_task():
 
 def test_bcr_abl1_negative_result_on_a_cml_record_is_flagged_inconsistent():
     patient = cml_patient(started_on=START)
-    test_result_record(patient=patient, kind="bcr_abl1_qual", transcript="not_detected", resulted_on=TODAY)
+    genetic_test_result_record(patient=patient, kind="bcr_abl1_qual", transcript="not_detected", resulted_on=TODAY)
     patient.care_record.refresh_from_db()
     assert "Diagnosis inconsistent" in patient.care_record.flag_summary
     assert CareTask.objects.filter(title__startswith="Diagnosis inconsistent").exists()
