@@ -72,6 +72,20 @@ def audit_record(
     )
 
 
+def audit_list_view(
+    *, actor: AbstractBaseUser | AnonymousUser, request: HttpRequest, listed: type[models.Model], via: str
+) -> AuditEntry:
+    """One view entry per list page or list API call: which list and which filters (its query), not each row."""
+    return audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        request=request,
+        via=via,
+        list_of=listed,
+        query=request.META.get("QUERY_STRING", ""),
+    )
+
+
 class AuditedAdminMixin:
     """ModelAdmin mixin: records each change-page view, save and delete of patient data.
 
@@ -114,14 +128,7 @@ class AuditedAdminMixin:
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         if request.method == "GET" and getattr(response, "status_code", 200) == 200:
-            # One entry per list page: which list and which filters, not each row shown.
-            audit_record(
-                actor=request.user,
-                action=AuditAction.VIEW,
-                request=request,
-                list_of=self.model,
-                query=request.META.get("QUERY_STRING", ""),
-            )
+            audit_list_view(actor=request.user, request=request, listed=self.model, via="admin")
         return response
 
     def save_model(self, request, obj, form, change):
@@ -170,14 +177,7 @@ class AuditedAPIMixin:
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        audit_record(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            request=request,
-            via="api",
-            list_of=self.get_queryset().model,
-            query=request.META.get("QUERY_STRING", ""),
-        )
+        audit_list_view(actor=request.user, request=request, listed=self.get_queryset().model, via="api")
         return response
 
     def retrieve(self, request, *args, **kwargs):

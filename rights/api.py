@@ -4,8 +4,10 @@ Same capabilities, services and audit trail as the console. Bad input is a 400 n
 the caller may not see is "does not exist" (400 in a body, 404 in a path); a role that may not act is a 403.
 """
 
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view, inline_serializer
@@ -17,7 +19,7 @@ from rest_framework.response import Response
 
 from config.ids import query_id
 from patients.api.serializers import VisiblePatientField
-from patients.audit import audit_record
+from patients.audit import audit_list_view, audit_record
 from patients.capabilities import can_manage_patient_rights, can_run_erasure
 from patients.models import AuditAction, Channel
 from patients.roles import staff_user
@@ -38,8 +40,6 @@ from rights.services import (
     erasure_request_complete,
     erasure_request_record,
 )
-
-_Row = TypeVar("_Row", bound=Model)
 
 
 class MayManageRights(BasePermission):
@@ -65,14 +65,7 @@ class AuditedList(mixins.ListModelMixin, generics.GenericAPIView):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
-        audit_record(
-            actor=staff_user(request),
-            action=AuditAction.VIEW,
-            request=request,
-            via="api",
-            list_of=self.get_queryset().model,
-            query=request.META.get("QUERY_STRING", ""),
-        )
+        audit_list_view(actor=staff_user(request), request=request, listed=self.get_queryset().model, via="api")
         return response
 
 
@@ -85,6 +78,29 @@ class AuditedRetrieve(mixins.RetrieveModelMixin, generics.GenericAPIView):
             actor=staff_user(request), action=AuditAction.VIEW, obj=self.get_object(), request=request, via="api"
         )
         return response
+
+
+class PatientRequestList(AuditedList, generics.ListCreateAPIView):
+    """Requests of one kind (correction, erasure) from the patients the caller may see, newest first, `?patient=`
+    for one of them; a POST records one through the service the console uses."""
+
+    input_serializer: type[serializers.ModelSerializer[Any]]
+    newest_first: str  # the field that orders the list newest first
+    visible_to: Callable[[User], QuerySet[Any]]
+    record: Callable[..., Model]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        rows = self.visible_to(staff_user(self.request))
+        patient = query_id(self.request.query_params, "patient")  # a bad id is a 400 naming the field
+        if patient is not None:
+            rows = rows.filter(patient_id=patient)
+        return rows.order_by(self.newest_first, "-id")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self.input_serializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        row = self.record(actor=staff_user(request), request=request, via="api", **data.validated_data)
+        return Response(self.get_serializer_class()(row).data, status=status.HTTP_201_CREATED)
 
 
 # --- Data package links -----------------------------------------------------------------------------------------
@@ -221,12 +237,6 @@ class CorrectionOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def of_patient_asked(request: Request, rows: QuerySet[_Row]) -> QuerySet[_Row]:
-    """The rows of the patient named by `?patient=` (a bad id is a 400 naming the field), or all of them."""
-    patient = query_id(request.query_params, "patient")
-    return rows if patient is None else rows.filter(patient_id=patient)
-
-
 class CorrectionIn(serializers.ModelSerializer):
     patient = VisiblePatientField()
 
@@ -254,21 +264,13 @@ class CorrectionDecideIn(serializers.Serializer):
         responses={201: CorrectionOut},
     ),
 )
-class CorrectionList(AuditedList, generics.ListCreateAPIView):
+class CorrectionList(PatientRequestList):
     permission_classes = [MayManageRights]
     serializer_class = CorrectionOut
-
-    def get_queryset(self) -> QuerySet[CorrectionRequest]:
-        rows = of_patient_asked(self.request, correction_requests_visible_to(self.request.user))
-        return rows.order_by("-recorded_at", "-id")
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = CorrectionIn(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        correction = correction_request_record(
-            actor=staff_user(request), request=request, via="api", **data.validated_data
-        )
-        return Response(CorrectionOut(correction).data, status=status.HTTP_201_CREATED)
+    input_serializer = CorrectionIn
+    newest_first = "-recorded_at"
+    visible_to = staticmethod(correction_requests_visible_to)
+    record = staticmethod(correction_request_record)
 
 
 @extend_schema_view(
@@ -379,19 +381,13 @@ class ErasureCompleteIn(serializers.Serializer):
         responses={201: ErasureOut},
     ),
 )
-class ErasureList(AuditedList, generics.ListCreateAPIView):
+class ErasureList(PatientRequestList):
     permission_classes = [MayRunErasure]
     serializer_class = ErasureOut
-
-    def get_queryset(self) -> QuerySet[ErasureRequest]:
-        rows = of_patient_asked(self.request, erasure_requests_visible_to(self.request.user))
-        return rows.order_by("-requested_at", "-id")
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = ErasureIn(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        erasure = erasure_request_record(actor=staff_user(request), request=request, via="api", **data.validated_data)
-        return Response(ErasureOut(erasure).data, status=status.HTTP_201_CREATED)
+    input_serializer = ErasureIn
+    newest_first = "-requested_at"
+    visible_to = staticmethod(erasure_requests_visible_to)
+    record = staticmethod(erasure_request_record)
 
 
 @extend_schema_view(

@@ -13,8 +13,8 @@ from config.errors import Conflict, DomainError
 from patients.audit import audit_record
 from patients.capabilities import can_manage_patient_rights
 from patients.models import AuditAction, Patient
-from patients.timezones import clinic_today
-from rights.models import CorrectionArea, CorrectionRequest, CorrectionStatus, RequestChannel
+from rights.models import CorrectionArea, CorrectionRequest, CorrectionStatus
+from rights.services.requests import request_asked_check, request_create_audited
 
 MAX_TEXT = 2000
 
@@ -47,37 +47,28 @@ def correction_request_record(
         raise Conflict("This patient's personal data was erased; there is no record left to correct.", field="patient")
     if area not in CorrectionArea.values:
         raise DomainError("Choose what the correction is about from the list.", field="area")
-    if received_via not in RequestChannel.values:
-        raise DomainError("Choose how the patient asked from the list.", field="received_via")
-    if received_on > clinic_today():
-        raise DomainError("The date the patient asked cannot be in the future.", field="received_on")
+    request_asked_check(received_via=received_via, received_on=received_on)
     requested_change = _text(
         requested_change, field="requested_change", required=True, sentence="Write what the patient asked to change."
     )
     item = (item or "").strip()
     if len(item) > 100:
         raise DomainError("Name the field or entry in at most 100 characters.", field="item")
-    with transaction.atomic():
-        correction = CorrectionRequest.objects.create(
-            patient=patient,
-            area=area,
-            item=item,
-            requested_change=requested_change,
-            received_via=received_via,
-            received_on=received_on,
-            recorded_by=actor,
-            recorded_at=timezone.now(),
-        )
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=correction,
-            patient=patient,
-            changed_fields=["area", "item", "requested_change", "received_via", "received_on"],
-            request=request,
-            via=via,
-        )
-    return correction
+    return request_create_audited(
+        CorrectionRequest,
+        actor=actor,
+        patient=patient,
+        asked={
+            "area": area,
+            "item": item,
+            "requested_change": requested_change,
+            "received_via": received_via,
+            "received_on": received_on,
+        },
+        stamps={"recorded_by": actor, "recorded_at": timezone.now()},
+        request=request,
+        via=via,
+    )
 
 
 def correction_request_decide(

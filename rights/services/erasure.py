@@ -19,10 +19,10 @@ from patients.capabilities import can_run_erasure
 from patients.models import AuditAction, ConsentChannel, ConsentHow, ConsentPurpose, InsurancePolicy, Patient
 from patients.molecular import add_months
 from patients.services.consent import consent_record, consent_state
-from patients.timezones import clinic_today
 from rights import erasure as steps
 from rights.identifiers import identifiers_of, pseudonym, pseudonym_phone
-from rights.models import CorrectionRequest, DataPackageLink, ErasureRequest, ErasureStatus, RequestChannel
+from rights.models import CorrectionRequest, DataPackageLink, ErasureRequest, ErasureStatus
+from rights.services.requests import request_asked_check, request_create_audited
 from rights.services.retention import retention_policy_current
 
 CORRECTION_TEXT_ERASED = "Erased with the patient's personal data."
@@ -46,33 +46,21 @@ def erasure_request_record(
         raise DomainError(
             "This is an unverified booking: erase the patient's own record, which includes it.", field="patient"
         )
-    if received_via not in RequestChannel.values:
-        raise DomainError("Choose how the patient asked from the list.", field="received_via")
-    if received_on > clinic_today():
-        raise DomainError("The date the patient asked cannot be in the future.", field="received_on")
+    request_asked_check(received_via=received_via, received_on=received_on)
     try:
-        with transaction.atomic():
-            erasure = ErasureRequest.objects.create(
-                patient=patient,
-                received_via=received_via,
-                received_on=received_on,
-                requested_by=actor,
-                requested_at=timezone.now(),
-            )
-            audit_record(
-                actor=actor,
-                action=AuditAction.CREATE,
-                obj=erasure,
-                patient=patient,
-                changed_fields=["received_via", "received_on"],
-                request=request,
-                via=via,
-            )
+        return request_create_audited(
+            ErasureRequest,
+            actor=actor,
+            patient=patient,
+            asked={"received_via": received_via, "received_on": received_on},
+            stamps={"requested_by": actor, "requested_at": timezone.now()},
+            request=request,
+            via=via,
+        )
     except IntegrityError as error:
         raise Conflict(
             "An erasure request for this patient is already open: carry that one out.", field="patient"
         ) from error
-    return erasure
 
 
 def erasure_request_complete(
