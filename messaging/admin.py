@@ -15,6 +15,7 @@ from messaging.models import Conversation, Direction, Message, WhatsAppTemplate
 from messaging.selectors import assigned_to_q, conversation_list_for
 from messaging.texts import available_kinds
 from messaging.whatsapp_templates import whatsapp_sending_for_real, whatsapp_template_gaps
+from patients.admin.read_only import ReadOnlyAdminMixin
 from patients.admin_base import PatientDataAdmin
 from patients.capabilities import can_edit_message_templates, can_reply_to_conversation, can_use_console
 from patients.date_inputs import ConsoleDatesMixin
@@ -128,7 +129,7 @@ class ConversationAdmin(PatientDataAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(PatientDataAdmin):
+class MessageAdmin(ReadOnlyAdminMixin, PatientDataAdmin):
     """Every message in and out, read-only: the outbox log for checking what went where."""
 
     patient_path = "patient"
@@ -150,15 +151,6 @@ class MessageAdmin(PatientDataAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False
     readonly_fields = [field.name for field in Message._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Reason")
     def reason(self, message):

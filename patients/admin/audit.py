@@ -1,12 +1,13 @@
 from django.contrib import admin
 
+from patients.admin.read_only import ReadOnlyAdminMixin
 from patients.capabilities import can_view_audit_log
 from patients.date_inputs import ConsoleDatesMixin
 from patients.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ConsoleDatesMixin, admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, ConsoleDatesMixin, admin.ModelAdmin):
     """Read-only for admins: the trail cannot be edited or deleted from the console."""
 
     list_display = ["at", "actor_name", "action", "object_type", "object_repr", "patient_ref", "via", "ip_address"]
@@ -19,12 +20,3 @@ class AuditEntryAdmin(ConsoleDatesMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return can_view_audit_log(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -196,17 +196,6 @@ class CareRecordSerializer(serializers.ModelSerializer):
         return care_record_save(record=instance, by=_user(self))
 
 
-ASSESSMENT_FIELDS = [
-    "molecular_response",
-    "months_on_treatment",
-    "eln_milestone",
-    "eln_assessment",
-    "eln_rule",
-    "needs_confirmation",
-    "lost_mmr",
-]
-
-
 class GeneticTestSerializer(serializers.ModelSerializer):
     """A test at any lifecycle stage; result fields are typed; response and assessment are worked out."""
 
@@ -247,7 +236,7 @@ class GeneticTestSerializer(serializers.ModelSerializer):
             "gist_finding",
             "variant_detail",
             "result_text",
-            *ASSESSMENT_FIELDS,
+            *GeneticTest.DERIVED_FIELDS,
             "molecular_response_label",
             "eln_assessment_label",
             "result_display",
@@ -255,7 +244,7 @@ class GeneticTestSerializer(serializers.ModelSerializer):
             "warnings",
             "updated_at",
         ]
-        read_only_fields = [*ASSESSMENT_FIELDS, "updated_at"]
+        read_only_fields = [*GeneticTest.DERIVED_FIELDS, "updated_at"]
 
     def get_warnings(self, test: GeneticTest) -> list[str]:
         """What the reader must know before trusting the assessment (the console shows the same sentence)."""

@@ -133,6 +133,15 @@ class GeneticTest(models.Model):
     eln_rule = models.CharField(max_length=300, blank=True, editable=False)
     needs_confirmation = models.BooleanField(default=False, editable=False)
     lost_mmr = models.BooleanField("loss of MMR", default=False, editable=False)
+    DERIVED_FIELDS = (
+        "molecular_response",
+        "months_on_treatment",
+        "eln_milestone",
+        "eln_assessment",
+        "eln_rule",
+        "needs_confirmation",
+        "lost_mmr",
+    )
 
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -44,15 +44,6 @@ from patients.services.monitoring import (
 from patients.services.tasks import care_task_open
 from patients.timezones import clinic_today, format_date
 
-DERIVED_FIELDS = [
-    "molecular_response",
-    "months_on_treatment",
-    "eln_milestone",
-    "eln_assessment",
-    "eln_rule",
-    "needs_confirmation",
-    "lost_mmr",
-]
 # Which schedule items a result fulfils.
 ITEM_KINDS_FOR_TEST: dict[str, list[str]] = {
     TestKind.BCR_ABL1_QPCR: [MonitoringKind.BCR_ABL1_QPCR],
@@ -218,7 +209,7 @@ def _reassess_later_results(test: GeneticTest, record: CareRecord | None) -> Non
     for later in qpcr_history(test.patient):
         if later.pk != test.pk and later.sample_on > test.sample_on:
             _assess(later, record, values=values)
-            later.save(update_fields=[*DERIVED_FIELDS, "updated_at"])
+            later.save(update_fields=[*GeneticTest.DERIVED_FIELDS, "updated_at"])
 
 
 def _follow_up(test: GeneticTest, record: CareRecord | None, *, by: User | None) -> None:
