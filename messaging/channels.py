@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from messaging.models import Conversation
-from patients.models import Channel, Patient
+from patients.models import Channel, Patient, opt_out_field
 from patients.timezones import local_datetime
 
 
@@ -40,17 +40,12 @@ def whatsapp_window_open(conversation: Conversation | None, now: dt.datetime) ->
     return inbound_within_window(conversation, Channel.WHATSAPP, now)
 
 
-def _opted_out(patient: Patient, channel: str) -> bool:
-    field = "sms_opted_out_at" if channel == Channel.SMS else "whatsapp_opted_out_at"
-    return getattr(patient, field) is not None
-
-
 def channel_refusal(
     *, patient: Patient, conversation: Conversation | None, channel: str, conversational: bool, now: dt.datetime
 ) -> str:
     """Why `patient` may not be messaged on `channel` now ("" when they may)."""
     label = Channel(channel).label
-    if _opted_out(patient, channel):
+    if getattr(patient, opt_out_field(channel)) is not None:
         return f"the patient opted out of {label} (replied STOP)"
     if patient.can_receive(channel):
         return ""

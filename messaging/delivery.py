@@ -49,7 +49,7 @@ from messaging.models import Direction, Message, Status
 from messaging.services import enqueue_delivery, sms_privacy_reason
 from messaging.texts import CONVERSATIONAL_KINDS, sms_segments
 from messaging.twilio_errors import OPT_OUT_CODES, reason_for
-from patients.models import Channel, Patient
+from patients.models import Channel, Patient, opt_out_field
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def message_finish(message: Message, token: str, *, status: str, reason: str, co
 
 
 def record_opt_out(*, patient_id: int, channel: str, at: dt.datetime) -> None:
-    field = "whatsapp_opted_out_at" if channel == Channel.WHATSAPP else "sms_opted_out_at"
+    field = opt_out_field(channel)
     Patient.objects.filter(pk=patient_id, **{f"{field}__isnull": True}).update(**{field: at})
 
 

@@ -25,7 +25,7 @@ from messaging.models import Conversation, ConversationStatus, Direction, Messag
 from messaging.replies import registered_reply_kinds, reply_handler_for
 from messaging.services import conversation_for_patient, message_send
 from patients.audit import audit_record
-from patients.models import AuditAction, Channel, ConsentHow, ConsentPurpose, Patient, RecordState
+from patients.models import AuditAction, Channel, ConsentHow, ConsentPurpose, Patient, RecordState, opt_out_field
 from patients.services.consent import consent_record
 
 logger = logging.getLogger(__name__)
@@ -135,8 +135,7 @@ def enqueue_routing(message_id: int) -> None:
 def _keyword_taking_effect(patient: Patient, channel: str, keyword: str) -> str:
     """The keyword as it acts on this patient: "YES" is also an ordinary answer and only
     re-subscribes someone who had opted out."""
-    field = "whatsapp_opted_out_at" if channel == Channel.WHATSAPP else "sms_opted_out_at"
-    if keyword == "YES" and getattr(patient, field) is None:
+    if keyword == "YES" and getattr(patient, opt_out_field(channel)) is None:
         return ""
     return keyword
 
@@ -144,7 +143,7 @@ def _keyword_taking_effect(patient: Patient, channel: str, keyword: str) -> str:
 def _apply_keyword(patient: Patient, channel: str, keyword: str, now: dt.datetime) -> None:
     """STOP and START take effect in the webhook itself: nothing may go out after a STOP. The keyword
     is already as it acts on this patient (`_keyword_taking_effect`); each change is audited."""
-    field = "whatsapp_opted_out_at" if channel == Channel.WHATSAPP else "sms_opted_out_at"
+    field = opt_out_field(channel)
     if keyword in OPT_OUT_KEYWORDS:
         if Patient.objects.filter(pk=patient.pk, **{f"{field}__isnull": True}).update(**{field: now}):
             _ledger_keyword(patient, channel, keyword, given=False)

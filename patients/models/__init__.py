@@ -46,6 +46,7 @@ from patients.models.people import (
     Patient,
     PatientSource,
     RecordState,
+    opt_out_field,
 )
 from patients.models.resources import AssignmentStatus, Resource, ResourceAssignment, ResourceCategory
 from patients.models.work import CareTask, ReportSource, SymptomReport, TaskPriority, TaskSource, TaskStatus
@@ -105,4 +106,5 @@ __all__ = [
     "Transcript",
     "TreatmentPhase",
     "item_state_q",
+    "opt_out_field",
 ]

@@ -17,6 +17,11 @@ class Channel(models.TextChoices):
     WHATSAPP = "whatsapp", "WhatsApp"
 
 
+def opt_out_field(channel: str) -> str:
+    """The Patient field that holds when they opted out of `channel` (replied STOP, or Twilio said so)."""
+    return "whatsapp_opted_out_at" if channel == Channel.WHATSAPP else "sms_opted_out_at"
+
+
 class PatientSource(models.TextChoices):
     WEB = "web", "Website"
     API = "api", "API"
