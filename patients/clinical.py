@@ -4,7 +4,7 @@ Pure functions of rows already loaded (no queries), reading the tables in `patie
 Guidance only: the record shows it to coordinators and the oncologist; it never decides treatment.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -30,10 +30,6 @@ def interactions_for(name: str) -> list[protocols.Interaction]:
     """Rows of the interaction table whose drug names appear in a medicine's name (case-insensitive)."""
     lowered = name.lower().replace("’", "'")
     return [row for row in protocols.INTERACTIONS if any(drug in lowered for drug in row.names)]
-
-
-def interaction_warnings(names: Iterable[str]) -> list[tuple[str, protocols.Interaction]]:
-    return [(name, row) for name in names for row in interactions_for(name)]
 
 
 def _resulted(tests: Sequence, kind: str) -> list:
