@@ -88,6 +88,21 @@ def _user(serializer: serializers.Serializer):
     return serializer.context["request"].user
 
 
+class SavedThroughService(serializers.ModelSerializer):
+    """Creating and updating go through the model's save service (checks, derived fields), as on the console."""
+
+    def save_through_service(self, row):
+        raise NotImplementedError("Each serializer names its model's save service.")
+
+    def create(self, validated_data):
+        return self.save_through_service(self.Meta.model(**validated_data))
+
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return self.save_through_service(instance)
+
+
 class PatientSerializer(serializers.ModelSerializer):
     coordinator = coordinator_field()
     # "" until the patient has a care record (a source path through the missing record would give null).
@@ -136,7 +151,7 @@ class PatientSerializer(serializers.ModelSerializer):
         return record_flags(getattr(patient, "care_record", None), patient)
 
 
-class CareRecordSerializer(serializers.ModelSerializer):
+class CareRecordSerializer(SavedThroughService):
     patient = VisiblePatientField()
     diagnosis_label = label_field("diagnosis")
     cml_phase_label = label_field("cml_phase")
@@ -187,16 +202,11 @@ class CareRecordSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError("A care record cannot move to another patient.")
         return patient
 
-    def create(self, validated_data):
-        return care_record_save(record=CareRecord(**validated_data), by=_user(self))
-
-    def update(self, instance, validated_data):
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        return care_record_save(record=instance, by=_user(self))
+    def save_through_service(self, record: CareRecord) -> CareRecord:
+        return care_record_save(record=record, by=_user(self))
 
 
-class GeneticTestSerializer(serializers.ModelSerializer):
+class GeneticTestSerializer(SavedThroughService):
     """A test at any lifecycle stage; result fields are typed; response and assessment are worked out."""
 
     patient = VisiblePatientField()
@@ -250,13 +260,8 @@ class GeneticTestSerializer(serializers.ModelSerializer):
         """What the reader must know before trusting the assessment (the console shows the same sentence)."""
         return [w for w in [test.sample_date_warning] if w]
 
-    def create(self, validated_data):
-        return genetic_test_save(test=GeneticTest(**validated_data), by=_user(self))
-
-    def update(self, instance, validated_data):
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        return genetic_test_save(test=instance, by=_user(self))
+    def save_through_service(self, test: GeneticTest) -> GeneticTest:
+        return genetic_test_save(test=test, by=_user(self))
 
 
 class ResultInputSerializer(serializers.Serializer):

@@ -255,52 +255,30 @@ class GeneticTest(models.Model):
         return {}
 
 
+def _lab_value(label: str, *, max_digits: int = 6, decimal_places: int = 2) -> models.DecimalField:
+    """One measured value of a lab result: optional, never negative."""
+    return models.DecimalField(
+        label,
+        max_digits=max_digits,
+        decimal_places=decimal_places,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+
+
 class LabResult(models.Model):
     """A blood count and/or liver panel; hold guidance is derived from the label table."""
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="lab_results")
     taken_on = models.DateField()
-    anc = models.DecimalField(
-        "neutrophils (ANC, ×10⁹/L)",
-        max_digits=6,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    platelets = models.DecimalField(
-        "platelets (×10⁹/L)", max_digits=6, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
-    wbc = models.DecimalField(
-        "white cells (×10⁹/L)", max_digits=6, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
-    haemoglobin = models.DecimalField(
-        "haemoglobin (g/dL)", max_digits=5, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
-    alt_x_uln = models.DecimalField(
-        "ALT (× upper limit of normal)",
-        max_digits=6,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    ast_x_uln = models.DecimalField(
-        "AST (× upper limit of normal)",
-        max_digits=6,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    bilirubin_x_uln = models.DecimalField(
-        "bilirubin (× upper limit of normal)",
-        max_digits=6,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
+    anc = _lab_value("neutrophils (ANC, ×10⁹/L)")
+    platelets = _lab_value("platelets (×10⁹/L)", decimal_places=1)
+    wbc = _lab_value("white cells (×10⁹/L)")
+    haemoglobin = _lab_value("haemoglobin (g/dL)", max_digits=5, decimal_places=1)
+    alt_x_uln = _lab_value("ALT (× upper limit of normal)")
+    ast_x_uln = _lab_value("AST (× upper limit of normal)")
+    bilirubin_x_uln = _lab_value("bilirubin (× upper limit of normal)")
     lab = models.CharField(max_length=150, blank=True)
     # Derived: which label hold rows the values meet (guidance to the oncologist, never automatic).
     hold_findings = models.JSONField(default=list, editable=False)
