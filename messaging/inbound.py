@@ -288,34 +288,30 @@ def inbound_route(*, message_id: int) -> str:
         return outcome
 
 
+def _keyword_answered(inbound: Message, now: dt.datetime, *, handled_by: str, reply_kind: str) -> None:
+    """Mark a START or HELP handled and answer it, unless Twilio answers that keyword on this channel itself."""
+    inbound.seen_at, inbound.handled_by = now, handled_by
+    if _auto_reply_needed(inbound.channel):
+        message_send(
+            patient=inbound.patient,
+            kind=reply_kind,
+            context={},
+            idempotency_key=f"{handled_by}:{inbound.pk}",
+            channel=inbound.channel,
+            urgent=True,
+        )
+
+
 def _route(inbound: Message, now: dt.datetime) -> str:
     keyword = inbound.keyword
     if keyword in OPT_OUT_KEYWORDS:
         inbound.seen_at, inbound.handled_by = now, "opt-out"
         return "opted-out"
     if keyword in OPT_IN_KEYWORDS:
-        inbound.seen_at, inbound.handled_by = now, "opt-in"
-        if _auto_reply_needed(inbound.channel):
-            message_send(
-                patient=inbound.patient,
-                kind="opt_in_confirmation",
-                context={},
-                idempotency_key=f"opt-in:{inbound.pk}",
-                channel=inbound.channel,
-                urgent=True,
-            )
+        _keyword_answered(inbound, now, handled_by="opt-in", reply_kind="opt_in_confirmation")
         return "opted-in"
     if keyword in HELP_KEYWORDS:
-        inbound.seen_at, inbound.handled_by = now, "help"
-        if _auto_reply_needed(inbound.channel):
-            message_send(
-                patient=inbound.patient,
-                kind="help_reply",
-                context={},
-                idempotency_key=f"help:{inbound.pk}",
-                channel=inbound.channel,
-                urgent=True,
-            )
+        _keyword_answered(inbound, now, handled_by="help", reply_kind="help_reply")
         return "help"
     prompt = latest_prompt(inbound)
     handler = reply_handler_for(prompt.kind) if prompt is not None else None

@@ -189,26 +189,22 @@ class AuditedAPIMixin:
     def perform_create(self, serializer):
         with transaction.atomic():
             super().perform_create(serializer)
-            audit_record(
-                actor=self.request.user,
-                action=AuditAction.CREATE,
-                obj=serializer.instance,
-                changed_fields=serializer.validated_data.keys(),
-                request=self.request,
-                via="api",
-            )
+            self._audit_saved(serializer, AuditAction.CREATE)
 
     def perform_update(self, serializer):
         with transaction.atomic():
             super().perform_update(serializer)
-            audit_record(
-                actor=self.request.user,
-                action=AuditAction.CHANGE,
-                obj=serializer.instance,
-                changed_fields=serializer.validated_data.keys(),
-                request=self.request,
-                via="api",
-            )
+            self._audit_saved(serializer, AuditAction.CHANGE)
+
+    def _audit_saved(self, serializer, action):
+        audit_record(
+            actor=self.request.user,
+            action=action,
+            obj=serializer.instance,
+            changed_fields=serializer.validated_data.keys(),
+            request=self.request,
+            via="api",
+        )
 
     def perform_destroy(self, instance):
         with transaction.atomic():
