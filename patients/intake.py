@@ -11,6 +11,7 @@ answer either way.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
@@ -88,6 +89,18 @@ def requested_changes(details: IntakeDetails) -> dict:
     }
 
 
+def _contact_details(details: IntakeDetails) -> dict[str, Any]:
+    """The booker's phone, name, email, channel, zone and source, stored alike on a new patient and an intake."""
+    return {
+        "phone": details.phone,
+        "full_name": details.full_name,
+        "email": details.email,
+        "preferred_channel": details.preferred_channel,
+        "time_zone": details.time_zone,
+        "source": details.source,
+    }
+
+
 def _intake_for(existing: Patient, details: IntakeDetails) -> Patient:
     intake = Patient.objects.select_for_update().filter(phone=details.phone, record_state=RecordState.INTAKE).first()
     if intake is None:
@@ -95,12 +108,7 @@ def _intake_for(existing: Patient, details: IntakeDetails) -> Patient:
             with transaction.atomic():
                 # No consent on the intake itself: messages to this phone follow the verified record's consent.
                 intake = Patient.objects.create(
-                    phone=details.phone,
-                    full_name=details.full_name,
-                    email=details.email,
-                    preferred_channel=details.preferred_channel,
-                    time_zone=details.time_zone,
-                    source=details.source,
+                    **_contact_details(details),
                     record_state=RecordState.INTAKE,
                     intake_of=existing,
                     requested_changes=requested_changes(details),
@@ -143,16 +151,11 @@ def _create(details: IntakeDetails) -> Patient | None:
     try:
         with transaction.atomic():
             patient = Patient.objects.create(
-                phone=details.phone,
-                full_name=details.full_name,
-                email=details.email,
-                preferred_channel=details.preferred_channel,
+                **_contact_details(details),
                 consent_sms=details.consent_sms,
                 consent_whatsapp=details.consent_whatsapp,
                 consent_at=timezone.now() if consent_given else None,
                 consent_text_version=details.consent_text_version if consent_given else "",
-                time_zone=details.time_zone,
-                source=details.source,
                 **({"language": details.language} if details.language in Language.values else {}),
             )
             if consent_given:
