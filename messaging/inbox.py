@@ -237,11 +237,17 @@ def conversation_assign(
                 f"{assignee.get_username()} cannot see this patient. Make them the patient's coordinator first.",
                 field="assignee",
             )
+    return _conversation_change(conversation, actor=actor, request=request, assignee=assignee)
+
+
+def _conversation_change(conversation: Conversation, *, actor, request, **changes) -> Conversation:
+    """Write `changes` to the conversation (row and instance) with their audit entry, in one transaction."""
     with transaction.atomic():
-        Conversation.objects.filter(pk=conversation.pk).update(assignee=assignee)
-        conversation.assignee = assignee
+        Conversation.objects.filter(pk=conversation.pk).update(**changes)
+        for name, value in changes.items():
+            setattr(conversation, name, value)
         audit_record(
-            actor=actor, action=AuditAction.CHANGE, obj=conversation, changed_fields=["assignee"], request=request
+            actor=actor, action=AuditAction.CHANGE, obj=conversation, changed_fields=list(changes), request=request
         )
     return conversation
 
@@ -253,13 +259,7 @@ def conversation_set_status(
     _check_may_work(actor, conversation)
     if status not in ConversationStatus.values:
         raise DomainError("Choose open or closed.", field="status")
-    with transaction.atomic():
-        Conversation.objects.filter(pk=conversation.pk).update(status=status)
-        conversation.status = status
-        audit_record(
-            actor=actor, action=AuditAction.CHANGE, obj=conversation, changed_fields=["status"], request=request
-        )
-    return conversation
+    return _conversation_change(conversation, actor=actor, request=request, status=status)
 
 
 def message_retry(*, message: Message, actor: AbstractBaseUser, request: HttpRequest | None = None) -> Message:
