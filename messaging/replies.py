@@ -9,14 +9,6 @@ a coordinator. Handlers run inside the routing task's transaction and may call m
 """
 
 from collections.abc import Callable
-from typing import Protocol
-
-from messaging.models import Message
-
-
-class ReplyHandler(Protocol):
-    def __call__(self, *, inbound: Message, prompt: Message) -> bool: ...
-
 
 _handlers: dict[str, Callable[..., bool]] = {}
 

@@ -7,7 +7,6 @@ English file is required and is used when the patient's language has no file.
 
 import math
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,14 +30,6 @@ URGENT_KINDS = frozenset({"call_clinic_now", "help_reply"})
 # Answers to a patient who wrote first. They may go on a channel the patient used in the last
 # window even without recorded consent (a reply is not unsolicited), never after an opt-out.
 CONVERSATIONAL_KINDS = frozenset({"staff_reply", "help_reply", "opt_in_confirmation", "intake_linked"})
-
-
-@dataclass(frozen=True)
-class RenderedMessage:
-    body: str
-    language: str
-    content_sid: str = ""
-    content_variables: dict[str, str] | None = None
 
 
 @cache
