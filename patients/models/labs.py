@@ -89,8 +89,6 @@ class ElnAssessment(models.TextChoices):
 class GeneticTest(models.Model):
     """A genetic or molecular test from order to result; typed result fields depend on `kind`."""
 
-    __test__ = False  # not a pytest test class, whatever its name says
-
     patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="genetic_tests")
     kind = models.CharField(max_length=16, choices=TestKind.choices, db_index=True)
     method = models.CharField(max_length=60, blank=True, help_text="e.g. karyotype, FISH, RT-qPCR, NGS.")
