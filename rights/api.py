@@ -80,10 +80,10 @@ class AuditedRetrieve(mixins.RetrieveModelMixin, generics.GenericAPIView):
         return response
 
 
+# Requests of one kind (correction, erasure) from the patients the caller may see, newest first, `?patient=` for
+# one of them; a POST records one through the service the console uses. A comment, not a docstring: the API
+# schema takes a view's docstring as its operations' description.
 class PatientRequestList(AuditedList, generics.ListCreateAPIView):
-    """Requests of one kind (correction, erasure) from the patients the caller may see, newest first, `?patient=`
-    for one of them; a POST records one through the service the console uses."""
-
     input_serializer: type[serializers.ModelSerializer[Any]]
     newest_first: str  # the field that orders the list newest first
     visible_to: Callable[[User], QuerySet[Any]]

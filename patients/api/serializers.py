@@ -88,9 +88,9 @@ def _user(serializer: serializers.Serializer):
     return serializer.context["request"].user
 
 
+# Creating and updating go through the model's save service (checks, derived fields), as on the console. A
+# comment, not a docstring: the API schema takes a serializer's docstring as its component's description.
 class SavedThroughService(serializers.ModelSerializer):
-    """Creating and updating go through the model's save service (checks, derived fields), as on the console."""
-
     def save_through_service(self, row):
         raise NotImplementedError("Each serializer names its model's save service.")
 
