@@ -29,6 +29,12 @@ def hindi(client, name: str, *args, **params):
     return client.get(url, params, HTTP_ACCEPT_LANGUAGE="hi")
 
 
+def hindi_details_page(client) -> str:
+    """The booking's details step in Hindi, for a side-effects consult at 10:00 IST on 2 Dec."""
+    value = slot_value(Slot(ExpertFactory().pk, ist(DEC_2, 10), ist(DEC_2, 10)))
+    return hindi(client, "consults:book-details", slot=value, topic="side_effects", tz="Asia/Kolkata").content.decode()
+
+
 def msgstr_blocks() -> list[str]:
     entries = PO.read_text(encoding="utf-8").split("\n\n")[1:]  # the first is the header
     return [entry for entry in entries if "msgid" in entry]
@@ -76,9 +82,7 @@ def test_topics_read_in_hindi(client, frozen):
 
 @pytest.mark.django_db
 def test_the_consent_question_reads_in_hindi(client, frozen):
-    expert = ExpertFactory()
-    value = slot_value(Slot(expert.pk, ist(DEC_2, 10), ist(DEC_2, 10)))
-    body = hindi(client, "consults:book-details", slot=value, topic="side_effects", tz="Asia/Kolkata").content.decode()
+    body = hindi_details_page(client)
     assert "हाँ, इस सलाह के बारे में मुझे ऊपर चुने गए माध्यम पर संदेश भेजें" in body
 
 
@@ -160,9 +164,7 @@ def test_a_missing_phone_is_asked_for_in_hindi(client, frozen):
 
 @pytest.mark.django_db
 def test_the_phone_hint_reads_in_hindi(client, frozen):
-    expert = ExpertFactory()
-    value = slot_value(Slot(expert.pk, ist(DEC_2, 10), ist(DEC_2, 10)))
-    body = hindi(client, "consults:book-details", slot=value, topic="side_effects", tz="Asia/Kolkata").content.decode()
+    body = hindi_details_page(client)
     assert "उदाहरण: +91 81234 56789" in body
 
 

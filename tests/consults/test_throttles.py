@@ -16,6 +16,7 @@ from config.request_guards import client_address
 from consults.throttles import BookingIPThrottle, normalised_phone, window_count
 from tests.consults.test_api_public import booking_body, post_booking
 from tests.factories.consults import ExpertFactory
+from tests.topology.processes import free_port, redis_server_args
 
 THREADS = 20
 
@@ -31,12 +32,6 @@ def rates(settings):
     return set_rates
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def redis_cache(settings, tmp_path) -> Iterator[None]:
     """A throwaway redis-server on a free port as the default cache (as production has it)."""
@@ -46,19 +41,7 @@ def redis_cache(settings, tmp_path) -> Iterator[None]:
         pytest.skip("redis-server is missing (`make prod-tools` installs it); CI=true fails instead.")
     port = free_port()
     process = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
+        redis_server_args(port, tmp_path),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
