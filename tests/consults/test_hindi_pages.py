@@ -5,13 +5,14 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import cast
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from consults.display import slot_value
-from consults.models import Consult
+from consults.models import Consult, Expert
 from consults.slots import Slot
 from tests.consults.helpers import DEC_2, ist
 from tests.consults.test_pages import details_form
@@ -31,7 +32,8 @@ def hindi(client, name: str, *args, **params):
 
 def hindi_details_page(client) -> str:
     """The booking's details step in Hindi, for a side-effects consult at 10:00 IST on 2 Dec."""
-    value = slot_value(Slot(ExpertFactory().pk, ist(DEC_2, 10), ist(DEC_2, 10)))
+    expert = cast(Expert, ExpertFactory())
+    value = slot_value(Slot(expert.pk, ist(DEC_2, 10), ist(DEC_2, 10)))
     return hindi(client, "consults:book-details", slot=value, topic="side_effects", tz="Asia/Kolkata").content.decode()
 
 
