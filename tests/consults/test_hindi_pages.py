@@ -83,9 +83,15 @@ def test_topics_read_in_hindi(client, frozen):
 
 
 @pytest.mark.django_db
-def test_the_consent_question_reads_in_hindi(client, frozen):
-    body = hindi_details_page(client)
-    assert "हाँ, इस सलाह के बारे में मुझे ऊपर चुने गए माध्यम पर संदेश भेजें" in body
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("हाँ, इस सलाह के बारे में मुझे ऊपर चुने गए माध्यम पर संदेश भेजें", id="the consent question"),
+        pytest.param("उदाहरण: +91 81234 56789", id="the phone hint"),
+    ],
+)
+def test_the_details_step_reads_in_hindi(client, frozen, text):
+    assert text in hindi_details_page(client)
 
 
 @pytest.mark.django_db
@@ -162,12 +168,6 @@ def test_two_countries_are_joined_in_hindi(client, frozen, settings):
 def test_a_missing_phone_is_asked_for_in_hindi(client, frozen):
     body = hindi_details_post(client, details_form(ExpertFactory(), phone="")).content.decode()
     assert "वह मोबाइल नंबर लिखें जिस पर विशेषज्ञ कॉल करें।" in body
-
-
-@pytest.mark.django_db
-def test_the_phone_hint_reads_in_hindi(client, frozen):
-    body = hindi_details_page(client)
-    assert "उदाहरण: +91 81234 56789" in body
 
 
 @pytest.mark.django_db

@@ -167,22 +167,26 @@ def test_the_limit_lifts_when_the_window_ends(client, frozen, rates):
 # --- the client address is what the trusted proxies say ---------------------------------------
 
 
-def test_without_proxies_a_forwarded_header_is_ignored(settings):
-    settings.NUM_PROXIES = 0
-    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="198.51.100.1")
-    assert client_address(request) == "203.0.113.5"
-
-
-def test_behind_one_proxy_the_address_it_appended_counts(settings):
-    settings.NUM_PROXIES = 1
-    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.5")
-    assert client_address(request) == "203.0.113.5"
-
-
-def test_behind_one_proxy_without_the_header_the_peer_counts(settings):
-    settings.NUM_PROXIES = 1
-    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.5")
-    assert client_address(request) == "203.0.113.5"
+@pytest.mark.parametrize(
+    ("proxies", "peer", "forwarded_for", "address"),
+    [
+        pytest.param(
+            0, "203.0.113.5", "198.51.100.1", "203.0.113.5", id="without proxies a forwarded header is ignored"
+        ),
+        pytest.param(
+            1,
+            "127.0.0.1",
+            "198.51.100.1, 203.0.113.5",
+            "203.0.113.5",
+            id="behind one proxy the address it appended counts",
+        ),
+        pytest.param(1, "203.0.113.5", None, "203.0.113.5", id="behind one proxy without the header the peer counts"),
+    ],
+)
+def test_the_client_address_is_what_the_trusted_proxies_say(settings, proxies, peer, forwarded_for, address):
+    settings.NUM_PROXIES = proxies
+    headers = {} if forwarded_for is None else {"HTTP_X_FORWARDED_FOR": forwarded_for}
+    assert client_address(RequestFactory().get("/", REMOTE_ADDR=peer, **headers)) == address
 
 
 @pytest.mark.django_db

@@ -72,34 +72,26 @@ def test_revoking_through_the_api(as_alice, alice, patient):
     assert DataPackageLink.objects.get(pk=link_id).revoked_by == alice
 
 
+def record_correction(client: Client, patient, **changes):
+    """Post a correction request of the patient's details, received by phone today, with `changes`."""
+    values = {
+        "patient": patient.pk,
+        "area": "details",
+        "requested_change": "Name",
+        "received_via": "phone",
+        "received_on": timezone.localdate().isoformat(),
+    }
+    return post(client, "/api/v1/correction-requests/", {**values, **changes})
+
+
 def test_a_correction_without_its_text_is_a_400_naming_the_field(as_alice, patient):
-    response = post(
-        as_alice,
-        "/api/v1/correction-requests/",
-        {
-            "patient": patient.pk,
-            "area": "details",
-            "requested_change": "  ",
-            "received_via": "phone",
-            "received_on": timezone.localdate().isoformat(),
-        },
-    )
+    response = record_correction(as_alice, patient, requested_change="  ")
     assert response.status_code == 400
     assert "requested_change" in response.json()
 
 
 def test_a_correction_dated_tomorrow_is_a_400_naming_the_field(as_alice, patient):
-    response = post(
-        as_alice,
-        "/api/v1/correction-requests/",
-        {
-            "patient": patient.pk,
-            "area": "details",
-            "requested_change": "Name",
-            "received_via": "phone",
-            "received_on": (timezone.localdate() + timedelta(days=1)).isoformat(),
-        },
-    )
+    response = record_correction(as_alice, patient, received_on=(timezone.localdate() + timedelta(days=1)).isoformat())
     assert response.status_code == 400
     assert response.json()["field"] == "received_on"
 
