@@ -103,19 +103,17 @@ def test_form_errors_read_in_hindi(client, frozen):
 
 
 @pytest.mark.django_db
-def test_the_manage_page_reads_in_hindi(client, frozen):
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("कैलेंडर में जोड़ें", id="the add-to-calendar link"),
+        pytest.param("बुधवार 2", id="the date: Wednesday 2 December in Django's Hindi date names"),
+    ],
+)
+def test_the_manage_page_reads_in_hindi(client, frozen, text):
     client.post("/book/details/", details_form(ExpertFactory()))
-    consult = Consult.objects.get()
-    body = hindi(client, "consults:manage", consult.manage_token).content.decode()
-    assert "कैलेंडर में जोड़ें" in body
-
-
-@pytest.mark.django_db
-def test_dates_on_the_manage_page_read_in_hindi(client, frozen):
-    client.post("/book/details/", details_form(ExpertFactory()))
-    consult = Consult.objects.get()
-    body = hindi(client, "consults:manage", consult.manage_token).content.decode()
-    assert "बुधवार 2" in body  # Wednesday 2 December, in Django's Hindi date names
+    body = hindi(client, "consults:manage", Consult.objects.get().manage_token).content.decode()
+    assert text in body
 
 
 @pytest.mark.django_db
