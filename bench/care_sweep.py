@@ -95,18 +95,13 @@ def _night(label: str, count: int, budget: float) -> None:
 
 
 def main() -> None:
+    import logging
     import tempfile
     from pathlib import Path
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef")
-    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
-    os.environ.setdefault("ALLOW_PROCESS_LOCAL_CACHE", "true")  # one process, DEBUG off (settings refuse otherwise)
-    import logging
+    from bench._django import django_setup
 
-    import django
-
-    django.setup()
+    django_setup()
     logging.getLogger("patients.tasks").setLevel(logging.WARNING)  # one line per slice otherwise
     from django.conf import settings
     from django.test.utils import teardown_test_environment

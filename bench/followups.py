@@ -104,16 +104,12 @@ def _raw_insert(count: int) -> float:
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef")
-    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
-    os.environ.setdefault("ALLOW_PROCESS_LOCAL_CACHE", "true")  # one process, DEBUG off (settings refuse otherwise)
     # Never the clinic's own queue: the ORM broker inside the throwaway database, or a private Redis queue.
     os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "")
     os.environ["Q_CLUSTER_NAME"] = f"carethread-bench-{os.getpid()}"
-    import django
+    from bench._django import django_setup
 
-    django.setup()
+    django_setup()
     import logging
 
     from django.test.utils import override_settings

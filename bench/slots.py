@@ -10,7 +10,6 @@ import contextlib
 import http.client
 import json
 import logging
-import os
 import random
 import statistics
 import tempfile
@@ -191,13 +190,9 @@ def _overlaps() -> int:
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef")
-    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
-    os.environ.setdefault("ALLOW_PROCESS_LOCAL_CACHE", "true")  # one process, DEBUG off (settings refuse otherwise)
-    import django
+    from bench._django import django_setup
 
-    django.setup()
+    django_setup()
     from django.conf import settings
     from django.test import Client
     from django.test.utils import override_settings, teardown_test_environment

@@ -1,5 +1,6 @@
 """Wrong passwords lock a username+address for a while; the page says so; an admin's unlock is audited."""
 
+import pytest
 import time_machine
 from axes.models import AccessAttempt
 from django.test import RequestFactory
@@ -79,16 +80,17 @@ def test_only_admins_see_the_lockout_list(client, alice):
     assert client.get("/admin/accounts/signinlock/").status_code == 403
 
 
-def test_client_address_ignores_forwarded_for_without_trusted_proxies(settings):
-    settings.NUM_PROXIES = 0
-    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4")
-    assert client_ip(request) == "10.0.0.2"
-
-
-def test_client_address_is_the_entry_the_trusted_proxy_added(settings):
-    settings.NUM_PROXIES = 1
+@pytest.mark.parametrize(
+    ("proxies", "address"),
+    [
+        pytest.param(0, "10.0.0.2", id="forwarded-for ignored without trusted proxies"),
+        pytest.param(1, "203.0.113.5", id="the entry the trusted proxy added"),
+    ],
+)
+def test_the_lock_counts_the_client_address_the_trusted_proxies_give(settings, proxies, address):
+    settings.NUM_PROXIES = proxies
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5")
-    assert client_ip(request) == "203.0.113.5"
+    assert client_ip(request) == address
 
 
 def test_a_spoofed_forwarded_for_cannot_dodge_the_lock(client, alice, settings):

@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 from phonenumber_field.phonenumber import PhoneNumber
 
+from consults.models import Expert
 from patients.intake import IntakeDetails
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
@@ -25,3 +26,24 @@ def details(phone: str = "+919876500001", **overrides) -> IntakeDetails:
     }
     values.update(overrides)
     return IntakeDetails(**values)
+
+
+def expert_form(expert: Expert, **overrides) -> dict:
+    """The expert's console form as posted back unchanged (no availability or time-off rows), with overrides."""
+    form = {
+        "display_name": expert.display_name,
+        "role": expert.role,
+        "languages": ["en"],
+        "bio": "",
+        "time_zone": "Asia/Kolkata",
+        "consult_minutes": 20,
+        "buffer_minutes": 10,
+        "active": "on",
+        "sort_order": 1,
+        "availability-TOTAL_FORMS": 0,
+        "availability-INITIAL_FORMS": 0,
+        "time_off-TOTAL_FORMS": 0,
+        "time_off-INITIAL_FORMS": 0,
+    }
+    form.update(overrides)
+    return form

@@ -9,23 +9,13 @@ import time_machine
 from consults.models import Consult, ConsultStatus, WeeklyAvailability
 from consults.queue_cards import consult_cards
 from patients.models import AuditEntry
-from tests.consults.helpers import DEC_2, ist
-from tests.factories.consults import ConsultFactory, ExpertFactory
+from tests.consults.helpers import DEC_2, expert_form, ist
+from tests.factories.consults import ConsultFactory
 from tests.factories.people import PatientFactory
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/consults/consult/"
 ADD = "/admin/consults/consult/add/"
-
-
-@pytest.fixture
-def expert(erin, frozen):
-    return ExpertFactory(user=erin, display_name="Dr Erin")
-
-
-@pytest.fixture
-def booked(expert, alice):
-    return ConsultFactory(expert=expert, patient=PatientFactory(coordinator=alice), start=ist(DEC_2, 10))
 
 
 def add_form(patient, expert, day="2026-12-02", at="10:10:00") -> dict:
@@ -204,27 +194,19 @@ def test_expert_form_offers_language_and_topic_checkboxes_and_refuses_overlappin
     url = f"/admin/consults/expert/{expert.pk}/change/"
     page = client.get(url).content.decode()
     assert 'type="checkbox" name="languages" value="ta"' in page
-    form = {
-        "display_name": expert.display_name,
-        "role": expert.role,
-        "languages": ["en", "ta"],
-        "bio": "",
-        "time_zone": "Asia/Kolkata",
-        "consult_minutes": 20,
-        "buffer_minutes": 10,
-        "active": "on",
-        "sort_order": 1,
-        "availability-TOTAL_FORMS": 2,
-        "availability-INITIAL_FORMS": 0,
-        "availability-0-weekday": 0,
-        "availability-0-start_time": "09:00",
-        "availability-0-end_time": "12:00",
-        "availability-1-weekday": 0,
-        "availability-1-start_time": "11:00",
-        "availability-1-end_time": "13:00",
-        "time_off-TOTAL_FORMS": 0,
-        "time_off-INITIAL_FORMS": 0,
-    }
+    form = expert_form(
+        expert,
+        languages=["en", "ta"],
+        **{
+            "availability-TOTAL_FORMS": 2,
+            "availability-0-weekday": 0,
+            "availability-0-start_time": "09:00",
+            "availability-0-end_time": "12:00",
+            "availability-1-weekday": 0,
+            "availability-1-start_time": "11:00",
+            "availability-1-end_time": "13:00",
+        },
+    )
     WeeklyAvailability.objects.filter(expert=expert).delete()
     response = client.post(url, form)
     assert response.status_code == 200

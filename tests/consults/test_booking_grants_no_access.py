@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from consults.models import Consult
 from tests.factories.care import cml_patient
-from tests.factories.consults import ExpertFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +22,8 @@ def known_patient(bob, frozen):
     return patient
 
 
-@pytest.fixture
-def attack(client, erin, known_patient):
-    """An anonymous booking with the known phone, choosing erin, then cancelled through its manage link."""
-    expert = ExpertFactory(user=erin, display_name="Dr Erin")
+def book_with_the_known_phone(client, expert, *, channel: str, consent_whatsapp: bool) -> Consult:
+    """An anonymous booking through the public API with the known patient's phone, choosing `expert`."""
     body = {
         "expert": expert.pk,
         "start": "2026-12-02T10:00:00+05:30",
@@ -35,14 +32,20 @@ def attack(client, erin, known_patient):
         "name": "Attacker",
         "phone": "+91 98765 00001",
         "email": "",
-        "channel": "whatsapp",
+        "channel": channel,
         "consent_sms": False,
-        "consent_whatsapp": True,
+        "consent_whatsapp": consent_whatsapp,
         "note": "",
     }
     booked = client.post("/api/v1/consults/", body, content_type="application/json")
     assert booked.status_code == 201
-    consult = Consult.objects.get(reference=booked.json()["reference"])
+    return Consult.objects.get(reference=booked.json()["reference"])
+
+
+@pytest.fixture
+def attack(client, expert, known_patient):
+    """An anonymous booking with the known phone, choosing erin, then cancelled through its manage link."""
+    consult = book_with_the_known_phone(client, expert, channel="whatsapp", consent_whatsapp=True)
     cancelled = client.post(
         f"/api/v1/consults/manage/{consult.manage_token}/cancel/", {"reason": ""}, content_type="application/json"
     )
@@ -104,25 +107,9 @@ def test_the_known_patients_consent_is_unchanged(attack, known_patient):
 
 
 def test_expert_booked_by_the_anonymous_person_does_not_learn_the_known_patients_name(
-    client, erin, known_patient, frozen
+    client, erin, expert, known_patient
 ):
-    expert = ExpertFactory(user=erin, display_name="Dr Erin")
-    body = {
-        "expert": expert.pk,
-        "start": "2026-12-02T10:00:00+05:30",
-        "topic": "side_effects",
-        "mode": "phone",
-        "name": "Attacker",
-        "phone": "+91 98765 00001",
-        "email": "",
-        "channel": "sms",
-        "consent_sms": False,
-        "consent_whatsapp": False,
-        "note": "",
-    }
-    consult = Consult.objects.get(
-        reference=client.post("/api/v1/consults/", body, content_type="application/json").json()["reference"]
-    )
+    consult = book_with_the_known_phone(client, expert, channel="sms", consent_whatsapp=False)
     client.force_login(erin)
     page = client.get(f"/admin/patients/patient/{consult.patient_id}/change/")
     assert page.status_code == 200

@@ -4,26 +4,16 @@ only admins point an expert profile at a login (which must hold the expert role)
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from consults.models import ConsultSource, ConsultStatus, Expert
+from consults.models import ConsultSource, ConsultStatus
 from consults.services import consult_cancel
 from patients.models import AuditEntry
 from patients.roles import EXPERT
-from tests.consults.helpers import DEC_2, ist
-from tests.factories.consults import ConsultFactory, ExpertFactory
-from tests.factories.people import PatientFactory, UserFactory
+from tests.consults.helpers import DEC_2, expert_form, ist
+from tests.factories.consults import ExpertFactory
+from tests.factories.people import UserFactory
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/consults/consult/"
-
-
-@pytest.fixture
-def expert(erin, frozen):
-    return ExpertFactory(user=erin, display_name="Dr Erin")
-
-
-@pytest.fixture
-def booked(expert, alice):
-    return ConsultFactory(expert=expert, patient=PatientFactory(coordinator=alice), start=ist(DEC_2, 10))
 
 
 def cancel_api(client, consult):
@@ -88,26 +78,6 @@ def test_expert_still_records_the_outcome_of_their_consult(client, erin, booked,
 
 
 # --- Expert.user ----------------------------------------------------------------------------------
-
-
-def expert_form(expert: Expert, **overrides) -> dict:
-    form = {
-        "display_name": expert.display_name,
-        "role": expert.role,
-        "languages": ["en"],
-        "bio": "",
-        "time_zone": "Asia/Kolkata",
-        "consult_minutes": 20,
-        "buffer_minutes": 10,
-        "active": "on",
-        "sort_order": 1,
-        "availability-TOTAL_FORMS": 0,
-        "availability-INITIAL_FORMS": 0,
-        "time_off-TOTAL_FORMS": 0,
-        "time_off-INITIAL_FORMS": 0,
-    }
-    form.update(overrides)
-    return form
 
 
 @pytest.fixture

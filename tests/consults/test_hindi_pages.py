@@ -5,13 +5,14 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import cast
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from consults.display import slot_value
-from consults.models import Consult
+from consults.models import Consult, Expert
 from consults.slots import Slot
 from tests.consults.helpers import DEC_2, ist
 from tests.consults.test_pages import details_form
@@ -27,6 +28,13 @@ def hindi(client, name: str, *args, **params):
     with translation.override("hi"):
         url = reverse(name, args=args)
     return client.get(url, params, HTTP_ACCEPT_LANGUAGE="hi")
+
+
+def hindi_details_page(client) -> str:
+    """The booking's details step in Hindi, for a side-effects consult at 10:00 IST on 2 Dec."""
+    expert = cast(Expert, ExpertFactory())
+    value = slot_value(Slot(expert.pk, ist(DEC_2, 10), ist(DEC_2, 10)))
+    return hindi(client, "consults:book-details", slot=value, topic="side_effects", tz="Asia/Kolkata").content.decode()
 
 
 def msgstr_blocks() -> list[str]:
@@ -75,11 +83,15 @@ def test_topics_read_in_hindi(client, frozen):
 
 
 @pytest.mark.django_db
-def test_the_consent_question_reads_in_hindi(client, frozen):
-    expert = ExpertFactory()
-    value = slot_value(Slot(expert.pk, ist(DEC_2, 10), ist(DEC_2, 10)))
-    body = hindi(client, "consults:book-details", slot=value, topic="side_effects", tz="Asia/Kolkata").content.decode()
-    assert "हाँ, इस सलाह के बारे में मुझे ऊपर चुने गए माध्यम पर संदेश भेजें" in body
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("हाँ, इस सलाह के बारे में मुझे ऊपर चुने गए माध्यम पर संदेश भेजें", id="the consent question"),
+        pytest.param("उदाहरण: +91 81234 56789", id="the phone hint"),
+    ],
+)
+def test_the_details_step_reads_in_hindi(client, frozen, text):
+    assert text in hindi_details_page(client)
 
 
 @pytest.mark.django_db
@@ -91,19 +103,17 @@ def test_form_errors_read_in_hindi(client, frozen):
 
 
 @pytest.mark.django_db
-def test_the_manage_page_reads_in_hindi(client, frozen):
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("कैलेंडर में जोड़ें", id="the add-to-calendar link"),
+        pytest.param("बुधवार 2", id="the date: Wednesday 2 December in Django's Hindi date names"),
+    ],
+)
+def test_the_manage_page_reads_in_hindi(client, frozen, text):
     client.post("/book/details/", details_form(ExpertFactory()))
-    consult = Consult.objects.get()
-    body = hindi(client, "consults:manage", consult.manage_token).content.decode()
-    assert "कैलेंडर में जोड़ें" in body
-
-
-@pytest.mark.django_db
-def test_dates_on_the_manage_page_read_in_hindi(client, frozen):
-    client.post("/book/details/", details_form(ExpertFactory()))
-    consult = Consult.objects.get()
-    body = hindi(client, "consults:manage", consult.manage_token).content.decode()
-    assert "बुधवार 2" in body  # Wednesday 2 December, in Django's Hindi date names
+    body = hindi(client, "consults:manage", Consult.objects.get().manage_token).content.decode()
+    assert text in body
 
 
 @pytest.mark.django_db
@@ -156,14 +166,6 @@ def test_two_countries_are_joined_in_hindi(client, frozen, settings):
 def test_a_missing_phone_is_asked_for_in_hindi(client, frozen):
     body = hindi_details_post(client, details_form(ExpertFactory(), phone="")).content.decode()
     assert "वह मोबाइल नंबर लिखें जिस पर विशेषज्ञ कॉल करें।" in body
-
-
-@pytest.mark.django_db
-def test_the_phone_hint_reads_in_hindi(client, frozen):
-    expert = ExpertFactory()
-    value = slot_value(Slot(expert.pk, ist(DEC_2, 10), ist(DEC_2, 10)))
-    body = hindi(client, "consults:book-details", slot=value, topic="side_effects", tz="Asia/Kolkata").content.decode()
-    assert "उदाहरण: +91 81234 56789" in body
 
 
 @pytest.mark.django_db

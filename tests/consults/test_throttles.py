@@ -16,6 +16,7 @@ from config.request_guards import client_address
 from consults.throttles import BookingIPThrottle, normalised_phone, window_count
 from tests.consults.test_api_public import booking_body, post_booking
 from tests.factories.consults import ExpertFactory
+from tests.topology.processes import free_port, redis_server_args
 
 THREADS = 20
 
@@ -31,12 +32,6 @@ def rates(settings):
     return set_rates
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def redis_cache(settings, tmp_path) -> Iterator[None]:
     """A throwaway redis-server on a free port as the default cache (as production has it)."""
@@ -46,19 +41,7 @@ def redis_cache(settings, tmp_path) -> Iterator[None]:
         pytest.skip("redis-server is missing (`make prod-tools` installs it); CI=true fails instead.")
     port = free_port()
     process = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
+        redis_server_args(port, tmp_path),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -184,22 +167,26 @@ def test_the_limit_lifts_when_the_window_ends(client, frozen, rates):
 # --- the client address is what the trusted proxies say ---------------------------------------
 
 
-def test_without_proxies_a_forwarded_header_is_ignored(settings):
-    settings.NUM_PROXIES = 0
-    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="198.51.100.1")
-    assert client_address(request) == "203.0.113.5"
-
-
-def test_behind_one_proxy_the_address_it_appended_counts(settings):
-    settings.NUM_PROXIES = 1
-    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.5")
-    assert client_address(request) == "203.0.113.5"
-
-
-def test_behind_one_proxy_without_the_header_the_peer_counts(settings):
-    settings.NUM_PROXIES = 1
-    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.5")
-    assert client_address(request) == "203.0.113.5"
+@pytest.mark.parametrize(
+    ("proxies", "peer", "forwarded_for", "address"),
+    [
+        pytest.param(
+            0, "203.0.113.5", "198.51.100.1", "203.0.113.5", id="without proxies a forwarded header is ignored"
+        ),
+        pytest.param(
+            1,
+            "127.0.0.1",
+            "198.51.100.1, 203.0.113.5",
+            "203.0.113.5",
+            id="behind one proxy the address it appended counts",
+        ),
+        pytest.param(1, "203.0.113.5", None, "203.0.113.5", id="behind one proxy without the header the peer counts"),
+    ],
+)
+def test_the_client_address_is_what_the_trusted_proxies_say(settings, proxies, peer, forwarded_for, address):
+    settings.NUM_PROXIES = proxies
+    headers = {} if forwarded_for is None else {"HTTP_X_FORWARDED_FOR": forwarded_for}
+    assert client_address(RequestFactory().get("/", REMOTE_ADDR=peer, **headers)) == address
 
 
 @pytest.mark.django_db

@@ -25,35 +25,37 @@ def video_consult(frozen):
     return ConsultFactory(start=ist(DEC_2, 11), mode="video")
 
 
-def test_the_confirmation_gives_the_time_with_the_patients_zone_name(london_consult):
+def confirmation(consult) -> str:
+    """The booking confirmation text the patient gets for the consult."""
     body, _ = render_body(
-        kind="consult_confirmation", patient=london_consult.patient, context=consult_message_context(london_consult)
+        kind="consult_confirmation", patient=consult.patient, context=consult_message_context(consult)
     )
-    assert "Wed 2 Dec, 5:00 AM GMT" in body
+    return body
+
+
+def reminder(consult) -> str:
+    """The reminder text the patient gets the day before (no links in it)."""
+    body, _ = render_body(
+        kind="consult_reminder", patient=consult.patient, context=consult_message_context(consult, links=False)
+    )
+    return body
+
+
+def test_the_confirmation_gives_the_time_with_the_patients_zone_name(london_consult):
+    assert "Wed 2 Dec, 5:00 AM GMT" in confirmation(london_consult)
 
 
 def test_the_confirmation_names_the_booking_reference(london_consult):
-    body, _ = render_body(
-        kind="consult_confirmation", patient=london_consult.patient, context=consult_message_context(london_consult)
-    )
-    assert f"Ref {london_consult.reference}" in body
+    assert f"Ref {london_consult.reference}" in confirmation(london_consult)
 
 
 def test_the_reminder_gives_the_zone_name_and_reference(london_consult):
-    body, _ = render_body(
-        kind="consult_reminder",
-        patient=london_consult.patient,
-        context=consult_message_context(london_consult, links=False),
-    )
-    assert f"5:00 AM GMT (ref {london_consult.reference})" in body
+    assert f"5:00 AM GMT (ref {london_consult.reference})" in reminder(london_consult)
 
 
 def test_a_hindi_reminder_gives_the_zone_name_too(frozen):
     consult = ConsultFactory(patient=PatientFactory(language="hi"), start=ist(DEC_2, 10, 30))
-    body, _ = render_body(
-        kind="consult_reminder", patient=consult.patient, context=consult_message_context(consult, links=False)
-    )
-    assert "10:30 IST" in body
+    assert "10:30 IST" in reminder(consult)
 
 
 def test_a_video_consult_gets_an_unguessable_room_from_the_template(video_consult, settings):
@@ -79,26 +81,15 @@ def test_a_phone_consult_has_no_video_link(frozen):
 
 
 def test_the_video_link_is_in_the_confirmation(video_consult):
-    body, _ = render_body(
-        kind="consult_confirmation", patient=video_consult.patient, context=consult_message_context(video_consult)
-    )
-    assert f"Video call: join at {consult_video_url(video_consult)}" in body
+    assert f"Video call: join at {consult_video_url(video_consult)}" in confirmation(video_consult)
 
 
 def test_the_video_link_is_in_the_reminder(video_consult):
-    body, _ = render_body(
-        kind="consult_reminder",
-        patient=video_consult.patient,
-        context=consult_message_context(video_consult, links=False),
-    )
-    assert consult_video_url(video_consult) in body
+    assert consult_video_url(video_consult) in reminder(video_consult)
 
 
 def test_a_phone_consults_confirmation_has_no_video_line(london_consult):
-    body, _ = render_body(
-        kind="consult_confirmation", patient=london_consult.patient, context=consult_message_context(london_consult)
-    )
-    assert "Video call" not in body
+    assert "Video call" not in confirmation(london_consult)
 
 
 def test_the_manage_page_shows_the_video_link(client, video_consult):
@@ -106,14 +97,10 @@ def test_the_manage_page_shows_the_video_link(client, video_consult):
     assert f'href="{consult_video_url(video_consult)}"' in body
 
 
-def test_the_calendar_file_puts_the_video_link_in_location(client, video_consult):
+@pytest.mark.parametrize("field", ["location", "url"])
+def test_the_calendar_file_puts_the_video_link_in_location_and_url(client, video_consult, field):
     event = Calendar.from_ical(client.get(f"/c/{video_consult.manage_token}/calendar.ics").content).walk("VEVENT")[0]
-    assert str(event["location"]) == consult_video_url(video_consult)
-
-
-def test_the_calendar_file_puts_the_video_link_in_url(client, video_consult):
-    event = Calendar.from_ical(client.get(f"/c/{video_consult.manage_token}/calendar.ics").content).walk("VEVENT")[0]
-    assert str(event["url"]) == consult_video_url(video_consult)
+    assert str(event[field]) == consult_video_url(video_consult)
 
 
 def test_a_video_room_template_without_a_room_placeholder_is_refused():

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.foundation.production import PRODUCTION_ENV
 from tests.topology.nginx_render import MIME_TYPES, RenderError, SiteValues, render_main, render_site
+from tests.topology.processes import self_signed_certificate
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -19,13 +21,6 @@ SETTINGS_KEY = re.compile(r"\benv(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]+)\"")
 SECRET_KEY = re.compile(r"\benv_secret\(\s*\"([A-Z][A-Z0-9_]+)\"")
 GUNICORN_KEY = re.compile(r"\"(GUNICORN_[A-Z_]+)\"")
 TEMPLATE_KEY = re.compile(r"^#?\s*([A-Z][A-Z0-9_]+)=", re.MULTILINE)
-PRODUCTION_ENV = {
-    "DJANGO_DEBUG": "false",
-    "DJANGO_SECRET_KEY": "x7Qm2pL9vR4tW8yZ1aB5cD3eF6gH0jK2lM4nP7qS9uV1wX3yZ5aB8cD0eF2gH4jK",
-    "ALLOWED_HOSTS": "clinic.example.org",
-    "PUBLIC_BASE_URL": "https://clinic.example.org",
-    "DATABASE_URL": "sqlite:////tmp/carethread-deploy-check.sqlite3",
-}
 
 
 def settings_keys() -> set[str]:
@@ -160,27 +155,7 @@ def test_forwarded_proto_header_matches_django_setting():
 
 @pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (make prod-tools installs it)")
 def test_nginx_accepts_the_rendered_loopback_config(tmp_path):
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-keyout",
-            str(tmp_path / "key.pem"),
-            "-out",
-            str(tmp_path / "cert.pem"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    self_signed_certificate(key=tmp_path / "key.pem", certificate=tmp_path / "cert.pem", days=1)
     (tmp_path / "temp").mkdir()
     site = tmp_path / "carethread.conf"
     site.write_text(render_site(loopback_values(tmp_path)))

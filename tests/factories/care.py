@@ -1,9 +1,9 @@
 """Care-record factories: rows built through the services where the services own the rule."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from patients.models import CareRecord, GeneticTest, Patient
+from patients.models import CareRecord, GeneticTest, ItemSource, MonitoringItem, Patient
 from patients.services import genetic_test_result_record, medication_start
 from patients.services.records import care_record_save
 from tests.factories.people import PatientFactory
@@ -32,4 +32,20 @@ def qpcr(patient: Patient, sample_on: date, is_percent: str | None, *, copies: i
         bcr_abl1_detected=is_percent is not None,
         is_percent=Decimal(is_percent) if is_percent is not None else None,
         control_copies=copies,
+    )
+
+
+def item_added_by_hand(
+    patient: Patient, *, kind: str, due_on: date, window_days: int = 0, reason: str = "test"
+) -> MonitoringItem:
+    """A monitoring item staff added outside the protocol's schedule, due on `due_on` give or take `window_days`."""
+    return MonitoringItem.objects.create(
+        patient=patient,
+        kind=kind,
+        due_on=due_on,
+        window_starts_on=due_on - timedelta(days=window_days),
+        window_ends_on=due_on + timedelta(days=window_days),
+        reason=reason,
+        source=ItemSource.MANUAL,
+        override_reason="test",
     )

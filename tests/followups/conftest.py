@@ -8,28 +8,22 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from messaging.backends import LocmemBackend
 from messaging.models import Direction, Message, Status
 from messaging.services import conversation_for_patient
 from tests.factories.people import PatientFactory
+from tests.messaging.conftest import messaging_settings, outbox  # noqa: F401 (fixtures: settings, an empty outbox)
 
 _sids = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
 def followup_settings(settings):
-    settings.MESSAGING_BACKEND = "locmem"
-    settings.MESSAGING_SMS_PER_SECOND = 0
-    settings.MESSAGING_WHATSAPP_PER_SECOND = 0
-    settings.MESSAGING_NOTIFY_BY_EMAIL = False
-    settings.MESSAGING_QUIET_HOURS_START = "00:00"
-    settings.MESSAGING_QUIET_HOURS_END = "00:00"
+    """Follow-ups' periods; messaging's own test settings (locmem backend, no rate limits, quiet hours off) and its
+    emptied outbox come with the fixtures imported above, autouse here as in tests/messaging."""
     settings.FOLLOWUPS_MONITORING_DAYS_BEFORE = 3
     settings.FOLLOWUPS_MONITORING_OVERDUE_DAYS = 14
     settings.FOLLOWUPS_RESOURCE_FOLLOW_UP_DAYS = 7
-    LocmemBackend.reset()
-    yield settings
-    LocmemBackend.reset()
+    return settings
 
 
 @pytest.fixture

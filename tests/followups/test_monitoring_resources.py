@@ -9,8 +9,9 @@ from django.utils import timezone
 from followups.monitoring import monitoring_reminders_send_due
 from followups.resources import resource_follow_ups_send_due
 from messaging.models import Status
-from patients.models import CareTask, InsurancePolicy, ItemSource, MonitoringItem, ProtocolSetting, Resource
+from patients.models import CareTask, InsurancePolicy, MonitoringItem, ProtocolSetting, Resource
 from patients.services import care_sweep, monitoring_item_complete, monitoring_item_skip, resource_assign
+from tests.factories.care import item_added_by_hand
 from tests.followups.conftest import outbound
 
 DUE = date(2026, 6, 10)
@@ -18,16 +19,7 @@ DUE = date(2026, 6, 10)
 
 @pytest.fixture
 def item(patient):
-    return MonitoringItem.objects.create(
-        patient=patient,
-        kind="bcr_abl1_qpcr",
-        due_on=DUE,
-        window_starts_on=DUE - timedelta(days=7),
-        window_ends_on=DUE + timedelta(days=7),
-        reason="ELN 2020",
-        source=ItemSource.MANUAL,
-        override_reason="test",
-    )
+    return item_added_by_hand(patient, kind="bcr_abl1_qpcr", due_on=DUE, window_days=7, reason="ELN 2020")
 
 
 def test_due_reminder_three_days_before_once_and_without_the_test_name(item):
@@ -90,16 +82,7 @@ def test_monitoring_sweep_query_count_is_constant(patient, django_assert_max_num
 
     for _ in range(10):
         p = PatientFactory()
-        MonitoringItem.objects.create(
-            patient=p,
-            kind="cbc",
-            due_on=DUE,
-            window_starts_on=DUE,
-            window_ends_on=DUE,
-            reason="x",
-            source=ItemSource.MANUAL,
-            override_reason="x",
-        )
+        item_added_by_hand(p, kind="cbc", due_on=DUE, reason="x")
     with django_assert_max_num_queries(10 * 16 + 10):
         assert monitoring_reminders_send_due(on=DUE - timedelta(days=1)) == 10
 

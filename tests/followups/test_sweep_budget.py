@@ -12,7 +12,7 @@ from followups import tasks
 from followups.models import CheckinPlan, DoseRecord
 from followups.plans import checkin_plan_save, medication_plan_save
 from messaging.models import Message
-from patients.models import MonitoringItem
+from tests.factories.care import item_added_by_hand
 from tests.factories.people import PatientFactory
 
 MONDAY_MORNING = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)  # 09:30 in Asia/Kolkata
@@ -80,16 +80,7 @@ def test_timed_sweep_stops_at_its_budget_and_queues_a_continuation_that_finishes
 
 def test_daily_sweep_continues_monitoring_reminders_where_it_stopped(dose_patients, monkeypatch):
     for patient in dose_patients:
-        MonitoringItem.objects.create(
-            patient=patient,
-            kind="cbc",
-            due_on=MONDAY_MORNING.date(),
-            window_starts_on=MONDAY_MORNING.date(),
-            window_ends_on=MONDAY_MORNING.date(),
-            reason="test",
-            source="manual",
-            override_reason="test",
-        )
+        item_added_by_hand(patient, kind="cbc", due_on=MONDAY_MORNING.date())
     monkeypatch.setattr("followups.monitoring.CHUNK", 2)
     monkeypatch.setattr(tasks, "TaskBudget", lambda seconds: ChunksBudget(chunks=2))
 

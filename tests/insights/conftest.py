@@ -42,50 +42,17 @@ def clinic(frozen_now, alice, bob) -> dict:
     chandra = PatientFactory(coordinator=bob)
     devi = PatientFactory(coordinator=None)
 
-    def consult(patient, *, booked: datetime, start: datetime, topic: str, source: str, status: str) -> None:
+    # Each consult: who, booked at, starts at, topic, how it was booked, where it stands.
+    consults = [
+        (asha, ist(10, 11), ist(12, 10), Topic.SIDE_EFFECTS, ConsultSource.WEB, ConsultStatus.COMPLETED),
+        (bina, ist(10, 12), ist(13, 10), Topic.DIET, ConsultSource.SMS, ConsultStatus.NO_SHOW),
+        (asha, ist(11, 9), ist(14, 10), Topic.SIDE_EFFECTS, ConsultSource.STAFF, ConsultStatus.CANCELLED),
+        # Booked 00:30 IST on Monday 16 Nov, still Sunday in UTC: it belongs to the clinic's new week.
+        (devi, ist(16, 0, 30), ist(20, 10), Topic.NEW_DIAGNOSIS, ConsultSource.WEB, ConsultStatus.CONFIRMED),
+        (chandra, ist(10, 13), ist(12, 11), Topic.DIET, ConsultSource.WEB, ConsultStatus.NO_SHOW),
+    ]
+    for patient, booked, start, topic, source, status in consults:
         ConsultFactory(patient=patient, created_at=booked, start=start, topic=topic, source=source, status=status)
-
-    consult(
-        asha,
-        booked=ist(10, 11),
-        start=ist(12, 10),
-        topic=Topic.SIDE_EFFECTS,
-        source=ConsultSource.WEB,
-        status=ConsultStatus.COMPLETED,
-    )
-    consult(
-        bina,
-        booked=ist(10, 12),
-        start=ist(13, 10),
-        topic=Topic.DIET,
-        source=ConsultSource.SMS,
-        status=ConsultStatus.NO_SHOW,
-    )
-    consult(
-        asha,
-        booked=ist(11, 9),
-        start=ist(14, 10),
-        topic=Topic.SIDE_EFFECTS,
-        source=ConsultSource.STAFF,
-        status=ConsultStatus.CANCELLED,
-    )
-    # Booked 00:30 IST on Monday 16 Nov, still Sunday in UTC: it belongs to the clinic's new week.
-    consult(
-        devi,
-        booked=ist(16, 0, 30),
-        start=ist(20, 10),
-        topic=Topic.NEW_DIAGNOSIS,
-        source=ConsultSource.WEB,
-        status=ConsultStatus.CONFIRMED,
-    )
-    consult(
-        chandra,
-        booked=ist(10, 13),
-        start=ist(12, 11),
-        topic=Topic.DIET,
-        source=ConsultSource.WEB,
-        status=ConsultStatus.NO_SHOW,
-    )
 
     # Asha writes twice, gets an automatic answer, then Alice replies 40 minutes after the first message.
     inbound(asha, ist(10, 9))

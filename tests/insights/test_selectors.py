@@ -22,26 +22,31 @@ def test_period_is_capped_at_fifty_two_weeks(frozen_now):
     assert period_ending_this_week(weeks=500).weeks == 52
 
 
+def bookings(user, by: str) -> dict:
+    """The user's bookings per week over the default period, counted by "topic" or by "source"."""
+    return selectors.bookings_by_week(user=user, period=period_ending_this_week())[by]
+
+
 def test_bookings_by_topic_count_what_alice_can_see(clinic, alice):
-    topics = selectors.bookings_by_week(user=alice, period=period_ending_this_week())["topic"]
+    topics = bookings(alice, "topic")
     assert topics[LAST_WEEK]["side_effects"] == 2
     assert topics[LAST_WEEK]["diet"] == 1
 
 
 def test_booking_just_after_local_midnight_on_monday_falls_in_the_new_week(clinic, alice):
-    topics = selectors.bookings_by_week(user=alice, period=period_ending_this_week())["topic"]
+    topics = bookings(alice, "topic")
     assert topics[THIS_WEEK]["new_diagnosis"] == 1
 
 
 def test_bookings_by_source(clinic, alice):
-    sources = selectors.bookings_by_week(user=alice, period=period_ending_this_week())["source"]
+    sources = bookings(alice, "source")
     assert sources[LAST_WEEK]["web"] == 1
     assert sources[LAST_WEEK]["sms"] == 1
     assert sources[LAST_WEEK]["staff"] == 1
 
 
 def test_admin_bookings_include_every_coordinators_patients(clinic, ada):
-    topics = selectors.bookings_by_week(user=ada, period=period_ending_this_week())["topic"]
+    topics = bookings(ada, "topic")
     assert topics[LAST_WEEK]["diet"] == 2
 
 

@@ -26,28 +26,20 @@ def _csv_rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode())))
 
 
-@pytest.mark.parametrize("who", ["alice", "bob", "ada"])
-def test_coordinators_and_admins_open_the_page(client, request, who, frozen_now):
+@pytest.mark.parametrize("url", [PAGE, CSV], ids=["the page", "its csv download"])
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        pytest.param("alice", 200, id="coordinator alice"),
+        pytest.param("bob", 200, id="coordinator bob"),
+        pytest.param("ada", 200, id="admin"),
+        pytest.param("erin", 403, id="expert"),
+        pytest.param("charlie", 403, id="outsider"),
+    ],
+)
+def test_coordinators_and_admins_open_insights_others_get_403(client, request, frozen_now, who, status, url):
     client.force_login(request.getfixturevalue(who))
-    assert client.get(PAGE).status_code == 200
-
-
-@pytest.mark.parametrize("who", ["erin", "charlie"])
-def test_experts_and_outsiders_get_403(client, request, who, frozen_now):
-    client.force_login(request.getfixturevalue(who))
-    assert client.get(PAGE).status_code == 403
-
-
-@pytest.mark.parametrize("who", ["alice", "bob", "ada"])
-def test_coordinators_and_admins_download(client, request, who, frozen_now):
-    client.force_login(request.getfixturevalue(who))
-    assert client.get(CSV).status_code == 200
-
-
-@pytest.mark.parametrize("who", ["erin", "charlie"])
-def test_experts_and_outsiders_cannot_download(client, request, who, frozen_now):
-    client.force_login(request.getfixturevalue(who))
-    assert client.get(CSV).status_code == 403
+    assert client.get(url).status_code == status
 
 
 def test_anonymous_visitor_is_sent_to_the_console_login(client, frozen_now):

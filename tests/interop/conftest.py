@@ -9,7 +9,6 @@ import pytest
 from django.utils import timezone
 
 from consults.models import ConsultStatus
-from messaging.inbound import InboundMessage, inbound_record
 from messaging.services import message_send
 from patients.models import ConcomitantMedication, Medication, Patient
 from patients.molecular import add_months
@@ -23,6 +22,7 @@ from patients.services import (
 )
 from tests.factories.care import cml_patient, qpcr, record_for
 from tests.factories.consults import ConsultFactory, ExpertFactory
+from tests.factories.inbound import text_received
 from tests.factories.people import PatientFactory
 
 IST = ZoneInfo("Asia/Kolkata")
@@ -100,17 +100,7 @@ def cml_record_for(coordinator, expert_user=None) -> Patient:
         context={"text": MESSAGE_TEXT, "staff_name": "Alice"},
         idempotency_key=f"fhir-test-{patient.pk}",
     )
-    inbound_record(
-        inbound=InboundMessage(
-            sid=f"SM{patient.pk:032d}",
-            channel="sms",
-            phone=str(patient.phone),
-            body=INBOUND_TEXT,
-            media_urls=[],
-            from_address=str(patient.phone),
-            to_address="+15005550006",
-        )
-    )
+    text_received(str(patient.phone), INBOUND_TEXT, sid=f"SM{patient.pk:032d}", to_address="+15005550006")
     return patient
 
 
@@ -137,3 +127,8 @@ def cml_record(alice, erin) -> Patient:
 @pytest.fixture
 def gist_record(alice) -> Patient:
     return gist_record_for(alice)
+
+
+def audit_table_unavailable(*args, **kwargs) -> None:
+    """Stands in for a module's `audit_record`: the audit entry cannot be written."""
+    raise RuntimeError("audit table unavailable")

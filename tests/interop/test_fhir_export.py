@@ -16,7 +16,7 @@ from patients.models import AuditEntry
 from patients.molecular import add_months
 from patients.services import genetic_test_result_record
 from tests.factories.people import PatientFactory
-from tests.interop.conftest import INBOUND_TEXT, MESSAGE_TEXT, START, cml_record_for
+from tests.interop.conftest import INBOUND_TEXT, MESSAGE_TEXT, START, audit_table_unavailable, cml_record_for
 
 pytestmark = pytest.mark.django_db
 EXPECTED_TYPES = {
@@ -251,10 +251,7 @@ def test_refused_export_writes_no_audit_entry(client, bob, cml_record):
 
 
 def test_no_bundle_leaves_when_its_audit_entry_cannot_be_written(client, alice, cml_record, monkeypatch):
-    def failing_audit(**kwargs):
-        raise RuntimeError("audit table unavailable")
-
-    monkeypatch.setattr(export_module, "audit_record", failing_audit)
+    monkeypatch.setattr(export_module, "audit_record", audit_table_unavailable)
     client.force_login(alice)
     with pytest.raises(RuntimeError):
         client.get(f"/api/v1/patients/{cml_record.pk}/fhir/")

@@ -17,7 +17,7 @@ from patients.models import AuditEntry, CareTask, GeneticTest, LabResult
 from patients.molecular import add_months
 from tests.factories.care import cml_patient
 from tests.factories.people import PatientFactory
-from tests.interop.conftest import START
+from tests.interop.conftest import START, audit_table_unavailable
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/fhir/Observation"
@@ -376,10 +376,7 @@ def test_import_is_audited(client, alice, fresh):
 
 
 def test_nothing_is_stored_when_the_audit_entry_cannot_be_written(client, alice, fresh, monkeypatch):
-    def failing_audit(**kwargs):
-        raise RuntimeError("audit table unavailable")
-
-    monkeypatch.setattr(imports_module, "audit_record", failing_audit)
+    monkeypatch.setattr(imports_module, "audit_record", audit_table_unavailable)
     client.force_login(alice)
     with pytest.raises(RuntimeError):
         client.post(URL, json.dumps(qpcr_observation(fresh)), content_type="application/fhir+json")

@@ -13,9 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
+from consults.models import Consult
 from messaging.backends import LocmemBackend
+from messaging.models import Message, Status
+from messaging.services import message_send
 from tests.factories.people import PatientFactory
 
 REPO = Path(__file__).resolve().parents[2]
@@ -58,6 +62,21 @@ def whatsapp_patient(db):
         consent_whatsapp=True,
         preferred_channel="whatsapp",
     )
+
+
+def deliver_consult_reminder(consult: Consult) -> Message:
+    """The consult's day-before reminder, sent and delivered: the message a C, R or X reply answers."""
+    reminder = message_send(
+        patient=consult.patient,
+        kind="consult_reminder",
+        idempotency_key="reminder-24h",
+        context={"starts_at": consult.start},
+        topic=f"consult:{consult.pk}",
+    )
+    Message.objects.filter(pk=reminder.pk).update(
+        status=Status.DELIVERED, accepted_at=timezone.now(), twilio_sid="SM" + "7" * 32
+    )
+    return reminder
 
 
 def sign(url: str, params: dict[str, str]) -> str:

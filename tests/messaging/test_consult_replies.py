@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from consults.models import ConsultStatus
 from consults.services import consult_mark_completed, consult_mark_no_show
-from messaging.models import Conversation, Message, Status
-from messaging.services import message_send
+from messaging.models import Conversation, Message
 from tests.factories.consults import ConsultFactory
+from tests.messaging.conftest import deliver_consult_reminder
 
 INBOUND = "/messaging/twilio/inbound/"
 _sids = itertools.count(1)
@@ -23,16 +23,7 @@ def consult(patient):
 
 @pytest.fixture
 def reminded(consult):
-    reminder = message_send(
-        patient=consult.patient,
-        kind="consult_reminder",
-        idempotency_key="reminder-24h",
-        context={"starts_at": consult.start},
-        topic=f"consult:{consult.pk}",
-    )
-    Message.objects.filter(pk=reminder.pk).update(
-        status=Status.DELIVERED, accepted_at=timezone.now(), twilio_sid="SM" + "7" * 32
-    )
+    deliver_consult_reminder(consult)
     return consult
 
 

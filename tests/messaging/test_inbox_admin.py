@@ -19,6 +19,13 @@ def thread_url(conversation):
     return f"{LIST}{conversation.pk}/change/"
 
 
+def post_reply(client, conversation, text: str, *, channel: str, key: str):
+    """A coordinator's reply posted from the thread page (`channel` "" lets the page choose)."""
+    return client.post(
+        thread_url(conversation), {"action": "reply", "text": text, "channel": channel, "idempotency_key": key}
+    )
+
+
 def inbound(patient, body="Hello", channel="sms", when=None, unread=True):
     """A routed patient message, as the routing task leaves it."""
     when = when or timezone.now()
@@ -246,15 +253,7 @@ def test_delivery_ticks_and_segments_are_shown(client, alice, conversation):
 def test_reply_goes_through_the_outbox_and_is_audited(client, alice, conversation, django_capture_on_commit_callbacks):
     client.force_login(alice)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            thread_url(conversation),
-            {
-                "action": "reply",
-                "text": "Your appointment is on Monday.",
-                "channel": "",
-                "idempotency_key": "abc",
-            },
-        )
+        response = post_reply(client, conversation, "Your appointment is on Monday.", channel="", key="abc")
     assert response.status_code == 302
     reply = Message.objects.get(direction="out")
     assert (reply.kind, reply.channel, reply.sent_by, reply.status) == ("staff_reply", "sms", alice, Status.QUEUED)
@@ -272,15 +271,7 @@ def test_double_submitted_reply_is_sent_once(client, alice, conversation):
 
 def test_reply_naming_a_medicine_by_sms_is_refused_and_text_kept(client, alice, conversation):
     client.force_login(alice)
-    response = client.post(
-        thread_url(conversation),
-        {
-            "action": "reply",
-            "text": "Keep taking imatinib daily",
-            "channel": "sms",
-            "idempotency_key": "p",
-        },
-    )
+    response = post_reply(client, conversation, "Keep taking imatinib daily", channel="sms", key="p")
     body = response.content.decode()
     assert response.status_code == 400
     assert "must not name a diagnosis or medicine" in body
@@ -301,15 +292,7 @@ def test_whatsapp_reply_outside_the_window_is_refused_with_the_template_offered(
         last_whatsapp_inbound_at=timezone.now() - dt.timedelta(hours=30)
     )
     client.force_login(alice)
-    response = client.post(
-        thread_url(conversation),
-        {
-            "action": "reply",
-            "text": "Hello again",
-            "channel": "whatsapp",
-            "idempotency_key": "w",
-        },
-    )
+    response = post_reply(client, conversation, "Hello again", channel="whatsapp", key="w")
     body = response.content.decode()
     assert response.status_code == 409
     assert "only allows an approved template" in body
@@ -326,7 +309,7 @@ def test_whatsapp_reply_outside_the_window_is_refused_with_the_template_offered(
 def test_whatsapp_reply_inside_the_window_is_free_text(client, alice, conversation):
     inbound(conversation.patient, "hi on whatsapp", channel="whatsapp")
     client.force_login(alice)
-    client.post(thread_url(conversation), {"action": "reply", "text": "Hi!", "channel": "", "idempotency_key": "i"})
+    post_reply(client, conversation, "Hi!", channel="", key="i")
     sent = Message.objects.get(direction="out")
     assert (sent.channel, sent.used_template) == ("whatsapp", False)
 
@@ -334,15 +317,7 @@ def test_whatsapp_reply_inside_the_window_is_free_text(client, alice, conversati
 def test_reply_to_an_opted_out_channel_is_refused(client, alice, conversation):
     Patient.objects.filter(pk=conversation.patient_id).update(sms_opted_out_at=timezone.now())
     client.force_login(alice)
-    response = client.post(
-        thread_url(conversation),
-        {
-            "action": "reply",
-            "text": "Hello",
-            "channel": "sms",
-            "idempotency_key": "o",
-        },
-    )
+    response = post_reply(client, conversation, "Hello", channel="sms", key="o")
     assert response.status_code == 409
     assert "opted out of SMS" in response.content.decode()
 
@@ -422,18 +397,20 @@ def test_card_links_open_filtered_lists(client, alice):
 # --- WhatsApp templates ------------------------------------------------------------------------
 
 
+def add_reminder_template(client, **fields):
+    """Post the console's "add WhatsApp template" form for the consult reminder."""
+    return client.post("/admin/messaging/whatsapptemplate/add/", {"kind": "consult_reminder", **fields})
+
+
 def test_coordinator_configures_a_whatsapp_template(client, alice):
     client.force_login(alice)
-    response = client.post(
-        "/admin/messaging/whatsapptemplate/add/",
-        {
-            "kind": "consult_reminder",
-            "language": "hi",
-            "content_sid": "HX" + "e" * 32,
-            "variables": '{"1": "patient_name", "2": "starts_at|date:\'j F, H:i\'"}',
-            "description": "",
-            "active": "on",
-        },
+    response = add_reminder_template(
+        client,
+        language="hi",
+        content_sid="HX" + "e" * 32,
+        variables='{"1": "patient_name", "2": "starts_at|date:\'j F, H:i\'"}',
+        description="",
+        active="on",
     )
     assert response.status_code == 302, response.content.decode()
     assert WhatsAppTemplate.objects.get().variables["1"] == "patient_name"
@@ -441,15 +418,7 @@ def test_coordinator_configures_a_whatsapp_template(client, alice):
 
 def test_bad_content_sid_and_variables_get_field_errors(client, alice):
     client.force_login(alice)
-    response = client.post(
-        "/admin/messaging/whatsapptemplate/add/",
-        {
-            "kind": "consult_reminder",
-            "language": "en",
-            "content_sid": "12345",
-            "variables": '{"one": ""}',
-        },
-    )
+    response = add_reminder_template(client, language="en", content_sid="12345", variables='{"one": ""}')
     body = response.content.decode()
     assert response.status_code == 200
     assert "HX followed by 32" in body

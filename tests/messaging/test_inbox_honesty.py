@@ -39,26 +39,40 @@ def receive(patient, body: str, *, channel: str = "sms", sid: str = "SM" + "7" *
     return message
 
 
+def thread_page(client, alice, patient) -> str:
+    """The patient's conversation as alice sees it in the console."""
+    client.force_login(alice)
+    return client.get(thread_url(Conversation.objects.get(patient=patient))).content.decode()
+
+
+def remind(patient, key: str) -> None:
+    """Our automatic consult reminder, sent now: after whatever the patient wrote."""
+    message_send(
+        patient=patient,
+        kind="consult_reminder",
+        context={"starts_at": timezone.now()},
+        idempotency_key=key,
+        urgent=True,
+    )
+
+
 def test_sms_help_answered_by_nobody_does_not_say_answered(client, alice, patient, settings):
     settings.TWILIO_SMS_AUTO_REPLIES = True
     receive(patient, "HELP")
-    client.force_login(alice)
-    body = client.get(thread_url(Conversation.objects.get(patient=patient))).content.decode()
+    body = thread_page(client, alice, patient)
     assert "answered automatically" not in body
 
 
 def test_sms_help_left_to_twilio_says_no_answer_was_sent_locally(client, alice, patient, settings):
     settings.TWILIO_SMS_AUTO_REPLIES = True
     receive(patient, "HELP")
-    client.force_login(alice)
-    body = client.get(thread_url(Conversation.objects.get(patient=patient))).content.decode()
+    body = thread_page(client, alice, patient)
     assert "keyword HELP: no answer was sent" in body
 
 
 def test_whatsapp_help_we_answered_says_answered(client, alice, patient):
     receive(patient, "HELP", channel="whatsapp")
-    client.force_login(alice)
-    body = client.get(thread_url(Conversation.objects.get(patient=patient))).content.decode()
+    body = thread_page(client, alice, patient)
     assert "keyword HELP: answered automatically" in body
 
 
@@ -66,20 +80,13 @@ def test_whatsapp_help_whose_answer_was_blocked_says_so(client, alice, settings)
     settings.TWILIO_SMS_AUTO_REPLIES = False
     patient = PatientFactory(phone="+919876544444", coordinator=alice, sms_opted_out_at=timezone.now())
     receive(patient, "HELP")
-    client.force_login(alice)
-    body = client.get(thread_url(Conversation.objects.get(patient=patient))).content.decode()
+    body = thread_page(client, alice, patient)
     assert "keyword HELP: the automatic answer was not sent" in body
 
 
 def test_inbox_list_shows_the_unread_question_not_our_later_reminder(client, alice, patient):
     inbound(patient, "Can I take it with food?", when=timezone.now() - dt.timedelta(minutes=5))
-    message_send(
-        patient=patient,
-        kind="consult_reminder",
-        context={"starts_at": timezone.now()},
-        idempotency_key="reminder-after-question",
-        urgent=True,
-    )
+    remind(patient, "reminder-after-question")
     client.force_login(alice)
     body = client.get(LIST).content.decode()
     assert "← Can I take it with food?" in body
@@ -87,13 +94,7 @@ def test_inbox_list_shows_the_unread_question_not_our_later_reminder(client, ali
 
 def test_inbox_list_shows_the_latest_message_once_read(client, alice, patient):
     inbound(patient, "Thanks", when=timezone.now() - dt.timedelta(minutes=5), unread=False)
-    message_send(
-        patient=patient,
-        kind="consult_reminder",
-        context={"starts_at": timezone.now()},
-        idempotency_key="reminder-after-read",
-        urgent=True,
-    )
+    remind(patient, "reminder-after-read")
     client.force_login(alice)
     body = client.get(LIST).content.decode()
     assert "→ CareThread" in body
@@ -101,13 +102,7 @@ def test_inbox_list_shows_the_latest_message_once_read(client, alice, patient):
 
 def test_inbox_api_gives_the_unread_question_beside_the_last_message(client, alice, patient):
     inbound(patient, "Can I take it with food?", when=timezone.now() - dt.timedelta(minutes=5))
-    message_send(
-        patient=patient,
-        kind="consult_reminder",
-        context={"starts_at": timezone.now()},
-        idempotency_key="reminder-after-question-api",
-        urgent=True,
-    )
+    remind(patient, "reminder-after-question-api")
     client.force_login(alice)
     row = client.get("/api/v1/conversations/").json()["results"][0]
     assert row["unread_message"] == "Can I take it with food?"

@@ -1,5 +1,4 @@
 import datetime as dt
-import threading
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,6 +8,7 @@ from django_q.models import OrmQ
 
 from messaging.models import Conversation, Message, Status, WhatsAppTemplate
 from messaging.services import message_send, messages_cancel_pending
+from tests.concurrency import released_together
 from tests.factories.people import PatientFactory
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
@@ -77,26 +77,12 @@ def test_insert_race_on_one_key_returns_the_row_that_won(db, patient, monkeypatc
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_sends_with_one_key_make_one_message():
     patient = PatientFactory(consent_sms=True)
-    barrier = threading.Barrier(2)
-    results, errors = [], []
 
-    def worker():
-        try:
-            barrier.wait(timeout=5)
-            with transaction.atomic():
-                results.append(send(patient, key="race").pk)
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connection.close()
+    def send_once() -> int:
+        with transaction.atomic():
+            return send(patient, key="race").pk
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
-    assert len(set(results)) == 1
+    assert len(set(released_together(send_once))) == 1
     assert Message.objects.filter(idempotency_key="race").count() == 1
 
 

@@ -14,11 +14,11 @@ from django.utils import timezone
 from config.observability import QuietStaticRequestsFilter
 from consults.models import ConsultStatus
 from messaging.backends import ConsoleBackend, OutboundSend
-from messaging.models import Conversation, Direction, Message, Status
+from messaging.models import Conversation, Direction, Message
 from messaging.replies import register_reply_handler, reply_handler_for, unregister_reply_handler
-from messaging.services import message_send
 from patients.models import Patient
 from tests.factories.consults import ConsultFactory
+from tests.messaging.conftest import deliver_consult_reminder
 
 PHONE = "+919876500001"
 
@@ -62,16 +62,7 @@ def consult_reply_handler():
 
 def test_c_to_a_consult_reminder_confirms_attendance(patient, consult_reply_handler):
     consult = ConsultFactory(patient=patient, start=timezone.now() + dt.timedelta(hours=20))
-    reminder = message_send(
-        patient=patient,
-        kind="consult_reminder",
-        idempotency_key="reminder-24h",
-        context={"starts_at": consult.start},
-        topic=f"consult:{consult.pk}",
-    )
-    Message.objects.filter(pk=reminder.pk).update(
-        status=Status.DELIVERED, accepted_at=timezone.now(), twilio_sid="SM" + "7" * 32
-    )
+    deliver_consult_reminder(consult)
     output = simulate("--from", PHONE, "C")
     consult.refresh_from_db()
     assert consult.attendance_confirmed_at is not None

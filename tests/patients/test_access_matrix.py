@@ -69,58 +69,48 @@ CONSULT_MOMENTS = [
 ]
 
 
+@pytest.fixture
+def erin_at(client, erin, patient, clock):
+    """`erin_at(moment, door)`: what erin, signed in at that moment, gets at one door to the patient's record."""
+
+    def knock(moment: datetime, door):
+        clock.move_to(moment)
+        client.force_login(erin)
+        return door(client, patient)
+
+    return knock
+
+
+# Each door with what erin gets there when the record is open to her, and when it is closed.
+DOORS = [
+    pytest.param(console_record, 200, 404, id="console record"),
+    pytest.param(console_lists, True, False, id="console list"),
+    pytest.param(api_detail, 200, 404, id="api detail"),
+    pytest.param(api_lists, True, False, id="api list"),
+]
+
+
+@pytest.mark.parametrize(("door", "open_", "closed"), DOORS)
 @pytest.mark.parametrize(("moment", "sees"), [m[1:] for m in CONSULT_MOMENTS], ids=[m[0] for m in CONSULT_MOMENTS])
-def test_console_record_follows_the_consult_window(client, erin, patient, clock, moment, sees):
+def test_every_door_follows_the_consult_window(erin_at, erin, patient, moment, sees, door, open_, closed):
     booked(erin, patient)
-    clock.move_to(moment)
-    client.force_login(erin)
-    assert console_record(client, patient) == (200 if sees else 404)
+    assert erin_at(moment, door) == (open_ if sees else closed)
 
 
-@pytest.mark.parametrize(("moment", "sees"), [m[1:] for m in CONSULT_MOMENTS], ids=[m[0] for m in CONSULT_MOMENTS])
-def test_console_list_follows_the_consult_window(client, erin, patient, clock, moment, sees):
-    booked(erin, patient)
-    clock.move_to(moment)
-    client.force_login(erin)
-    assert console_lists(client, patient) is sees
-
-
-@pytest.mark.parametrize(("moment", "sees"), [m[1:] for m in CONSULT_MOMENTS], ids=[m[0] for m in CONSULT_MOMENTS])
-def test_api_detail_follows_the_consult_window(client, erin, patient, clock, moment, sees):
-    booked(erin, patient)
-    clock.move_to(moment)
-    client.force_login(erin)
-    assert api_detail(client, patient) == (200 if sees else 404)
-
-
-@pytest.mark.parametrize(("moment", "sees"), [m[1:] for m in CONSULT_MOMENTS], ids=[m[0] for m in CONSULT_MOMENTS])
-def test_api_list_follows_the_consult_window(client, erin, patient, clock, moment, sees):
-    booked(erin, patient)
-    clock.move_to(moment)
-    client.force_login(erin)
-    assert api_lists(client, patient) is sees
-
-
-def test_the_recent_window_comes_from_the_setting(client, erin, patient, clock, settings):
+def test_the_recent_window_comes_from_the_setting(erin_at, erin, patient, settings):
     settings.EXPERT_ACCESS_RECENT_DAYS = 7
     booked(erin, patient)
-    clock.move_to(END + timedelta(days=8))
-    client.force_login(erin)
-    assert api_detail(client, patient) == 404
+    assert erin_at(END + timedelta(days=8), api_detail) == 404
 
 
-def test_a_cancelled_consult_gives_no_access_in_the_console(client, erin, patient, clock):
+def test_a_cancelled_consult_gives_no_access_in_the_console(erin_at, erin, patient):
     booked(erin, patient, status=ConsultStatus.CANCELLED)
-    clock.move_to(T0 + timedelta(hours=1))
-    client.force_login(erin)
-    assert console_record(client, patient) == 404
+    assert erin_at(T0 + timedelta(hours=1), console_record) == 404
 
 
-def test_a_cancelled_consult_gives_no_access_in_the_api(client, erin, patient, clock):
+def test_a_cancelled_consult_gives_no_access_in_the_api(erin_at, erin, patient):
     booked(erin, patient, status=ConsultStatus.CANCELLED)
-    clock.move_to(T0 + timedelta(hours=1))
-    client.force_login(erin)
-    assert api_lists(client, patient) is False
+    assert erin_at(T0 + timedelta(hours=1), api_lists) is False
 
 
 def test_a_colleagues_consult_gives_no_access(client, erin, patient, clock):
@@ -132,35 +122,27 @@ def test_a_colleagues_consult_gives_no_access(client, erin, patient, clock):
 # --- care team ----------------------------------------------------------------------------------
 
 
-def test_care_team_assignment_opens_the_record_in_the_console(client, alice, erin, patient, clock):
+def test_care_team_assignment_opens_the_record_in_the_console(erin_at, alice, erin, patient):
     care_team_assign(patient=patient, member=erin, by=alice, reason="Second opinion on dose")
-    clock.move_to(T0 + timedelta(days=90))
-    client.force_login(erin)
-    assert console_record(client, patient) == 200
+    assert erin_at(T0 + timedelta(days=90), console_record) == 200
 
 
-def test_care_team_assignment_opens_the_record_in_the_api(client, alice, erin, patient, clock):
+def test_care_team_assignment_opens_the_record_in_the_api(erin_at, alice, erin, patient):
     care_team_assign(patient=patient, member=erin, by=alice)
-    clock.move_to(T0 + timedelta(days=90))
-    client.force_login(erin)
-    assert api_lists(client, patient) is True
+    assert erin_at(T0 + timedelta(days=90), api_lists) is True
 
 
-def test_an_ended_assignment_closes_the_record_in_the_console(client, alice, erin, patient, clock):
+def test_an_ended_assignment_closes_the_record_in_the_console(erin_at, alice, erin, patient, clock):
     assignment = care_team_assign(patient=patient, member=erin, by=alice)
     clock.move_to(T0 + timedelta(days=3))
     care_team_end(assignment=assignment, by=alice)
-    clock.move_to(T0 + timedelta(days=3, minutes=1))
-    client.force_login(erin)
-    assert console_record(client, patient) == 404
+    assert erin_at(T0 + timedelta(days=3, minutes=1), console_record) == 404
 
 
-def test_an_ended_assignment_closes_the_record_in_the_api(client, alice, erin, patient, clock):
+def test_an_ended_assignment_closes_the_record_in_the_api(erin_at, alice, erin, patient):
     assignment = care_team_assign(patient=patient, member=erin, by=alice)
     care_team_end(assignment=assignment, by=alice)
-    clock.move_to(T0 + timedelta(minutes=1))
-    client.force_login(erin)
-    assert api_detail(client, patient) == 404
+    assert erin_at(T0 + timedelta(minutes=1), api_detail) == 404
 
 
 def test_assigning_and_ending_are_audited(alice, erin, patient):
@@ -196,32 +178,18 @@ def test_care_team_api_ends_an_assignment(client, alice, erin, patient):
 # --- break-glass --------------------------------------------------------------------------------
 
 
-def test_break_glass_opens_the_record_in_the_console_within_its_window(client, erin, patient, clock):
+@pytest.mark.parametrize(
+    ("door", "after", "expected"),
+    [
+        pytest.param(console_record, timedelta(hours=3, minutes=59), 200, id="console record, 3 h 59 min after"),
+        pytest.param(api_detail, timedelta(hours=3), 200, id="api detail, 3 h after"),
+        pytest.param(console_record, timedelta(hours=4), 404, id="console record, 4 h after"),
+        pytest.param(api_lists, timedelta(hours=5), False, id="api list, 5 h after"),
+    ],
+)
+def test_break_glass_opens_the_record_for_its_window_only(erin_at, erin, patient, door, after, expected):
     break_glass_open(patient=patient, user=erin, reason="Patient collapsed in clinic, coordinator away")
-    clock.move_to(T0 + timedelta(hours=3, minutes=59))
-    client.force_login(erin)
-    assert console_record(client, patient) == 200
-
-
-def test_break_glass_opens_the_record_in_the_api_within_its_window(client, erin, patient, clock):
-    break_glass_open(patient=patient, user=erin, reason="Patient collapsed in clinic, coordinator away")
-    clock.move_to(T0 + timedelta(hours=3))
-    client.force_login(erin)
-    assert api_detail(client, patient) == 200
-
-
-def test_break_glass_closes_in_the_console_after_its_window(client, erin, patient, clock):
-    break_glass_open(patient=patient, user=erin, reason="Patient collapsed in clinic, coordinator away")
-    clock.move_to(T0 + timedelta(hours=4))
-    client.force_login(erin)
-    assert console_record(client, patient) == 404
-
-
-def test_break_glass_closes_in_the_api_after_its_window(client, erin, patient, clock):
-    break_glass_open(patient=patient, user=erin, reason="Patient collapsed in clinic, coordinator away")
-    clock.move_to(T0 + timedelta(hours=5))
-    client.force_login(erin)
-    assert api_lists(client, patient) is False
+    assert erin_at(T0 + after, door) == expected
 
 
 def test_break_glass_is_audited_with_its_reason(erin, patient):
@@ -248,42 +216,50 @@ def queries_for(client, url: str) -> int:
     return len(captured)
 
 
-def more_patients_on_the_team(alice, erin, count: int) -> None:
-    for _ in range(count):
-        care_team_assign(patient=PatientFactory(coordinator=alice), member=erin, by=alice)
+def same_queries_for_ten(client, url: str, add_nine_more) -> None:
+    """The list at `url` runs as many queries with ten rows as with one."""
+    one = queries_for(client, url)
+    add_nine_more()
+    assert queries_for(client, url) == one
+
+
+def nine_more_on_the_team(alice, erin):
+    """What puts erin on the care team of nine more of alice's patients."""
+
+    def add() -> None:
+        for _ in range(9):
+            care_team_assign(patient=PatientFactory(coordinator=alice), member=erin, by=alice)
+
+    return add
 
 
 def test_care_team_api_list_uses_a_fixed_number_of_queries(client, alice, erin, patient):
     care_team_assign(patient=patient, member=erin, by=alice)
     client.force_login(alice)
-    one = queries_for(client, "/api/v1/care-team/")
-    more_patients_on_the_team(alice, erin, 9)
-    assert queries_for(client, "/api/v1/care-team/") == one
+    same_queries_for_ten(client, "/api/v1/care-team/", nine_more_on_the_team(alice, erin))
 
 
 def test_care_team_console_list_uses_a_fixed_number_of_queries(client, alice, erin, patient):
     care_team_assign(patient=patient, member=erin, by=alice)
     client.force_login(alice)
-    one = queries_for(client, "/admin/patients/careteamassignment/")
-    more_patients_on_the_team(alice, erin, 9)
-    assert queries_for(client, "/admin/patients/careteamassignment/") == one
+    same_queries_for_ten(client, "/admin/patients/careteamassignment/", nine_more_on_the_team(alice, erin))
 
 
 def test_break_glass_report_uses_a_fixed_number_of_queries(client, ada, erin, alice, patient):
     break_glass_open(patient=patient, user=erin, reason="Patient collapsed in clinic, coordinator away")
     client.force_login(ada)
-    one = queries_for(client, "/admin/patients/breakglassaccess/")
-    for _ in range(9):
-        break_glass_open(patient=PatientFactory(coordinator=alice), user=erin, reason="Urgent question from A&E")
-    assert queries_for(client, "/admin/patients/breakglassaccess/") == one
+
+    def nine_more_break_glass_openings() -> None:
+        for _ in range(9):
+            break_glass_open(patient=PatientFactory(coordinator=alice), user=erin, reason="Urgent question from A&E")
+
+    same_queries_for_ten(client, "/admin/patients/breakglassaccess/", nine_more_break_glass_openings)
 
 
 def test_expert_patient_api_list_uses_a_fixed_number_of_queries(client, alice, erin, patient):
     care_team_assign(patient=patient, member=erin, by=alice)
     client.force_login(erin)
-    one = queries_for(client, "/api/v1/patients/")
-    more_patients_on_the_team(alice, erin, 9)
-    assert queries_for(client, "/api/v1/patients/") == one
+    same_queries_for_ten(client, "/api/v1/patients/", nine_more_on_the_team(alice, erin))
 
 
 def test_an_expert_outside_the_care_relationship_is_offered_break_glass(client, erin, patient):

@@ -1,8 +1,5 @@
 """The patients API: same roles and visibility as the console, writes through services, audited, constant queries."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,10 +9,9 @@ from patients.molecular import add_months
 from patients.services import medication_dose_change
 from tests.factories.care import cml_patient, qpcr
 from tests.factories.people import PatientFactory
+from tests.patients.conftest import START, TODAY
 
-pytestmark = pytest.mark.django_db
-TODAY = date(2026, 6, 15)
-START = add_months(TODAY, -7)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 LISTS = [
     "patients",
@@ -32,16 +28,6 @@ LISTS = [
     "medications",
     "dose-changes",
 ]
-
-
-@pytest.fixture(autouse=True)
-def frozen_today(time_machine):
-    time_machine.move_to(datetime(2026, 6, 15, 9, 0, tzinfo=ZoneInfo("Asia/Kolkata")), tick=False)
-
-
-@pytest.fixture
-def alices_patient(alice):
-    return cml_patient(started_on=START, coordinator=alice)
 
 
 def ids(response) -> set[int]:
@@ -76,6 +62,30 @@ def test_admin_sees_everyone_and_expert_without_consults_sees_no_one(client, ada
     assert ids(client.get("/api/v1/patients/")) == {alices_patient.pk, bobs.pk}
     client.force_login(erin)
     assert ids(client.get("/api/v1/patients/")) == set()
+
+
+def post_symptom(client, patient, symptom: str, *, grade: int, source: str):
+    """A symptom report for the patient, posted to the API."""
+    return client.post(
+        "/api/v1/symptoms/",
+        {"patient": patient.pk, "symptom": symptom, "grade": grade, "source": source},
+        content_type="application/json",
+    )
+
+
+def post_ph_result(client, patient, **fields):
+    """A positive Philadelphia chromosome result for the patient, resulted today, posted to the API."""
+    return client.post(
+        "/api/v1/results/",
+        {
+            "patient": patient.pk,
+            "kind": "ph_chromosome",
+            "resulted_on": TODAY.isoformat(),
+            "ph_result": "positive",
+            **fields,
+        },
+        content_type="application/json",
+    )
 
 
 def test_recording_a_result_returns_the_computed_assessment(client, alice, alices_patient):
@@ -118,27 +128,14 @@ def test_result_with_a_missing_field_gets_a_400_naming_it_and_stores_nothing(cli
 
 def test_results_cannot_be_written_for_a_colleagues_patient(client, bob, alices_patient):
     client.force_login(bob)
-    response = client.post(
-        "/api/v1/results/",
-        {
-            "patient": alices_patient.pk,
-            "kind": "ph_chromosome",
-            "resulted_on": TODAY.isoformat(),
-            "ph_result": "positive",
-        },
-        content_type="application/json",
-    )
+    response = post_ph_result(client, alices_patient)
     assert response.status_code == 400
     assert "patient" in response.json()
 
 
 def test_expert_cannot_write_clinical_data(client, erin, alices_patient):
     client.force_login(erin)
-    response = client.post(
-        "/api/v1/symptoms/",
-        {"patient": alices_patient.pk, "symptom": "nausea", "grade": 1, "source": "staff"},
-        content_type="application/json",
-    )
+    response = post_symptom(client, alices_patient, "nausea", grade=1, source="staff")
     assert response.status_code == 403
 
 
@@ -154,11 +151,7 @@ def test_expert_may_add_notes_only_for_patients_they_can_see(client, erin, alice
 
 def test_symptom_through_the_api_escalates_like_the_console(client, alice, alices_patient):
     client.force_login(alice)
-    response = client.post(
-        "/api/v1/symptoms/",
-        {"patient": alices_patient.pk, "symptom": "shortness_of_breath", "grade": 2, "source": "phone"},
-        content_type="application/json",
-    )
+    response = post_symptom(client, alices_patient, "shortness_of_breath", grade=2, source="phone")
     assert response.status_code == 201
     assert response.json()["is_urgent"] is True
     assert CareTask.objects.get(source_kind="symptom").priority == "urgent"
@@ -315,16 +308,6 @@ def test_result_cannot_name_a_test_of_a_patient_i_cannot_see(client, alice, bob)
     )
     mine = PatientFactory(coordinator=alice)
     client.force_login(alice)
-    response = client.post(
-        "/api/v1/results/",
-        {
-            "patient": mine.pk,
-            "test": hidden.pk,
-            "kind": "ph_chromosome",
-            "resulted_on": TODAY.isoformat(),
-            "ph_result": "positive",
-        },
-        content_type="application/json",
-    )
+    response = post_ph_result(client, mine, test=hidden.pk)
     assert response.status_code == 400
     assert "does not exist" in str(response.json()["test"])

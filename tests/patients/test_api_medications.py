@@ -1,32 +1,26 @@
 """Medication and dose-change endpoints: the console's services, the capability rules for the whole cast, audited."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 
 from patients.models import AuditEntry, DoseChange, Medication
-from patients.molecular import add_months
-from tests.factories.care import cml_patient, record_for
+from tests.factories.care import record_for
 from tests.factories.people import PatientFactory
+from tests.patients.conftest import START
 
-pytestmark = pytest.mark.django_db
-TODAY = date(2026, 6, 15)
-START = add_months(TODAY, -7)
-
-
-@pytest.fixture(autouse=True)
-def frozen_today(time_machine):
-    time_machine.move_to(datetime(2026, 6, 15, 9, 0, tzinfo=ZoneInfo("Asia/Kolkata")), tick=False)
-
-
-@pytest.fixture
-def alices_patient(alice):
-    return cml_patient(started_on=START, coordinator=alice)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def course(patient) -> Medication:
     return patient.medications.get()
+
+
+def start_course(client, patient):
+    """Imatinib 400 mg a day from 1 June, started through the API."""
+    return client.post(
+        "/api/v1/medications/",
+        {"patient": patient.pk, "dose_mg_per_day": 400, "started_on": "2026-06-01"},
+        content_type="application/json",
+    )
 
 
 def dose_change(client, medication: Medication, to_mg: int = 300):
@@ -81,14 +75,17 @@ def test_same_dose_is_refused_by_the_service(client, alice, alices_patient):
     assert DoseChange.objects.count() == 0
 
 
-def test_other_coordinator_cannot_see_the_course(client, bob, alices_patient):
-    client.force_login(bob)
-    assert dose_change(client, course(alices_patient)).status_code == 404
-
-
-def test_expert_cannot_change_a_dose(client, erin, alices_patient):
-    client.force_login(erin)
-    assert dose_change(client, course(alices_patient)).status_code == 403
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        pytest.param("bob", 404, id="another coordinator does not see the course"),
+        pytest.param("erin", 403, id="an expert may not change a dose"),
+        pytest.param("ada", 201, id="an admin changes any patient's dose"),
+    ],
+)
+def test_who_may_change_a_dose(client, request, alices_patient, who, status):
+    client.force_login(request.getfixturevalue(who))
+    assert dose_change(client, course(alices_patient)).status_code == status
 
 
 def test_expert_may_read_the_medication_list(client, erin, alices_patient):
@@ -96,42 +93,25 @@ def test_expert_may_read_the_medication_list(client, erin, alices_patient):
     assert client.get("/api/v1/medications/").status_code == 200
 
 
-def test_admin_changes_any_patients_dose(client, ada, alices_patient):
-    client.force_login(ada)
-    assert dose_change(client, course(alices_patient)).status_code == 201
-
-
 def test_coordinator_starts_a_course(client, alice):
     patient = PatientFactory(coordinator=alice)
     record_for(patient, diagnosis="cml", cml_phase="chronic", diagnosed_on=START)
     client.force_login(alice)
-    response = client.post(
-        "/api/v1/medications/",
-        {"patient": patient.pk, "dose_mg_per_day": 400, "started_on": "2026-06-01"},
-        content_type="application/json",
-    )
+    response = start_course(client, patient)
     assert response.status_code == 201
     assert patient.medications.get().drug == "imatinib"
 
 
 def test_second_active_tki_course_is_refused(client, alice, alices_patient):
     client.force_login(alice)
-    response = client.post(
-        "/api/v1/medications/",
-        {"patient": alices_patient.pk, "dose_mg_per_day": 400, "started_on": "2026-06-01"},
-        content_type="application/json",
-    )
+    response = start_course(client, alices_patient)
     assert response.status_code == 400
     assert alices_patient.medications.count() == 1
 
 
 def test_coordinator_cannot_start_a_course_for_a_patient_they_cannot_see(client, bob, alices_patient):
     client.force_login(bob)
-    response = client.post(
-        "/api/v1/medications/",
-        {"patient": alices_patient.pk, "dose_mg_per_day": 400, "started_on": "2026-06-01"},
-        content_type="application/json",
-    )
+    response = start_course(client, alices_patient)
     assert response.status_code == 400
 
 

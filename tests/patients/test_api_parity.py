@@ -1,8 +1,6 @@
 """Staff API parity with the console: the same flags (level, code, source), labels, the sample-date warning."""
 
 from collections.abc import Callable
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils.html import escape
@@ -12,15 +10,9 @@ from patients.molecular import add_months
 from patients.services import genetic_test_result_record, medication_start
 from tests.factories.care import cml_patient, qpcr, record_for
 from tests.factories.people import PatientFactory
+from tests.patients.conftest import START
 
-pytestmark = pytest.mark.django_db
-TODAY = date(2026, 6, 15)
-START = add_months(TODAY, -7)
-
-
-@pytest.fixture(autouse=True)
-def frozen_today(time_machine):
-    time_machine.move_to(datetime(2026, 6, 15, 9, 0, tzinfo=ZoneInfo("Asia/Kolkata")), tick=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def _result(patient: Patient, kind: str, **fields) -> None:
@@ -29,41 +21,19 @@ def _result(patient: Patient, kind: str, **fields) -> None:
     )
 
 
+def _cml(alice, *, qpcr_after_months: dict[int, str] | None = None, **result) -> Patient:
+    """A CML patient of alice's on imatinib since START, with BCR::ABL1 IS % results so many months in
+    ({6: "5"}) and, given its `kind` and fields, one other result taken five months in."""
+    patient = cml_patient(started_on=START, coordinator=alice)
+    for months, is_percent in (qpcr_after_months or {}).items():
+        qpcr(patient, add_months(START, months), is_percent)
+    if result:
+        _result(patient, **result)
+    return patient
+
+
 def eln_warning(alice) -> Patient:
-    patient = cml_patient(started_on=START, coordinator=alice)
-    qpcr(patient, add_months(START, 6), "5")
-    return patient
-
-
-def eln_failure(alice) -> Patient:
-    patient = cml_patient(started_on=START, coordinator=alice)
-    qpcr(patient, add_months(START, 6), "15")
-    return patient
-
-
-def lost_mmr(alice) -> Patient:
-    patient = cml_patient(started_on=START, coordinator=alice)
-    qpcr(patient, add_months(START, 3), "0.05")
-    qpcr(patient, add_months(START, 6), "0.5")
-    return patient
-
-
-def kd_mutation(alice) -> Patient:
-    patient = cml_patient(started_on=START, coordinator=alice)
-    _result(patient, "abl1_kd", kd_mutation="T315I")
-    return patient
-
-
-def high_risk_aca(alice) -> Patient:
-    patient = cml_patient(started_on=START, coordinator=alice)
-    _result(patient, "marrow", ph_result="positive", high_risk_aca=True)
-    return patient
-
-
-def diagnosis_inconsistent(alice) -> Patient:
-    patient = cml_patient(started_on=START, coordinator=alice)
-    _result(patient, "bcr_abl1_qual", transcript="not_detected")
-    return patient
+    return _cml(alice, qpcr_after_months={6: "5"})
 
 
 def dose_not_typical(alice) -> Patient:
@@ -82,11 +52,11 @@ def _gist(alice, *, extent: str, finding: str = "") -> Patient:
 
 SCENARIOS: dict[str, tuple[str, Callable]] = {
     "eln_warning": ("warning", eln_warning),
-    "eln_failure": ("danger", eln_failure),
-    "lost_mmr": ("danger", lost_mmr),
-    "kd_mutation": ("danger", kd_mutation),
-    "high_risk_aca": ("danger", high_risk_aca),
-    "diagnosis_inconsistent": ("danger", diagnosis_inconsistent),
+    "eln_failure": ("danger", lambda alice: _cml(alice, qpcr_after_months={6: "15"})),
+    "lost_mmr": ("danger", lambda alice: _cml(alice, qpcr_after_months={3: "0.05", 6: "0.5"})),
+    "kd_mutation": ("danger", lambda alice: _cml(alice, kind="abl1_kd", kd_mutation="T315I")),
+    "high_risk_aca": ("danger", lambda alice: _cml(alice, kind="marrow", ph_result="positive", high_risk_aca=True)),
+    "diagnosis_inconsistent": ("danger", lambda alice: _cml(alice, kind="bcr_abl1_qual", transcript="not_detected")),
     "dose_not_typical": ("info", dose_not_typical),
     "gist_mutation_untested": ("warning", lambda alice: _gist(alice, extent="advanced")),
     "gist_kit_exon_9": ("info", lambda alice: _gist(alice, extent="resected", finding="kit_exon_9")),

@@ -1,22 +1,15 @@
 """Bad input on the patients API: a 400 naming the field, nothing stored changes, never a 500."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 from django.test import Client
 
 from patients.models import CareRecord, MonitoringItem, Patient
-from patients.molecular import add_months
 from tests.factories.care import cml_patient
+from tests.patients.conftest import START
 
-pytestmark = pytest.mark.django_db
-START = add_months(date(2026, 6, 15), -7)
-
-
-@pytest.fixture(autouse=True)
-def frozen_today(time_machine):
-    time_machine.move_to(datetime(2026, 6, 15, 9, 0, tzinfo=ZoneInfo("Asia/Kolkata")), tick=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from patients.consent_console import history_context
 from patients.models import AuditEntry, ConsentEvent, Patient
 from patients.panels import record_panels
 from patients.services.consent import consent_record
+from tests.factories.consent import consent_by_phone
 from tests.factories.people import PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,15 +95,7 @@ def test_expert_sees_history_without_the_form(rf, alice, erin):
 def test_history_panel_context_uses_a_fixed_number_of_queries(rf, ada, alice, django_assert_num_queries):
     patient = PatientFactory(coordinator=alice)
     for given in (True, False, True, False):
-        consent_record(
-            patient=patient,
-            purpose="messaging",
-            channel="sms",
-            given=given,
-            how="staff_phone",
-            by=alice,
-            reason="phone",
-        )
+        consent_by_phone(patient, by=alice, channel="sms", given=given, reason="phone")
     request = rf.get("/")
     request.user = ada
     # Two: the rows (with who recorded them) and the may-this-user-edit check.

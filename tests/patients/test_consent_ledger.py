@@ -2,22 +2,15 @@
 
 import pytest
 
-from messaging.inbound import InboundMessage, inbound_record
 from patients.intake import patient_intake_for_booking
 from patients.models import ConsentEvent, LedgerIsAppendOnly, Patient
 from patients.services.consent import ConsentReasonRequired, consent_record, consent_state
 from tests.consults.helpers import details
+from tests.factories.consent import consent_by_phone
+from tests.factories.inbound import text_received
 from tests.factories.people import PatientFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def sms(phone: str, body: str, sid: str) -> None:
-    inbound_record(
-        inbound=InboundMessage(
-            sid=sid, channel="sms", phone=phone, body=body, media_urls=[], from_address=phone, to_address="+14155550100"
-        )
-    )
 
 
 def test_booking_form_consent_writes_a_ledger_row_with_the_notice_version():
@@ -34,15 +27,15 @@ def test_api_booking_consent_is_recorded_as_api():
 
 def test_stop_writes_a_withdrawal_by_keyword():
     patient = PatientFactory(phone="+919876500013", consent_sms=True)
-    sms("+919876500013", "STOP", "SM" + "3" * 32)
+    text_received("+919876500013", "STOP", sid="SM" + "3" * 32)
     event = ConsentEvent.objects.get(patient=patient)
     assert (event.given, event.how, event.channel) == (False, "keyword", "sms")
 
 
 def test_start_after_stop_gives_consent_back_and_lets_messages_through():
     patient = PatientFactory(phone="+919876500014", consent_sms=True)
-    sms("+919876500014", "STOP", "SM" + "4" * 32)
-    sms("+919876500014", "START", "SM" + "5" * 32)
+    text_received("+919876500014", "STOP", sid="SM" + "4" * 32)
+    text_received("+919876500014", "START", sid="SM" + "5" * 32)
     patient.refresh_from_db()
     assert patient.can_receive("sms") is True
     assert list(ConsentEvent.objects.filter(patient=patient).order_by("id").values_list("given", flat=True)) == [
@@ -53,8 +46,8 @@ def test_start_after_stop_gives_consent_back_and_lets_messages_through():
 
 def test_a_second_stop_writes_no_second_row():
     patient = PatientFactory(phone="+919876500015", consent_sms=True)
-    sms("+919876500015", "STOP", "SM" + "6" * 32)
-    sms("+919876500015", "STOP", "SM" + "7" * 32)
+    text_received("+919876500015", "STOP", sid="SM" + "6" * 32)
+    text_received("+919876500015", "STOP", sid="SM" + "7" * 32)
     assert ConsentEvent.objects.filter(patient=patient).count() == 1
 
 
@@ -67,29 +60,15 @@ def test_staff_phone_consent_requires_a_reason(alice):
 
 def test_staff_withdrawal_clears_the_cached_boolean(alice):
     patient = PatientFactory(coordinator=alice, consent_whatsapp=True)
-    consent_record(
-        patient=patient,
-        purpose="messaging",
-        channel="whatsapp",
-        given=False,
-        how="staff_phone",
-        by=alice,
-        reason="Patient called to stop WhatsApp messages",
+    consent_by_phone(
+        patient, by=alice, channel="whatsapp", given=False, reason="Patient called to stop WhatsApp messages"
     )
     assert Patient.objects.get(pk=patient.pk).consent_whatsapp is False
 
 
 def test_detailed_messages_boolean_follows_the_ledger(alice):
     patient = PatientFactory(coordinator=alice, detailed_messages=False)
-    consent_record(
-        patient=patient,
-        purpose="detailed_messages",
-        channel="sms",
-        given=True,
-        how="staff_phone",
-        by=alice,
-        reason="Asked on the phone",
-    )
+    consent_by_phone(patient, by=alice, purpose="detailed_messages", channel="sms", given=True)
     assert Patient.objects.get(pk=patient.pk).detailed_messages is True
 
 

@@ -7,11 +7,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from messaging.inbound import InboundMessage, inbound_record
 from patients.intake import patient_intake_for_booking
 from patients.models import Patient
 from patients.services.consent import consent_record, consent_state
 from tests.consults.helpers import details
+from tests.factories.consent import consent_by_phone
+from tests.factories.inbound import text_received
 
 pytestmark = pytest.mark.django_db
 
@@ -27,18 +28,7 @@ actions = st.lists(st.one_of(keyword_actions, staff_actions, detailed_actions, f
 
 def _reply(patient: Patient, channel: str, word: str) -> None:
     sid = ("SM" if channel == "sms" else "WA") + f"{next(_numbers):032d}"
-    phone = str(patient.phone)
-    inbound_record(
-        inbound=InboundMessage(
-            sid=sid,
-            channel=channel,
-            phone=phone,
-            body=word,
-            media_urls=[],
-            from_address=phone if channel == "sms" else f"whatsapp:{phone}",
-            to_address="+14155550100",
-        )
-    )
+    text_received(str(patient.phone), word, sid=sid, channel=channel)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -52,24 +42,10 @@ def test_consent_state_equals_the_ledgers_last_word(alice, booked_sms, booked_wh
         if kind == "keyword":
             _reply(patient, channel, value)
         elif kind == "staff":
-            consent_record(
-                patient=Patient.objects.get(pk=patient.pk),
-                purpose="messaging",
-                channel=channel,
-                given=value,
-                how="staff_phone",
-                by=alice,
-                reason="Patient asked on the phone",
-            )
+            consent_by_phone(Patient.objects.get(pk=patient.pk), by=alice, channel=channel, given=value)
         elif kind == "detailed":
-            consent_record(
-                patient=Patient.objects.get(pk=patient.pk),
-                purpose="detailed_messages",
-                channel=channel,
-                given=value,
-                how="staff_phone",
-                by=alice,
-                reason="Patient asked on the phone",
+            consent_by_phone(
+                Patient.objects.get(pk=patient.pk), by=alice, purpose="detailed_messages", channel=channel, given=value
             )
         else:
             consent_record(

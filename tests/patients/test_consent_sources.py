@@ -2,21 +2,13 @@
 
 import pytest
 
-from messaging.inbound import InboundMessage, inbound_record
 from patients.intake import patient_intake_for_booking
 from patients.models import AuditEntry
 from tests.consults.helpers import details
+from tests.factories.inbound import text_received
 from tests.factories.people import PatientFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def sms(phone: str, body: str, sid: str) -> None:
-    inbound_record(
-        inbound=InboundMessage(
-            sid=sid, channel="sms", phone=phone, body=body, media_urls=[], from_address=phone, to_address="+14155550100"
-        )
-    )
 
 
 def test_a_new_phone_booked_through_the_api_records_source_api():
@@ -26,7 +18,7 @@ def test_a_new_phone_booked_through_the_api_records_source_api():
 
 def test_stop_is_recorded_as_a_keyword_consent_change():
     patient = PatientFactory(phone="+919876500004")
-    sms("+919876500004", "STOP", "SM" + "1" * 32)
+    text_received("+919876500004", "STOP", sid="SM" + "1" * 32)
     entry = AuditEntry.objects.get(action="consent", patient=patient)
     assert entry.via == "keyword"
     assert entry.changed_fields == ["sms_opted_out_at"]
@@ -34,8 +26,8 @@ def test_stop_is_recorded_as_a_keyword_consent_change():
 
 def test_start_after_stop_is_recorded_as_a_keyword_consent_change():
     patient = PatientFactory(phone="+919876500004")
-    sms("+919876500004", "STOP", "SM" + "1" * 32)
-    sms("+919876500004", "START", "SM" + "2" * 32)
+    text_received("+919876500004", "STOP", sid="SM" + "1" * 32)
+    text_received("+919876500004", "START", sid="SM" + "2" * 32)
     assert AuditEntry.objects.filter(action="consent", patient=patient, via="keyword").count() == 2
 
 

@@ -10,10 +10,9 @@ from patients.molecular import add_months
 from patients.services import symptom_report_record
 from tests.factories.care import cml_patient, qpcr
 from tests.factories.people import PatientFactory
+from tests.patients.conftest import START, TODAY, post_edit_page
 
-pytestmark = pytest.mark.django_db
-TODAY = date(2026, 6, 15)
-START = add_months(TODAY, -7)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 LIST_PAGES = [
     "patient",
@@ -29,16 +28,6 @@ LIST_PAGES = [
     "resource",
     "protocolsetting",
 ]
-
-
-@pytest.fixture(autouse=True)
-def frozen_today(time_machine):
-    time_machine.move_to(datetime(2026, 6, 15, 9, 0, tzinfo=ZoneInfo("Asia/Kolkata")), tick=False)
-
-
-@pytest.fixture
-def alices_patient(alice):
-    return cml_patient(started_on=START, coordinator=alice)
 
 
 def record_url(patient) -> str:
@@ -265,11 +254,8 @@ def test_viewing_lists_and_records_is_audited(client, alice, alices_patient):
 def test_editing_the_diagnosis_inline_is_audited_and_regenerates_the_schedule(client, alice, alices_patient):
     client.force_login(alice)
     # The form lives on the record's "Edit details" page and posts back to it.
-    edit_url = f"/admin/patients/patient/{alices_patient.pk}/edit/"
-    page = client.get(edit_url)
-    data = _form_data(page.context["adminform"].form, page.context["inline_admin_formsets"])
-    data.update({"care_record-0-diagnosis": "dfsp", "care_record-0-cml_phase": ""})
-    response = client.post(edit_url, data)
+    diagnosis = {"care_record-0-diagnosis": "dfsp", "care_record-0-cml_phase": ""}
+    response = post_edit_page(client, alices_patient, diagnosis)
     assert response.status_code == 302, response.context["errors"] if response.context else response
     assert response["Location"] == record_url(alices_patient)
     assert not MonitoringItem.objects.filter(
@@ -279,40 +265,31 @@ def test_editing_the_diagnosis_inline_is_audited_and_regenerates_the_schedule(cl
     assert "diagnosis" in change.changed_fields
 
 
-def _form_data(form, inline_formsets) -> dict:
-    """The values a browser would post back for an admin change form and its inlines."""
-    data = {}
-    for bound in [form, *[f for inline in inline_formsets for f in inline.formset]]:
-        for field in bound:
-            value = field.value()
-            if value is None or value is False:
-                continue
-            data[field.html_name] = (
-                "on" if value is True else (value.isoformat() if hasattr(value, "isoformat") else value)
-            )
-    for inline in inline_formsets:
-        management = inline.formset.management_form
-        for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
-            data[f"{management.prefix}-{name}"] = management[name].value()
-    return data
+def symptom_reported_this_morning(patient, symptom: str, grade: int) -> None:
+    """A symptom the patient texted in at 08:00 IST on TODAY."""
+    symptom_report_record(
+        patient=patient,
+        symptom=symptom,
+        grade=grade,
+        source="sms",
+        reported_at=datetime(2026, 6, 15, 8, tzinfo=ZoneInfo("Asia/Kolkata")),
+    )
+
+
+def card(body: str, key: str) -> str:
+    """One card of the dashboard's work queue, as HTML."""
+    return body.split(f'data-card="{key}"')[1].split("</li>")[0]
 
 
 def test_dashboard_counts_link_to_filtered_lists_mine_by_default(client, alice, bob, alices_patient):
     bobs = cml_patient(started_on=START, coordinator=bob)
     for patient in (alices_patient, bobs):
-        symptom_report_record(
-            patient=patient,
-            symptom="fever_infection",
-            grade=2,
-            source="sms",
-            reported_at=datetime(2026, 6, 15, 8, tzinfo=ZoneInfo("Asia/Kolkata")),
-        )
+        symptom_reported_this_morning(patient, "fever_infection", 2)
     client.force_login(alice)
     body = client.get("/admin/").content.decode()
     assert 'data-card="urgent_symptoms"' in body
     assert "My work queue" in body
-    card = body.split('data-card="urgent_symptoms"')[1].split("</li>")[0]
-    assert '<span class="ct-count">1</span>' in card
+    assert '<span class="ct-count">1</span>' in card(body, "urgent_symptoms")
     assert "/admin/patients/symptomreport/?urgent=open&amp;scope=mine" in body
     listing = client.get("/admin/patients/symptomreport/?urgent=open&scope=mine").content.decode()
     assert alices_patient.full_name in listing
@@ -322,17 +299,10 @@ def test_dashboard_counts_link_to_filtered_lists_mine_by_default(client, alice, 
 def test_dashboard_all_toggle_counts_everything_i_may_see(client, ada, alice, bob):
     for coordinator in (alice, bob):
         patient = PatientFactory(coordinator=coordinator)
-        symptom_report_record(
-            patient=patient,
-            symptom="chest_pain",
-            grade=1,
-            source="sms",
-            reported_at=datetime(2026, 6, 15, 8, tzinfo=ZoneInfo("Asia/Kolkata")),
-        )
+        symptom_reported_this_morning(patient, "chest_pain", 1)
     client.force_login(ada)
     body = client.get("/admin/?scope=all").content.decode()
-    card = body.split('data-card="urgent_symptoms"')[1].split("</li>")[0]
-    assert '<span class="ct-count">2</span>' in card
+    assert '<span class="ct-count">2</span>' in card(body, "urgent_symptoms")
 
 
 def test_overdue_card_and_filter_agree(client, alice, alices_patient, time_machine):
@@ -343,8 +313,7 @@ def test_overdue_card_and_filter_agree(client, alice, alices_patient, time_machi
     assert overdue > 0
     client.force_login(alice)
     body = client.get("/admin/").content.decode()
-    card = body.split('data-card="overdue_monitoring"')[1].split("</li>")[0]
-    assert f'<span class="ct-count">{overdue}</span>' in card
+    assert f'<span class="ct-count">{overdue}</span>' in card(body, "overdue_monitoring")
     listing = client.get("/admin/patients/monitoringitem/?state=overdue&scope=mine")
     assert listing.context["cl"].result_count == overdue
 

@@ -71,40 +71,33 @@ def test_an_admin_date_field_shows_the_example(client, alice):
     assert "e.g. 28/11/2026" in client.get(reverse("admin:patients_labresult_add")).content.decode()
 
 
-def test_the_date_half_of_a_date_time_takes_dd_mm_yyyy(client, alice, patient):
-    client.force_login(alice)
-    response = client.post(
+def add_task_due(client, patient, assignee, title: str, *, day: str):
+    """Post the console's "add care task" form, due at 15:30 on `day` as typed."""
+    return client.post(
         reverse("admin:patients_caretask_add"),
         {
             "patient": patient.pk,
-            "title": "Call about the results",
+            "title": title,
             "detail": "",
             "priority": "normal",
-            "due_at_0": "03/12/2026",
+            "due_at_0": day,
             "due_at_1": "15:30",
-            "assignee": alice.pk,
+            "assignee": assignee.pk,
             "status": "open",
         },
     )
+
+
+def test_the_date_half_of_a_date_time_takes_dd_mm_yyyy(client, alice, patient):
+    client.force_login(alice)
+    response = add_task_due(client, patient, alice, "Call about the results", day="03/12/2026")
     assert response.status_code == 302
     assert CareTask.objects.get(patient=patient).due_at == datetime(2026, 12, 3, 10, 0, tzinfo=UTC)  # 15:30 IST
 
 
 def test_an_impossible_date_half_is_reported_on_the_date_time_field(client, alice, patient):
     client.force_login(alice)
-    response = client.post(
-        reverse("admin:patients_caretask_add"),
-        {
-            "patient": patient.pk,
-            "title": "Call",
-            "detail": "",
-            "priority": "normal",
-            "due_at_0": "31/02/2026",
-            "due_at_1": "15:30",
-            "assignee": alice.pk,
-            "status": "open",
-        },
-    )
+    response = add_task_due(client, patient, alice, "Call", day="31/02/2026")
     assert response.context["adminform"].form.errors["due_at"] == [INVALID_DATE]
 
 
@@ -166,27 +159,25 @@ def test_every_editable_date_field_in_the_console_renders_a_date_picker():
 # --- the API keeps ISO 8601 --------------------------------------------------------------------------
 
 
-def test_the_api_reads_iso_dates(client, alice):
+def api_dose_change(client, alice, changed_on: str):
+    """alice changes the dose of her patient's imatinib course through the API, dated as given."""
     patient = cml_patient(started_on=date(2025, 6, 1), coordinator=alice)
     client.force_login(alice)
-    course = patient.medications.get()
-    response = client.post(
-        f"/api/v1/medications/{course.pk}/dose-change/",
-        {"to_mg": 300, "changed_on": "2026-11-28", "reason": "Grade 3 neutropenia"},
+    return client.post(
+        f"/api/v1/medications/{patient.medications.get().pk}/dose-change/",
+        {"to_mg": 300, "changed_on": changed_on, "reason": "Grade 3 neutropenia"},
         content_type="application/json",
     )
+
+
+def test_the_api_reads_iso_dates(client, alice):
+    response = api_dose_change(client, alice, "2026-11-28")
     assert response.status_code == 201, response.content
 
 
 def test_the_api_refuses_dd_mm_yyyy_naming_the_field(client, alice):
-    patient = cml_patient(started_on=date(2025, 6, 1), coordinator=alice)
-    client.force_login(alice)
-    course = patient.medications.get()
-    response = client.post(
-        f"/api/v1/medications/{course.pk}/dose-change/",
-        {"to_mg": 300, "changed_on": "28/11/2026", "reason": "Grade 3 neutropenia"},
-        content_type="application/json",
-    )
+    response = api_dose_change(client, alice, "28/11/2026")
+    assert response.status_code == 400
     assert "changed_on" in response.json()
 
 

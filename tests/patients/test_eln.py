@@ -1,12 +1,21 @@
 """ELN 2020 milestones and molecular response levels, at every boundary of the brief's tables."""
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
 
 from patients import protocols
-from patients.molecular import PriorResult, add_months, eln_assess, milestone_for, mmr_confirmed, molecular_response
+from patients.molecular import (
+    Assessment,
+    PriorResult,
+    add_months,
+    eln_assess,
+    milestone_for,
+    mmr_confirmed,
+    molecular_response,
+)
 
 START = date(2025, 1, 15)
 MILESTONE_SAMPLE_DAY = {
@@ -15,6 +24,18 @@ MILESTONE_SAMPLE_DAY = {
     "12m": add_months(START, 12),
     "after": add_months(START, 18),
 }
+
+
+def assess_detected(is_percent: str, *, sample_on: date, prior: Sequence[PriorResult] = ()) -> Assessment:
+    """A detected BCR::ABL1 result of `is_percent` % IS (50,000 control copies) for a patient on a TKI since START."""
+    return eln_assess(
+        detected=True,
+        is_percent=D(is_percent),
+        control_copies=50_000,
+        sample_on=sample_on,
+        started_on=START,
+        prior=prior,
+    )
 
 
 def test_table_holds_the_briefs_thresholds():
@@ -66,21 +87,13 @@ def test_table_holds_the_briefs_thresholds():
     ],
 )
 def test_eln_assessment_at_each_threshold(milestone, is_percent, expected):
-    result = eln_assess(
-        detected=True,
-        is_percent=D(is_percent),
-        control_copies=50_000,
-        sample_on=MILESTONE_SAMPLE_DAY[milestone],
-        started_on=START,
-    )
+    result = assess_detected(is_percent, sample_on=MILESTONE_SAMPLE_DAY[milestone])
     assert (result.milestone, result.assessment) == (milestone, expected)
     assert "ELN 2020" in result.rule
 
 
 def test_single_result_over_10_percent_at_3_months_is_a_warning_that_needs_confirmation():
-    result = eln_assess(
-        detected=True, is_percent=D("15"), control_copies=50_000, sample_on=MILESTONE_SAMPLE_DAY["3m"], started_on=START
-    )
+    result = assess_detected("15", sample_on=MILESTONE_SAMPLE_DAY["3m"])
     assert result.assessment == "warning"
     assert result.needs_confirmation
     assert "confirms failure" in result.rule
@@ -98,14 +111,7 @@ def _high(on: date) -> PriorResult:
 def test_second_result_over_10_percent_one_to_three_months_later_confirms_failure(gap_days, expected):
     first = add_months(START, 3) - timedelta(days=10)
     second = add_months(first, 1) + timedelta(days=gap_days)
-    result = eln_assess(
-        detected=True,
-        is_percent=D("12"),
-        control_copies=50_000,
-        sample_on=second,
-        started_on=START,
-        prior=[_high(first)],
-    )
+    result = assess_detected("12", sample_on=second, prior=[_high(first)])
     assert (result.milestone, result.assessment) == ("3m", expected)
 
 
@@ -113,14 +119,7 @@ def test_confirmation_window_ends_at_three_months():
     first = add_months(START, 3) - timedelta(days=15)
     second = add_months(first, 3) + timedelta(days=1)
     # Past the window the earlier result no longer confirms; the 6-month row (> 10 % failure) applies instead.
-    result = eln_assess(
-        detected=True,
-        is_percent=D("12"),
-        control_copies=50_000,
-        sample_on=second,
-        started_on=START,
-        prior=[_high(first)],
-    )
+    result = assess_detected("12", sample_on=second, prior=[_high(first)])
     assert result.milestone == "6m"
     assert result.assessment == "failure"
     assert "confirms" not in result.rule
@@ -128,14 +127,7 @@ def test_confirmation_window_ends_at_three_months():
 
 def test_high_result_before_the_3_month_milestone_does_not_confirm_failure():
     early = add_months(START, 1)
-    result = eln_assess(
-        detected=True,
-        is_percent=D("30"),
-        control_copies=50_000,
-        sample_on=add_months(START, 3),
-        started_on=START,
-        prior=[_high(early)],
-    )
+    result = assess_detected("30", sample_on=add_months(START, 3), prior=[_high(early)])
     assert result.assessment == "warning"
     assert result.needs_confirmation
 
@@ -158,22 +150,13 @@ def test_result_is_judged_by_the_milestone_for_its_time_on_treatment(sample_on, 
 
 
 def test_result_before_3_months_gets_no_assessment():
-    result = eln_assess(
-        detected=True, is_percent=D("40"), control_copies=50_000, sample_on=add_months(START, 1), started_on=START
-    )
+    result = assess_detected("40", sample_on=add_months(START, 1))
     assert (result.milestone, result.assessment) == ("before", "not_assessed")
 
 
 def test_loss_of_mmr_is_flagged_any_time_after_as_a_warning():
     prior = [PriorResult(add_months(START, 12), True, D("0.05"), "mmr")]
-    result = eln_assess(
-        detected=True,
-        is_percent=D("0.2"),
-        control_copies=50_000,
-        sample_on=add_months(START, 18),
-        started_on=START,
-        prior=prior,
-    )
+    result = assess_detected("0.2", sample_on=add_months(START, 18), prior=prior)
     assert result.lost_mmr
     assert result.assessment == "warning"
     assert "Loss of MMR" in result.rule
@@ -181,28 +164,14 @@ def test_loss_of_mmr_is_flagged_any_time_after_as_a_warning():
 
 def test_loss_of_mmr_is_flagged_even_when_the_milestone_rating_is_optimal():
     prior = [PriorResult(add_months(START, 3), True, D("0.08"), "mmr")]
-    result = eln_assess(
-        detected=True,
-        is_percent=D("0.5"),
-        control_copies=50_000,
-        sample_on=add_months(START, 6),
-        started_on=START,
-        prior=prior,
-    )
+    result = assess_detected("0.5", sample_on=add_months(START, 6), prior=prior)
     assert result.assessment == "optimal"
     assert result.lost_mmr
 
 
 def test_staying_in_mmr_is_not_a_loss():
     prior = [PriorResult(add_months(START, 12), True, D("0.05"), "mmr")]
-    result = eln_assess(
-        detected=True,
-        is_percent=D("0.1"),
-        control_copies=50_000,
-        sample_on=add_months(START, 18),
-        started_on=START,
-        prior=prior,
-    )
+    result = assess_detected("0.1", sample_on=add_months(START, 18), prior=prior)
     assert not result.lost_mmr
 
 

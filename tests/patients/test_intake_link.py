@@ -9,12 +9,13 @@ from django.utils import timezone
 
 from consults.models import Consult, Topic
 from consults.services import consult_book_for_public
-from messaging.inbound import InboundMessage, inbound_record, inbound_route
+from messaging.inbound import inbound_route
 from messaging.models import Message, Status
 from patients.intake_link import IntakeNotOpen, patient_intake_merge
 from patients.models import AuditEntry, Patient, RecordState
 from tests.consults.helpers import DEC_2, details, ist
 from tests.factories.consults import ExpertFactory
+from tests.factories.inbound import text_received
 from tests.factories.people import PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,17 +70,7 @@ _sid = iter(range(1, 1000))
 
 def reply(body: str) -> Message:
     """The phone holder's SMS, recorded as the webhook records it and routed as the task routes it."""
-    message, _ = inbound_record(
-        inbound=InboundMessage(
-            sid=f"SM{next(_sid):032d}",
-            channel="sms",
-            phone=PHONE,
-            body=body,
-            media_urls=[],
-            from_address=PHONE,
-            to_address="+14155550100",
-        )
-    )
+    message = text_received(PHONE, body, sid=f"SM{next(_sid):032d}")
     inbound_route(message_id=message.pk)
     return Message.objects.get(pk=message.pk)
 

@@ -17,16 +17,10 @@ from patients.record_forms import DATE_EXAMPLE
 from tests.factories.care import cml_patient
 from tests.factories.consults import ConsultFactory, ExpertFactory
 from tests.factories.people import PatientFactory
+from tests.patients.conftest import START, TODAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 IST = ZoneInfo("Asia/Kolkata")
-TODAY = date(2026, 6, 15)
-START = add_months(TODAY, -7)
-
-
-@pytest.fixture(autouse=True)
-def frozen_today(time_machine):
-    time_machine.move_to(datetime(2026, 6, 15, 9, 0, tzinfo=IST), tick=False)
 
 
 @pytest.fixture
@@ -250,20 +244,29 @@ def test_a_future_sample_date_is_reported_on_the_sample_date_and_nowhere_else(cl
     assert not GeneticTest.objects.exists()
 
 
-def test_a_future_blood_sample_date_is_reported_on_the_sample_date(client, alice, patient):
+@pytest.mark.parametrize(
+    ("form", "when", "errors"),
+    [
+        pytest.param(
+            "blood-count",
+            "16/06/2026",
+            {"taken_on": ["This date is in the future; enter the date the blood was taken."]},
+            id="a future blood sample date",
+        ),
+        pytest.param(
+            "dose",
+            "01/01/2020",
+            {"changed_on": ["The change date must fall between the course start and a month from now."]},
+            id="a dose change before the course began",
+        ),
+        pytest.param(
+            "bcr-abl1", "", {"collected_on": ["Enter the date the sample was taken, e.g. 28/11/2026."]}, id="no date"
+        ),
+    ],
+)
+def test_a_refused_date_is_reported_on_its_field_in_a_sentence(client, alice, patient, form, when, errors):
     client.force_login(alice)
-    response = post(client, patient, "blood-count", "16/06/2026")
-    assert response.context["form"].errors == {
-        "taken_on": ["This date is in the future; enter the date the blood was taken."]
-    }
-
-
-def test_a_dose_change_before_the_course_began_is_reported_on_its_date(client, alice, patient):
-    client.force_login(alice)
-    response = post(client, patient, "dose", "01/01/2020")
-    assert response.context["form"].errors == {
-        "changed_on": ["The change date must fall between the course start and a month from now."]
-    }
+    assert post(client, patient, form, when).context["form"].errors == errors
 
 
 def test_a_symptom_that_began_after_today_is_reported_on_its_onset_date(client, alice, patient):
@@ -272,41 +275,54 @@ def test_a_symptom_that_began_after_today_is_reported_on_its_onset_date(client, 
     assert list(response.context["form"].errors) == ["onset_on"]
 
 
-def test_a_missing_date_is_asked_for_in_a_sentence(client, alice, patient):
-    client.force_login(alice)
-    response = post(client, patient, "bcr-abl1", "")
-    assert response.context["form"].errors == {
-        "collected_on": ["Enter the date the sample was taken, e.g. 28/11/2026."]
-    }
-
-
 # -- Other refusals land on their own field ----------------------------------------------------------------------
 
 
-def test_bcr_abl1_without_an_is_percent_is_refused_on_the_is_percent(client, alice, patient):
+@pytest.mark.parametrize(
+    ("form", "when", "changes", "errors"),
+    [
+        pytest.param(
+            "bcr-abl1",
+            SAMPLE.isoformat(),
+            {"is_percent": ""},
+            {"is_percent": ["Enter the BCR::ABL1 IS % from the report."]},
+            id="bcr-abl1 without an IS %",
+        ),
+        pytest.param(
+            "bcr-abl1",
+            SAMPLE.isoformat(),
+            {"control_copies": ""},
+            {"control_copies": ["Enter the ABL1 control gene copy number from the report."]},
+            id="bcr-abl1 without control copies",
+        ),
+        pytest.param(
+            "dose", "14/06/2026", {"to_mg": "400"}, {"to_mg": ["The dose is already 400 mg/day."]}, id="the same dose"
+        ),
+        pytest.param(
+            "symptom",
+            "",
+            {"symptom": "other", "note": ""},
+            {"note": ["Describe the symptom when choosing Other."]},
+            id="other symptom without a description",
+        ),
+    ],
+)
+def test_a_refusal_is_a_sentence_on_its_own_field(client, alice, patient, form, when, changes, errors):
     client.force_login(alice)
-    response = post(client, patient, "bcr-abl1", SAMPLE.isoformat(), is_percent="")
-    assert response.context["form"].errors == {"is_percent": ["Enter the BCR::ABL1 IS % from the report."]}
+    assert post(client, patient, form, when, **changes).context["form"].errors == errors
 
 
-def test_bcr_abl1_with_both_a_percent_and_not_detected_is_refused_on_the_percent(client, alice, patient):
+@pytest.mark.parametrize(
+    ("form", "when", "changes", "field"),
+    [
+        pytest.param("bcr-abl1", SAMPLE.isoformat(), {"not_detected": "on"}, "is_percent", id="IS % and not detected"),
+        pytest.param("bcr-abl1", SAMPLE.isoformat(), {"is_percent": "-1"}, "is_percent", id="a negative IS %"),
+        pytest.param("dose", "14/06/2026", {"reason": "   "}, "reason", id="a dose change without a reason"),
+    ],
+)
+def test_a_refusal_lands_on_its_own_field_only(client, alice, patient, form, when, changes, field):
     client.force_login(alice)
-    response = post(client, patient, "bcr-abl1", SAMPLE.isoformat(), not_detected="on")
-    assert list(response.context["form"].errors) == ["is_percent"]
-
-
-def test_bcr_abl1_without_control_copies_is_refused_on_the_copies(client, alice, patient):
-    client.force_login(alice)
-    response = post(client, patient, "bcr-abl1", SAMPLE.isoformat(), control_copies="")
-    assert response.context["form"].errors == {
-        "control_copies": ["Enter the ABL1 control gene copy number from the report."]
-    }
-
-
-def test_a_negative_is_percent_is_refused_on_the_is_percent(client, alice, patient):
-    client.force_login(alice)
-    response = post(client, patient, "bcr-abl1", SAMPLE.isoformat(), is_percent="-1")
-    assert list(response.context["form"].errors) == ["is_percent"]
+    assert list(post(client, patient, form, when, **changes).context["form"].errors) == [field]
 
 
 def test_the_bcr_abl1_form_asks_for_nothing_else(client, alice, patient):
@@ -322,29 +338,11 @@ def test_blood_count_without_any_value_is_refused_as_a_whole(client, alice, pati
     assert "Enter at least one value from the report." in response.content.decode()
 
 
-def test_the_same_dose_again_is_refused_on_the_dose(client, alice, patient):
-    client.force_login(alice)
-    response = post(client, patient, "dose", "14/06/2026", to_mg="400")
-    assert response.context["form"].errors == {"to_mg": ["The dose is already 400 mg/day."]}
-
-
-def test_a_dose_change_without_a_reason_is_refused_on_the_reason(client, alice, patient):
-    client.force_login(alice)
-    response = post(client, patient, "dose", "14/06/2026", reason="   ")
-    assert list(response.context["form"].errors) == ["reason"]
-
-
 def test_a_stopped_course_cannot_change_dose(client, alice, patient):
     Medication.objects.filter(patient=patient).update(stopped_on=TODAY, stop_reason="Stopped by the oncologist")
     client.force_login(alice)
     response = post(client, patient, "dose", "14/06/2026")
     assert response.context["form"].errors == {"to_mg": ["This course was stopped; start a new course instead."]}
-
-
-def test_other_symptom_needs_a_description_on_the_notes(client, alice, patient):
-    client.force_login(alice)
-    response = post(client, patient, "symptom", "", symptom="other", note="")
-    assert response.context["form"].errors == {"note": ["Describe the symptom when choosing Other."]}
 
 
 def test_a_form_with_errors_keeps_what_was_typed(client, alice, patient):

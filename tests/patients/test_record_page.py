@@ -2,7 +2,7 @@
 behind a menu, the admin form on its own "Edit details" page, and a fixed number of queries."""
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -17,16 +17,10 @@ from patients.services.records import medication_dose_change
 from tests.factories.activity import inbound
 from tests.factories.care import cml_patient, qpcr
 from tests.factories.consults import ConsultFactory, ExpertFactory
+from tests.patients.conftest import START, TODAY, post_edit_page
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 IST = ZoneInfo("Asia/Kolkata")
-TODAY = date(2026, 6, 15)
-START = add_months(TODAY, -7)
-
-
-@pytest.fixture(autouse=True)
-def frozen_today(time_machine):
-    time_machine.move_to(datetime(2026, 6, 15, 9, 0, tzinfo=IST), tick=False)
 
 
 @pytest.fixture
@@ -196,27 +190,15 @@ def test_edit_page_shows_an_existing_dose_as_text_with_its_change_link(client, a
 
 
 def test_edit_page_ignores_a_dose_posted_for_an_existing_course(client, alice, patient):
-    from tests.patients.test_console import _form_data
-
     client.force_login(alice)
-    edit_url = f"/admin/patients/patient/{patient.pk}/edit/"
-    page = client.get(edit_url)
-    data = _form_data(page.context["adminform"].form, page.context["inline_admin_formsets"])
-    data["medications-0-dose_mg_per_day"] = "800"
-    response = client.post(edit_url, data)
+    response = post_edit_page(client, patient, {"medications-0-dose_mg_per_day": "800"})
     assert response.status_code == 302
     assert Medication.objects.get(patient=patient).dose_mg_per_day == 400
 
 
 def test_edit_page_saves_details_and_returns_to_the_record(client, alice, patient):
-    from tests.patients.test_console import _form_data
-
     client.force_login(alice)
-    edit_url = f"/admin/patients/patient/{patient.pk}/edit/"
-    page = client.get(edit_url)
-    data = _form_data(page.context["adminform"].form, page.context["inline_admin_formsets"])
-    data["email"] = "asha@example.org"
-    response = client.post(edit_url, data)
+    response = post_edit_page(client, patient, {"email": "asha@example.org"})
     assert response["Location"] == record_url(patient)
     assert "asha@example.org" in client.get(record_url(patient)).content.decode()
 

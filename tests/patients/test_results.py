@@ -1,8 +1,7 @@
 """Recording results: stored assessment, follow-up tasks, loss of MMR, mutations and blood-test holds."""
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,16 +12,11 @@ from patients.molecular import add_months
 from patients.services import genetic_test_result_record, genetic_test_save, lab_result_record
 from tests.factories.care import cml_patient, qpcr, record_for
 from tests.factories.people import PatientFactory
+from tests.patients.conftest import TODAY
 
-TODAY = date(2026, 6, 15)
 START = add_months(TODAY, -14)
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def frozen_today(time_machine):
-    time_machine.move_to(datetime(2026, 6, 15, 9, 0, tzinfo=ZoneInfo("Asia/Kolkata")), tick=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def test_qpcr_result_stores_level_and_eln_assessment():

@@ -1,7 +1,6 @@
 """Console list pages and the dashboard keep the same number of queries at 10,000 patients."""
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -9,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from patients.models import CareRecord, CareTask, GeneticTest, MonitoringItem, Patient, SymptomReport
+from tests.patients.conftest import TODAY
 
-pytestmark = pytest.mark.slow  # 10,000 patients: ~45 s
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("frozen_today")]  # 10,000 patients: ~45 s
 
-TODAY = date(2026, 6, 15)
 PAGES = [
     "/admin/",
     "/admin/?scope=all",
@@ -24,11 +23,6 @@ PAGES = [
     "/admin/patients/symptomreport/?urgent=open&scope=all",
     "/admin/patients/genetictest/?status=ordered",
 ]
-
-
-@pytest.fixture(autouse=True)
-def frozen_today(time_machine):
-    time_machine.move_to(datetime(2026, 6, 15, 9, 0, tzinfo=ZoneInfo("Asia/Kolkata")), tick=False)
 
 
 def bulk_patients(count: int, *, offset: int, coordinator) -> None:

@@ -17,13 +17,9 @@ from patients.services import (
 from patients.services.records import care_record_save
 from tests.factories.care import cml_patient, qpcr, record_for
 from tests.factories.people import PatientFactory
+from tests.patients.conftest import TODAY
 
-TODAY = date(2026, 6, 15)
-
-
-@pytest.fixture(autouse=True)
-def frozen_today(time_machine):
-    time_machine.move_to(datetime(2026, 6, 15, 9, 0, tzinfo=ZoneInfo("Asia/Kolkata")), tick=False)
+pytestmark = pytest.mark.usefixtures("frozen_today")
 
 
 def _slots(plan, key):
@@ -40,28 +36,21 @@ def test_cml_on_imatinib_gets_label_blood_tests_and_3_monthly_qpcr():
     assert _slots(plan, "qpcr") == [add_months(TODAY, m) for m in (3, 6, 9, 12)]
 
 
+def chronic_cml_on_treatment(**inputs) -> ScheduleInputs:
+    """The schedule inputs of a chronic-phase CML patient on a TKI."""
+    return ScheduleInputs("cml", "chronic", treatment_phase="on_treatment", **inputs)
+
+
 def test_qpcr_spacing_widens_once_mmr_is_confirmed():
     last = TODAY - timedelta(days=10)
-    inputs = ScheduleInputs(
-        "cml",
-        "chronic",
-        treatment_phase="on_treatment",
-        tki_started_on=date(2024, 1, 1),
-        last_qpcr_on=last,
-        mmr_confirmed=True,
-    )
+    inputs = chronic_cml_on_treatment(tki_started_on=date(2024, 1, 1), last_qpcr_on=last, mmr_confirmed=True)
     assert _slots(plan_schedule(inputs, on=TODAY), "qpcr") == [add_months(last, 6), add_months(last, 12)]
 
 
 def test_warning_brings_the_next_qpcr_forward_then_usual_spacing_resumes():
     last = TODAY - timedelta(days=3)
-    inputs = ScheduleInputs(
-        "cml",
-        "chronic",
-        treatment_phase="on_treatment",
-        tki_started_on=add_months(TODAY, -6),
-        last_qpcr_on=last,
-        last_qpcr_needs_more=True,
+    inputs = chronic_cml_on_treatment(
+        tki_started_on=add_months(TODAY, -6), last_qpcr_on=last, last_qpcr_needs_more=True
     )
     slots = _slots(plan_schedule(inputs, on=TODAY), "qpcr")
     assert slots[:3] == [add_months(last, 1), add_months(last, 4), add_months(last, 7)]
@@ -69,9 +58,7 @@ def test_warning_brings_the_next_qpcr_forward_then_usual_spacing_resumes():
 
 def test_late_next_qpcr_is_due_now_rather_than_invented_in_the_past():
     last = add_months(TODAY, -5)
-    inputs = ScheduleInputs(
-        "cml", "chronic", treatment_phase="on_treatment", tki_started_on=add_months(TODAY, -20), last_qpcr_on=last
-    )
+    inputs = chronic_cml_on_treatment(tki_started_on=add_months(TODAY, -20), last_qpcr_on=last)
     first = next(item for item in plan_schedule(inputs, on=TODAY) if item.protocol_key == "qpcr")
     assert (first.protocol_key, first.planned_for, first.due_on) == ("qpcr", add_months(last, 3), TODAY)
 
@@ -117,36 +104,27 @@ def test_very_low_risk_gist_has_no_routine_imaging():
     assert plan == []
 
 
+def high_risk_resected_gist_plan(*, horizon_months: int, **inputs):
+    """The plan made TODAY for a resected high-risk GIST, `horizon_months` ahead."""
+    return plan_schedule(
+        ScheduleInputs("gist", gist_risk="high", gist_extent="resected", **inputs),
+        on=TODAY,
+        horizon_months=horizon_months,
+    )
+
+
 def test_high_risk_gist_on_adjuvant_is_imaged_every_6_months_until_3_years():
     start = add_months(TODAY, -30)
-    plan = plan_schedule(
-        ScheduleInputs(
-            "gist",
-            gist_risk="high",
-            gist_extent="resected",
-            treatment_phase="adjuvant",
-            tki_started_on=start,
-            resected_on=start,
-        ),
-        on=TODAY,
-        horizon_months=24,
+    plan = high_risk_resected_gist_plan(
+        horizon_months=24, treatment_phase="adjuvant", tki_started_on=start, resected_on=start
     )
     assert _slots(plan, "imaging") == [add_months(start, 30), add_months(start, 36)]
 
 
 def test_high_risk_gist_after_adjuvant_every_3_months_for_2_years_then_every_6():
     stop = add_months(TODAY, -21)
-    plan = plan_schedule(
-        ScheduleInputs(
-            "gist",
-            gist_risk="high",
-            gist_extent="resected",
-            treatment_phase="surveillance",
-            phase_started_on=stop,
-            resected_on=add_months(stop, -36),
-        ),
-        on=TODAY,
-        horizon_months=12,
+    plan = high_risk_resected_gist_plan(
+        horizon_months=12, treatment_phase="surveillance", phase_started_on=stop, resected_on=add_months(stop, -36)
     )
     assert _slots(plan, "imaging") == [add_months(stop, m) for m in (21, 24, 30)]
 

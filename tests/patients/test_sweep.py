@@ -1,6 +1,5 @@
 """The daily sweep: schedules roll forward, overdue items, expiring authorisations and follow-ups become tasks."""
 
-import threading
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,33 +11,27 @@ from patients.models import CareTask, InsurancePolicy, MonitoringItem, Resource
 from patients.services import care_sweep, care_task_open, resource_assign
 from patients.sweep import care_sweep_run
 from patients.tasks import daily_care_sweep
+from tests.concurrency import released_together
 from tests.factories.care import cml_patient
 from tests.factories.people import PatientFactory
+from tests.patients.conftest import TODAY
 
-TODAY = date(2026, 6, 15)
 
-
-@pytest.fixture
-def frozen_today(time_machine):
-    time_machine.move_to(datetime(2026, 6, 15, 9, 0, tzinfo=ZoneInfo("Asia/Kolkata")), tick=False)
-    return time_machine
+def prior_authorisation(patient, payer: str, *, expires_in_days: int) -> InsurancePolicy:
+    """An approved prior authorisation that expires `expires_in_days` after TODAY."""
+    return InsurancePolicy.objects.create(
+        patient=patient,
+        payer=payer,
+        prior_auth_status="approved",
+        prior_auth_expires_on=TODAY + timedelta(days=expires_in_days),
+    )
 
 
 @pytest.mark.django_db
 def test_sweep_opens_each_task_once(frozen_today, alice):
     patient = cml_patient(started_on=TODAY - timedelta(days=60), coordinator=alice)
-    InsurancePolicy.objects.create(
-        patient=patient,
-        payer="Demo Insurer",
-        prior_auth_status="approved",
-        prior_auth_expires_on=TODAY + timedelta(days=10),
-    )
-    InsurancePolicy.objects.create(
-        patient=patient,
-        payer="Later Insurer",
-        prior_auth_status="approved",
-        prior_auth_expires_on=TODAY + timedelta(days=200),
-    )
+    prior_authorisation(patient, "Demo Insurer", expires_in_days=10)
+    prior_authorisation(patient, "Later Insurer", expires_in_days=200)
     resource_assign(patient=patient, resource=Resource.objects.first(), follow_up_on=TODAY)
     frozen_today.move_to(datetime(2026, 7, 20, 9, 0, tzinfo=ZoneInfo("Asia/Kolkata")), tick=False)
     overdue = MonitoringItem.objects.filter(
@@ -74,32 +67,19 @@ def test_daily_task_rolls_schedules_forward(frozen_today):
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_opening_the_same_task_make_one():
     patient = PatientFactory()
-    barrier, results, errors = threading.Barrier(2), [], []
 
-    def open_task():
-        try:
-            barrier.wait(timeout=5)
-            task = care_task_open(
-                patient=patient,
-                title="Failed message",
-                priority="normal",
-                due=TODAY,
-                source_kind="message",
-                source_id=77,
-            )
-            results.append(task.pk)
-        except Exception as error:  # surfaced by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
+    def open_task() -> int:
+        task = care_task_open(
+            patient=patient,
+            title="Failed message",
+            priority="normal",
+            due=TODAY,
+            source_kind="message",
+            source_id=77,
+        )
+        return task.pk
 
-    threads = [threading.Thread(target=open_task) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
-    assert len(set(results)) == 1
+    assert len(set(released_together(open_task))) == 1
     assert CareTask.objects.filter(source_kind="message", source_id=77).count() == 1
 
 
@@ -195,12 +175,7 @@ def test_the_continuation_keeps_the_day_the_sweep_started(frozen_today, alice, s
 @pytest.mark.django_db
 def test_authorisation_tasks_open_in_the_first_slice(frozen_today, alice, sliced):
     patient = cml_patient(started_on=TODAY - timedelta(days=60), coordinator=alice)
-    InsurancePolicy.objects.create(
-        patient=patient,
-        payer="Demo Insurer",
-        prior_auth_status="approved",
-        prior_auth_expires_on=TODAY + timedelta(days=10),
-    )
+    prior_authorisation(patient, "Demo Insurer", expires_in_days=10)
     first = daily_care_sweep()
     assert first["authorisation"] == 1
     assert first["schedules"] == 0

@@ -73,20 +73,25 @@ def test_report_in_the_future_is_refused(patient):
         )
 
 
-def test_opening_the_same_source_twice_returns_the_open_task(patient):
-    first = care_task_open(
+def open_task(patient, *, title: str, priority: str = "low", source_kind: str = "manual", source_id=None, **extra):
+    """A care task due today, opened through the service (by hand unless a source is named)."""
+    return care_task_open(
         patient=patient,
-        title="Message failed",
-        priority="normal",
+        title=title,
+        priority=priority,
         due=timezone.localdate(),
-        source_kind="message",
-        source_id=41,
+        source_kind=source_kind,
+        source_id=source_id,
+        **extra,
     )
-    again = care_task_open(
-        patient=patient,
+
+
+def test_opening_the_same_source_twice_returns_the_open_task(patient):
+    first = open_task(patient, title="Message failed", priority="normal", source_kind="message", source_id=41)
+    again = open_task(
+        patient,
         title="Message failed again",
         priority="high",
-        due=timezone.localdate(),
         source_kind="message",
         source_id=41,
         detail="Second failure",
@@ -97,35 +102,14 @@ def test_opening_the_same_source_twice_returns_the_open_task(patient):
 
 
 def test_a_closed_task_does_not_block_a_new_one_for_the_same_source(patient, alice):
-    first = care_task_open(
-        patient=patient,
-        title="Adherence gap",
-        priority="normal",
-        due=timezone.localdate(),
-        source_kind="adherence",
-        source_id=7,
-    )
+    first = open_task(patient, title="Adherence gap", priority="normal", source_kind="adherence", source_id=7)
     care_task_set_status(task=first, status="done", by=alice)
-    second = care_task_open(
-        patient=patient,
-        title="Adherence gap",
-        priority="normal",
-        due=timezone.localdate(),
-        source_kind="adherence",
-        source_id=7,
-    )
+    second = open_task(patient, title="Adherence gap", priority="normal", source_kind="adherence", source_id=7)
     assert second.pk != first.pk
 
 
 def test_closing_stamps_who_and_when_and_reopening_clears_it(patient, alice):
-    task = care_task_open(
-        patient=patient,
-        title="Call back",
-        priority="low",
-        due=timezone.localdate(),
-        source_kind="manual",
-        source_id=None,
-    )
+    task = open_task(patient, title="Call back")
     task = care_task_set_status(task=task, status="done", by=alice)
     assert task.completed_by == alice
     assert task.completed_at is not None
@@ -135,37 +119,25 @@ def test_closing_stamps_who_and_when_and_reopening_clears_it(patient, alice):
 
 
 def test_reopening_is_refused_when_another_task_covers_the_source(patient, alice):
-    first = care_task_open(
-        patient=patient, title="A", priority="low", due=timezone.localdate(), source_kind="message", source_id=9
-    )
+    first = open_task(patient, title="A", source_kind="message", source_id=9)
     care_task_set_status(task=first, status="done", by=alice)
-    care_task_open(
-        patient=patient, title="B", priority="low", due=timezone.localdate(), source_kind="message", source_id=9
-    )
+    open_task(patient, title="B", source_kind="message", source_id=9)
     with pytest.raises(Conflict):
         care_task_set_status(task=first, status="open", by=alice)
 
 
-def test_unknown_priority_or_source_is_refused(patient):
+def test_unknown_priority_is_refused_naming_the_field(patient):
     with pytest.raises(DomainError) as error:
-        care_task_open(
-            patient=patient,
-            title="x",
-            priority="whenever",
-            due=timezone.localdate(),
-            source_kind="manual",
-            source_id=None,
-        )
+        open_task(patient, title="x", priority="whenever")
     assert error.value.field == "priority"
+
+
+def test_unknown_source_is_refused(patient):
     with pytest.raises(DomainError):
-        care_task_open(
-            patient=patient, title="x", priority="low", due=timezone.localdate(), source_kind="dream", source_id=None
-        )
+        open_task(patient, title="x", source_kind="dream")
 
 
 def test_task_due_on_a_date_is_due_by_the_end_of_that_day_in_the_clinic_zone(patient):
-    task = care_task_open(
-        patient=patient, title="x", priority="low", due=timezone.localdate(), source_kind="manual", source_id=None
-    )
+    task = open_task(patient, title="x")
     local = timezone.localtime(task.due_at)
     assert (local.date(), local.hour, local.minute) == (timezone.localdate(), 23, 59)

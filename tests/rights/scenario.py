@@ -13,19 +13,19 @@ from django.test import Client
 from django.utils import timezone
 
 from followups.models import CheckinSession, FollowUpPause
-from messaging.inbound import InboundMessage, inbound_record
 from messaging.services import message_send
 from messaging.web_channel import web_message_receive
 from patients.intake import IntakeDetails, patient_intake_for_booking
 from patients.models import CareRecord, GeneticTest, InsurancePolicy, Patient
 from patients.services import care_task_create, lab_result_record, medication_start, note_add
-from patients.services.consent import consent_record
 from patients.services.records import care_record_save
 from patients.services.symptoms import symptom_report_record
 from rights.services import correction_request_record, data_package_link_create
 from tests.api.conftest import api_credentials
 from tests.factories.care import qpcr
+from tests.factories.consent import consent_by_phone
 from tests.factories.consults import ConsultFactory, ExpertFactory
+from tests.factories.inbound import text_received
 from tests.rights.conftest import EMAIL, LOCAL_PHONE, NAME, PHONE
 from tests.webchat.conftest import open_chat
 
@@ -99,14 +99,8 @@ def lived_record(alice, ada) -> Patient:
     CheckinSession.objects.create(
         patient=patient, occurs_on=today, comment=f"This is {NAME}, all fine", started_at=timezone.now()
     )
-    consent_record(
-        patient=patient,
-        purpose="messaging",
-        channel="whatsapp",
-        given=True,
-        how="staff_phone",
-        by=alice,
-        reason=f"{NAME} phoned from {PHONE} and asked for WhatsApp",
+    consent_by_phone(
+        patient, by=alice, channel="whatsapp", given=True, reason=f"{NAME} phoned from {PHONE} and asked for WhatsApp"
     )
     expert = ExpertFactory()
     start = datetime.combine(today + timedelta(days=3), time(10), tzinfo=timezone.get_current_timezone())
@@ -117,18 +111,7 @@ def lived_record(alice, ada) -> Patient:
         context={"text": STAFF_TEXT, "staff_name": "Alice"},
         idempotency_key="scenario-staff-reply",
     )
-    inbound_record(
-        inbound=InboundMessage(
-            sid="SM" + "7" * 32,
-            channel="sms",
-            phone=PHONE,
-            body=INBOUND_TEXT,
-            media_urls=[],
-            from_address=PHONE,
-            to_address="+15005550006",
-            profile_name=NAME,
-        )
-    )
+    text_received(PHONE, INBOUND_TEXT, sid="SM" + "7" * 32, to_address="+15005550006", profile_name=NAME)
     patient_intake_for_booking(
         details=IntakeDetails(phone=patient.phone, full_name=f"{NAME} (booking)", email=EMAIL, consent_sms=True)
     )

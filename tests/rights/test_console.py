@@ -10,7 +10,8 @@ from patients.models import AuditEntry
 from patients.panels import record_panels
 from rights.models import CorrectionRequest, ErasureRequest
 from rights.panel import rights_context
-from rights.services import correction_request_record, data_package_link_create, erasure_request_record
+from rights.services import data_package_link_create
+from tests.factories.rights import correction_request
 from tests.rights.conftest import NAME
 
 pytestmark = pytest.mark.django_db
@@ -84,40 +85,17 @@ def test_a_recorded_correction_appears_in_the_section(console, patient):
 
 
 def test_the_outcome_page_shows_what_the_patient_asked(console, alice, patient):
-    correction = correction_request_record(
-        actor=alice,
-        patient=patient,
-        area="details",
-        requested_change="Spell my surname Varma",
-        received_via="phone",
-        received_on=timezone.localdate(),
-    )
+    correction = correction_request(patient, actor=alice, requested_change="Spell my surname Varma")
     body = console.get(f"/admin/patients/patient/{patient.pk}/rights/corrections/{correction.pk}/").content.decode()
     assert "Spell my surname Varma" in body
 
 
-def test_opening_a_correction_is_audited(console, alice, patient):
-    correction = correction_request_record(
-        actor=alice,
-        patient=patient,
-        area="details",
-        requested_change="x",
-        received_via="phone",
-        received_on=timezone.localdate(),
-    )
+def test_opening_a_correction_is_audited(console, patient, correction):
     console.get(f"/admin/patients/patient/{patient.pk}/rights/corrections/{correction.pk}/")
     assert AuditEntry.objects.filter(action="view", object_type="rights.CorrectionRequest").count() == 1
 
 
-def test_a_decision_without_an_outcome_is_refused_on_the_page(console, alice, patient):
-    correction = correction_request_record(
-        actor=alice,
-        patient=patient,
-        area="details",
-        requested_change="x",
-        received_via="phone",
-        received_on=timezone.localdate(),
-    )
+def test_a_decision_without_an_outcome_is_refused_on_the_page(console, patient, correction):
     response = console.post(
         f"/admin/patients/patient/{patient.pk}/rights/corrections/{correction.pk}/",
         {"status": "declined", "outcome": ""},
@@ -134,19 +112,13 @@ def test_recording_an_erasure_request_leads_to_the_confirmation_step(console, pa
     assert response["Location"] == f"/admin/patients/patient/{patient.pk}/rights/erasure/{erasure.pk}/"
 
 
-def test_the_confirmation_step_names_the_consequences(console, alice, patient):
-    erasure = erasure_request_record(
-        actor=alice, patient=patient, received_via="phone", received_on=timezone.localdate()
-    )
+def test_the_confirmation_step_names_the_consequences(console, patient, erasure):
     body = console.get(f"/admin/patients/patient/{patient.pk}/rights/erasure/{erasure.pk}/").content.decode()
     assert "This cannot be undone" in body
     assert "Nothing can be sent to this patient again" in body
 
 
-def test_the_wrong_reference_keeps_the_page_with_the_error(console, alice, patient):
-    erasure = erasure_request_record(
-        actor=alice, patient=patient, received_via="phone", received_on=timezone.localdate()
-    )
+def test_the_wrong_reference_keeps_the_page_with_the_error(console, patient, erasure):
     response = console.post(
         f"/admin/patients/patient/{patient.pk}/rights/erasure/{erasure.pk}/", {"confirm_reference": "P-9999"}
     )
@@ -154,10 +126,7 @@ def test_the_wrong_reference_keeps_the_page_with_the_error(console, alice, patie
     assert f"Type the patient's reference, {patient.reference}" in html.unescape(response.content.decode())
 
 
-def test_carrying_out_shows_the_confirmation(console, alice, patient):
-    erasure = erasure_request_record(
-        actor=alice, patient=patient, received_via="phone", received_on=timezone.localdate()
-    )
+def test_carrying_out_shows_the_confirmation(console, patient, erasure):
     response = console.post(
         f"/admin/patients/patient/{patient.pk}/rights/erasure/{erasure.pk}/",
         {"confirm_reference": patient.reference},
@@ -168,25 +137,23 @@ def test_carrying_out_shows_the_confirmation(console, alice, patient):
     assert NAME not in body
 
 
-def test_an_erased_record_shows_the_banner_and_no_send_form(console, alice, patient):
-    erasure = erasure_request_record(
-        actor=alice, patient=patient, received_via="phone", received_on=timezone.localdate()
-    )
+@pytest.fixture
+def erased_on_the_page(console, patient, erasure) -> None:
+    """alice carries out the erasure request on its confirmation step, typing the patient's reference."""
     console.post(
         f"/admin/patients/patient/{patient.pk}/rights/erasure/{erasure.pk}/", {"confirm_reference": patient.reference}
     )
+
+
+@pytest.mark.usefixtures("erased_on_the_page")
+def test_an_erased_record_shows_the_banner_and_no_send_form(console, patient):
     section = rights_section(console, patient)
     assert "Personal data erased on" in section
     assert "Send data package link" not in section
 
 
-def test_an_erased_record_cannot_get_its_name_back_in_the_admin_form(console, alice, patient):
-    erasure = erasure_request_record(
-        actor=alice, patient=patient, received_via="phone", received_on=timezone.localdate()
-    )
-    console.post(
-        f"/admin/patients/patient/{patient.pk}/rights/erasure/{erasure.pk}/", {"confirm_reference": patient.reference}
-    )
+@pytest.mark.usefixtures("erased_on_the_page")
+def test_an_erased_record_cannot_get_its_name_back_in_the_admin_form(console, patient):
     body = console.get(f"/admin/patients/patient/{patient.pk}/change/").content.decode()
     assert 'name="full_name"' not in body
 
@@ -194,14 +161,7 @@ def test_an_erased_record_cannot_get_its_name_back_in_the_admin_form(console, al
 def test_the_section_runs_a_fixed_number_of_queries(rf, alice, patient, django_assert_max_num_queries):
     for _ in range(3):
         data_package_link_create(actor=alice, patient=patient)
-        correction_request_record(
-            actor=alice,
-            patient=patient,
-            area="details",
-            requested_change="x",
-            received_via="phone",
-            received_on=timezone.localdate(),
-        )
+        correction_request(patient, actor=alice)
     request = rf.get("/")
     request.user = alice
     # The user's roles (once per request), two visibility checks, then links with their message, corrections

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from config.errors import DomainError
 from consults.models import Consult
-from messaging.inbound import InboundMessage, inbound_record
 from messaging.models import Message, Status
 from messaging.services import message_send
 from patients.models import AuditEntry, ConsentEvent, GeneticTest, Patient
@@ -21,6 +20,7 @@ from rights.services import erasure_request_complete, erasure_request_record
 from rights.services.retention import retention_policy_update
 from tests.factories.care import qpcr
 from tests.factories.consults import ConsultFactory
+from tests.factories.inbound import text_received
 from tests.rights.conftest import NAME, PHONE
 
 pytestmark = pytest.mark.django_db
@@ -137,36 +137,19 @@ def test_queued_messages_are_cancelled(alice, patient, settings):
     assert Message.objects.get(pk=queued.pk).status == Status.CANCELED
 
 
-def test_an_sms_from_the_old_number_does_not_reach_the_erased_record(alice, patient):
+@pytest.fixture
+def sms_after_the_erasure(alice, patient) -> Message:
+    """An SMS from the erased patient's old number, received after the erasure."""
     erase(alice, patient)
-    message, _ = inbound_record(
-        inbound=InboundMessage(
-            sid="SM" + "1" * 32,
-            channel="sms",
-            phone=PHONE,
-            body="Hi",
-            media_urls=[],
-            from_address=PHONE,
-            to_address="+15005550006",
-        )
-    )
-    assert message.patient_id != patient.pk
+    return text_received(PHONE, "Hi", sid="SM" + "1" * 32, to_address="+15005550006")
 
 
-def test_an_sms_from_the_old_number_makes_a_new_lead(alice, patient):
-    erase(alice, patient)
-    message, _ = inbound_record(
-        inbound=InboundMessage(
-            sid="SM" + "2" * 32,
-            channel="sms",
-            phone=PHONE,
-            body="Hi",
-            media_urls=[],
-            from_address=PHONE,
-            to_address="+15005550006",
-        )
-    )
-    assert Patient.objects.get(pk=message.patient_id).is_lead is True
+def test_an_sms_from_the_old_number_does_not_reach_the_erased_record(patient, sms_after_the_erasure):
+    assert sms_after_the_erasure.patient_id != patient.pk
+
+
+def test_an_sms_from_the_old_number_makes_a_new_lead(sms_after_the_erasure):
+    assert Patient.objects.get(pk=sms_after_the_erasure.patient_id).is_lead is True
 
 
 def test_consent_is_withdrawn_in_the_ledger(alice, patient):

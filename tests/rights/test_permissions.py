@@ -12,7 +12,6 @@ from django.test import Client
 from django.utils import timezone
 
 from rights.models import CorrectionRequest, DataPackageLink, ErasureRequest, RetentionPolicy
-from rights.services import correction_request_record, erasure_request_record
 from tests.api.conftest import api_credentials
 from tests.factories.consults import ConsultFactory, ExpertFactory
 
@@ -50,19 +49,10 @@ def cast(alice, bob, erin, ada, charlie) -> dict:
     return {"alice": alice, "bob": bob, "erin": erin, "ada": ada, "charlie": charlie}
 
 
-def correction_of(alice, patient) -> CorrectionRequest:
-    return correction_request_record(
-        actor=alice,
-        patient=patient,
-        area="details",
-        requested_change="Spelling",
-        received_via="phone",
-        received_on=TODAY(),
-    )
-
-
-def erasure_of(alice, patient) -> ErasureRequest:
-    return erasure_request_record(actor=alice, patient=patient, received_via="phone", received_on=TODAY())
+def changed_only_if_allowed(request: CorrectionRequest | ErasureRequest, status: str, who: str) -> None:
+    """An allowed caller moved the request to `status`; a refused one left it as it was."""
+    request.refresh_from_db()
+    assert (request.status == status) == (who in ALLOWED)
 
 
 # --- Send the data package link ---------------------------------------------------------------------------------
@@ -129,33 +119,28 @@ def test_api_record_correction(cast, patient, who):
 
 
 @pytest.mark.parametrize("who", CAST)
-def test_console_decide_correction(cast, alice, patient, who):
-    correction = correction_of(alice, patient)
+def test_console_decide_correction(cast, patient, correction, who):
     response = console(cast[who]).post(
         f"/admin/patients/patient/{patient.pk}/rights/corrections/{correction.pk}/",
         {"status": "accepted", "outcome": "Date of birth corrected"},
     )
     assert outcome(response) == CONSOLE_ACT[who]
-    correction.refresh_from_db()
-    assert (correction.status == "accepted") == (who in ALLOWED)
+    changed_only_if_allowed(correction, "accepted", who)
 
 
 @pytest.mark.parametrize("who", CAST)
-def test_api_decide_correction(cast, alice, patient, who):
-    correction = correction_of(alice, patient)
+def test_api_decide_correction(cast, patient, correction, who):
     response = api(cast[who]).patch(
         f"/api/v1/correction-requests/{correction.pk}/",
         {"status": "declined", "outcome": "The record was right"},
         content_type="application/json",
     )
     assert response.status_code == API_READ[who]
-    correction.refresh_from_db()
-    assert (correction.status == "declined") == (who in ALLOWED)
+    changed_only_if_allowed(correction, "declined", who)
 
 
 @pytest.mark.parametrize("who", CAST)
-def test_api_read_correction(cast, alice, patient, who):
-    correction = correction_of(alice, patient)
+def test_api_read_correction(cast, correction, who):
     assert api(cast[who]).get(f"/api/v1/correction-requests/{correction.pk}/").status_code == API_READ[who]
 
 
@@ -184,39 +169,33 @@ def test_api_record_erasure(cast, patient, who):
 
 
 @pytest.mark.parametrize("who", CAST)
-def test_console_erasure_page(cast, alice, patient, who):
-    erasure = erasure_of(alice, patient)
+def test_console_erasure_page(cast, patient, erasure, who):
     response = console(cast[who]).get(f"/admin/patients/patient/{patient.pk}/rights/erasure/{erasure.pk}/")
     assert outcome(response) == CONSOLE_PAGE[who]
 
 
 @pytest.mark.parametrize("who", CAST)
-def test_console_carry_out_erasure(cast, alice, patient, who):
-    erasure = erasure_of(alice, patient)
+def test_console_carry_out_erasure(cast, patient, erasure, who):
     response = console(cast[who]).post(
         f"/admin/patients/patient/{patient.pk}/rights/erasure/{erasure.pk}/", {"confirm_reference": patient.reference}
     )
     assert outcome(response) == CONSOLE_ACT[who]
-    erasure.refresh_from_db()
-    assert (erasure.status == "completed") == (who in ALLOWED)
+    changed_only_if_allowed(erasure, "completed", who)
 
 
 @pytest.mark.parametrize("who", CAST)
-def test_api_carry_out_erasure(cast, alice, patient, who):
-    erasure = erasure_of(alice, patient)
+def test_api_carry_out_erasure(cast, patient, erasure, who):
     response = api(cast[who]).post(
         f"/api/v1/erasure-requests/{erasure.pk}/complete/",
         {"confirm_reference": patient.reference},
         content_type="application/json",
     )
     assert response.status_code == API_READ[who]
-    erasure.refresh_from_db()
-    assert (erasure.status == "completed") == (who in ALLOWED)
+    changed_only_if_allowed(erasure, "completed", who)
 
 
 @pytest.mark.parametrize("who", CAST)
-def test_api_read_erasure(cast, alice, patient, who):
-    erasure = erasure_of(alice, patient)
+def test_api_read_erasure(cast, erasure, who):
     assert api(cast[who]).get(f"/api/v1/erasure-requests/{erasure.pk}/").status_code == API_READ[who]
 
 

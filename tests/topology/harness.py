@@ -28,7 +28,14 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from tests.topology.nginx_render import SiteValues, render_main, render_site
-from tests.topology.processes import ManagedProcess, ProcessFailed, free_port, port_open
+from tests.topology.processes import (
+    ManagedProcess,
+    ProcessFailed,
+    free_port,
+    port_open,
+    redis_server_args,
+    self_signed_certificate,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PRISM = PROJECT_ROOT / "node_modules" / ".bin" / "prism"
@@ -356,23 +363,7 @@ class Topology:
     def _start_redis_and_prism(self) -> None:
         redis = self._process(
             "redis",
-            [
-                "redis-server",
-                "--port",
-                str(self.ports["redis"]),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.workdir),
-                "--daemonize",
-                "no",
-                "--loglevel",
-                "warning",
-            ],
+            [*redis_server_args(self.ports["redis"], self.workdir), "--daemonize", "no", "--loglevel", "warning"],
         )
         prism = self._process(
             "prism",
@@ -415,28 +406,11 @@ class Topology:
     def _make_certificate(self) -> None:
         folder = self.certificate.parent
         folder.mkdir()
-        subprocess.run(
-            [
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=127.0.0.1",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                "-keyout",
-                str(folder / "key.pem"),
-                "-out",
-                str(self.certificate),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=60,
+        self_signed_certificate(
+            key=folder / "key.pem",
+            certificate=self.certificate,
+            days=2,
+            extra=["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
         )
 
     def _start_nginx(self) -> None:

@@ -36,6 +36,49 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def redis_server_args(port: int, folder: Path) -> list[str]:
+    """A redis-server on 127.0.0.1 that keeps nothing on disk: a throwaway cache."""
+    return [
+        "redis-server",
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(folder),
+    ]
+
+
+def self_signed_certificate(*, key: Path, certificate: Path, days: int, extra: Sequence[str] = ()) -> None:
+    """A throwaway RSA key and self-signed certificate for 127.0.0.1 (openssl req -x509)."""
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            str(days),
+            "-subj",
+            "/CN=127.0.0.1",
+            *extra,
+            "-keyout",
+            str(key),
+            "-out",
+            str(certificate),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+
+
 def port_open(port: int, host: str = "127.0.0.1") -> bool:
     with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.5):
         return True

@@ -33,48 +33,47 @@ def test_the_chat_start_page_answers_under_hi():
         assert reverse("webchat:start") == "/hi/chat/"
 
 
-def test_the_hindi_chat_page_reads_in_hindi(client):
-    body = client.get("/hi/chat/").content.decode()
-    assert "<h1>क्लिनिक से चैट करें</h1>" in body
-
-
-def test_the_hindi_chat_page_is_marked_hindi(client):
-    assert '<html lang="hi">' in client.get("/hi/chat/").content.decode()
-
-
-def test_the_hindi_form_labels_read_in_hindi(client):
-    body = client.get("/hi/chat/").content.decode()
-    assert "मेरी सलाह और देखभाल के बारे में मुझे SMS भेजें" in body
-
-
-def test_the_hindi_phone_hint_reads_in_hindi(client):
-    assert "हम इस नंबर पर 6 अंकों का कोड भेजते हैं। उदाहरण: +91" in client.get("/hi/chat/").content.decode()
-
-
-def test_the_english_chat_page_stays_english(client):
-    assert "<h1>Chat with the clinic</h1>" in client.get("/chat/").content.decode()
-
-
-def test_the_language_switcher_on_the_english_chat_links_to_the_hindi_chat(client):
-    body = client.get("/chat/").content.decode()
-    assert '<a href="/hi/chat/" hreflang="hi" lang="hi">हिन्दी</a>' in body
-
-
-def test_the_language_switcher_on_the_hindi_chat_links_to_the_english_chat(client):
-    body = client.get("/hi/chat/").content.decode()
-    assert '<a href="/chat/" hreflang="en" lang="en">English</a>' in body
-
-
 @pytest.mark.parametrize(
-    ("code", "url"), [("en", "https://clinic.example.org/chat/"), ("hi", "https://clinic.example.org/hi/chat/")]
+    ("path", "text"),
+    [
+        pytest.param("/hi/chat/", "<h1>क्लिनिक से चैट करें</h1>", id="the hindi chat page reads in hindi"),
+        pytest.param("/hi/chat/", '<html lang="hi">', id="the hindi chat page is marked hindi"),
+        pytest.param("/hi/chat/", "मेरी सलाह और देखभाल के बारे में मुझे SMS भेजें", id="the hindi form labels read in hindi"),
+        pytest.param(
+            "/hi/chat/",
+            "हम इस नंबर पर 6 अंकों का कोड भेजते हैं। उदाहरण: +91",
+            id="the hindi phone hint reads in hindi",
+        ),
+        pytest.param("/chat/", "<h1>Chat with the clinic</h1>", id="the english chat page stays english"),
+        pytest.param(
+            "/chat/",
+            '<a href="/hi/chat/" hreflang="hi" lang="hi">हिन्दी</a>',
+            id="the language switcher on the english chat links to the hindi chat",
+        ),
+        pytest.param(
+            "/hi/chat/",
+            '<a href="/chat/" hreflang="en" lang="en">English</a>',
+            id="the language switcher on the hindi chat links to the english chat",
+        ),
+        pytest.param(
+            "/hi/chat/",
+            '<link rel="alternate" hreflang="en" href="https://clinic.example.org/chat/">',
+            id="the chat page names its english version for search engines",
+        ),
+        pytest.param(
+            "/hi/chat/",
+            '<link rel="alternate" hreflang="hi" href="https://clinic.example.org/hi/chat/">',
+            id="the chat page names its hindi version for search engines",
+        ),
+        pytest.param(
+            "/hi/chat/",
+            '<a href="/hi/chat/">',
+            id="the message an expert panel on the hindi chat offers the hindi chat",
+        ),
+    ],
 )
-def test_the_chat_page_names_both_languages_for_search_engines(client, code, url):
-    body = client.get("/hi/chat/").content.decode()
-    assert f'<link rel="alternate" hreflang="{code}" href="{url}">' in body
-
-
-def test_the_message_an_expert_panel_on_the_hindi_chat_offers_the_hindi_chat(client):
-    assert '<a href="/hi/chat/">' in client.get("/hi/chat/").content.decode()
+def test_the_chat_start_page_in_each_language(client, path, text):
+    assert text in client.get(path).content.decode()
 
 
 def test_a_bad_phone_on_the_hindi_chat_is_refused_in_hindi(client):
