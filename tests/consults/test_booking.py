@@ -2,6 +2,7 @@
 
 import logging
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -121,6 +122,17 @@ def test_staff_may_book_outside_published_slots_but_never_over_another_consult(f
         consult_book(
             patient=PatientFactory(), expert=expert, start=ist(DEC_2, 19, 15), topic=Topic.DIET, source="staff"
         )
+
+
+def test_a_slot_lost_to_the_database_keeps_its_refusal_as_the_cause(frozen):
+    """When the no-overlap rule of the database speaks, the SlotTaken says why in its traceback."""
+    expert = ExpertFactory(hours=[])
+    consult_book(patient=PatientFactory(), expert=expert, start=ist(DEC_2, 19), topic=Topic.DIET, source="staff")
+    with mock.patch("consults.services.consult_check_staff_time"), pytest.raises(SlotTaken) as taken:
+        consult_book(
+            patient=PatientFactory(), expert=expert, start=ist(DEC_2, 19, 10), topic=Topic.DIET, source="staff"
+        )
+    assert isinstance(taken.value.__cause__, IntegrityError)
 
 
 def test_the_database_itself_refuses_overlapping_active_consults():
