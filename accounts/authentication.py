@@ -8,6 +8,9 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
 from rest_framework.request import Request
 
+from accounts.preferences import preloaded_zone
+from accounts.tokens import api_token_find, api_token_touch
+
 if TYPE_CHECKING:
     from accounts.models import ApiToken
 
@@ -19,11 +22,6 @@ class ApiTokenAuthentication(BaseAuthentication):
     """`Authorization: Token ct_…` (or `Bearer ct_…`). Listed first so DRF answers 401 + WWW-Authenticate."""
 
     def authenticate(self, request: Request) -> tuple[AbstractBaseUser, "ApiToken"] | None:
-        # Imported here: DRF loads this class while rest_framework.views is first imported, and the token
-        # services import config.errors, which imports rest_framework.views.
-        from accounts.preferences import preloaded_zone
-        from accounts.tokens import api_token_find, api_token_touch
-
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() not in KEYWORDS:
             return None

@@ -29,6 +29,7 @@ from accounts.preferences import staff_time_zone_of, staff_time_zone_set, viewer
 from accounts.sessions import ENROL, MFA_KEY, MFA_VERIFIED, has_confirmed_device, mfa_mark_verified, mfa_step_needed
 from accounts.tokens import api_token_create, api_token_revoke, api_tokens_of
 from config.errors import DomainError
+from config.form_errors import add_service_errors
 from patients.capabilities import can_change_staff_settings, can_create_api_token, can_revoke_api_token
 from patients.timezones import format_datetime
 
@@ -77,7 +78,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
         try:
             codes = mfa_device_confirm(device=device, code=form.cleaned_data["code"], request=request)
         except DomainError as error:
-            form.add_error("code", error.message)
+            add_service_errors(form, error, fallback="code")
         else:
             mfa_mark_verified(request)
             return render(
@@ -113,7 +114,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         try:
             used = mfa_code_check(user=request.user, code=form.cleaned_data["code"])
         except DomainError as error:
-            form.add_error("code", error.message)
+            add_service_errors(form, error, fallback="code")
         else:
             if used is None:
                 form.add_error(
@@ -171,7 +172,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 user=request.user, time_zone=form.cleaned_data["time_zone"], by=request.user, request=request
             )
         except DomainError as error:
-            form.add_error("time_zone" if error.field == "time_zone" else None, error.message)
+            add_service_errors(form, error)
         else:
             zone = viewer_zone(form.cleaned_data["time_zone"])
             messages.success(
@@ -209,7 +210,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_service_errors(form, error)
         else:
             # Answered directly (no redirect): the secret is in this one response and nowhere else.
             return render(

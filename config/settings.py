@@ -367,7 +367,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
     "NUM_PROXIES": NUM_PROXIES,  # throttles read X-Forwarded-For only as far as trusted proxies vouch
     # JSON that cannot be parsed (too deep, bad UTF-8) is a 400, never a 500 (config/parsers.py).
     "DEFAULT_PARSER_CLASSES": [

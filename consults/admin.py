@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from config.errors import DomainError
+from config.form_errors import add_service_errors
 from consults import admin_consult_page as consult_page
 from consults.expert_profiles import NOT_AN_EXPERT, expert_user_set
 from consults.models import (
@@ -238,7 +239,7 @@ class ConsultAdminForm(forms.ModelForm):
             try:
                 consult_check_staff_time(expert=expert, start=start, exclude_consult_id=self.instance.pk)
             except DomainError as error:
-                self.add_error("start" if error.field == "start" else None, error.message)
+                add_service_errors(self, error)
         return data
 
 

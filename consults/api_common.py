@@ -9,8 +9,10 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.exceptions import APIException, Throttled
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 
-from consults.errors import slot_json
+from config.api_errors import error_body
+from consults.errors import SlotTaken
 from consults.models import Consult
 from consults.services import consult_ics_url, consult_manage_url
 from consults.slots import Slot
@@ -112,8 +114,23 @@ class StaffPagination(PageNumberPagination):
     max_page_size = 200
 
 
+def slot_json(slot: Slot, tz: tzinfo, expert_names: dict[int, str]) -> dict[str, Any]:
+    return {
+        "start": slot.start.astimezone(tz).isoformat(),
+        "end": slot.end.astimezone(tz).isoformat(),
+        "expert": slot.expert_id,
+        "expert_name": expert_names.get(slot.expert_id, ""),
+    }
+
+
 def slots_json(slots: list[Slot], tz: tzinfo, expert_names: dict[int, str]) -> list[dict[str, Any]]:
     return [slot_json(slot, tz, expert_names) for slot in slots]
+
+
+def slot_taken_response(taken: SlotTaken, tz: tzinfo) -> Response:
+    """409 with the usual error body and the next free slots, in the caller's zone `tz`."""
+    body = {**error_body(taken), "next_slots": slots_json(taken.next_slots, tz, taken.expert_names)}
+    return Response(body, status=taken.status)
 
 
 class SlotOutput(serializers.Serializer):

@@ -3,6 +3,7 @@
 import hashlib
 import json
 import re
+from http import HTTPStatus
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ from consults.api_common import (
     SlotRangeQuery,
     TimeZoneField,
     consult_public_json,
+    slot_taken_response,
     slots_json,
 )
 from consults.consent import CONSENT_SMS_TEXT, CONSENT_WHATSAPP_TEXT, booking_intake
@@ -204,8 +206,7 @@ class ConsultBookApi(APIView):
                 request_fingerprint=_fingerprint(request.data) if key else "",
             )
         except SlotTaken as taken:
-            taken.tz = tz
-            raise
+            return slot_taken_response(taken, tz)
         return Response(consult_public_json(consult, tz), status=status.HTTP_201_CREATED)
 
 
@@ -219,7 +220,7 @@ def _manage_link(token: str):
 
 
 class Gone(DomainError):
-    status = status.HTTP_410_GONE
+    status = HTTPStatus.GONE
     code = "expired"
 
 
@@ -259,8 +260,7 @@ class ManageRescheduleApi(PublicApi):
                 consult=link.consult, new_start=data.validated_data["start"], source=ConsultSource.API
             )
         except SlotTaken as taken:
-            taken.tz = tz
-            raise
+            return slot_taken_response(taken, tz)
         return Response(consult_public_json(consult, tz))
 
 

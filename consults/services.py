@@ -94,7 +94,7 @@ def consult_book(
                 request_fingerprint=request_fingerprint,
             )
     except SlotTaken as taken:
-        raise with_next_slots(taken) from None
+        raise with_next_slots(taken) from taken.__cause__  # keeps the database's refusal, when it was one
 
 
 def _book(
@@ -198,7 +198,7 @@ def consult_book_for_public(
             if existing is not None:
                 return existing
         if isinstance(error, SlotTaken):
-            raise with_next_slots(error) from None
+            raise with_next_slots(error) from error.__cause__
         raise
 
 

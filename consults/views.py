@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from config.errors import DomainError
+from config.form_errors import add_service_errors
 from consults.consent import BOOKING_NOTE, booking_intake
 from consults.display import SlotChoice, group_by_day, long_label, slot_value, zone_or_default
 from consults.errors import SlotTaken
@@ -165,11 +166,10 @@ def book_details(request: HttpRequest) -> HttpResponse:
         alternatives = [
             SlotChoice(slot_value(s), long_label(s.start, tz), names.get(s.expert_id, "")) for s in taken.next_slots
         ]
-        form.add_error(None, taken.message)
+        add_service_errors(form, taken, moved={"start": None})  # above the form, with the times offered
         return render(request, "public/book/details.html", _details_context(form, alternatives), status=409)
     except DomainError as error:
         # The chosen time and expert travel in the hidden `slot` field, shown beside the summary.
-        field = "slot" if error.field in {"start", "expert"} else error.field
-        form.add_error(field if field in form.fields else None, error.message)
+        add_service_errors(form, error, moved={"start": "slot", "expert": "slot"})
         return render(request, "public/book/details.html", _details_context(form), status=error.status)
     return redirect(reverse("consults:booked", args=[consult.manage_token]) + "?" + urlencode({"tz": str(tz)}))

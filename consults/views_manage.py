@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from config.errors import DomainError
+from config.form_errors import add_service_errors
 from consults.calendar import consult_ics
 from consults.display import group_by_day, long_label, zone_or_default
 from consults.forms import CancelForm, RescheduleForm, parse_slot_value
@@ -142,7 +143,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 new = consult_reschedule(consult=consult, new_start=chosen[1], source="web")
             except DomainError as error:
-                form.add_error("slot" if error.field == "start" else None, error.message)
+                add_service_errors(form, error, moved={"start": "slot"})
                 status = error.status
             else:
                 moved = _("Your consult has moved to %(when)s.") % {"when": long_label(new.start, tz)}
@@ -165,7 +166,7 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
         try:
             consult_cancel(consult=consult, reason=form.reason_text(), source="web")
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your consult is cancelled. You can book a new one at any time."))
             return redirect(reverse("consults:manage", args=[token]) + "?" + urlencode({"tz": str(tz)}))

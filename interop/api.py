@@ -19,7 +19,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import api_exception_handler
+from config.api_errors import api_exception_handler
 from interop.codes import FHIR_JSON
 from interop.errors import FhirInputError, operation_outcome
 from interop.export import care_record_export

@@ -1,8 +1,7 @@
 """FHIR-shaped errors: the project's DomainError, answered as an OperationOutcome naming the element."""
 
+from http import HTTPStatus
 from typing import Any
-
-from rest_framework import status as http
 
 from config.errors import DomainError
 
@@ -11,7 +10,12 @@ class FhirInputError(DomainError):
     """Something in the posted resource is wrong; `expression` names the element (FHIRPath), `issue` the kind."""
 
     def __init__(
-        self, message: str, *, expression: str, issue: str = "invalid", status: int = http.HTTP_422_UNPROCESSABLE_ENTITY
+        self,
+        message: str,
+        *,
+        expression: str,
+        issue: str = "invalid",
+        status: HTTPStatus = HTTPStatus.UNPROCESSABLE_ENTITY,
     ):
         super().__init__(message, field=expression)
         self.expression = expression

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from http import HTTPStatus
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,6 @@ from django.http import HttpRequest
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.observation import Observation
 from pydantic import ValidationError as PydanticValidationError
-from rest_framework import status as http
 
 from interop import codes
 from interop.errors import FhirInputError
@@ -69,14 +69,14 @@ def _observations_in(payload: dict[str, Any]) -> list[tuple[str, dict[str, Any]]
             f"A Bundle may hold at most {MAX_BUNDLE_ENTRIES} Observations; split it.",
             expression="Bundle.entry",
             issue="too-costly",
-            status=http.HTTP_400_BAD_REQUEST,
+            status=HTTPStatus.BAD_REQUEST,
         )
     if model is None:
         raise FhirInputError(
             f"Send an R4 Observation or a Bundle of Observations, not {kind or 'this body'}.",
             expression="resourceType",
             issue="not-supported",
-            status=http.HTTP_400_BAD_REQUEST,
+            status=HTTPStatus.BAD_REQUEST,
         )
     try:
         model.model_validate(payload)
@@ -87,7 +87,7 @@ def _observations_in(payload: dict[str, Any]) -> list[tuple[str, dict[str, Any]]
             f"The {kind} is not valid FHIR R4: {where}: {first['msg']}.",
             expression=f"{kind}.{where}".rstrip("."),
             issue="structure",
-            status=http.HTTP_400_BAD_REQUEST,
+            status=HTTPStatus.BAD_REQUEST,
         ) from error
     if kind == "Observation":
         return [("Observation", payload)]
@@ -158,7 +158,7 @@ def _resent(earlier: ImportedObservation, *, patient: Patient, fingerprint: str,
             "new identifier.",
             expression=f"{path}.identifier",
             issue="conflict",
-            status=http.HTTP_409_CONFLICT,
+            status=HTTPStatus.CONFLICT,
         )
     return ImportOutcome(imported=earlier, created=False)
 
@@ -206,7 +206,7 @@ def _patient(resource: dict[str, Any], path: str, by: AbstractBaseUser) -> Patie
             f"No patient with id {key} whose record you may change; check the subject.",
             expression=f"{path}.subject",
             issue="not-found",
-            status=http.HTTP_404_NOT_FOUND,
+            status=HTTPStatus.NOT_FOUND,
         )
     return patient
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.errors import DomainError
+from config.form_errors import add_service_errors
 from messaging.channels import whatsapp_window_open, window_hours
 from messaging.errors import IdempotencyKeyReused, OutsideWhatsAppWindow
 from messaging.inbox import (
@@ -204,17 +205,17 @@ def _post_reply(model_admin, request, conversation):
             request=request,
         )
     except OutsideWhatsAppWindow as error:
-        form.add_error("channel", error.message)
+        add_service_errors(form, error)
         return render_thread(model_admin, request, conversation, reply_form=form, window_offer=error.extra, status=409)
     except IdempotencyKeyReused as error:
         # The key is a hidden field: show the error above the form and give it a fresh key, so that
         # sending again (after checking the text) is a new reply rather than the same refusal.
-        form.add_error(None, error.message)
+        add_service_errors(form, error, moved={"idempotency_key": None})
         form.data = form.data.copy()
         form.data["idempotency_key"] = uuid.uuid4().hex
         return render_thread(model_admin, request, conversation, reply_form=form, status=error.status)
     except DomainError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        add_service_errors(form, error)
         return render_thread(model_admin, request, conversation, reply_form=form, status=error.status)
     if message.status == Status.BLOCKED:
         flash.warning(request, message.status_reason)

@@ -1,4 +1,10 @@
-"""Messaging's part of the project's error vocabulary (see config/errors.py)."""
+"""Messaging's part of the project's error vocabulary (see config/errors.py), and its programming errors.
+
+A programming error is not a refusal a person can act on: it is a plain exception, logged and answered
+with a 500, so that it is fixed in the code rather than shown to a patient or a coordinator.
+"""
+
+from http import HTTPStatus
 
 from config.errors import Conflict, DomainError
 
@@ -19,20 +25,16 @@ class PrivacyViolation(DomainError):
     code = "privacy"
 
 
-class UnknownMessageKind(DomainError):
-    """A programming error: there is no template file for the kind asked for."""
-
-    code = "unknown_message_kind"
-
-
-class MessageTemplateError(DomainError):
-    """A template used a value the caller did not pass (a programming error)."""
-
-    code = "message_template_error"
-
-
 class IdempotencyKeyReused(DomainError):
     """A reply's idempotency key came back with a different text, channel or conversation."""
 
-    status = 422
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
     code = "idempotency_key_reused"
+
+
+class UnknownMessageKind(LookupError):
+    """A programming error: there is no template file for the kind asked for."""
+
+
+class MessageTemplateError(LookupError):
+    """A programming (or template set-up) error: a template used a value the caller did not pass."""

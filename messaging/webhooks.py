@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
+from config.api_errors import error_body
 from config.errors import DomainError
 from messaging.inbound import inbound_parse, inbound_record
 from messaging.status import message_status_record
@@ -52,7 +53,7 @@ def inbound(request: HttpRequest) -> HttpResponse:
     try:
         parsed = inbound_parse(request.POST)
     except DomainError as error:
-        return JsonResponse(error.as_json(), status=400)
+        return JsonResponse(error_body(error), status=400)
     inbound_record(inbound=parsed)
     return HttpResponse(EMPTY_TWIML, content_type="text/xml")
 

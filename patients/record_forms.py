@@ -1,18 +1,16 @@
 """The care record's purpose-built forms: each asks only what one service needs.
 
 The forms check the input itself (is it a date, a number); the clinic's rules stay in the services,
-whose refusals come back next to the field they concern (`add_service_errors`). Fields reuse the
-model fields' labels and validators, so a form never states a rule of its own.
+whose refusals come back next to the field they concern (config.form_errors). Fields reuse the model
+fields' labels and validators, so a form never states a rule of its own.
 """
 
-from collections.abc import Mapping
 from datetime import date
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 
-from config.errors import DomainError
 from patients import protocols
 from patients.models import GeneticTest, LabResult, ReportSource, SymptomReport
 from patients.timezones import EARLIEST_DATE, LATEST_DATE, is_plausible_date
@@ -207,31 +205,3 @@ class SymptomForm(RecordActionForm):
 
     def service_arguments(self) -> dict:
         return dict(self.cleaned_data)
-
-
-def add_service_errors(
-    form: forms.Form, error: ValidationError | DomainError, moved: Mapping[str, str] | None = None
-) -> None:
-    """Put a service's refusal next to the field it names.
-
-    `moved` sends an error about a value the form does not ask for to the field that decides it (a BCR::ABL1
-    result's report date is today, so "the result date is before the sample date" belongs to the sample
-    date); such an error is dropped when that field already has its own.
-    """
-    moved = moved or {}
-    if isinstance(error, DomainError):
-        problems: dict[str, list[str]] = {error.field or NON_FIELD_ERRORS: [error.message]}
-    elif hasattr(error, "error_dict"):
-        problems = error.message_dict
-    else:
-        problems = {NON_FIELD_ERRORS: error.messages}
-    # The form's own fields first, so that a moved error can see whether its target already has one.
-    for field, messages in sorted(problems.items(), key=lambda item: item[0] in moved):
-        target: str | None = moved.get(field, field)
-        if target not in form.fields:
-            target = None
-        elif field in moved and target in form.errors:
-            continue
-        for message in messages:
-            if message not in form.errors.get(target or NON_FIELD_ERRORS, []):
-                form.add_error(target, message)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.errors import DomainError
+from config.form_errors import add_service_errors
 from patients import protocols
 from patients.capabilities import can_edit_care_record
 from patients.models import Medication, Patient, TestKind
@@ -23,7 +24,6 @@ from patients.record_forms import (
     DoseChangeForm,
     RecordActionForm,
     SymptomForm,
-    add_service_errors,
 )
 from patients.roles import staff_user
 from patients.selectors import patients_visible_to
@@ -74,7 +74,7 @@ def form_page(
         try:
             message = spec.save(request, patient, form.service_arguments())
         except (DomainError, ValidationError) as error:
-            add_service_errors(form, error, spec.moved)
+            add_service_errors(form, error, moved=spec.moved)
         else:
             messages.success(request, message)
             return HttpResponseRedirect(record_url(patient, spec.anchor))

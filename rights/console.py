@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -17,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.errors import DomainError
+from config.form_errors import add_service_errors
 from patients.audit import audit_record
 from patients.capabilities import can_manage_patient_rights, can_run_erasure, can_set_retention
 from patients.models import AuditAction, Patient
@@ -49,10 +49,6 @@ def _patient(request: HttpRequest, pk: int, allowed: Callable[..., bool]) -> Pat
 
 def record_url(patient: Patient) -> str:
     return reverse("admin:patients_patient_change", args=[patient.pk]) + "#panel-rights"
-
-
-def _refused(form: forms.Form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _page(
@@ -111,7 +107,7 @@ def correction_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             correction_request_record(actor=staff_user(request), patient=patient, request=request, **form.cleaned_data)
         except DomainError as error:
-            _refused(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, "Correction request recorded. Make the correction in the record, then record the outcome."
@@ -143,7 +139,7 @@ def correction_decide(request: HttpRequest, pk: int, correction_id: int) -> Http
                 actor=staff_user(request), correction=correction, request=request, **form.cleaned_data
             )
         except DomainError as error:
-            _refused(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Outcome recorded.")
             return HttpResponseRedirect(record_url(patient))
@@ -198,7 +194,7 @@ def erasure_complete(request: HttpRequest, pk: int, erasure_id: int) -> HttpResp
         try:
             erasure_request_complete(actor=staff_user(request), erasure=erasure, request=request, **form.cleaned_data)
         except DomainError as error:
-            _refused(form, error)
+            add_service_errors(form, error)
         else:
             return HttpResponseRedirect(confirmation_url)
     return _page(
@@ -256,7 +252,7 @@ def retention_page(request: HttpRequest) -> HttpResponse:
         try:
             retention_policy_update(actor=staff_user(request), request=request, **form.cleaned_data)
         except DomainError as error:
-            _refused(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Retention periods saved.")
             return HttpResponseRedirect(reverse("rights-retention"))

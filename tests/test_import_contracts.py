@@ -59,6 +59,8 @@ PROBES = [
     ("config-wiring", "patients.roles", "from config import settings", "config.settings"),
     ("config-wiring", "consults.views", "import config.urls", "config.urls"),
     ("config-shared", "config.errors", "import patients.models", "patients.models"),
+    ("domain-errors-plain", "config.errors", "from rest_framework import status", "rest_framework"),
+    ("domain-errors-plain", "consults.errors", "from rest_framework.response import Response", "rest_framework"),
     ("layers", "patients.capabilities", "from consults.models import Consult", "consults.models"),
     ("layers", "consults.services", "import followups.models", "followups.models"),
     ("feature-apps-on-top", "patients.access_report", "import insights.selectors", "insights.selectors"),

@@ -7,6 +7,7 @@ holds that phone. Until then nothing about the number's owner is looked up or sh
 
 import datetime as dt
 import secrets
+from http import HTTPStatus
 
 from django.conf import settings
 from django.db import transaction
@@ -25,7 +26,7 @@ from webchat.models import PhoneVerification, WebChat, chat_expiry
 
 
 class TooManyCodes(DomainError):
-    status = 429
+    status = HTTPStatus.TOO_MANY_REQUESTS
     code = "throttled"
 
 
@@ -34,12 +35,12 @@ class CodeNotAccepted(DomainError):
 
 
 class CodeServiceUnavailable(DomainError):
-    status = 503
+    status = HTTPStatus.SERVICE_UNAVAILABLE
     code = "verify_unavailable"
 
 
 class ChatEnded(DomainError):
-    status = 404
+    status = HTTPStatus.NOT_FOUND
     code = "not_found"
 
 

@@ -13,6 +13,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.errors import DomainError
+from config.form_errors import add_service_errors
 from patients.audit import client_ip
 from webchat.forms import ChatCodeForm, ChatMessageForm, ChatStartForm
 from webchat.models import PhoneVerification, WebChat
@@ -77,7 +78,7 @@ def start(request: HttpRequest) -> HttpResponse:
                 ip_address=client_ip(request),
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_service_errors(form, error)
             return render(request, "webchat/start.html", {"form": form}, status=error.status)
         request.session[SESSION_VERIFICATION] = verification.pk
         return redirect("webchat:code")
@@ -99,7 +100,7 @@ def code(request: HttpRequest) -> HttpResponse:
                 verification=verification, code=form.cleaned_data["code"], language=request.LANGUAGE_CODE
             )
         except DomainError as error:
-            form.add_error("code", error.message)
+            add_service_errors(form, error, fallback="code")
             return render(request, "webchat/code.html", context, status=error.status)
         # A new session key once the number is proven (no session fixation); the chat ends with
         # the browser session (expiry 0 = when the browser closes).
@@ -128,7 +129,7 @@ def thread(request: HttpRequest, token: str) -> HttpResponse:
                     chat=chat, text=form.cleaned_data["text"], idempotency_key=form.cleaned_data["idempotency_key"]
                 )
             except DomainError as error:
-                form.add_error("text", error.message)
+                add_service_errors(form, error, fallback="text")
                 status = error.status
             else:
                 return redirect("webchat:thread", token=chat.token)

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from config.errors import DomainError
+from config.form_errors import add_service_errors
 from config.tasks import task_enqueue
 from patients import protocols
 from patients.admin.filters import ItemStateFilter, ScopeFilter
@@ -174,7 +175,7 @@ class MonitoringItemAdmin(PatientDataAdmin):
             try:
                 run(item, form.cleaned_data, request)  # the service audits in its own transaction
             except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"{item.get_kind_display()}: {label.lower()} — saved.")
                 back = request.GET.get("from") == "record"

@@ -2,6 +2,7 @@
 
 import logging
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -65,7 +66,7 @@ def test_slot_taken_offers_other_experts_for_the_topic_when_this_one_is_full(fro
         book(busy, ist(DEC_2, 9), phone="+919876500002")
     assert taken.value.next_slots
     assert {s.expert_id for s in taken.value.next_slots} == {other.pk}
-    assert taken.value.as_json()["next_slots"][0]["expert_name"] == "Dr Other"
+    assert taken.value.expert_names[other.pk] == "Dr Other"
 
 
 @pytest.mark.parametrize(
@@ -121,6 +122,17 @@ def test_staff_may_book_outside_published_slots_but_never_over_another_consult(f
         consult_book(
             patient=PatientFactory(), expert=expert, start=ist(DEC_2, 19, 15), topic=Topic.DIET, source="staff"
         )
+
+
+def test_a_slot_lost_to_the_database_keeps_its_refusal_as_the_cause(frozen):
+    """When the no-overlap rule of the database speaks, the SlotTaken says why in its traceback."""
+    expert = ExpertFactory(hours=[])
+    consult_book(patient=PatientFactory(), expert=expert, start=ist(DEC_2, 19), topic=Topic.DIET, source="staff")
+    with mock.patch("consults.services.consult_check_staff_time"), pytest.raises(SlotTaken) as taken:
+        consult_book(
+            patient=PatientFactory(), expert=expert, start=ist(DEC_2, 19, 10), topic=Topic.DIET, source="staff"
+        )
+    assert isinstance(taken.value.__cause__, IntegrityError)
 
 
 def test_the_database_itself_refuses_overlapping_active_consults():
