@@ -20,16 +20,15 @@ from consults.api_common import (
     BookingThrottled,
     ConsultPublicOutput,
     OffsetDateTimeField,
+    PublicPagination,
     SlotOutput,
     SlotPagination,
     SlotRangeQuery,
     TimeZoneField,
-    consult_public_json,
-    slots_json,
 )
 from consults.consent import CONSENT_SMS_TEXT, CONSENT_WHATSAPP_TEXT, booking_intake
 from consults.errors import SlotTaken
-from consults.models import ConsultMode, ConsultSource, Expert, SpokenLanguage, Topic
+from consults.models import Consult, ConsultMode, ConsultSource, Expert, SpokenLanguage, Topic
 from consults.selectors import LinkState, consult_by_manage_token, expert_list_public, experts_matching, slots_for_days
 from consults.services import consult_book_for_public, consult_cancel, consult_reschedule
 from consults.throttles import BookingIPThrottle, BookingPhoneThrottle, PublicReadThrottle
@@ -48,7 +47,7 @@ class PublicApi(APIView):
 
 
 class ExpertListApi(PublicApi):
-    pagination_class = SlotPagination  # read by the schema: the answer is a page, not a bare list
+    pagination_class = PublicPagination  # read by the schema: the answer is a page, not a bare list
 
     class Output(serializers.Serializer):
         id = serializers.IntegerField()
@@ -63,7 +62,7 @@ class ExpertListApi(PublicApi):
 
     @extend_schema(summary="Experts patients can book", responses=Output(many=True))
     def get(self, request: Request) -> Response:
-        paginator = SlotPagination()
+        paginator = PublicPagination()
         page = paginator.paginate_queryset(expert_list_public(), request, view=self)
         return paginator.get_paginated_response(self.Output(page, many=True).data)
 
@@ -71,9 +70,12 @@ class ExpertListApi(PublicApi):
 def _slot_response(request: Request, view: APIView, slots: list, tz: ZoneInfo, names: dict[int, str]) -> Response:
     paginator = SlotPagination()
     page = paginator.paginate_queryset(slots, request, view=view)
-    response = paginator.get_paginated_response(slots_json(page, tz, names))
-    response.data["tz"] = str(tz)
-    return response
+    output = SlotOutput(page, many=True, context={"tz": tz, "expert_names": names})
+    return paginator.get_slot_response(output.data, tz)
+
+
+def _consult_response(consult: Consult, tz: ZoneInfo, code: int = status.HTTP_200_OK) -> Response:
+    return Response(ConsultPublicOutput(consult, context={"tz": tz}).data, status=code)
 
 
 SLOT_PARAMS = [
@@ -206,7 +208,7 @@ class ConsultBookApi(APIView):
         except SlotTaken as taken:
             taken.tz = tz
             raise
-        return Response(consult_public_json(consult, tz), status=status.HTTP_201_CREATED)
+        return _consult_response(consult, tz, code=status.HTTP_201_CREATED)
 
 
 def _manage_link(token: str):
@@ -232,7 +234,7 @@ class ManageApi(PublicApi):
     @extend_schema(summary="See a booking by its manage token", responses=ConsultPublicOutput)
     def get(self, request: Request, token: str) -> Response:
         link = _manage_link(token)
-        return Response(consult_public_json(link.consult, _tz(request, link.consult.patient.time_zone)))
+        return _consult_response(link.consult, _tz(request, link.consult.patient.time_zone))
 
 
 class ManageRescheduleApi(PublicApi):
@@ -261,7 +263,7 @@ class ManageRescheduleApi(PublicApi):
         except SlotTaken as taken:
             taken.tz = tz
             raise
-        return Response(consult_public_json(consult, tz))
+        return _consult_response(consult, tz)
 
 
 class ManageCancelApi(PublicApi):
@@ -281,4 +283,4 @@ class ManageCancelApi(PublicApi):
         data = self.CancelInput(data=request.data)
         data.is_valid(raise_exception=True)
         consult = consult_cancel(consult=link.consult, reason=data.validated_data["reason"], source=ConsultSource.API)
-        return Response(consult_public_json(consult, ZoneInfo(consult.patient.time_zone)))
+        return _consult_response(consult, ZoneInfo(consult.patient.time_zone))
