@@ -52,6 +52,7 @@ from patients.capabilities import (
     can_view_consult,
 )
 from patients.date_inputs import DATE_EXAMPLE, ConsoleDatesMixin
+from patients.roles import staff_user
 from patients.timezones import format_datetime
 
 
@@ -95,7 +96,7 @@ class TimeOffInline(ScheduleInline):
     fields = ["start", "end", "reason"]
 
     @property
-    def verbose_name_plural(self) -> str:
+    def verbose_name_plural(self) -> str:  # type: ignore[override]  # the viewer's zone: known per request
         # Typed times are read in the viewer's own zone (accounts.middleware.StaffTimeZoneMiddleware).
         return f"Time off (dates and times in your time zone, {timezone.get_current_timezone_name()})"
 
@@ -157,7 +158,7 @@ class ExpertAdmin(CapabilityPermissionsMixin, ConsoleDatesMixin, ServiceRefusalA
 
     def save_model(self, request: HttpRequest, obj: Expert, form: forms.ModelForm, change: bool) -> None:
         # The service saves the profile and changes its login through the audited expert_user_set.
-        expert_profile_save(expert=obj, by=request.user, request=request)
+        expert_profile_save(expert=obj, by=staff_user(request), request=request)
 
 
 class WhenFilter(admin.SimpleListFilter):
@@ -201,7 +202,8 @@ class ConsultAdminForm(forms.ModelForm):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         expert, start = data.get("expert"), data.get("start")
         changed = self.instance.pk is None or {"expert", "start"} & set(self.changed_data)
         if expert and start and changed:
@@ -303,7 +305,7 @@ class ConsultAdmin(PatientDataAdmin):
     def has_cancel_permission(self, request: HttpRequest) -> bool:
         return can_cancel_consult(request.user)
 
-    def get_fields(self, request: HttpRequest, obj: Consult | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Consult | None = None) -> list[Any]:
         editable = list(ConsultAdminForm.Meta.fields)
         # A new consult has no history yet: show only what staff fill in.
         return editable if obj is None else editable + [f for f in self.readonly_fields if f not in editable]
@@ -330,11 +332,29 @@ class ConsultAdmin(PatientDataAdmin):
     def save_model(self, request: HttpRequest, obj: Consult, form: forms.ModelForm, change: bool) -> None:
         # The services check the capability, write, and audit in one transaction; a refusal comes back
         # to this form (ServiceRefusalAdminMixin). The form object then becomes the row they wrote.
-        edit = {"expert": obj.expert, "start": obj.start, "mode": obj.mode, "topic": obj.topic, "note": obj.note}
+        by = staff_user(request)
         if change:
-            saved = consult_update_by_staff(consult=obj, **edit, by=request.user, request=request)
+            saved = consult_update_by_staff(
+                consult=obj,
+                expert=obj.expert,
+                start=obj.start,
+                mode=obj.mode,
+                topic=obj.topic,
+                note=obj.note,
+                by=by,
+                request=request,
+            )
         else:
-            saved = consult_book_by_staff(patient=obj.patient, **edit, by=request.user, request=request)
+            saved = consult_book_by_staff(
+                patient=obj.patient,
+                expert=obj.expert,
+                start=obj.start,
+                mode=obj.mode,
+                topic=obj.topic,
+                note=obj.note,
+                by=by,
+                request=request,
+            )
         adopt_saved_row(obj, saved)
 
     # --- actions ---
@@ -369,7 +389,7 @@ class ConsultAdmin(PatientDataAdmin):
                         consult=consult,
                         reason=form.cleaned_data["reason"],
                         source=ConsultSource.STAFF,
-                        cancelled_by=request.user,
+                        cancelled_by=staff_user(request),
                         request=request,
                     )
                     cancelled += 1

@@ -3,7 +3,8 @@
 import hashlib
 import json
 import re
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -31,6 +32,7 @@ from consults.errors import SlotTaken
 from consults.models import Consult, ConsultMode, ConsultSource, Expert, SpokenLanguage, Topic
 from consults.selectors import LinkState, consult_by_manage_token, expert_list_public, experts_matching, slots_for_days
 from consults.services import consult_book_for_public, consult_cancel, consult_reschedule
+from consults.slots import Slot
 from consults.throttles import BookingIPThrottle, BookingPhoneThrottle, PublicReadThrottle
 from patients.contact_validation import PatientNameSerializerField, PatientPhoneSerializerField
 from patients.models import Channel
@@ -67,7 +69,9 @@ class ExpertListApi(PublicApi):
         return paginator.get_paginated_response(self.Output(page, many=True).data)
 
 
-def _slot_response(request: Request, view: APIView, slots: list, tz: ZoneInfo, names: dict[int, str]) -> Response:
+def _slot_response(
+    request: Request, view: APIView, slots: Sequence[Slot], tz: ZoneInfo, names: dict[int, str]
+) -> Response:
     paginator = SlotPagination()
     page = paginator.paginate_queryset(slots, request, view=view)
     output = SlotOutput(page, many=True, context={"tz": tz, "expert_names": names})
@@ -163,7 +167,7 @@ class ConsultBookApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [BookingIPThrottle, BookingPhoneThrottle]
 
-    def throttled(self, request: Request, wait: float | None) -> None:
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
         raise BookingThrottled(wait)
 
     @extend_schema(

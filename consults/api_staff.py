@@ -26,6 +26,7 @@ from consults.selectors import consult_list_for_staff, consults_visible_to
 from consults.services import consult_cancel, consult_mark_completed, consult_mark_no_show
 from patients.audit import AuditedAPIMixin
 from patients.capabilities import can_cancel_consult, can_complete_consult, can_use_console
+from patients.roles import staff_user
 
 
 class IsClinicStaff(BasePermission):
@@ -74,7 +75,7 @@ class ConsultStaffOutput(serializers.Serializer):
     end = InZoneDateTimeField()
     mode = serializers.CharField()
     topic = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.source: DRF collects it
     note = serializers.CharField()
     attendance_confirmed_at = InZoneDateTimeField(allow_null=True)
     cancellation_reason = serializers.CharField()
@@ -111,7 +112,7 @@ class ConsultStaffListApi(StaffApi):
         values = filters.validated_data
         tz = values.get("tz") or ZoneInfo(settings.TIME_ZONE)
         consults = consult_list_for_staff(
-            user=request.user,
+            user=staff_user(request),
             expert_id=values.get("expert"),
             status=values.get("status"),
             day=values.get("date"),
@@ -147,7 +148,7 @@ class ConsultCompleteApi(StaffApi):
         if not can_complete_consult(request.user, consult):
             raise PermissionDenied("You cannot record the outcome of this consult.")
         # The service audits the change in its own transaction.
-        consult = consult_mark_completed(consult=consult, by=request.user, request=request, via="api")
+        consult = consult_mark_completed(consult=consult, by=staff_user(request), request=request, via="api")
         return self.consult_response(consult)
 
 
@@ -157,7 +158,7 @@ class ConsultNoShowApi(StaffApi):
         consult = self.get_consult(consult_id)
         if not can_complete_consult(request.user, consult):
             raise PermissionDenied("You cannot record the outcome of this consult.")
-        consult = consult_mark_no_show(consult=consult, by=request.user, request=request, via="api")
+        consult = consult_mark_no_show(consult=consult, by=staff_user(request), request=request, via="api")
         return self.consult_response(consult)
 
 
@@ -181,7 +182,7 @@ class ConsultStaffCancelApi(StaffApi):
             consult=consult,
             reason=data.validated_data["reason"],
             source=ConsultSource.STAFF,
-            cancelled_by=request.user,
+            cancelled_by=staff_user(request),
             request=request,
             via="api",
         )

@@ -5,7 +5,7 @@ Pointing a profile at a login widens that login's access, so only admins may do 
 holding the expert role, and every change is audited in the same transaction.
 """
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -22,8 +22,8 @@ NOT_AN_EXPERT = "Choose a staff login that holds the expert role (add it to the 
 def expert_user_set(
     *,
     expert: Expert,
-    user: AbstractBaseUser | None,
-    by: AbstractBaseUser,
+    user: User | None,
+    by: User,
     request: HttpRequest | None = None,
     via: str = "admin",
 ) -> Expert:
@@ -44,9 +44,7 @@ def expert_user_set(
     return expert
 
 
-def expert_profile_save(
-    *, expert: Expert, by: AbstractBaseUser, request: HttpRequest | None = None, via: str = "admin"
-) -> Expert:
+def expert_profile_save(*, expert: Expert, by: User, request: HttpRequest | None = None, via: str = "admin") -> Expert:
     """Save a new or edited profile as `expert` holds it; a changed login goes through expert_user_set (audited)."""
     if not can_change_expert_profile(by, expert if expert.pk else None):
         raise PermissionDenied("Only coordinators and admins edit expert profiles.")

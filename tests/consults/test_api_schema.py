@@ -14,7 +14,14 @@ from tests.factories.people import PatientFactory
 
 pytestmark = pytest.mark.django_db
 
-JSON_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "array": list, "object": dict}
+JSON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "string": str,
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+    "array": list,
+    "object": dict,
+}
 
 
 @pytest.fixture(scope="module")
