@@ -10,7 +10,6 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -19,7 +18,7 @@ from django.utils import timezone
 from config.errors import DomainError
 from config.form_errors import add_service_errors
 from consults import admin_consult_page as consult_page
-from consults.expert_profiles import NOT_AN_EXPERT, expert_user_set
+from consults.expert_profiles import NOT_AN_EXPERT, expert_profile_save
 from consults.models import (
     Consult,
     ConsultSource,
@@ -32,16 +31,15 @@ from consults.models import (
 )
 from consults.rules import consult_check_staff_time
 from consults.selectors import consults_visible_to
-from consults.services import (
-    consult_book,
-    consult_cancel,
-    consult_mark_completed,
-    consult_mark_no_show,
-    consult_reschedule,
-)
+from consults.services import consult_cancel, consult_mark_completed, consult_mark_no_show
+from consults.staff_edits import consult_book_by_staff, consult_update_by_staff
 from consults.throttles import normalised_phone
-from patients.admin_base import PatientDataAdmin
-from patients.audit import audit_record
+from patients.admin_base import (
+    CapabilityPermissionsMixin,
+    PatientDataAdmin,
+    ServiceRefusalAdminMixin,
+    adopt_saved_row,
+)
 from patients.capabilities import (
     can_be_on_care_team,
     can_cancel_consult,
@@ -55,7 +53,7 @@ from patients.capabilities import (
     can_view_consult,
 )
 from patients.date_inputs import DATE_EXAMPLE, ConsoleDatesMixin
-from patients.models import AuditAction
+from patients.roles import staff_user
 from patients.timezones import format_datetime
 
 
@@ -81,22 +79,11 @@ class AvailabilityFormSet(forms.BaseInlineFormSet):
             blocks.setdefault(weekday, []).append((block_start, block_end))
 
 
-class ScheduleInline(ConsoleDatesMixin, admin.TabularInline):
+class ScheduleInline(CapabilityPermissionsMixin, ConsoleDatesMixin, admin.TabularInline):
     """Coordinators set experts' hours: role-based, like the rest of the console (no model permissions)."""
 
     extra = 1
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _runs_schedule(request)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _runs_schedule(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _runs_schedule(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _runs_schedule(request)
+    may_view = may_edit = staticmethod(can_run_schedule)
 
 
 class WeeklyAvailabilityInline(ScheduleInline):
@@ -110,7 +97,7 @@ class TimeOffInline(ScheduleInline):
     fields = ["start", "end", "reason"]
 
     @property
-    def verbose_name_plural(self) -> str:
+    def verbose_name_plural(self) -> str:  # type: ignore[override]  # the viewer's zone: known per request
         # Typed times are read in the viewer's own zone (accounts.middleware.StaffTimeZoneMiddleware).
         return f"Time off (dates and times in your time zone, {timezone.get_current_timezone_name()})"
 
@@ -151,44 +138,28 @@ class ExpertAdminForm(forms.ModelForm):
 
 
 @admin.register(Expert)
-class ExpertAdmin(ConsoleDatesMixin, admin.ModelAdmin):
+class ExpertAdmin(CapabilityPermissionsMixin, ConsoleDatesMixin, ServiceRefusalAdminMixin, admin.ModelAdmin):
+    """Profiles, hours and time off; saved through expert_profile_save, which audits a change of login."""
+
     form = ExpertAdminForm
     list_display = ["display_name", "role", "languages", "time_zone", "consult_minutes", "buffer_minutes", "active"]
     list_filter = ["role", "active"]
     search_fields = ["display_name"]
     raw_id_fields = ["user"]
     inlines = [WeeklyAvailabilityInline, TimeOffInline]
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return can_change_expert_profile(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can_change_expert_profile(request.user, obj)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can_change_expert_profile(request.user, obj)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return can_change_expert_profile(request.user)
+    may_view = may_edit = staticmethod(can_change_expert_profile)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Experts with consults are kept for the record (PROTECT); switch them inactive instead.
         return can_delete_expert(request.user, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Expert | None = None) -> list[str]:
-        # The login decides whose patients someone sees: only admins change it (expert_user_set audits it).
+        # The login decides whose patients someone sees: only admins change it (expert_profile_save audits it).
         return [] if can_change_expert_user(request.user, obj) else ["user"]
 
     def save_model(self, request: HttpRequest, obj: Expert, form: forms.ModelForm, change: bool) -> None:
-        if "user" not in form.changed_data:
-            super().save_model(request, obj, form, change)
-            return
-        new_user = obj.user
-        with transaction.atomic():
-            # Save the profile with its login as it was, then change the login through the audited service.
-            obj.user = Expert.objects.get(pk=obj.pk).user if change else None
-            super().save_model(request, obj, form, change)
-            expert_user_set(expert=obj, user=new_user, by=request.user, request=request)
+        # The service saves the profile and changes its login through the audited expert_user_set.
+        expert_profile_save(expert=obj, by=staff_user(request), request=request)
 
 
 class WhenFilter(admin.SimpleListFilter):
@@ -232,7 +203,8 @@ class ConsultAdminForm(forms.ModelForm):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         expert, start = data.get("expert"), data.get("start")
         changed = self.instance.pk is None or {"expert", "start"} & set(self.changed_data)
         if expert and start and changed:
@@ -245,13 +217,6 @@ class ConsultAdminForm(forms.ModelForm):
 
 class CancelSelectedForm(forms.Form):
     reason = forms.CharField(max_length=300, label="Reason (kept on each consult)")
-
-
-def _adopt(target: Consult, source: Consult) -> None:
-    """Make the admin's unsaved object the row the service wrote, so the admin logs and links to it."""
-    target.__dict__.update({key: value for key, value in source.__dict__.items() if key != "_state"})
-    target._state.adding = False
-    target._state.db = source._state.db
 
 
 @admin.register(Consult)
@@ -341,7 +306,7 @@ class ConsultAdmin(PatientDataAdmin):
     def has_cancel_permission(self, request: HttpRequest) -> bool:
         return can_cancel_consult(request.user)
 
-    def get_fields(self, request: HttpRequest, obj: Consult | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Consult | None = None) -> list[Any]:
         editable = list(ConsultAdminForm.Meta.fields)
         # A new consult has no history yet: show only what staff fill in.
         return editable if obj is None else editable + [f for f in self.readonly_fields if f not in editable]
@@ -366,37 +331,32 @@ class ConsultAdmin(PatientDataAdmin):
         return super().changelist_view(request, extra_context)
 
     def save_model(self, request: HttpRequest, obj: Consult, form: forms.ModelForm, change: bool) -> None:
-        if not change:
-            consult = consult_book(
+        # The services check the capability, write, and audit in one transaction; a refusal comes back
+        # to this form (ServiceRefusalAdminMixin). The form object then becomes the row they wrote.
+        by = staff_user(request)
+        if change:
+            saved = consult_update_by_staff(
+                consult=obj,
+                expert=obj.expert,
+                start=obj.start,
+                mode=obj.mode,
+                topic=obj.topic,
+                note=obj.note,
+                by=by,
+                request=request,
+            )
+        else:
+            saved = consult_book_by_staff(
                 patient=obj.patient,
                 expert=obj.expert,
                 start=obj.start,
-                topic=obj.topic,
                 mode=obj.mode,
+                topic=obj.topic,
                 note=obj.note,
-                source=ConsultSource.STAFF,
-                booked_by=request.user,
+                by=by,
+                request=request,
             )
-            _adopt(obj, consult)
-            self._audit(request, obj, AuditAction.CREATE, form.changed_data)
-            return
-        if {"expert", "start"} & set(form.changed_data):
-            original = Consult.objects.get(pk=obj.pk)
-            moved = consult_reschedule(
-                consult=original,
-                new_start=obj.start,
-                new_expert=obj.expert,
-                source=ConsultSource.STAFF,
-                changed_by=request.user,
-            )
-            _adopt(obj, moved)
-        details = [field for field in ("mode", "topic", "note") if field in form.changed_data]
-        if details:
-            Consult.objects.filter(pk=obj.pk).update(**{field: form.cleaned_data[field] for field in details})
-        self._audit(request, obj, AuditAction.CHANGE, form.changed_data)
-
-    def _audit(self, request: HttpRequest, consult: Consult, action: str, fields: Any) -> None:
-        audit_record(actor=request.user, action=action, obj=consult, changed_fields=fields, request=request)
+        adopt_saved_row(obj, saved)
 
     # --- actions ---
     def _apply(self, request: HttpRequest, queryset: QuerySet[Consult], service: Any, done: str) -> None:
@@ -430,7 +390,7 @@ class ConsultAdmin(PatientDataAdmin):
                         consult=consult,
                         reason=form.cleaned_data["reason"],
                         source=ConsultSource.STAFF,
-                        cancelled_by=request.user,
+                        cancelled_by=staff_user(request),
                         request=request,
                     )
                     cancelled += 1

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import APIException, Throttled
 from rest_framework.pagination import PageNumberPagination
@@ -25,7 +27,7 @@ class TimeZoneField(serializers.CharField):
 
     default_error_messages = {"invalid_zone": "Unknown time zone: use a name like Asia/Kolkata or Europe/London."}
 
-    def to_internal_value(self, data: Any) -> ZoneInfo:
+    def to_internal_value(self, data: Any) -> ZoneInfo:  # type: ignore[override]  # the parsed zone, not the text
         zone = zone_or_none(super().to_internal_value(data))
         if zone is None:
             self.fail("invalid_zone")
@@ -104,8 +106,59 @@ class SlotRangeQuery(serializers.Serializer):
         return {"tz": tz, "from": day_from, "to": day_to}
 
 
-class SlotPagination(PageNumberPagination):
+class InZoneDateTimeField(serializers.DateTimeField):
+    """ISO 8601 in the zone the caller asked for (the serializer's context["tz"]), with its offset, e.g. +05:30."""
+
+    def to_representation(self, value: datetime) -> str:
+        return value.astimezone(self.context["tz"]).isoformat()  # +00:00 in UTC, as before (DRF would write Z)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ZoneNameField(serializers.Field):
+    """The IANA name of the zone the answer's times are in (the serializer's context["tz"])."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return str(self.context["tz"])
+
+
+class SlotOutput(serializers.Serializer):
+    """A free slot, in the zone asked for."""
+
+    # Context: `tz` for the times and `expert_names` (expert id -> name), read once for the whole page.
+    start = InZoneDateTimeField(help_text="ISO 8601 with the offset of the requested zone.")
+    end = InZoneDateTimeField()
+    expert = serializers.IntegerField(source="expert_id")
+    expert_name = serializers.SerializerMethodField()
+
+    def get_expert_name(self, slot: Slot) -> str:
+        return self.context["expert_names"].get(slot.expert_id, "")
+
+
+def slot_taken_response(taken: SlotTaken, tz: tzinfo) -> Response:
+    """409 with the usual error body and the next free slots, in the caller's zone `tz`."""
+    next_slots = SlotOutput(taken.next_slots, many=True, context={"tz": tz, "expert_names": taken.expert_names})
+    return Response({**error_body(taken), "next_slots": next_slots.data}, status=taken.status)
+
+
+class PublicPagination(PageNumberPagination):
     page_size = 200
+
+
+class SlotPagination(PublicPagination):
+    """A page of slots; the answer also names the zone its times are in."""
+
+    def get_slot_response(self, slots: Any, tz: tzinfo) -> Response:
+        response = self.get_paginated_response(slots)
+        response.data["tz"] = str(tz)
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["tz"] = {"type": "string", "example": "Asia/Kolkata"}
+        return paginated
 
 
 class StaffPagination(PageNumberPagination):
@@ -114,65 +167,30 @@ class StaffPagination(PageNumberPagination):
     max_page_size = 200
 
 
-def slot_json(slot: Slot, tz: tzinfo, expert_names: dict[int, str]) -> dict[str, Any]:
-    return {
-        "start": slot.start.astimezone(tz).isoformat(),
-        "end": slot.end.astimezone(tz).isoformat(),
-        "expert": slot.expert_id,
-        "expert_name": expert_names.get(slot.expert_id, ""),
-    }
-
-
-def slots_json(slots: list[Slot], tz: tzinfo, expert_names: dict[int, str]) -> list[dict[str, Any]]:
-    return [slot_json(slot, tz, expert_names) for slot in slots]
-
-
-def slot_taken_response(taken: SlotTaken, tz: tzinfo) -> Response:
-    """409 with the usual error body and the next free slots, in the caller's zone `tz`."""
-    body = {**error_body(taken), "next_slots": slots_json(taken.next_slots, tz, taken.expert_names)}
-    return Response(body, status=taken.status)
-
-
-class SlotOutput(serializers.Serializer):
-    """Schema of one slot (the views build the dicts directly for speed)."""
-
-    start = serializers.DateTimeField(help_text="ISO 8601 with the offset of the requested zone.")
-    end = serializers.DateTimeField()
-    expert = serializers.IntegerField()
-    expert_name = serializers.CharField()
-
-
-def consult_public_json(consult: Consult, tz: tzinfo) -> dict[str, Any]:
-    """What the patient may see about their own consult."""
-    return {
-        "reference": consult.reference,
-        "manage_token": consult.manage_token,
-        "status": consult.status,
-        "start": consult.start.astimezone(tz).isoformat(),
-        "end": consult.end.astimezone(tz).isoformat(),
-        "tz": str(tz),
-        "expert": consult.expert_id,
-        "expert_name": consult.expert.display_name,
-        "topic": consult.topic,
-        "mode": consult.mode,
-        "manage_url": consult_manage_url(consult),
-        "ics_url": consult_ics_url(consult),
-    }
-
-
 class ConsultPublicOutput(serializers.Serializer):
+    """What the patient may see about their own consult, times in the zone asked for."""
+
+    # Context: `tz` for the times.
     reference = serializers.CharField()
     manage_token = serializers.CharField()
     status = serializers.CharField()
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
-    tz = serializers.CharField()
-    expert = serializers.IntegerField()
-    expert_name = serializers.CharField()
+    start = InZoneDateTimeField()
+    end = InZoneDateTimeField()
+    tz = ZoneNameField()
+    expert = serializers.IntegerField(source="expert_id")
+    expert_name = serializers.CharField(source="expert.display_name")
     topic = serializers.CharField()
     mode = serializers.CharField()
-    manage_url = serializers.URLField()
-    ics_url = serializers.URLField()
+    manage_url = serializers.SerializerMethodField()
+    ics_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_manage_url(self, consult: Consult) -> str:
+        return consult_manage_url(consult)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_ics_url(self, consult: Consult) -> str:
+        return consult_ics_url(consult)
 
 
 class BookingThrottled(Throttled):

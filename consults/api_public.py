@@ -3,8 +3,9 @@
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -21,19 +22,19 @@ from consults.api_common import (
     BookingThrottled,
     ConsultPublicOutput,
     OffsetDateTimeField,
+    PublicPagination,
     SlotOutput,
     SlotPagination,
     SlotRangeQuery,
     TimeZoneField,
-    consult_public_json,
     slot_taken_response,
-    slots_json,
 )
 from consults.consent import CONSENT_SMS_TEXT, CONSENT_WHATSAPP_TEXT, booking_intake
 from consults.errors import SlotTaken
-from consults.models import ConsultMode, ConsultSource, Expert, SpokenLanguage, Topic
+from consults.models import Consult, ConsultMode, ConsultSource, Expert, SpokenLanguage, Topic
 from consults.selectors import LinkState, consult_by_manage_token, expert_list_public, experts_matching, slots_for_days
 from consults.services import consult_book_for_public, consult_cancel, consult_reschedule
+from consults.slots import Slot
 from consults.throttles import BookingIPThrottle, BookingPhoneThrottle, PublicReadThrottle
 from patients.contact_validation import PatientNameSerializerField, PatientPhoneSerializerField
 from patients.models import Channel
@@ -50,7 +51,7 @@ class PublicApi(APIView):
 
 
 class ExpertListApi(PublicApi):
-    pagination_class = SlotPagination  # read by the schema: the answer is a page, not a bare list
+    pagination_class = PublicPagination  # read by the schema: the answer is a page, not a bare list
 
     class Output(serializers.Serializer):
         id = serializers.IntegerField()
@@ -65,17 +66,22 @@ class ExpertListApi(PublicApi):
 
     @extend_schema(summary="Experts patients can book", responses=Output(many=True))
     def get(self, request: Request) -> Response:
-        paginator = SlotPagination()
+        paginator = PublicPagination()
         page = paginator.paginate_queryset(expert_list_public(), request, view=self)
         return paginator.get_paginated_response(self.Output(page, many=True).data)
 
 
-def _slot_response(request: Request, view: APIView, slots: list, tz: ZoneInfo, names: dict[int, str]) -> Response:
+def _slot_response(
+    request: Request, view: APIView, slots: Sequence[Slot], tz: ZoneInfo, names: dict[int, str]
+) -> Response:
     paginator = SlotPagination()
     page = paginator.paginate_queryset(slots, request, view=view)
-    response = paginator.get_paginated_response(slots_json(page, tz, names))
-    response.data["tz"] = str(tz)
-    return response
+    output = SlotOutput(page, many=True, context={"tz": tz, "expert_names": names})
+    return paginator.get_slot_response(output.data, tz)
+
+
+def _consult_response(consult: Consult, tz: ZoneInfo, code: int = status.HTTP_200_OK) -> Response:
+    return Response(ConsultPublicOutput(consult, context={"tz": tz}).data, status=code)
 
 
 SLOT_PARAMS = [
@@ -163,7 +169,7 @@ class ConsultBookApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [BookingIPThrottle, BookingPhoneThrottle]
 
-    def throttled(self, request: Request, wait: float | None) -> None:
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
         raise BookingThrottled(wait)
 
     @extend_schema(
@@ -207,7 +213,7 @@ class ConsultBookApi(APIView):
             )
         except SlotTaken as taken:
             return slot_taken_response(taken, tz)
-        return Response(consult_public_json(consult, tz), status=status.HTTP_201_CREATED)
+        return _consult_response(consult, tz, code=status.HTTP_201_CREATED)
 
 
 def _manage_link(token: str):
@@ -233,7 +239,7 @@ class ManageApi(PublicApi):
     @extend_schema(summary="See a booking by its manage token", responses=ConsultPublicOutput)
     def get(self, request: Request, token: str) -> Response:
         link = _manage_link(token)
-        return Response(consult_public_json(link.consult, _tz(request, link.consult.patient.time_zone)))
+        return _consult_response(link.consult, _tz(request, link.consult.patient.time_zone))
 
 
 class ManageRescheduleApi(PublicApi):
@@ -261,7 +267,7 @@ class ManageRescheduleApi(PublicApi):
             )
         except SlotTaken as taken:
             return slot_taken_response(taken, tz)
-        return Response(consult_public_json(consult, tz))
+        return _consult_response(consult, tz)
 
 
 class ManageCancelApi(PublicApi):
@@ -281,4 +287,4 @@ class ManageCancelApi(PublicApi):
         data = self.CancelInput(data=request.data)
         data.is_valid(raise_exception=True)
         consult = consult_cancel(consult=link.consult, reason=data.validated_data["reason"], source=ConsultSource.API)
-        return Response(consult_public_json(consult, ZoneInfo(consult.patient.time_zone)))
+        return _consult_response(consult, ZoneInfo(consult.patient.time_zone))

@@ -20,12 +20,13 @@ from rest_framework.views import APIView
 
 from config.errors import NotFound
 from config.ids import MAX_ID
-from consults.api_common import DayField, StaffPagination, TimeZoneField
+from consults.api_common import DayField, InZoneDateTimeField, StaffPagination, TimeZoneField
 from consults.models import Consult, ConsultSource, ConsultStatus
 from consults.selectors import consult_list_for_staff, consults_visible_to
 from consults.services import consult_cancel, consult_mark_completed, consult_mark_no_show
 from patients.audit import AuditedAPIMixin
 from patients.capabilities import can_cancel_consult, can_complete_consult, can_use_console
+from patients.roles import staff_user
 
 
 class IsClinicStaff(BasePermission):
@@ -48,41 +49,38 @@ class StaffApi(APIView):
             raise NotFound("No consult with this id is visible to you.")
         return consult
 
+    def consult_response(self, consult: Consult) -> Response:
+        return Response(ConsultStaffOutput(consult, context={"tz": self.zone()}).data)
+
+
+class ConsultStaffExpert(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+
+
+class ConsultStaffPatient(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="full_name")
+    phone = serializers.CharField()
+
 
 class ConsultStaffOutput(serializers.Serializer):
+    """A consult as staff see it, times in the zone asked for (tz)."""
+
+    # Context: `tz` for the times.
     id = serializers.IntegerField()
     reference = serializers.CharField()
     status = serializers.CharField()
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = InZoneDateTimeField()
+    end = InZoneDateTimeField()
     mode = serializers.CharField()
     topic = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.source: DRF collects it
     note = serializers.CharField()
-    attendance_confirmed_at = serializers.DateTimeField(allow_null=True)
+    attendance_confirmed_at = InZoneDateTimeField(allow_null=True)
     cancellation_reason = serializers.CharField()
-    expert = serializers.DictField()
-    patient = serializers.DictField()
-
-
-def staff_json(consult: Consult, tz: ZoneInfo) -> dict[str, Any]:
-    return {
-        "id": consult.pk,
-        "reference": consult.reference,
-        "status": consult.status,
-        "start": consult.start.astimezone(tz).isoformat(),
-        "end": consult.end.astimezone(tz).isoformat(),
-        "mode": consult.mode,
-        "topic": consult.topic,
-        "source": consult.source,
-        "note": consult.note,
-        "attendance_confirmed_at": (
-            consult.attendance_confirmed_at.astimezone(tz).isoformat() if consult.attendance_confirmed_at else None
-        ),
-        "cancellation_reason": consult.cancellation_reason,
-        "expert": {"id": consult.expert_id, "name": consult.expert.display_name},
-        "patient": {"id": consult.patient_id, "name": consult.patient.full_name, "phone": str(consult.patient.phone)},
-    }
+    expert = ConsultStaffExpert()
+    patient = ConsultStaffPatient()
 
 
 class ConsultStaffListApi(StaffApi):
@@ -114,7 +112,7 @@ class ConsultStaffListApi(StaffApi):
         values = filters.validated_data
         tz = values.get("tz") or ZoneInfo(settings.TIME_ZONE)
         consults = consult_list_for_staff(
-            user=request.user,
+            user=staff_user(request),
             expert_id=values.get("expert"),
             status=values.get("status"),
             day=values.get("date"),
@@ -124,18 +122,13 @@ class ConsultStaffListApi(StaffApi):
         )
         paginator = StaffPagination()
         page = paginator.paginate_queryset(consults, request, view=self)
-        return paginator.get_paginated_response([staff_json(consult, tz) for consult in page])
-
-
-class ConsultStaffSerializer(serializers.BaseSerializer):
-    def to_representation(self, consult: Consult) -> dict[str, Any]:
-        return staff_json(consult, self.context["tz"])
+        return paginator.get_paginated_response(ConsultStaffOutput(page, many=True, context={"tz": tz}).data)
 
 
 class ConsultStaffDetailApi(AuditedAPIMixin, generics.RetrieveAPIView, StaffApi):
     """One consult; AuditedAPIMixin writes each view to the audit trail."""
 
-    serializer_class = ConsultStaffSerializer
+    serializer_class = ConsultStaffOutput
 
     def get_object(self) -> Consult:
         return self.get_consult(self.kwargs["consult_id"])
@@ -155,8 +148,8 @@ class ConsultCompleteApi(StaffApi):
         if not can_complete_consult(request.user, consult):
             raise PermissionDenied("You cannot record the outcome of this consult.")
         # The service audits the change in its own transaction.
-        consult = consult_mark_completed(consult=consult, by=request.user, request=request, via="api")
-        return Response(staff_json(consult, self.zone()))
+        consult = consult_mark_completed(consult=consult, by=staff_user(request), request=request, via="api")
+        return self.consult_response(consult)
 
 
 class ConsultNoShowApi(StaffApi):
@@ -165,8 +158,8 @@ class ConsultNoShowApi(StaffApi):
         consult = self.get_consult(consult_id)
         if not can_complete_consult(request.user, consult):
             raise PermissionDenied("You cannot record the outcome of this consult.")
-        consult = consult_mark_no_show(consult=consult, by=request.user, request=request, via="api")
-        return Response(staff_json(consult, self.zone()))
+        consult = consult_mark_no_show(consult=consult, by=staff_user(request), request=request, via="api")
+        return self.consult_response(consult)
 
 
 class ConsultStaffCancelApi(StaffApi):
@@ -189,8 +182,8 @@ class ConsultStaffCancelApi(StaffApi):
             consult=consult,
             reason=data.validated_data["reason"],
             source=ConsultSource.STAFF,
-            cancelled_by=request.user,
+            cancelled_by=staff_user(request),
             request=request,
             via="api",
         )
-        return Response(staff_json(consult, self.zone()))
+        return self.consult_response(consult)

@@ -3,8 +3,9 @@
 from django.contrib import admin
 
 from followups.models import CheckinPlan, FollowUpPause, MedicationReminderPlan
-from followups.plans import plan_refresh_next_at
-from patients.admin_base import PatientDataAdmin
+from followups.plans import checkin_plan_save, medication_plan_save
+from patients.admin_base import PatientDataAdmin, adopt_saved_row
+from patients.roles import staff_user
 
 
 class PlanAdmin(PatientDataAdmin):
@@ -13,11 +14,7 @@ class PlanAdmin(PatientDataAdmin):
     readonly_fields = ["next_at"]
     autocomplete_fields: list[str] = []
     record_anchor = "panel-followups"
-
-    def save_model(self, request, obj, form, change):
-        obj.updated_by = request.user
-        plan_refresh_next_at(obj)  # next reminder from the (possibly new) local time
-        super().save_model(request, obj, form, change)
+    # Saved through the plan services (as the API does): they check the values and compute the next reminder.
 
 
 @admin.register(MedicationReminderPlan)
@@ -25,11 +22,28 @@ class MedicationReminderPlanAdmin(PlanAdmin):
     fields = ["patient", "active", "local_time", "cutoff_hours", "next_at"]
     list_display = [*PlanAdmin.list_display, "cutoff_hours"]
 
+    def persist_model(self, request, obj, form, change):
+        plan = medication_plan_save(
+            patient=obj.patient,
+            active=obj.active,
+            local_time=obj.local_time,
+            cutoff_hours=obj.cutoff_hours,
+            by=staff_user(request),
+        )
+        adopt_saved_row(obj, plan)
+
 
 @admin.register(CheckinPlan)
 class CheckinPlanAdmin(PlanAdmin):
     fields = ["patient", "active", "weekday", "local_time", "next_at"]
     list_display = [*PlanAdmin.list_display, "weekday"]
+
+    def persist_model(self, request, obj, form, change):
+        by = staff_user(request)
+        plan = checkin_plan_save(
+            patient=obj.patient, active=obj.active, weekday=obj.weekday, local_time=obj.local_time, by=by
+        )
+        adopt_saved_row(obj, plan)
 
 
 @admin.register(FollowUpPause)

@@ -72,9 +72,3 @@ def checkin_plan_save(
     plan.next_at = checkin_next_at(plan, patient, after=timezone.now())
     plan.save()
     return plan
-
-
-def plan_refresh_next_at(plan: MedicationReminderPlan | CheckinPlan) -> None:
-    """Recompute `next_at` after an edit made elsewhere (admin form, API serializer)."""
-    compute = medication_next_at if isinstance(plan, MedicationReminderPlan) else checkin_next_at
-    plan.next_at = compute(plan, plan.patient, after=timezone.now())

@@ -16,8 +16,8 @@ from messaging.selectors import assigned_to_q, conversation_list_for
 from messaging.texts import available_kinds
 from messaging.whatsapp_templates import whatsapp_sending_for_real, whatsapp_template_gaps
 from patients.admin.read_only import ReadOnlyAdminMixin
-from patients.admin_base import PatientDataAdmin
-from patients.capabilities import can_edit_message_templates, can_reply_to_conversation, can_use_console
+from patients.admin_base import CapabilityPermissionsMixin, PatientDataAdmin
+from patients.capabilities import can_edit_message_templates, can_reply_to_conversation
 from patients.date_inputs import ConsoleDatesMixin
 
 
@@ -180,12 +180,13 @@ class WhatsAppTemplateForm(forms.ModelForm):
 
 
 @admin.register(WhatsAppTemplate)
-class WhatsAppTemplateAdmin(ConsoleDatesMixin, admin.ModelAdmin):
+class WhatsAppTemplateAdmin(CapabilityPermissionsMixin, ConsoleDatesMixin, admin.ModelAdmin):
     """Coordinators and admins keep the approved template SIDs here (no patient data)."""
 
     form = WhatsAppTemplateForm
     list_display = ["kind", "language", "content_sid", "active", "updated_at"]
     list_filter = ["language", "active"]
+    may_edit = staticmethod(can_edit_message_templates)
 
     def changelist_view(self, request, extra_context=None):
         gaps = whatsapp_template_gaps()
@@ -199,18 +200,3 @@ class WhatsAppTemplateAdmin(ConsoleDatesMixin, admin.ModelAdmin):
             # A warning where messages really go out; locally a note (the demo's stand-ins count as missing).
             (flash.warning if whatsapp_sending_for_real() else flash.info)(request, text)
         return super().changelist_view(request, extra_context)
-
-    def has_module_permission(self, request):
-        return can_use_console(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return can_use_console(request.user)
-
-    def has_add_permission(self, request):
-        return can_edit_message_templates(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return can_edit_message_templates(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return can_edit_message_templates(request.user)

@@ -5,12 +5,18 @@ Subclasses set `patient_path` to the lookup from their model to Patient ("" for 
 Forms opened from the care record carry `from=record`; saving them returns to the record.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.http import Http404, HttpResponseRedirect
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from config.errors import DomainError
+from config.form_errors import add_service_errors
 from patients.audit import AuditedAdminMixin
 from patients.capabilities import can_add_note, can_delete_patient_data, can_edit_care_record, can_use_console
 from patients.date_inputs import CONSOLE_DATE_OVERRIDES
@@ -18,7 +24,79 @@ from patients.roles import COORDINATOR
 from patients.selectors import patient_visibility_q, patients_visible_to
 
 
-class PatientDataAdmin(AuditedAdminMixin, admin.ModelAdmin):
+def nobody(user: Any) -> bool:
+    """The capability no one holds: a read-only console list."""
+    return False
+
+
+class CapabilityPermissionsMixin:
+    """Console permissions from two capability predicates (patients/capabilities.py), not Django's model permissions.
+
+    `may_view` opens the module, its list and its pages; `may_edit` adds, changes and deletes. Works for
+    ModelAdmins and inlines alike.
+    """
+
+    may_view: Callable[[Any], bool] = staticmethod(can_use_console)
+    may_edit: Callable[[Any], bool] = staticmethod(nobody)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.may_view(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.may_view(request.user)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.may_edit(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.may_edit(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.may_edit(request.user)
+
+
+class ServiceRefusalAdminMixin:
+    """ModelAdmin mixin: a service that refuses at save time (a DomainError) rolls the save back, and the same
+    form is shown again with the refusal next to its field, keeping what was typed."""
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        except DomainError as error:
+            if request.method != "POST" or hasattr(request, "_service_refusal"):
+                raise
+            request._service_refusal = error  # type: ignore[attr-defined]
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
+        refusal: DomainError | None = getattr(request, "_service_refusal", None)
+        if refusal is None:
+            return form_class
+
+        def clean(form: Any) -> Any:
+            data = form_class.clean(form)
+            add_service_errors(form, refusal)  # the form's own check may say it too: said once
+            return data
+
+        return type(form_class.__name__, (form_class,), {"clean": clean})
+
+
+def adopt_saved_row(target: models.Model, saved: models.Model) -> None:
+    """Make the admin's form object the row a service wrote, so the admin's history, message and links name it.
+
+    The admin keeps the object its form built; a service that creates a row (or, moving a consult, replaces it)
+    returns its own instance. Field values only: the form object's cached relations stay valid or are reset.
+    """
+    for field in saved._meta.concrete_fields:
+        setattr(target, field.attname, getattr(saved, field.attname))
+    target._state.adding = False
+    target._state.db = saved._state.db
+
+
+class PatientDataAdmin(ServiceRefusalAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     patient_path: str = "patient"
     record_anchor: str = ""  # the care record section to return to; default: the model's own inline
     # Native date pickers that also take dd/mm/yyyy, date-times read in the viewer's zone (patients/date_inputs.py).

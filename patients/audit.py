@@ -10,7 +10,6 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 from django.http import HttpRequest
 
-from config.errors import DomainError
 from config.observability import request_id_var
 from config.request_guards import client_address
 from patients.models import AuditAction, AuditEntry, Patient
@@ -89,33 +88,8 @@ def audit_list_view(
 class AuditedAdminMixin:
     """ModelAdmin mixin: records each change-page view, save and delete of patient data.
 
-    A service that refuses at save time (a DomainError from `persist_model`) rolls the save back
-    and the same form is shown again with the refusal next to its field, keeping what was typed.
+    Pair it with patients.admin_base.ServiceRefusalAdminMixin, which shows a service's refusal on the form.
     """
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as error:
-            if request.method != "POST" or hasattr(request, "_service_refusal"):
-                raise
-            request._service_refusal = error
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change=change, **kwargs)
-        refusal = getattr(request, "_service_refusal", None)
-        if refusal is None:
-            return form_class
-
-        def clean(form):
-            data = form_class.clean(form)
-            field = refusal.field if refusal.field in form.fields else None
-            if refusal.message not in form.errors.get(field or "__all__", []):  # the form's own check may say it too
-                form.add_error(field, refusal.message)
-            return data
-
-        return type(form_class.__name__, (form_class,), {"clean": clean})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)

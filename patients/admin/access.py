@@ -5,8 +5,6 @@ An expert who needs a record outside any care relationship opens break-glass acc
 reason; it lasts EXPERT_BREAK_GLASS_HOURS and every one is listed on the admins' report.
 """
 
-from typing import Any
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -16,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from patients.admin_base import PatientDataAdmin
+from patients.admin_base import PatientDataAdmin, ServiceRefusalAdminMixin, adopt_saved_row
 from patients.audit import AuditedAdminMixin
 from patients.capabilities import (
     can_assign_care_team,
@@ -28,13 +26,6 @@ from patients.models import BreakGlassAccess, CareTeamAssignment, Patient, Recor
 from patients.roles import EXPERT
 from patients.services.access import break_glass_open, care_team_assign, care_team_end
 from patients.timezones import format_datetime
-
-
-def _adopt(target: Any, source: Any) -> None:
-    """Make the admin's unsaved object the row the service wrote, so the admin links to it."""
-    target.__dict__.update({key: value for key, value in source.__dict__.items() if key != "_state"})
-    target._state.adding = False
-    target._state.db = source._state.db
 
 
 @admin.register(CareTeamAssignment)
@@ -81,7 +72,7 @@ class CareTeamAssignmentAdmin(PatientDataAdmin):
         assignment = care_team_assign(
             patient=obj.patient, member=obj.member, by=request.user, reason=obj.reason, request=request
         )
-        _adopt(obj, assignment)
+        adopt_saved_row(obj, assignment)
 
     @admin.action(description="End selected care-team assignments", permissions=["end"])
     def end_selected(self, request: HttpRequest, queryset: QuerySet[CareTeamAssignment]) -> None:
@@ -112,10 +103,10 @@ class BreakGlassForm(forms.ModelForm):
 
 
 @admin.register(BreakGlassAccess)
-class BreakGlassAccessAdmin(ConsoleDatesMixin, AuditedAdminMixin, admin.ModelAdmin):
+class BreakGlassAccessAdmin(ConsoleDatesMixin, ServiceRefusalAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     """Experts open access here; the list is the admins' report of every break-glass access.
 
-    AuditedAdminMixin shows a refusal of the service (already visible, reason too short) on the form.
+    ServiceRefusalAdminMixin shows a refusal of the service (already visible, reason too short) on the form.
     """
 
     form = BreakGlassForm
@@ -154,7 +145,7 @@ class BreakGlassAccessAdmin(ConsoleDatesMixin, AuditedAdminMixin, admin.ModelAdm
 
     def save_model(self, request: HttpRequest, obj: BreakGlassAccess, form: forms.ModelForm, change: bool) -> None:
         access = break_glass_open(patient=obj.patient, user=request.user, reason=obj.reason, request=request)
-        _adopt(obj, access)
+        adopt_saved_row(obj, access)
 
     def response_add(self, request: HttpRequest, obj: BreakGlassAccess, post_url_continue: str | None = None):
         self.message_user(

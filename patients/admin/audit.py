@@ -1,13 +1,13 @@
 from django.contrib import admin
 
-from patients.admin.read_only import ReadOnlyAdminMixin
+from patients.admin_base import CapabilityPermissionsMixin
 from patients.capabilities import can_view_audit_log
 from patients.date_inputs import ConsoleDatesMixin
 from patients.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdminMixin, ConsoleDatesMixin, admin.ModelAdmin):
+class AuditEntryAdmin(CapabilityPermissionsMixin, ConsoleDatesMixin, admin.ModelAdmin):
     """Read-only for admins: the trail cannot be edited or deleted from the console."""
 
     list_display = ["at", "actor_name", "action", "object_type", "object_repr", "patient_ref", "via", "ip_address"]
@@ -15,8 +15,4 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, ConsoleDatesMixin, admin.ModelAdmin):
     search_fields = ["actor_name", "object_repr", "=patient_ref", "=request_id"]
     date_hierarchy = "at"
 
-    def has_module_permission(self, request):
-        return can_view_audit_log(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return can_view_audit_log(request.user)
+    may_view = staticmethod(can_view_audit_log)  # may_edit: nobody

@@ -35,9 +35,6 @@ from patients.models import (
     AuditAction,
     CareRecord,
     ConcomitantMedication,
-    ConsentChannel,
-    ConsentHow,
-    ConsentPurpose,
     InsurancePolicy,
     ItemStatus,
     Medication,
@@ -46,17 +43,10 @@ from patients.models import (
     RecordState,
 )
 from patients.record_page import care_record_context
-from patients.services.consent import consent_record
+from patients.roles import staff_user
+from patients.services.consent import patient_form_consent_record
 from patients.services.records import care_record_refresh
 from patients.timezones import clinic_today, format_date
-
-CONSENT_AND_CHANNEL_FIELDS = ("consent_sms", "consent_whatsapp", "preferred_channel", "detailed_messages")
-# Patient form field -> consent ledger purpose and channel (detailed messages: recorded on the preferred channel).
-CONSENT_LEDGER_FIELDS = (
-    ("consent_sms", ConsentPurpose.MESSAGING, ConsentChannel.SMS),
-    ("consent_whatsapp", ConsentPurpose.MESSAGING, ConsentChannel.WHATSAPP),
-    ("detailed_messages", ConsentPurpose.DETAILED_MESSAGES, None),
-)
 
 
 class PatientInlineMixin(ConsoleDatesMixin):
@@ -361,30 +351,9 @@ class PatientAdmin(PatientDataAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        consent = [field for field in CONSENT_AND_CHANNEL_FIELDS if field in form.changed_data]
-        if consent:
-            # Every consent change says where it came from: here, staff (the admin runs this in one transaction).
-            audit_record(
-                actor=request.user,
-                action=AuditAction.CONSENT,
-                obj=obj,
-                changed_fields=consent,
-                request=request,
-                via="staff",
-            )
-            # The ledger row for each consent the form changed (issue 16); the save above already set the cache.
-            for field, purpose, channel in CONSENT_LEDGER_FIELDS:
-                if field in consent:
-                    consent_record(
-                        patient=obj,
-                        purpose=purpose,
-                        channel=channel or obj.preferred_channel,
-                        given=getattr(obj, field),
-                        how=ConsentHow.STAFF_CONSOLE,
-                        by=request.user,
-                        source_detail="patient form",
-                        audit=False,
-                    )
+        # The consent and channel fields the form changed: audited and added to the consent ledger by the service
+        # (the admin runs this in the same transaction as the save).
+        patient_form_consent_record(patient=obj, changed=form.changed_data, by=staff_user(request), request=request)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -3,8 +3,8 @@
 from django.contrib import admin
 
 from patients.admin.filters import ExpiryFilter, ScopeFilter
-from patients.admin_base import PatientDataAdmin
-from patients.capabilities import can_edit_resource_directory, can_use_console
+from patients.admin_base import CapabilityPermissionsMixin, PatientDataAdmin
+from patients.capabilities import can_edit_resource_directory
 from patients.date_inputs import ConsoleDatesMixin
 from patients.models import DoseChange, InsurancePolicy, Medication, Resource, ResourceAssignment
 from patients.selectors import visible
@@ -12,27 +12,14 @@ from patients.services.records import medication_dose_change, resource_assign
 
 
 @admin.register(Resource)
-class ResourceAdmin(ConsoleDatesMixin, admin.ModelAdmin):
+class ResourceAdmin(CapabilityPermissionsMixin, ConsoleDatesMixin, admin.ModelAdmin):
     """The directory is not patient data: all staff read it, admins edit it."""
 
     list_display = ["name", "category", "phone", "url", "is_active", "is_public"]
     list_filter = ["category", "is_active", "is_public"]
     search_fields = ["name", "description"]
 
-    def has_module_permission(self, request):
-        return can_use_console(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return can_use_console(request.user)
-
-    def has_add_permission(self, request):
-        return can_edit_resource_directory(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return can_edit_resource_directory(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return can_edit_resource_directory(request.user)
+    may_edit = staticmethod(can_edit_resource_directory)
 
 
 @admin.register(ResourceAssignment)

@@ -14,8 +14,8 @@ from config.form_errors import add_service_errors
 from config.tasks import task_enqueue
 from patients import protocols
 from patients.admin.filters import ItemStateFilter, ScopeFilter
-from patients.admin_base import PatientDataAdmin
-from patients.capabilities import can_change_protocol_settings, can_use_console
+from patients.admin_base import CapabilityPermissionsMixin, PatientDataAdmin
+from patients.capabilities import can_change_protocol_settings
 from patients.date_inputs import ConsoleDateField, ConsoleDatesMixin
 from patients.models import ItemStatus, MonitoringItem, ProtocolSetting
 from patients.services.monitoring import (
@@ -197,7 +197,7 @@ class MonitoringItemAdmin(PatientDataAdmin):
 
 
 @admin.register(ProtocolSetting)
-class ProtocolSettingAdmin(ConsoleDatesMixin, admin.ModelAdmin):
+class ProtocolSettingAdmin(CapabilityPermissionsMixin, ConsoleDatesMixin, admin.ModelAdmin):
     """Admins change a configurable default with a reason; coordinators and experts may look."""
 
     list_display = ["key", "value", "default", "reason", "updated_by", "updated_at"]
@@ -209,20 +209,7 @@ class ProtocolSettingAdmin(ConsoleDatesMixin, admin.ModelAdmin):
         item = protocols.CONFIGURABLE.get(obj.key)
         return f"{item.value} {item.unit} — {item.source}" if item else "—"
 
-    def has_module_permission(self, request):
-        return can_use_console(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return can_use_console(request.user)
-
-    def has_add_permission(self, request):
-        return can_change_protocol_settings(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return can_change_protocol_settings(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return can_change_protocol_settings(request.user)
+    may_edit = staticmethod(can_change_protocol_settings)
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user

@@ -9,9 +9,12 @@ this service keeps in step, in the same transaction:
 - data_sharing and the web channel have no cache: read them with `consent_state`.
 """
 
+from collections.abc import Collection
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from config.errors import DomainError
@@ -25,6 +28,15 @@ MESSAGING_FIELDS: dict[str, tuple[str, str]] = {
 }
 
 STAFF_HOWS = {ConsentHow.STAFF_PHONE, ConsentHow.STAFF_CONSOLE}
+
+
+CONSENT_AND_CHANNEL_FIELDS = ("consent_sms", "consent_whatsapp", "preferred_channel", "detailed_messages")
+# Patient form field -> consent ledger purpose and channel (detailed messages: recorded on the preferred channel).
+CONSENT_LEDGER_FIELDS = (
+    ("consent_sms", ConsentPurpose.MESSAGING, ConsentChannel.SMS),
+    ("consent_whatsapp", ConsentPurpose.MESSAGING, ConsentChannel.WHATSAPP),
+    ("detailed_messages", ConsentPurpose.DETAILED_MESSAGES, None),
+)
 
 
 class ConsentReasonRequired(DomainError):
@@ -81,6 +93,36 @@ def consent_record(
                 via="staff" if how in STAFF_HOWS else how[:10],
             )
     return event
+
+
+def patient_form_consent_record(
+    *, patient: Patient, changed: Collection[str], by: User, request: HttpRequest | None = None
+) -> list[ConsentEvent]:
+    """After staff saved the patient's form: audit the consent and channel fields it changed, and add a ledger row
+    for each consent among them, in one transaction. Nothing changed, nothing written."""
+    consent = [field for field in CONSENT_AND_CHANNEL_FIELDS if field in changed]
+    if not consent:
+        return []
+    if not can_edit_care_record(by, patient):
+        raise PermissionDenied("Only coordinators and admins who can see this patient can record their consent.")
+    with transaction.atomic():
+        audit_record(
+            actor=by, action=AuditAction.CONSENT, obj=patient, changed_fields=consent, request=request, via="staff"
+        )
+        return [
+            consent_record(
+                patient=patient,
+                purpose=purpose,
+                channel=channel or patient.preferred_channel,
+                given=getattr(patient, field),
+                how=ConsentHow.STAFF_CONSOLE,
+                by=by,
+                source_detail="patient form",
+                audit=False,  # the one entry above names every field the form changed
+            )
+            for field, purpose, channel in CONSENT_LEDGER_FIELDS
+            if field in consent
+        ]
 
 
 def _sync_cache(patient: Patient, event: ConsentEvent) -> list[str]:

@@ -217,3 +217,16 @@ def test_expert_form_offers_language_and_topic_checkboxes_and_refuses_overlappin
     expert.refresh_from_db()
     assert expert.languages == ["en", "ta"]
     assert expert.availability.count() == 2
+
+
+def test_changing_the_note_in_the_admin_is_audited_once_with_the_request(client, alice, booked):
+    client.force_login(alice)
+    form = add_form(booked.patient, booked.expert, at="10:00:00")
+    form.pop("patient")
+    form.update(mode=booked.mode, topic=booked.topic, note="Bring the blood report")
+    response = client.post(f"{CHANGELIST}{booked.pk}/change/", form)
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="change", actor=alice)
+    assert entry.changed_fields == ["note"]
+    assert entry.ip_address == "127.0.0.1"
+    assert Consult.objects.get(pk=booked.pk).note == "Bring the blood report"
