@@ -8,7 +8,7 @@ queued row whose task never ran is delivered by the sweeper (messaging/delivery.
 Each function is called by a service in consults/services.py while its transaction is open and the
 consult row is locked; the idempotency keys name the consult, so a replay never writes a second row.
 Pending messages about a consult that moved or was cancelled are cancelled in the same transaction.
-Reminders belong to consults/reminders.py.
+Reminders belong to follow-ups (followups/consult_reminders.py).
 """
 
 from django.conf import settings
