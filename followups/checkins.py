@@ -1,7 +1,7 @@
 """Weekly symptom check-in (patient-reported outcomes) over SMS/WhatsApp.
 
 The questionnaire goes as one numbered message; answers may come all at once ("2 0 1 0 0 3") or one
-per message (the session row remembers the next question), read by patients/checkin_replies.py.
+per message (the session row remembers the next question), read by followups/checkin_replies.py.
 Grades map one to one onto the record's CTCAE-like grades (1 mild, 2 moderate, 3 severe); 0 means
 "none" and stores no report (the session keeps every answer, zeros included). A grade of 3, or a
 red flag in the patient's own words, goes through symptom_report_record (urgent task) and the
@@ -17,13 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.tasks import TaskBudget
+from followups.checkin_replies import parse_checkin_reply
 from followups.models import CheckinPlan, CheckinSession, SessionStatus
 from followups.pause import paused_patient_ids
 from followups.plans import checkin_next_at
 from followups.redflags import red_flags_in
 from messaging.models import Message
 from messaging.services import message_send
-from patients.checkin_replies import parse_checkin_reply
 from patients.models import Channel, Note, Patient, ReportSource
 from patients.services import symptom_report_record
 from patients.timezones import format_date
