@@ -8,6 +8,7 @@ class ConsultsConfig(AppConfig):
     verbose_name = "Consults"
 
     def ready(self) -> None:
+        # Imported here, not at the top: these modules import models, which load only after the app registry.
         import config.request_guards  # noqa: F401  registers the deploy check for the shared cache the throttles need
         from consults.constraints import on_post_migrate
         from consults.queue_cards import consult_cards

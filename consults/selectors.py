@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from consults.models import MAX_CONSULT_MINUTES, Consult, ConsultStatus, Expert, TimeOff, WeeklyAvailability
 from consults.slots import Block, ExpertCalendar, Slot, SlotList, SlotRules, free_starts, local_day_bounds
+from messaging.models import Direction, Status
+from patients.models import Channel
 from patients.roles import is_admin, is_coordinator, is_expert
 from patients.selectors import patient_visibility_q
 from patients.visibility import PatientIdRow
@@ -312,9 +314,6 @@ class ConfirmationStatus:
 def consult_confirmation_status(consult: Consult) -> ConfirmationStatus:
     """Read what actually happened to the booking confirmation, so the page never claims a message
     that was blocked, and says plainly when the patient asked for none."""
-    from messaging.models import Direction, Status
-    from patients.models import Channel
-
     patient = consult.patient
     sent = (
         consult.patient.messages.filter(

@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import timezone
 
 from config.tasks import TaskBudget
 from followups.checkin_replies import parse_checkin_reply
+from followups.dose_replies import normalize
 from followups.models import CheckinPlan, CheckinSession, SessionStatus
 from followups.pause import paused_patient_ids
 from followups.plans import checkin_next_at
@@ -245,8 +245,6 @@ def checkin_reply(*, inbound: Message, only_if_readable: bool = False) -> bool:
 
 
 def _anything_else(session: CheckinSession, inbound: Message, text: str) -> bool:
-    from followups.dose_replies import normalize
-
     comment = text.strip()
     if normalize(comment) not in NOTHING_ELSE and comment:
         session.comment = comment[:2000]
@@ -266,7 +264,3 @@ def _anything_else(session: CheckinSession, inbound: Message, text: str) -> bool
 
 def checkin_sessions_recent(patient: Patient, *, limit: int = 4) -> list[CheckinSession]:
     return list(CheckinSession.objects.filter(patient=patient).order_by("-occurs_on", "-id")[:limit])
-
-
-def now_local(patient: Patient) -> datetime:
-    return timezone.now().astimezone(ZoneInfo(patient.time_zone))

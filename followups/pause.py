@@ -15,6 +15,7 @@ from django.utils import timezone
 from config.errors import Conflict, DomainError
 from followups.kinds import FOLLOW_UP_KINDS, PAUSED_REASON
 from followups.models import CheckinPlan, FollowUpPause, MedicationReminderPlan
+from followups.plans import checkin_next_at, medication_next_at
 from messaging.models import Direction, Message, Status
 from patients.audit import audit_record
 from patients.capabilities import can_pause_follow_ups
@@ -103,8 +104,6 @@ def follow_ups_resume(
     *, patient: Patient, by: AbstractBaseUser | None, request: HttpRequest | None = None, via: str = "admin"
 ) -> FollowUpPause:
     """End the pause; plans restart from their next local time (nothing missed is sent late)."""
-    from followups.plans import checkin_next_at, medication_next_at
-
     _check_may_change(by, patient)
     pause = FollowUpPause.objects.select_for_update().filter(patient=patient, resumed_at__isnull=True).first()
     if pause is None:
