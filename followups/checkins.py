@@ -19,7 +19,7 @@ from config.tasks import TaskBudget
 from followups.checkin_replies import parse_checkin_reply
 from followups.dose_replies import normalize
 from followups.models import CheckinPlan, CheckinSession, SessionStatus
-from followups.pause import paused_patient_ids
+from followups.pause import plans_due
 from followups.plans import checkin_next_at
 from followups.redflags import red_flags_in
 from messaging.models import Message
@@ -86,12 +86,7 @@ def checkins_send_due(*, now: datetime, budget: TaskBudget | None = None) -> int
     """Start every weekly check-in whose local time has come (one session + one message each)."""
     sent = 0
     while not (budget and budget.spent()):
-        plans = list(
-            CheckinPlan.objects.filter(active=True, next_at__lte=now)
-            .exclude(patient_id__in=paused_patient_ids())
-            .select_related("patient")
-            .order_by("next_at", "pk")[:CHUNK]
-        )
+        plans = plans_due(CheckinPlan, now=now, limit=CHUNK)
         if not plans:
             return sent
         with transaction.atomic():  # one commit per chunk (see medication.py)

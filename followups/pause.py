@@ -5,6 +5,9 @@ reason, and what was already queued is cancelled at the moment of pausing. Answe
 patient's own messages still go. Every pause and resume is audited.
 """
 
+from datetime import datetime
+from typing import TypeVar
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -21,6 +24,8 @@ from patients.audit import audit_record
 from patients.capabilities import can_pause_follow_ups
 from patients.models import AuditAction, Patient
 
+_Plan = TypeVar("_Plan", MedicationReminderPlan, CheckinPlan)
+
 
 def active_pause(patient: Patient) -> FollowUpPause | None:
     return FollowUpPause.objects.filter(patient=patient, resumed_at__isnull=True).first()
@@ -29,6 +34,16 @@ def active_pause(patient: Patient) -> FollowUpPause | None:
 def paused_patient_ids() -> QuerySet:
     """Subquery of patients whose follow-ups are paused (use as `exclude(patient_id__in=...)`)."""
     return FollowUpPause.objects.filter(resumed_at__isnull=True).values("patient_id")
+
+
+def plans_due(model: type[_Plan], *, now: datetime, limit: int) -> list[_Plan]:
+    """The next `limit` active plans whose time has come, of patients not paused, oldest first, patient loaded."""
+    return list(
+        model.objects.filter(active=True, next_at__lte=now)
+        .exclude(patient_id__in=paused_patient_ids())
+        .select_related("patient")
+        .order_by("next_at", "pk")[:limit]
+    )
 
 
 def follow_up_send_guard(*, patient: Patient, kind: str) -> str:
