@@ -6,9 +6,10 @@ expert's own zone, so 09:00 stays 09:00 for the expert across daylight-saving ch
 
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -296,3 +297,12 @@ class Consult(models.Model):
 
     def is_upcoming(self, now=None) -> bool:
         return self.status == ConsultStatus.CONFIRMED and self.start > (now or timezone.now())
+
+    def mark_cancelled(self, *, reason: str, source: str, by: User | None, at: datetime) -> None:
+        """The cancelled state (not saved): the cancel and reschedule services both go through here."""
+        self.status = ConsultStatus.CANCELLED
+        self.cancellation_reason = reason
+        self.cancelled_at = at
+        self.cancelled_source = source
+        self.status_changed_at = at
+        self.status_changed_by = by

@@ -8,7 +8,7 @@ queued row whose task never ran is delivered by the sweeper (messaging/delivery.
 Each function is called by a service in consults/services.py while its transaction is open and the
 consult row is locked; the idempotency keys name the consult, so a replay never writes a second row.
 Pending messages about a consult that moved or was cancelled are cancelled in the same transaction.
-Reminders belong to consults/reminders.py.
+Reminders belong to follow-ups (followups/consult_reminders.py).
 """
 
 from django.conf import settings
@@ -35,33 +35,27 @@ def _book_url() -> str:
     return settings.PUBLIC_BASE_URL + reverse("consults:book")
 
 
-def _upcoming_context(consult: Consult) -> dict[str, object]:
-    return consult_message_context(consult)
+def _notify_upcoming(consult: Consult, kind: str, key: str) -> Message:
+    """Queue a message about a consult still to come (its time, manage and calendar links)."""
+    return message_send(
+        patient=consult.patient,
+        kind=kind,
+        context=consult_message_context(consult),
+        idempotency_key=f"consult:{consult.pk}:{key}",
+        topic=consult_topic(consult),
+        urgent=consult.source in PATIENT_SOURCES,
+    )
 
 
 def consult_notify_booked(*, consult: Consult) -> Message:
     """Queue the booking confirmation (manage and calendar links); one row per consult."""
-    return message_send(
-        patient=consult.patient,
-        kind="consult_confirmation",
-        context=_upcoming_context(consult),
-        idempotency_key=f"consult:{consult.pk}:confirmation",
-        topic=consult_topic(consult),
-        urgent=consult.source in PATIENT_SOURCES,
-    )
+    return _notify_upcoming(consult, "consult_confirmation", "confirmation")
 
 
 def consult_notify_rescheduled(*, consult: Consult, previous: Consult) -> Message:
     """Cancel what was pending about the old time and queue the new-time message."""
     messages_cancel_pending(topic=consult_topic(previous))
-    return message_send(
-        patient=consult.patient,
-        kind="consult_rescheduled",
-        context=_upcoming_context(consult),
-        idempotency_key=f"consult:{consult.pk}:rescheduled",
-        topic=consult_topic(consult),
-        urgent=consult.source in PATIENT_SOURCES,
-    )
+    return _notify_upcoming(consult, "consult_rescheduled", "rescheduled")
 
 
 def consult_notify_cancelled(*, consult: Consult) -> Message:

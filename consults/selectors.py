@@ -18,8 +18,11 @@ from django.utils import timezone
 
 from consults.models import MAX_CONSULT_MINUTES, Consult, ConsultStatus, Expert, TimeOff, WeeklyAvailability
 from consults.slots import Block, ExpertCalendar, Slot, SlotList, SlotRules, free_starts, local_day_bounds
+from messaging.models import Direction, Status
+from patients.models import Channel
 from patients.roles import is_admin, is_coordinator, is_expert
 from patients.selectors import patient_visibility_q
+from patients.visibility import PatientIdRow
 
 
 def expert_list_public() -> QuerySet[Expert]:
@@ -202,12 +205,19 @@ def next_free_slots(
     return found[:limit]
 
 
-def booking_horizon_days() -> int:
-    days: int = settings.CONSULT_HORIZON_DAYS
-    return days
-
-
 # --- staff lists -------------------------------------------------------------------------------
+
+
+def expert_consult_patient_ids(user: User, now: datetime) -> QuerySet[Consult, PatientIdRow]:
+    """The care relationship a consult creates, registered with patients.visibility (consults/apps.py):
+    the patients of the expert's consults that are already booked, not cancelled, and upcoming or
+    ended within EXPERT_ACCESS_RECENT_DAYS. A subquery of `patient_id`s, not a list."""
+    recent = now - timedelta(days=settings.EXPERT_ACCESS_RECENT_DAYS)
+    return (
+        Consult.objects.filter(expert__user=user, created_at__lte=now, end__gte=recent)
+        .exclude(status=ConsultStatus.CANCELLED)
+        .values("patient_id")
+    )
 
 
 def consults_visible_to(user: User | AnonymousUser) -> QuerySet[Consult]:
@@ -304,9 +314,6 @@ class ConfirmationStatus:
 def consult_confirmation_status(consult: Consult) -> ConfirmationStatus:
     """Read what actually happened to the booking confirmation, so the page never claims a message
     that was blocked, and says plainly when the patient asked for none."""
-    from messaging.models import Direction, Status
-    from patients.models import Channel
-
     patient = consult.patient
     sent = (
         consult.patient.messages.filter(

@@ -265,12 +265,7 @@ def consult_reschedule(
             check_start(expert=expert, start=new_start, topic=old.topic, exclude_consult_ids=(old.pk,))
         reference, token = old.reference, old.manage_token
         # Free the old time and hand its reference and link to the new consult, in this transaction.
-        old.status = ConsultStatus.CANCELLED
-        old.cancellation_reason = "Rescheduled"
-        old.cancelled_at = now
-        old.cancelled_source = source
-        old.status_changed_at = now
-        old.status_changed_by = changed_by
+        old.mark_cancelled(reason="Rescheduled", source=source, by=changed_by, at=now)
         old.reference = f"{reference}-{old.calendar_sequence + 1}"
         old.manage_token = new_manage_token()
         old.save()
@@ -326,12 +321,7 @@ def consult_cancel(
                 "This consult has already started, so it cannot be cancelled. "
                 "Staff can mark it completed or no-show instead."
             )
-        current.status = ConsultStatus.CANCELLED
-        current.cancellation_reason = reason.strip()[:300]
-        current.cancelled_at = now
-        current.cancelled_source = source
-        current.status_changed_at = now
-        current.status_changed_by = cancelled_by
+        current.mark_cancelled(reason=reason.strip()[:300], source=source, by=cancelled_by, at=now)
         current.save()
         if cancelled_by is not None:
             audit_record(

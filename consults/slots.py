@@ -198,14 +198,6 @@ def free_starts(
     return [s for s in free if not grid.is_off(s)] if grid.time_off else free
 
 
-def free_slots(
-    calendar: ExpertCalendar, *, window_start: datetime, window_end: datetime, rules: SlotRules
-) -> list[Slot]:
-    """Bookable slots of one expert in the window: on the grid, past notice, within horizon, not busy."""
-    starts = free_starts(calendar, window_start=window_start, window_end=window_end, rules=rules)
-    return list(SlotList([calendar], [starts]))
-
-
 def start_problem(calendar: ExpertCalendar, start: datetime, rules: SlotRules) -> StartProblem | None:
     """Why `start` cannot be booked with this expert, or None when it is a free slot."""
     if start <= rules.now:

@@ -7,6 +7,7 @@ class FollowupsConfig(AppConfig):
     verbose_name = "Automated follow-ups"
 
     def ready(self) -> None:
+        # Imported here, not at the top: these modules import models, which load only after the app registry.
         from followups import hooks
 
         hooks.connect()

@@ -1,7 +1,7 @@
 """Weekly symptom check-in (patient-reported outcomes) over SMS/WhatsApp.
 
 The questionnaire goes as one numbered message; answers may come all at once ("2 0 1 0 0 3") or one
-per message (the session row remembers the next question), read by patients/checkin_replies.py.
+per message (the session row remembers the next question), read by followups/checkin_replies.py.
 Grades map one to one onto the record's CTCAE-like grades (1 mild, 2 moderate, 3 severe); 0 means
 "none" and stores no report (the session keeps every answer, zeros included). A grade of 3, or a
 red flag in the patient's own words, goes through symptom_report_record (urgent task) and the
@@ -14,16 +14,16 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import timezone
 
 from config.tasks import TaskBudget
+from followups.checkin_replies import parse_checkin_reply
+from followups.dose_replies import normalize
 from followups.models import CheckinPlan, CheckinSession, SessionStatus
-from followups.pause import paused_patient_ids
+from followups.pause import plans_due
 from followups.plans import checkin_next_at
 from followups.redflags import red_flags_in
 from messaging.models import Message
 from messaging.services import message_send
-from patients.checkin_replies import parse_checkin_reply
 from patients.models import Channel, Note, Patient, ReportSource
 from patients.services import symptom_report_record
 from patients.timezones import format_date
@@ -86,12 +86,7 @@ def checkins_send_due(*, now: datetime, budget: TaskBudget | None = None) -> int
     """Start every weekly check-in whose local time has come (one session + one message each)."""
     sent = 0
     while not (budget and budget.spent()):
-        plans = list(
-            CheckinPlan.objects.filter(active=True, next_at__lte=now)
-            .exclude(patient_id__in=paused_patient_ids())
-            .select_related("patient")
-            .order_by("next_at", "pk")[:CHUNK]
-        )
+        plans = plans_due(CheckinPlan, now=now, limit=CHUNK)
         if not plans:
             return sent
         with transaction.atomic():  # one commit per chunk (see medication.py)
@@ -245,8 +240,6 @@ def checkin_reply(*, inbound: Message, only_if_readable: bool = False) -> bool:
 
 
 def _anything_else(session: CheckinSession, inbound: Message, text: str) -> bool:
-    from followups.dose_replies import normalize
-
     comment = text.strip()
     if normalize(comment) not in NOTHING_ELSE and comment:
         session.comment = comment[:2000]
@@ -266,7 +259,3 @@ def _anything_else(session: CheckinSession, inbound: Message, text: str) -> bool
 
 def checkin_sessions_recent(patient: Patient, *, limit: int = 4) -> list[CheckinSession]:
     return list(CheckinSession.objects.filter(patient=patient).order_by("-occurs_on", "-id")[:limit])
-
-
-def now_local(patient: Patient) -> datetime:
-    return timezone.now().astimezone(ZoneInfo(patient.time_zone))

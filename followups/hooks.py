@@ -2,25 +2,32 @@
 (a finished monitoring item cancels its queued reminders; an assigned resource sends its contact).
 
 Signals here are side effects of writes made elsewhere (patients services, admin, API), so the
-patients app never imports messaging.
+patients app never imports messaging. Imported only from FollowupsConfig.ready(), once every model is
+loaded, so its imports sit at the top.
 """
 
 from django.db import transaction
 from django.db.models.signals import post_save
 
+from followups.kinds import PROMPT_KINDS
+from followups.monitoring import monitoring_topic
+from followups.panel import FOLLOW_UPS_PANEL
+from followups.pause import follow_up_send_guard
+from followups.replies import follow_up_reply
+from followups.resources import resource_contact_send
+from messaging.guards import register_send_guard
+from messaging.replies import register_reply_handler
+from messaging.services import messages_cancel_pending
+from patients.models import ItemStatus, MonitoringItem, ResourceAssignment
+from patients.panels import register_record_panel
+
 
 def _item_saved(sender, instance, **kwargs) -> None:
-    from followups.monitoring import monitoring_topic
-    from messaging.services import messages_cancel_pending
-    from patients.models import ItemStatus
-
     if instance.status != ItemStatus.PLANNED:
         messages_cancel_pending(topic=monitoring_topic(instance.pk))
 
 
 def _assignment_saved(sender, instance, created, **kwargs) -> None:
-    from followups.resources import resource_contact_send
-
     if created:
         # In the assigning transaction: the message exists only if the assignment does.
         with transaction.atomic():
@@ -28,15 +35,6 @@ def _assignment_saved(sender, instance, created, **kwargs) -> None:
 
 
 def connect() -> None:
-    from followups.kinds import PROMPT_KINDS
-    from followups.panel import FOLLOW_UPS_PANEL
-    from followups.pause import follow_up_send_guard
-    from followups.replies import follow_up_reply
-    from messaging.guards import register_send_guard
-    from messaging.replies import register_reply_handler
-    from patients.models import MonitoringItem, ResourceAssignment
-    from patients.panels import register_record_panel
-
     for kind in PROMPT_KINDS:
         register_reply_handler(kind, follow_up_reply)
     register_send_guard(follow_up_send_guard)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from config.tasks import TaskBudget
 from followups.dose_replies import TAKEN
 from followups.models import DoseRecord, DoseStatus, MedicationReminderPlan
-from followups.pause import paused_patient_ids
+from followups.pause import paused_patient_ids, plans_due
 from followups.plans import medication_next_at
 from messaging.models import Message
 from messaging.services import message_send
@@ -44,12 +44,7 @@ def medication_reminders_send_due(*, now: datetime, budget: TaskBudget | None = 
     """
     sent = 0
     while not (budget and budget.spent()):
-        plans = list(
-            MedicationReminderPlan.objects.filter(active=True, next_at__lte=now)
-            .exclude(patient_id__in=paused_patient_ids())
-            .select_related("patient")
-            .order_by("next_at", "pk")[:CHUNK]
-        )
+        plans = plans_due(MedicationReminderPlan, now=now, limit=CHUNK)
         if not plans:
             return sent
         due = {plan.pk: plan.next_at.astimezone(ZoneInfo(plan.patient.time_zone)).date() for plan in plans}

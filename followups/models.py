@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from consults.models import Weekday
 from patients.timezones import format_date
 
 
@@ -99,15 +100,6 @@ class DoseRecord(models.Model):
 
 class CheckinPlan(models.Model):
     """Opt-in weekly symptom check-in on a weekday at a local time."""
-
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
 
     patient = models.OneToOneField("patients.Patient", on_delete=models.CASCADE, related_name="checkin_plan")
     active = models.BooleanField(default=True, help_text="The patient agreed to a weekly symptom check-in.")

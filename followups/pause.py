@@ -5,6 +5,9 @@ reason, and what was already queued is cancelled at the moment of pausing. Answe
 patient's own messages still go. Every pause and resume is audited.
 """
 
+from datetime import datetime
+from typing import TypeVar
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -15,10 +18,13 @@ from django.utils import timezone
 from config.errors import Conflict, DomainError
 from followups.kinds import FOLLOW_UP_KINDS, PAUSED_REASON
 from followups.models import CheckinPlan, FollowUpPause, MedicationReminderPlan
+from followups.plans import checkin_next_at, medication_next_at
 from messaging.models import Direction, Message, Status
 from patients.audit import audit_record
 from patients.capabilities import can_pause_follow_ups
 from patients.models import AuditAction, Patient
+
+_Plan = TypeVar("_Plan", MedicationReminderPlan, CheckinPlan)
 
 
 def active_pause(patient: Patient) -> FollowUpPause | None:
@@ -28,6 +34,16 @@ def active_pause(patient: Patient) -> FollowUpPause | None:
 def paused_patient_ids() -> QuerySet:
     """Subquery of patients whose follow-ups are paused (use as `exclude(patient_id__in=...)`)."""
     return FollowUpPause.objects.filter(resumed_at__isnull=True).values("patient_id")
+
+
+def plans_due(model: type[_Plan], *, now: datetime, limit: int) -> list[_Plan]:
+    """The next `limit` active plans whose time has come, of patients not paused, oldest first, patient loaded."""
+    return list(
+        model.objects.filter(active=True, next_at__lte=now)
+        .exclude(patient_id__in=paused_patient_ids())
+        .select_related("patient")
+        .order_by("next_at", "pk")[:limit]
+    )
 
 
 def follow_up_send_guard(*, patient: Patient, kind: str) -> str:
@@ -103,8 +119,6 @@ def follow_ups_resume(
     *, patient: Patient, by: AbstractBaseUser | None, request: HttpRequest | None = None, via: str = "admin"
 ) -> FollowUpPause:
     """End the pause; plans restart from their next local time (nothing missed is sent late)."""
-    from followups.plans import checkin_next_at, medication_next_at
-
     _check_may_change(by, patient)
     pause = FollowUpPause.objects.select_for_update().filter(patient=patient, resumed_at__isnull=True).first()
     if pause is None:

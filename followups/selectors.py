@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from consults.models import Consult, ConsultStatus
 from followups.checkins import checkin_sessions_recent
+from followups.consult_reminders import consult_reminder_moments
 from followups.kinds import FOLLOW_UP_KINDS, REPLY_KINDS
 from followups.medication import Adherence, patient_today, weekly_adherence
 from followups.models import CheckinPlan, CheckinSession, FollowUpPause, MedicationReminderPlan
@@ -133,10 +134,9 @@ def _upcoming(
             Upcoming(item.window_ends_on + timedelta(days=1), f"Overdue nudge if {item.get_kind_display()} is not done")
         )
     for consult in Consult.objects.filter(patient=patient, status=ConsultStatus.CONFIRMED, start__gt=now)[:2]:
-        for hours in settings.CONSULT_REMINDER_LEAD_HOURS:
-            at = consult.start - timedelta(hours=hours)
+        for at, lead in consult_reminder_moments(consult):  # the sweep's own rule
             if at > now:
-                upcoming.append(Upcoming(at, f"Consult reminder, {hours} h before"))
+                upcoming.append(Upcoming(at, f"Consult reminder, {int(lead / timedelta(hours=1))} h before"))
     upcoming += _resource_follow_ups(patient, now)
 
     def moment(u: Upcoming) -> datetime:

@@ -7,8 +7,6 @@ messaging/migrations/0002_sweeper_schedule.py (idempotent: update_or_create by n
 from messaging.delivery import message_deliver, messages_sweep
 from messaging.inbound import inbound_route
 
-SWEEP_SCHEDULE_NAME = "messaging: sweep outbox and inbox"
-
 
 def deliver(message_id: int) -> str:
     return message_deliver(message_id=message_id)

@@ -1,10 +1,10 @@
 """Reads of patient data that decide who may see what."""
 
 from datetime import date, datetime, timedelta
+from functools import reduce
+from operator import or_
 from typing import TypedDict, TypeVar, cast
 
-from django.apps import apps
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -25,6 +25,7 @@ from patients.models import (
 )
 from patients.models.work import OPEN_TASK_STATUSES
 from patients.roles import is_admin, is_coordinator, is_expert
+from patients.visibility import visibility_rules
 
 _M = TypeVar("_M", bound=Model)
 
@@ -36,22 +37,11 @@ class PkRow(TypedDict):
 def expert_patient_ids(user: User, *, now: datetime | None = None) -> QuerySet[Patient, PkRow]:
     """Ids of the patients an expert is in a care relationship with right now (a subquery, not a list).
 
-    A non-cancelled consult with them that is already booked and is upcoming or ended within
-    EXPERT_ACCESS_RECENT_DAYS; an open care-team assignment; or an unexpired break-glass access.
+    A relationship another app registered (patients.visibility: consults' booked consult, upcoming or
+    recently ended); an open care-team assignment; or an unexpired break-glass access.
     """
-    # Looked up by name: patients does not import the consults app (consults depends on patients).
-    consult_model = apps.get_model("consults", "Consult")
     now = now or timezone.now()
-    recent = now - timedelta(days=settings.EXPERT_ACCESS_RECENT_DAYS)
-    by_consult = Q(
-        pk__in=consult_model.objects.filter(
-            expert__user=user,
-            created_at__lte=now,
-            end__gte=recent,
-        )
-        .exclude(status="cancelled")
-        .values("patient_id")
-    )
+    registered = [Q(pk__in=rule(user, now)) for rule in visibility_rules()]
     by_team = Q(
         pk__in=CareTeamAssignment.objects.filter(
             member=user,
@@ -67,7 +57,7 @@ def expert_patient_ids(user: User, *, now: datetime | None = None) -> QuerySet[P
             expires_at__gt=now,
         ).values("patient_id")
     )
-    return Patient.objects.filter(by_consult | by_team | by_break_glass).values("pk")
+    return Patient.objects.filter(reduce(or_, [*registered, by_team, by_break_glass])).values("pk")
 
 
 def patient_visibility_q(user: User | AnonymousUser, prefix: str = "") -> Q | None:

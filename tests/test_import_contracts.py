@@ -63,6 +63,9 @@ PROBES = [
     ("domain-errors-plain", "consults.errors", "from rest_framework.response import Response", "rest_framework"),
     ("layers", "patients.capabilities", "from consults.models import Consult", "consults.models"),
     ("layers", "consults.services", "import followups.models", "followups.models"),
+    # issue 15: the cycles that were removed (consult reminders asking follow-ups; patients naming consults)
+    ("layers", "consults.selectors", "from followups.pause import paused_patient_ids", "followups.pause"),
+    ("layers", "patients.selectors", "import consults.selectors", "consults.selectors"),
     ("feature-apps-on-top", "patients.access_report", "import insights.selectors", "insights.selectors"),
     ("feature-apps-on-top", "messaging.services", "from rights import erasure", "rights.erasure"),
 ]

@@ -8,7 +8,7 @@ import time_machine
 
 from consults.models import ConsultStatus, ExpertRole, TimeOff, Topic
 from consults.selectors import experts_matching, slots_for_days
-from consults.slots import Block, ExpertCalendar, SlotRules, StartProblem, free_slots, start_problem
+from consults.slots import Block, ExpertCalendar, SlotList, SlotRules, StartProblem, free_starts, start_problem
 from tests.factories.consults import ConsultFactory, ExpertFactory
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
@@ -152,6 +152,5 @@ def test_start_problem_explains_why_a_time_cannot_be_booked():
     assert start_problem(calendar, ist(DEC_2, 10, 5), rules) is StartProblem.NOT_OFFERED
     assert start_problem(calendar, ist(DEC_2, 10), rules) is StartProblem.TAKEN
     assert start_problem(calendar, ist(DEC_2, 10, 30), rules) is None
-    assert free_slots(calendar, window_start=ist(DEC_2, 0), window_end=ist(DEC_2, 11), rules=rules)[-1].start == ist(
-        DEC_2, 10, 30
-    )
+    starts = free_starts(calendar, window_start=ist(DEC_2, 0), window_end=ist(DEC_2, 11), rules=rules)
+    assert SlotList([calendar], [starts])[-1].start == ist(DEC_2, 10, 30)

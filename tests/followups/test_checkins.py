@@ -10,12 +10,12 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from followups.checkin_replies import parse_checkin_reply
 from followups.checkins import ANYTHING_ELSE, checkins_send_due
 from followups.models import CheckinSession, SessionStatus
 from followups.plans import checkin_plan_save
 from followups.redflags import red_flags_in
 from followups.replies import follow_up_reply
-from patients.checkin_replies import parse_checkin_reply
 from patients.models import CareTask, Note, SymptomReport
 from tests.followups.conftest import make_inbound, mark_accepted, outbound
 

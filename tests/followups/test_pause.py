@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from consults.reminders import consult_reminders_send_due
+from followups.consult_reminders import consult_reminders_send_due
 from followups.medication import medication_reminders_send_due
 from followups.models import FollowUpPause
 from followups.pause import follow_ups_pause, follow_ups_resume

@@ -12,12 +12,12 @@ from twilio.request_validator import RequestValidator
 
 from tests.topology.harness import TWILIO_TEST_SID, TWILIO_TEST_SMS_FROM, TWILIO_TEST_TOKEN, Topology
 
-# The consults app's own reminder sweep (normally a django-q2 Schedule every minute), run as if the
+# Follow-ups' consult reminder sweep (normally a django-q2 Schedule every minute), run as if the
 # clock were `hours` ahead: consults starting 24-46 h from now get their day-before reminder now.
 REMINDER_SWEEP_SCRIPT = """
 from datetime import timedelta
 from django.utils import timezone
-from consults.reminders import consult_reminders_send_due
+from followups.consult_reminders import consult_reminders_send_due
 print(consult_reminders_send_due(now=timezone.now() + timedelta(hours={hours})))
 """
 REMINDER_CLOCK_AHEAD_HOURS = 22
@@ -51,7 +51,7 @@ def inbound_params(*, phone: str, body: str, sid: str | None = None) -> dict[str
 
 
 def send_due_reminders(topology: Topology) -> int:
-    """Queue the day-before reminders of consults 25-45 h ahead, through consults/reminders.py."""
+    """Queue the day-before reminders of consults 25-45 h ahead, through followups/consult_reminders.py."""
     script = REMINDER_SWEEP_SCRIPT.format(hours=REMINDER_CLOCK_AHEAD_HOURS)
     return int(topology.manage("shell", "-v", "0", "-c", script, check=True).stdout.strip().splitlines()[-1])
 

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from patients.checkin_replies import parse_checkin_reply
+from followups.checkin_replies import parse_checkin_reply
 
 SIX = {"question_count": 6}
 

@@ -71,7 +71,7 @@ def parse_checkin_reply(text: str, *, question_count: int, next_question: int = 
         tokens = list(tokens[0])  # "201003": one digit per question
     if not tokens or len(tokens) > remaining:
         return ParsedAnswers(error="count")
-    grades = [_grade(token) for token in tokens]
-    if any(grade is None for grade in grades):
+    grades = [grade for grade in map(_grade, tokens) if grade is not None]
+    if len(grades) < len(tokens):
         return ParsedAnswers(error="range" if all(t.isascii() and t.isdigit() for t in tokens) else "unreadable")
     return ParsedAnswers(grades={next_question + offset: grade for offset, grade in enumerate(grades)})

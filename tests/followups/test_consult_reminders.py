@@ -1,13 +1,16 @@
-"""Consult reminders: 24 h and 2 h before, once each, never for cancelled or late-booked consults."""
+"""Consult reminders (a follow-up): 24 h and 2 h before, once each, never for cancelled or late-booked consults;
+the care record's "upcoming" list announces exactly the reminders the sweep sends."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
 from django.utils import timezone
+from django_q.models import Schedule
 
-from consults.reminders import consult_reminders_due, consult_reminders_send_due
 from consults.services import consult_cancel, consult_reschedule
+from followups.consult_reminders import consult_reminders_due, consult_reminders_send_due
+from followups.selectors import follow_ups_overview
 from messaging.models import Message, Status
 from tests.factories.consults import ConsultFactory
 
@@ -111,3 +114,35 @@ def test_due_reminders_cost_a_fixed_number_of_queries(db, django_assert_max_num_
     with time_machine.travel(START - timedelta(hours=18), tick=False), django_assert_max_num_queries(3):
         due = consult_reminders_due(now=timezone.now())
     assert len(due) == 12
+
+
+def upcoming_reminders(consult, at: datetime) -> list[tuple[datetime | date, str]]:
+    with time_machine.travel(at, tick=False):
+        upcoming = follow_ups_overview(patient=consult.patient).upcoming
+    return [(item.at, item.what) for item in upcoming if item.what.startswith("Consult reminder")]
+
+
+def test_upcoming_lists_each_reminder_the_sweep_sends_at_its_moment(consult):
+    listed = upcoming_reminders(consult, BOOKED + timedelta(minutes=1))
+    assert listed == [
+        (START - timedelta(hours=24), "Consult reminder, 24 h before"),
+        (START - timedelta(hours=2), "Consult reminder, 2 h before"),
+    ]
+    assert [sweep_at(moment) for moment, _ in listed] == [1, 1]
+
+
+def test_upcoming_lists_no_reminder_whose_moment_comes_before_the_booking(db):
+    """The sweep's "booked before that moment" rule, read by the care record too: a booking stamped
+    5 h before the start (its clock ahead of this reader's) gets no day-before reminder."""
+    with time_machine.travel(START - timedelta(hours=5), tick=False):
+        late = ConsultFactory(start=START, created_at=timezone.now())
+    assert upcoming_reminders(late, START - timedelta(hours=30)) == [
+        (START - timedelta(hours=2), "Consult reminder, 2 h before")
+    ]
+    assert sweep_at(START - timedelta(hours=24)) == 0
+
+
+def test_the_every_minute_schedule_runs_the_follow_ups_sweep(db):
+    [schedule] = Schedule.objects.filter(func__endswith="send_due_consult_reminders")
+    assert schedule.func == "followups.tasks.send_due_consult_reminders"
+    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == ("I", 1, -1)

@@ -1,5 +1,9 @@
 """Consult reminders: "your consult is tomorrow / in two hours — reply C, R or X".
 
+Follow-ups own the rule (when a consult is reminded) and the sweep; consults only handle the C/R/X
+answers (consults/replies.py). The care record's "upcoming" list reads the same rule
+(`consult_reminder_moments`), so it never announces a reminder the sweep will not send.
+
 A due-time sweep (django-q2 Schedule, every minute) sends each reminder once: the idempotency key
 names the consult, its start time and the lead time, so restarts, retries and overlapping sweeps
 never send twice, and a rescheduled consult (new start) gets its own reminders. Cancelled consults
@@ -35,6 +39,17 @@ def reminder_leads() -> list[timedelta]:
     return sorted((timedelta(hours=h) for h in settings.CONSULT_REMINDER_LEAD_HOURS), reverse=True)
 
 
+def _booked_before(consult: Consult, lead: timedelta) -> bool:
+    """A consult booked after its reminder's moment has its confirmation fresh in mind: no such reminder."""
+    return consult.created_at <= consult.start - lead
+
+
+def consult_reminder_moments(consult: Consult) -> list[tuple[datetime, timedelta]]:
+    """(moment, lead) of each reminder the consult gets, longest lead first: `start - lead` for every
+    configured lead the consult was booked before."""
+    return [(consult.start - lead, lead) for lead in reminder_leads() if _booked_before(consult, lead)]
+
+
 def consult_reminders_due(*, now: datetime) -> list[DueReminder]:
     """Reminders whose time has come and that were not sent yet; one query per lead time plus one.
 
@@ -58,7 +73,7 @@ def consult_reminders_due(*, now: datetime) -> list[DueReminder]:
             .select_related("patient", "expert")
             .order_by("start")
         )
-        due += [DueReminder(consult, lead) for consult in consults if consult.created_at <= consult.start - lead]
+        due += [DueReminder(consult, lead) for consult in consults if _booked_before(consult, lead)]
     sent = set(
         Message.objects.filter(idempotency_key__in=[item.idempotency_key for item in due]).values_list(
             "idempotency_key", flat=True
