@@ -86,17 +86,8 @@ def inbound_parse(params: Mapping[str, str]) -> InboundMessage:
     )
 
 
-def patient_for_phone(*, phone: str, channel: str, profile_name: str) -> Patient:
-    """The patient with this number, or a new lead a coordinator can see (safe against a race).
-
-    A known patient comes with their conversation (one query); see `_conversation_of`.
-    """
-    # Only the verified record: an unverified intake with the same phone never receives the phone's messages.
-    patient = (
-        Patient.objects.select_related("conversation").filter(phone=phone, record_state=RecordState.VERIFIED).first()
-    )
-    if patient is not None:
-        return patient
+def lead_for_phone(*, phone: str, channel: str, profile_name: str) -> Patient:
+    """A new lead a coordinator can see for a number no verified patient has (safe against a race)."""
     lead = Patient(phone=phone, full_name=profile_name, is_lead=True, source=channel, preferred_channel=channel)
     if insert_unless_conflict(lead):  # no savepoint: a concurrent first message makes this a no-op
         return lead
@@ -179,7 +170,7 @@ def inbound_record(*, inbound: InboundMessage) -> tuple[Message, bool]:
             return message, True
     with transaction.atomic():
         if patient is None:
-            patient = patient_for_phone(phone=inbound.phone, channel=inbound.channel, profile_name=inbound.profile_name)
+            patient = lead_for_phone(phone=inbound.phone, channel=inbound.channel, profile_name=inbound.profile_name)
         conversation = _conversation_of(patient)
         keyword = _keyword_taking_effect(patient, inbound.channel, normalized_keyword(inbound.body))
         message = _inbound_message(inbound, patient, conversation, keyword, now)
@@ -195,9 +186,11 @@ def inbound_record(*, inbound: InboundMessage) -> tuple[Message, bool]:
 
 
 def patient_for_phone_known(*, phone: str) -> Patient | None:
-    """The verified patient with this number, with their conversation (one query), or None."""
+    """The verified patient with this number, with their conversation (one query; see `_conversation_of`)."""
     # Only the verified record: an unverified intake with the same phone never receives the phone's messages.
-    return Patient.objects.select_related("conversation").filter(phone=phone, record_state=RecordState.VERIFIED).first()
+    # At most one row (patient_phone_unique_verified): no ORDER BY to compile or sort.
+    patients = Patient.objects.select_related("conversation").filter(phone=phone, record_state=RecordState.VERIFIED)
+    return patients.order_by().first()
 
 
 def _inbound_message(
