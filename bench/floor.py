@@ -43,6 +43,9 @@ REQUESTS = int(os.environ.get("BENCH_FLOOR_REQUESTS", "200"))
 WORKERS = os.environ.get("BENCH_FLOOR_WORKERS", "2")
 ROUNDS = 3
 CLIENT_THREADS = 4
+# BENCH_FLOOR_CASES=booking,webhook times only the cases whose label holds one of the words (and the
+# floor row each ratio needs): both sides of a ratio still come from one run. Empty: every case.
+CASES = [word.strip() for word in os.environ.get("BENCH_FLOOR_CASES", "").split(",") if word.strip()]
 TOKEN = "bench-floor-auth-token-0123456789ab"
 PUBLIC_BASE_URL = "https://clinic.example.org"
 
@@ -321,6 +324,27 @@ def _webhook_requests(offset: int) -> list[Request]:
     return requests
 
 
+def selected(label: str) -> bool:
+    """Whether BENCH_FLOOR_CASES asks for this case; a floor row is kept when a case measured against it is."""
+    if not CASES:
+        return True
+    if label.startswith("floor "):
+        measured = (other for other in ALL_LABELS if not other.startswith("floor "))
+        return any(selected(other) and ("GET" in other) == ("GET" in label) for other in measured)
+    return any(word in label for word in CASES)
+
+
+ALL_LABELS = (
+    "floor GET /read/",
+    "floor POST /write/",
+    "slots GET one expert",
+    "booking POST (201)",
+    "booking POST taken slot (409)",
+    "inbound webhook (signed)",
+    *(guide_label(target) for target in GUIDE_PATHS),
+)
+
+
 def _median(label: str, port: int, make: Callable[[int], list[Request]], expected: int) -> tuple[str, float]:
     _rate(port, make(-1)[:20])  # warm every worker up (imports, connections) before timing
     rates = []
@@ -363,7 +387,9 @@ def _run(workdir: Path, database_url: str) -> None:
     env = _environment(database_url)
     _manage(env, "migrate", "--no-input")
     seeded = json.loads(_manage(env, "shell", "-c", SEED).strip().splitlines()[-1])
-    _manage(env, "seed_guide")  # approved by the superuser SEED created
+    guide = any(selected(guide_label(target)) for target in GUIDE_PATHS)
+    if guide:
+        _manage(env, "seed_guide")  # approved by the superuser SEED created
     slots = seeded["slots"]
     needed = (ROUNDS + 1) * REQUESTS + 1
     if len(slots) < needed:
@@ -385,23 +411,22 @@ def _run(workdir: Path, database_url: str) -> None:
         _gunicorn("config.wsgi:application", env, workdir / "carethread.log") as site,
     ):
         assert _send(site, taken_request[0]) == 201
-        cache_keys = [_guide_cache_keys(env["REDIS_URL"])]
-        for target in GUIDE_PATHS:  # warm the page cache: the timed requests below all hit it
+        cache_keys = [_guide_cache_keys(env["REDIS_URL"]) if guide else None]
+        for target in GUIDE_PATHS if guide else ():  # warm the page cache: the timed requests below all hit it
             if (status := _send(site, ("GET", target, b"", {}))) != 200:
                 raise SystemExit(f"guide page {target} answered {status}, not 200: is the guide seeded?")
-        cache_keys.append(_guide_cache_keys(env["REDIS_URL"]))
-        results = dict(
-            [
-                _median("floor GET /read/", floor, lambda r: [("GET", "/read/", b"", {})] * REQUESTS, 200),
-                _median("floor POST /write/", floor, lambda r: [_json("/write/", {"n": r})] * REQUESTS, 201),
-                _median("slots GET one expert", site, lambda r: [("GET", slot_list, b"", {})] * REQUESTS, 200),
-                _median("booking POST (201)", site, bookings, 201),
-                _median("booking POST taken slot (409)", site, lambda r: taken_request * REQUESTS, 409),
-                _median("inbound webhook (signed)", site, lambda r: _webhook_requests(1_000_000 * (r + 2)), 200),
-                *(_median(guide_label(target), site, _same_get(target), 200) for target in GUIDE_PATHS),
-            ]
-        )
-        cache_keys.append(_guide_cache_keys(env["REDIS_URL"]))
+        cache_keys.append(_guide_cache_keys(env["REDIS_URL"]) if guide else None)
+        cases: list[tuple[str, int, Callable[[int], list[Request]], int]] = [
+            ("floor GET /read/", floor, lambda r: [("GET", "/read/", b"", {})] * REQUESTS, 200),
+            ("floor POST /write/", floor, lambda r: [_json("/write/", {"n": r})] * REQUESTS, 201),
+            ("slots GET one expert", site, lambda r: [("GET", slot_list, b"", {})] * REQUESTS, 200),
+            ("booking POST (201)", site, bookings, 201),
+            ("booking POST taken slot (409)", site, lambda r: taken_request * REQUESTS, 409),
+            ("inbound webhook (signed)", site, lambda r: _webhook_requests(1_000_000 * (r + 2)), 200),
+            *((guide_label(target), site, _same_get(target), 200) for target in GUIDE_PATHS),
+        ]
+        results = dict(_median(*case) for case in cases if selected(case[0]))
+        cache_keys.append(_guide_cache_keys(env["REDIS_URL"]) if guide else None)
         integrity = json.loads(_manage(env, "shell", "-c", INTEGRITY).strip().splitlines()[-1])
     if env["REDIS_URL"]:  # no qcluster ran: drop the delivery and routing tasks the load queued
         import redis
@@ -419,11 +444,12 @@ def _run(workdir: Path, database_url: str) -> None:
     print(f"after the load: {integrity}")
     if problem := guide_cache_verdict(*cache_keys):
         raise SystemExit(f"guide pages not timed from the page cache: {problem}")
-    print(
-        "guide pages: every timed request a cache hit (Redis)"
-        if env["REDIS_URL"]
-        else "guide pages: cached per worker (LocMem), hits not checked"
-    )
+    if guide:
+        print(
+            "guide pages: every timed request a cache hit (Redis)"
+            if env["REDIS_URL"]
+            else "guide pages: cached per worker (LocMem), hits not checked"
+        )
     _summarize(results, integrity, vendor, bool(env["REDIS_URL"]))
 
 
@@ -433,17 +459,16 @@ GOALS = {"booking POST (201)": 0.5, "booking POST taken slot (409)": 1.0, "inbou
 def _summarize(results: dict[str, float], integrity: dict[str, int], vendor: str, redis: bool) -> None:
     from bench import _report
 
-    read, write = results["floor GET /read/"], results["floor POST /write/"]
-    _report.add(
-        f"floor GET /read/ ({vendor}, {'Redis' if redis else 'LocMem'}, median of {ROUNDS})", f"{read:.0f} req/s"
-    )
-    for target in GUIDE_PATHS:
-        label = guide_label(target)
-        _report.add(label, f"{results[label]:.0f} req/s = {results[label] / read:.2f} x /read/")
-    _report.add(
-        f"floor POST /write/ ({vendor}, {'Redis' if redis else 'LocMem'}, median of {ROUNDS})", f"{write:.0f} req/s"
-    )
+    where = f"{vendor}, {'Redis' if redis else 'LocMem'}, median of {ROUNDS}"
+    if (read := results.get("floor GET /read/")) is not None:
+        _report.add(f"floor GET /read/ ({where})", f"{read:.0f} req/s")
+        for label in (guide_label(target) for target in GUIDE_PATHS if guide_label(target) in results):
+            _report.add(label, f"{results[label]:.0f} req/s = {results[label] / read:.2f} x /read/")
+    if (write := results.get("floor POST /write/")) is not None:
+        _report.add(f"floor POST /write/ ({where})", f"{write:.0f} req/s")
     for label, goal in GOALS.items():
+        if label not in results or write is None:
+            continue
         ratio = results[label] / write
         _report.add(label, f"{results[label]:.0f} req/s = {ratio:.2f} x /write/", f">= {goal} x /write/", ratio >= goal)
     _report.add(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from config.errors import Busy, DomainError
+from config.inserts import insert_unless_conflict
 from consults.constraints import is_overlap_violation
 from consults.errors import SlotTaken
 from consults.models import Consult, ConsultStatus, Expert, TimeOff, new_reference
@@ -106,6 +107,17 @@ def slot_taken_error(expert: Expert, start: datetime, topic: str | None) -> Slot
         slots += next_free_slots(others, after=start, limit=5 - len(slots), rules=rules)
         experts.update({e.pk: e.display_name for e in others})
     return SlotTaken(TAKEN_MESSAGE, next_slots=slots, expert_names=experts)
+
+
+def slot_visibly_taken(*, expert: Expert, start: datetime) -> bool:
+    """Whether an active consult already covers `start`, read without a lock (one indexed EXISTS).
+
+    A public booking asks this before its transaction, so a run of 409s for a popular time writes nothing,
+    takes no lock and opens no transaction. "Free" proves nothing: the booking checks again under the
+    expert's row lock, and the exclusion constraint (triggers on SQLite) backs both.
+    """
+    end = start + expert.consult_length
+    return active_consults_near([expert.pk], window_start=start, window_end=end, margin=expert.buffer).exists()
 
 
 def check_start(
@@ -206,16 +218,25 @@ def consult_check_staff_time(*, expert: Expert, start: datetime, exclude_consult
 
 
 def insert_consult(consult: Consult, *, topic: str | None) -> Consult:
-    """Insert, turning the database's no-overlap refusal into SlotTaken; retries a rare reference clash."""
-    for attempt in range(5):
+    """Insert, turning the database's no-overlap refusal into SlotTaken; retries a rare reference clash.
+
+    No savepoint around the insert (two round trips on PostgreSQL): the insert does nothing on a conflict
+    instead of failing, so the transaction stays usable, and only then is the reason looked up. SQLite's
+    overlap triggers still raise, which undoes that one statement and leaves the transaction usable too.
+    """
+    for _attempt in range(5):
         try:
-            with transaction.atomic():
-                consult.save(force_insert=True)
-            return consult
+            inserted = insert_unless_conflict(consult)
         except IntegrityError as error:
             if is_overlap_violation(error):
                 raise slot_taken_error(consult.expert, consult.start, topic) from error
-            if "reference" not in str(error) or attempt == 4:
-                raise
-            consult.reference = new_reference()
-    raise AssertionError("unreachable")
+            raise
+        if inserted:
+            return consult
+        if consult.idempotency_key and Consult.objects.filter(idempotency_key=consult.idempotency_key).exists():
+            # A concurrent retry with the same key won: the caller answers with that consult.
+            raise IntegrityError(f"consult idempotency_key {consult.idempotency_key!r} already used")
+        if not Consult.objects.filter(reference=consult.reference).exists():
+            raise slot_taken_error(consult.expert, consult.start, topic)  # the exclusion constraint refused it
+        consult.reference = new_reference()
+    raise IntegrityError("no free consult reference after 5 tries")

@@ -38,6 +38,8 @@ from consults.rules import (
     expert_locked_for_booking,
     insert_consult,
     lock_rows,
+    slot_taken_error,
+    slot_visibly_taken,
     with_next_slots,
     write_transaction,
 )
@@ -52,7 +54,7 @@ from consults.signals import (
 )
 from patients.audit import audit_record
 from patients.capabilities import can_cancel_consult, can_complete_consult, can_run_schedule
-from patients.intake import IntakeDetails, patient_intake_for_booking
+from patients.intake import IntakeDetails, patient_intake
 from patients.models import AuditAction, Patient
 
 # --- booking ----------------------------------------------------------------------------------
@@ -109,13 +111,18 @@ def _book(
     booked_by: User | None,
     idempotency_key: str | None,
     request_fingerprint: str,
+    lock_patient: bool = True,
 ) -> Consult:
-    """consult_book's body; the caller holds the transaction (one, not one plus a savepoint)."""
+    """consult_book's body; the caller holds the transaction (one, not one plus a savepoint).
+
+    `lock_patient=False` when the patient row was inserted by this transaction: nobody else can see it yet.
+    """
     if timezone.is_naive(start):
         raise DomainError("Give the time with its time zone offset.", field="start")
     staff = source == ConsultSource.STAFF
     now = timezone.now()
-    lock_rows((Patient, patient.pk))  # serializes this patient's bookings for the upcoming count
+    if lock_patient:
+        lock_rows((Patient, patient.pk))  # serializes this patient's bookings for the upcoming count
     # Under the expert's row lock, in one statement: active flag, consult length, and the checks.
     locked = expert_locked_for_booking(expert=expert, patient_phone=str(patient.phone), start=start, now=now)
     if staff:
@@ -176,11 +183,15 @@ def consult_book_for_public(
         existing = consult_for_idempotency_key(key=idempotency_key, fingerprint=request_fingerprint)
         if existing is not None:
             return existing
+    if timezone.is_aware(start) and slot_visibly_taken(expert=expert, start=start):
+        # Check first: a taken slot is answered from one read, without the patient intake or the lock.
+        raise slot_taken_error(expert, start, topic)
     try:
         with write_transaction():
-            patient = patient_intake_for_booking(details=details)
+            patient, created = patient_intake(details=details)
             return _book(
                 patient=patient,
+                lock_patient=not created,
                 expert=expert,
                 start=start,
                 topic=topic,

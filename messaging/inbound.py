@@ -6,20 +6,22 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import phonenumbers
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.mail import send_mail
-from django.db import IntegrityError, router, transaction
-from django.db.models import F
+from django.db import connection, connections, router, transaction
+from django.db.models import F, Q
 from django.db.models.constants import OnConflict
 from django.db.models.functions import Greatest
-from django.db.models.sql.subqueries import InsertQuery
+from django.db.models.sql.subqueries import InsertQuery, UpdateQuery
 from django.urls import reverse
 from django.utils import timezone
 
 from config.errors import DomainError
+from config.inserts import insert_unless_conflict
 from config.tasks import task_enqueue
 from messaging.models import Conversation, ConversationStatus, Direction, Message, Status
 from messaging.replies import registered_reply_kinds, reply_handler_for
@@ -84,24 +86,12 @@ def inbound_parse(params: Mapping[str, str]) -> InboundMessage:
     )
 
 
-def patient_for_phone(*, phone: str, channel: str, profile_name: str) -> Patient:
-    """The patient with this number, or a new lead a coordinator can see (safe against a race).
-
-    A known patient comes with their conversation (one query); see `_conversation_of`.
-    """
-    # Only the verified record: an unverified intake with the same phone never receives the phone's messages.
-    patient = (
-        Patient.objects.select_related("conversation").filter(phone=phone, record_state=RecordState.VERIFIED).first()
-    )
-    if patient is not None:
-        return patient
-    try:
-        with transaction.atomic():
-            return Patient.objects.create(
-                phone=phone, full_name=profile_name, is_lead=True, source=channel, preferred_channel=channel
-            )
-    except IntegrityError:
-        return Patient.objects.get(phone=phone, record_state=RecordState.VERIFIED)
+def lead_for_phone(*, phone: str, channel: str, profile_name: str) -> Patient:
+    """A new lead a coordinator can see for a number no verified patient has (safe against a race)."""
+    lead = Patient(phone=phone, full_name=profile_name, is_lead=True, source=channel, preferred_channel=channel)
+    if insert_unless_conflict(lead):  # no savepoint: a concurrent first message makes this a no-op
+        return lead
+    return Patient.objects.get(phone=phone, record_state=RecordState.VERIFIED)
 
 
 def _conversation_of(patient: Patient) -> Conversation:
@@ -109,23 +99,6 @@ def _conversation_of(patient: Patient) -> Conversation:
         return patient.conversation  # loaded with the patient when they were known
     except Conversation.DoesNotExist:
         return conversation_for_patient(patient)
-
-
-def _insert_unless_known(message: Message) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING RETURNING id (INSERT OR IGNORE on SQLite): whether it was new.
-
-    A retried webhook (same MessageSid, unique) inserts nothing, with no SELECT before and no
-    savepoint around the insert; Django's bulk_create(ignore_conflicts=True) cannot return the id.
-    """
-    database = router.db_for_write(Message)
-    query = InsertQuery(Message, on_conflict=OnConflict.IGNORE)
-    query.insert_values([f for f in Message._meta.local_concrete_fields if not f.primary_key], [message])
-    rows = query.get_compiler(using=database).execute_sql(returning_fields=[Message._meta.pk])
-    if not rows or rows[0] is None:
-        return False
-    message.pk = rows[0][0]
-    message._state.adding, message._state.db = False, database
-    return True
 
 
 def enqueue_routing(message_id: int) -> None:
@@ -177,46 +150,110 @@ def _audit_keyword_consent(patient: Patient, field: str) -> None:
 def inbound_record(*, inbound: InboundMessage) -> tuple[Message, bool]:
     """Store one patient message exactly once (unique MessageSid) and queue its routing.
 
-    A known patient costs four statements in one transaction: patient with conversation, the
-    insert (nothing on a retry), a keyword's opt-out/in if any, the conversation's update.
+    A known patient's ordinary message costs two statements on PostgreSQL: the patient with their
+    conversation, then one statement that inserts the message (nothing on a retry) and, only when it
+    did, updates the conversation (`_insert_and_touch`), with no BEGIN/COMMIT around them. A keyword
+    (STOP/START take effect before the answer), a new lead, a first conversation or SQLite take the
+    transaction: the patient, the insert, the opt-out/in with its ledger and audit rows, the update.
     """
     now = timezone.now()
+    patient = patient_for_phone_known(phone=inbound.phone)
+    conversation = getattr(patient, "conversation", None) if patient is not None else None
+    if patient is not None and conversation is not None and connection.vendor == "postgresql":
+        keyword = _keyword_taking_effect(patient, inbound.channel, normalized_keyword(inbound.body))
+        if not keyword:
+            message = _inbound_message(inbound, patient, conversation, keyword, now)
+            if not _insert_and_touch(message, conversation, _conversation_touch(inbound.channel, conversation, now)):
+                return Message.objects.get(twilio_sid=inbound.sid), False
+            transaction.on_commit(partial(enqueue_routing, message.pk))  # autocommit: queued at once
+            return message, True
     with transaction.atomic():
-        patient = patient_for_phone(phone=inbound.phone, channel=inbound.channel, profile_name=inbound.profile_name)
+        if patient is None:
+            patient = lead_for_phone(phone=inbound.phone, channel=inbound.channel, profile_name=inbound.profile_name)
         conversation = _conversation_of(patient)
         keyword = _keyword_taking_effect(patient, inbound.channel, normalized_keyword(inbound.body))
-        message = Message(
-            conversation=conversation,
-            patient=patient,
-            direction=Direction.INBOUND,
-            channel=inbound.channel,
-            kind="inbound",
-            body=inbound.body,
-            media_urls=inbound.media_urls,
-            status=Status.RECEIVED,
-            twilio_sid=inbound.sid,
-            from_address=inbound.from_address,
-            to_address=inbound.to_address,
-            language=patient.language,
-            keyword=keyword,
-            enqueued_at=now,
-            status_changed_at=now,
-            created_at=now,
-        )
-        if not _insert_unless_known(message):
+        message = _inbound_message(inbound, patient, conversation, keyword, now)
+        if not insert_unless_conflict(message):  # a retried webhook (same MessageSid) inserts nothing
             return Message.objects.get(twilio_sid=inbound.sid), False
         if keyword:
             _apply_keyword(patient, inbound.channel, keyword, now)
-        window_field = "last_whatsapp_inbound_at" if inbound.channel == Channel.WHATSAPP else "last_sms_inbound_at"
         Conversation.objects.filter(pk=conversation.pk).update(
-            last_message_at=now,
-            last_channel=inbound.channel,
-            status=ConversationStatus.OPEN,
-            # Greatest: a retried, older webhook must not shorten the WhatsApp window.
-            **{window_field: Greatest(F(window_field), now) if getattr(conversation, window_field) else now},
+            **_conversation_touch(inbound.channel, conversation, now)
         )
         transaction.on_commit(partial(enqueue_routing, message.pk))
     return message, True
+
+
+def patient_for_phone_known(*, phone: str) -> Patient | None:
+    """The verified patient with this number, with their conversation (one query; see `_conversation_of`)."""
+    # Only the verified record: an unverified intake with the same phone never receives the phone's messages.
+    # At most one row (patient_phone_unique_verified): no ORDER BY to compile or sort.
+    patients = Patient.objects.select_related("conversation").filter(phone=phone, record_state=RecordState.VERIFIED)
+    return patients.order_by().first()
+
+
+def _inbound_message(
+    inbound: InboundMessage, patient: Patient, conversation: Conversation, keyword: str, now: dt.datetime
+) -> Message:
+    return Message(
+        conversation=conversation,
+        patient=patient,
+        direction=Direction.INBOUND,
+        channel=inbound.channel,
+        kind="inbound",
+        body=inbound.body,
+        media_urls=inbound.media_urls,
+        status=Status.RECEIVED,
+        twilio_sid=inbound.sid,
+        from_address=inbound.from_address,
+        to_address=inbound.to_address,
+        language=patient.language,
+        keyword=keyword,
+        enqueued_at=now,
+        status_changed_at=now,
+        created_at=now,
+    )
+
+
+def _conversation_touch(channel: str, conversation: Conversation, now: dt.datetime) -> dict[str, Any]:
+    """The conversation's update for a new inbound message: latest activity, open, the channel's window."""
+    window_field = "last_whatsapp_inbound_at" if channel == Channel.WHATSAPP else "last_sms_inbound_at"
+    return {
+        "last_message_at": now,
+        "last_channel": channel,
+        "status": ConversationStatus.OPEN,
+        # Greatest: a retried, older webhook must not shorten the WhatsApp window.
+        window_field: Greatest(F(window_field), now) if getattr(conversation, window_field) else now,
+    }
+
+
+def _insert_and_touch(message: Message, conversation: Conversation, touch: dict[str, Any]) -> bool:
+    """PostgreSQL, one statement: insert the message unless its MessageSid is stored, and only if it was
+    new update the conversation (a data-modifying CTE: both or neither, with no transaction around it)."""
+    database = router.db_for_write(Message)
+    insert = InsertQuery(Message, on_conflict=OnConflict.IGNORE)
+    insert.insert_values([f for f in Message._meta.local_concrete_fields if not f.primary_key], [message])
+    insert_compiler = insert.get_compiler(using=database)
+    insert_compiler.returning_fields = [Message._meta.pk]
+    [(insert_sql, insert_params)] = insert_compiler.as_sql()
+    update = UpdateQuery(Conversation)
+    update.add_update_values(touch)
+    update.add_q(Q(pk=conversation.pk))
+    update_sql, update_params = update.get_compiler(using=database).as_sql()  # ends with its WHERE on the pk
+    # Both parts are Django's own compiled SQL; every value travels as a parameter.
+    sql = (
+        f"WITH inserted AS ({insert_sql}), "  # noqa: S608
+        f"touched AS ({update_sql} AND EXISTS (SELECT 1 FROM inserted)) "
+        "SELECT id FROM inserted"
+    )
+    with connections[database].cursor() as cursor:
+        cursor.execute(sql, (*insert_params, *update_params))
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    message.pk = row[0]
+    message._state.adding, message._state.db = False, database
+    return True
 
 
 # --- routing (in the task) ---------------------------------------------------------------------

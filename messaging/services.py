@@ -10,9 +10,10 @@ from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from config.inserts import insert_unless_conflict
 from config.tasks import task_enqueue
 from messaging.channels import next_allowed_time, plan_channel
 from messaging.guards import send_guard_reason
@@ -35,11 +36,10 @@ def conversation_for_patient(patient: Patient) -> Conversation:
     conversation = Conversation.objects.filter(patient=patient).first()
     if conversation is not None:
         return conversation
-    try:
-        with transaction.atomic():
-            return Conversation.objects.create(patient=patient)
-    except IntegrityError:
-        return Conversation.objects.get(patient=patient)
+    conversation = Conversation(patient=patient)
+    if insert_unless_conflict(conversation):  # no savepoint: a concurrent first use makes this a no-op
+        return conversation
+    return Conversation.objects.get(patient=patient)
 
 
 def whatsapp_template_for(kind: str, language: str) -> WhatsAppTemplate | None:
@@ -84,10 +84,6 @@ def message_send(
         raise ValueError("A message topic is at most 100 characters (e.g. 'consult:42').")
     if channel not in (None, "", Channel.SMS, Channel.WHATSAPP):
         raise ValueError(f"Unknown channel {channel!r}.")
-    existing = Message.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing
-
     now = timezone.now()
     body, language = render_body(kind=kind, patient=patient, context=context)
     template = whatsapp_template_for(kind, patient.language)
@@ -103,17 +99,30 @@ def message_send(
     if not urgent:
         due = next_allowed_time(due, patient.time_zone)
 
-    with transaction.atomic():
-        conversation = conversation_for_patient(patient)
-        plan = plan_channel(
-            patient=patient,
-            conversation=conversation,
-            requested=channel or "",
-            conversational=kind in CONVERSATIONAL_KINDS,
-            has_template=template is not None,
-            kind=kind,
-            now=now,
-        )
+    # No savepoints (each would be two more round trips): the conversation and the message are inserted
+    # with ON CONFLICT DO NOTHING, which leaves the caller's transaction usable when a row already exists.
+    plan_for = partial(
+        plan_channel,
+        patient=patient,
+        requested=channel or "",
+        conversational=kind in CONVERSATIONAL_KINDS,
+        has_template=template is not None,
+        kind=kind,
+        now=now,
+    )
+    with transaction.atomic(savepoint=False):
+        conversation = Conversation.objects.filter(patient=patient).first()
+        created = conversation is None
+        if conversation is None:
+            # First message to this patient: the conversation is inserted already carrying it (no UPDATE).
+            conversation = Conversation(patient=patient)
+            plan = plan_for(conversation=conversation)
+            conversation.last_message_at, conversation.last_channel = now, plan.channel or conversation.last_channel
+            if not insert_unless_conflict(conversation):  # a concurrent first use created it: plan with that one
+                conversation, created = Conversation.objects.get(patient=patient), False
+                plan = plan_for(conversation=conversation)
+        else:
+            plan = plan_for(conversation=conversation)
         status, reason = Status.QUEUED, plan.note
         if guard := send_guard_reason(patient=patient, kind=kind):
             status, reason = Status.BLOCKED, guard
@@ -148,15 +157,13 @@ def message_send(
             sent_by=sent_by,
             created_at=now,
         )
-        try:
-            with transaction.atomic():
-                message.save()
-        except IntegrityError:
-            # Another transaction sent with the same key between our check and our insert.
+        if not insert_unless_conflict(message):
+            # Sent before with this key (a replay, or a concurrent send that won): that message stands.
             return Message.objects.get(idempotency_key=idempotency_key)
-        Conversation.objects.filter(pk=conversation.pk).update(
-            last_message_at=now, last_channel=plan.channel or conversation.last_channel
-        )
+        if not created:
+            Conversation.objects.filter(pk=conversation.pk).update(
+                last_message_at=now, last_channel=plan.channel or conversation.last_channel
+            )
         if send_now:
             transaction.on_commit(partial(enqueue_delivery, message.pk))
     if status == Status.BLOCKED:

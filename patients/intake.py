@@ -11,13 +11,14 @@ answer either way.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 
+from config.inserts import insert_unless_conflict
 from messaging.services import message_send
 from patients.audit import audit_record
 from patients.models import (
@@ -58,22 +59,34 @@ def verification_topic(intake: Patient) -> str:
     return f"intake:{intake.pk}"
 
 
+class BookingPatient(NamedTuple):
+    patient: Patient
+    created: bool  # inserted by this transaction: no other transaction can see or lock it before commit
+
+
 def patient_intake_for_booking(*, details: IntakeDetails) -> Patient:
     """The patient a public booking belongs to: a new patient for a new phone, else the phone's unverified intake.
 
     Call inside the booking's transaction: the intake, its verification message and its audit
     entries commit with the consult or not at all.
     """
+    return patient_intake(details=details).patient
+
+
+def patient_intake(*, details: IntakeDetails) -> BookingPatient:
+    """`patient_intake_for_booking`, also saying whether the patient row is new (the booking's thin path).
+
+    A new phone is one statement: the patient inserted unless the phone is already on file, with no
+    read before and no savepoint (the insert does nothing on a conflict, so the transaction stays usable).
+    """
     validate_time_zone(details.time_zone)
-    with transaction.atomic():
-        existing = Patient.objects.filter(phone=details.phone, record_state=RecordState.VERIFIED).first()
-        if existing is None:
-            patient = _create(details)
-            if patient is not None:
-                return patient
-            # Someone created the same phone a moment ago: their record is now the one on file.
-            existing = Patient.objects.get(phone=details.phone, record_state=RecordState.VERIFIED)
-        return _intake_for(existing, details)
+    with transaction.atomic(savepoint=False):
+        patient = _create(details)
+        if patient is not None:
+            return BookingPatient(patient, created=True)
+        # The phone is on file (perhaps created a moment ago by someone else): book on its intake record.
+        existing = Patient.objects.get(phone=details.phone, record_state=RecordState.VERIFIED)
+        return BookingPatient(_intake_for(existing, details), created=False)
 
 
 def requested_changes(details: IntakeDetails) -> dict:
@@ -104,16 +117,14 @@ def _contact_details(details: IntakeDetails) -> dict[str, Any]:
 def _intake_for(existing: Patient, details: IntakeDetails) -> Patient:
     intake = Patient.objects.select_for_update().filter(phone=details.phone, record_state=RecordState.INTAKE).first()
     if intake is None:
-        try:
-            with transaction.atomic():
-                # No consent on the intake itself: messages to this phone follow the verified record's consent.
-                intake = Patient.objects.create(
-                    **_contact_details(details),
-                    record_state=RecordState.INTAKE,
-                    intake_of=existing,
-                    requested_changes=requested_changes(details),
-                )
-        except IntegrityError:
+        # No consent on the intake itself: messages to this phone follow the verified record's consent.
+        intake = Patient(
+            **_contact_details(details),
+            record_state=RecordState.INTAKE,
+            intake_of=existing,
+            requested_changes=requested_changes(details),
+        )
+        if not insert_unless_conflict(intake):  # patient_phone_one_open_intake: opened a moment ago
             intake = Patient.objects.select_for_update().get(phone=details.phone, record_state=RecordState.INTAKE)
     else:
         # A later booking's request replaces the earlier one; consent asked for before is kept (only ever added).
@@ -147,39 +158,38 @@ def _ask_phone_holder(*, existing: Patient, intake: Patient) -> None:
 
 
 def _create(details: IntakeDetails) -> Patient | None:
+    """The new verified patient for this phone with their consent trail, or None when the phone is on file."""
     consent_given = details.consent_sms or details.consent_whatsapp
-    try:
-        with transaction.atomic():
-            patient = Patient.objects.create(
-                **_contact_details(details),
-                consent_sms=details.consent_sms,
-                consent_whatsapp=details.consent_whatsapp,
-                consent_at=timezone.now() if consent_given else None,
-                consent_text_version=details.consent_text_version if consent_given else "",
-                **({"language": details.language} if details.language in Language.values else {}),
-            )
-            if consent_given:
-                # A new phone: the booker's consent on the form is the patient's own act; record where it came from.
-                audit_record(
-                    actor=AnonymousUser(),
-                    action=AuditAction.CONSENT,
-                    obj=patient,
-                    changed_fields=[f for f in CONSENT_FIELDS if getattr(details, f)],
-                    via=details.source,
-                )
-                # The ledger row for each channel ticked (issue 16); the audit entry above stays the access trail.
-                for field in CONSENT_FIELDS:
-                    if getattr(details, field):
-                        consent_record(
-                            patient=patient,
-                            purpose=ConsentPurpose.MESSAGING,
-                            channel=field.removeprefix("consent_"),
-                            given=True,
-                            how=(ConsentHow.API if details.source == PatientSource.API else ConsentHow.WEB_FORM),
-                            notice_version=details.consent_text_version,
-                            source_detail="booking form",
-                            audit=False,
-                        )
-            return patient
-    except IntegrityError:
+    patient = Patient(
+        **_contact_details(details),
+        consent_sms=details.consent_sms,
+        consent_whatsapp=details.consent_whatsapp,
+        consent_at=timezone.now() if consent_given else None,
+        consent_text_version=details.consent_text_version if consent_given else "",
+        **({"language": details.language} if details.language in Language.values else {}),
+    )
+    if not insert_unless_conflict(patient):  # patient_phone_unique_verified: the phone is already on file
         return None
+    if consent_given:
+        # A new phone: the booker's consent on the form is the patient's own act; record where it came from.
+        audit_record(
+            actor=AnonymousUser(),
+            action=AuditAction.CONSENT,
+            obj=patient,
+            changed_fields=[f for f in CONSENT_FIELDS if getattr(details, f)],
+            via=details.source,
+        )
+        # The ledger row for each channel ticked (issue 16); the audit entry above stays the access trail.
+        for field in CONSENT_FIELDS:
+            if getattr(details, field):
+                consent_record(
+                    patient=patient,
+                    purpose=ConsentPurpose.MESSAGING,
+                    channel=field.removeprefix("consent_"),
+                    given=True,
+                    how=(ConsentHow.API if details.source == PatientSource.API else ConsentHow.WEB_FORM),
+                    notice_version=details.consent_text_version,
+                    source_detail="booking form",
+                    audit=False,
+                )
+    return patient

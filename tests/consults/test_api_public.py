@@ -363,10 +363,11 @@ def test_a_database_lock_timeout_answers_503_busy_not_500(client, frozen, monkey
 
     from consults import services
 
-    def locked(*rows):
+    def locked(**kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(services, "lock_rows", locked)
+    # A new phone's booking waits for one lock: the expert's row, read with the booking's checks.
+    monkeypatch.setattr(services, "expert_locked_for_booking", locked)
     response = post_booking(client, booking_body(ExpertFactory()))
     assert response.status_code == 503
     assert response.json()["code"] == "busy"

@@ -118,8 +118,12 @@ def test_sqlite_booking_checks_and_inserts_inside_one_immediate_transaction(gene
         assert Client().post("/api/v1/consults/", body, content_type="application/json").status_code == 201
     statements = [query["sql"] for query in queries.captured_queries]
     begin = statements.index("BEGIN IMMEDIATE")
-    overlap_check = next(i for i, sql in enumerate(statements) if 'FROM "consults_consult"' in sql)
-    insert = next(i for i, sql in enumerate(statements) if sql.startswith('INSERT INTO "consults_consult"'))
+    # The unlocked precheck (a taken slot answers 409 from it) comes first; the check that counts is the
+    # expert's read with the booking's checks inside the IMMEDIATE transaction.
+    overlap_check = next(
+        i for i, sql in enumerate(statements) if i > begin and 'FROM "consults_consult"' in sql and "expert" in sql
+    )
+    insert = next(i for i, sql in enumerate(statements) if sql.startswith('INSERT OR IGNORE INTO "consults_consult"'))
     # One IMMEDIATE transaction holds the write lock from before the check until after the insert.
     # (The confirmation message is written inside that same transaction: consults/notifications.py.)
     assert statements[: insert + 1].count("BEGIN IMMEDIATE") == 1
