@@ -2,6 +2,9 @@
 admin ada, an outsider charlie) and a real headless Chromium for page tests."""
 
 import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +13,8 @@ import pytest
 from patients.roles import COORDINATOR, EXPERT
 from tests.factories.people import UserFactory
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "var" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -115,6 +119,32 @@ def sign_ins_pass_two_step_login(request):
 def charlie(db):
     """Outsider: a logged-in account with no clinic role."""
     return UserFactory(username="charlie", is_staff=False)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory) -> Path:
+    """A SQLite file with every migration applied, made once per run by `manage.py migrate` in a subprocess.
+    Tests whose other processes need a real file database (a qcluster, racing threads) copy it
+    (`migrated_sqlite_file`): each of them migrating its own file from scratch cost ~15 s of CPU."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "migrated.sqlite3"
+    done = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": f"sqlite:///{path}"},
+        capture_output=True,
+        text=True,
+        timeout=600,  # every migration (Wagtail has many); an upper bound under load, not a timing assertion
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return path
+
+
+@pytest.fixture
+def migrated_sqlite_file(migrated_sqlite_template, tmp_path) -> Path:
+    """This test's own copy of the migrated SQLite file."""
+    path = tmp_path / "migrated.sqlite3"
+    shutil.copyfile(migrated_sqlite_template, path)
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from consults.models import Consult, ConsultStatus
 from consults.slots import Slot
 from tests.consults.helpers import DEC_2, ist
 from tests.factories.consults import ConsultFactory, ExpertFactory
-from tests.guide.fixtures import guide_site, reviewer, sample_content  # noqa: F401
+from tests.guide.fixtures import guide_seeded_once, guide_site, reviewer, sample_content  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

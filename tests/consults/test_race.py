@@ -133,17 +133,17 @@ def test_sqlite_booking_checks_and_inserts_inside_one_immediate_transaction(gene
     assert second.json()["next_slots"]
 
 
-@pytest.mark.slow  # subprocesses on a freshly migrated SQLite file: ~20 s
+@pytest.mark.slow  # a subprocess with 20 threads on a copy of the migrated SQLite file
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="races real SQLite file connections")
-def test_twenty_threads_racing_on_a_sqlite_file_give_one_201_and_409s(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'race.sqlite3'}"}
+def test_twenty_threads_racing_on_a_sqlite_file_give_one_201_and_409s(migrated_sqlite_file):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{migrated_sqlite_file}"}
     result = subprocess.run(
         [sys.executable, "-m", "tests.consults.sqlite_race", str(ATTEMPTS)],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=600,  # migrations plus 20 racers; an upper bound, not a timing assertion
+        timeout=600,  # 20 racers under load; an upper bound, not a timing assertion
     )
     assert result.returncode == 0, result.stderr[-3000:]
     outcome = json.loads(result.stdout.strip().splitlines()[-1])

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from config.observability import JsonLineFormatter, RedactFilter, RequestIdFilter
 from patients.models import Patient
-from tests.guide.fixtures import guide_site, reviewer, sample_content  # noqa: F401
+from tests.guide.fixtures import guide_seeded_once, guide_site, reviewer, sample_content  # noqa: F401
 
 
 @pytest.mark.usefixtures("guide_site")

@@ -13,7 +13,7 @@ from guide.richtext import GuideRichTextBlock, clean_guide_html
 from guide.selectors import guide_pages_overdue
 from patients.queue import queue_cards
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.guide_seeded_once]
 
 PAYLOAD = '<p>Hi<script>alert(1)</script><img src="x" onerror="alert(2)"><a href="javascript:alert(3)">x</a></p>'
 

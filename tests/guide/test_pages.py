@@ -9,7 +9,7 @@ from django.core.cache import cache
 from guide.models import GuidePage
 from patients.models import Resource, ResourceCategory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.guide_seeded_once]
 
 
 def json_ld(body: str) -> list[dict]:

@@ -5,7 +5,7 @@ import pytest
 
 from guide.models import GuidePage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.guide_seeded_once]
 
 
 def csp(response) -> dict[str, str]:
