@@ -5,6 +5,8 @@ bool. Callers never test roles themselves: the admin's has_*_permission, the API
 classes and the services' own checks all ask here, so the three can never disagree.
 tests/test_permission_matrix.py asks every `can_*` here of the whole cast at every door: a new predicate
 fails that test until its row (who may, and which console page, endpoint and service ask it) is added.
+They live in patients, not in the clinic core beside the roles they read: almost every answer is about a
+patient (whose record, which care team, `patients_visible_to`), and the core imports no app.
 """
 
 from __future__ import annotations

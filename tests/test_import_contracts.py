@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 APPS = [
     "accounts",
+    "clinic",
     "config",
     "patients",
     "consults",
@@ -54,6 +55,10 @@ def test_every_contract_holds_on_the_repository():
 
 # (contract id, existing module of the copy, the forbidden import appended to it, the module it imports)
 PROBES = [
+    ("clinic-core", "clinic.errors", "import patients.models", "patients.models"),
+    ("clinic-core", "clinic.timezones", "from messaging import models", "messaging.models"),
+    ("clinic-core", "clinic.tasks", "from config import settings", "config.settings"),
+    ("feature-apps-on-top", "consults.services", "import accounts.models", "accounts.models"),
     ("messaging-port", "messaging.models", "import consults.models", "consults.models"),
     ("messaging-port", "messaging.services", "from followups import pause", "followups.pause"),
     ("config-wiring", "patients.roles", "from config import settings", "config.settings"),
