@@ -84,7 +84,7 @@ format-check: deps
 typecheck: deps
 	$(TEST_ENV) $(BIN)/mypy
 
-# Import contracts ([tool.importlinter] in pyproject.toml): messaging is a port, the layers, config's wiring.
+# Import contracts ([tool.importlinter] in pyproject.toml): the core, the messaging port, the layers, the wiring.
 import-contracts: deps
 	$(BIN)/lint-imports --no-logo
 

@@ -16,10 +16,10 @@ from accounts.mfa import mfa_device_remove
 from accounts.models import ApiToken, SignInLock, StaffProfile
 from accounts.preferences import staff_time_zone_set
 from accounts.tokens import api_token_revoke
+from clinic.date_inputs import ConsoleDatesMixin
+from clinic.roles import ROLE_GROUPS, is_admin, is_clinic_staff
+from clinic.timezones import zone_choices
 from patients.capabilities import can_change_staff_settings, can_manage_sign_in_security
-from patients.date_inputs import ConsoleDatesMixin
-from patients.roles import ROLE_GROUPS, is_admin, is_clinic_staff
-from patients.timezones import zone_choices
 
 
 class AdminOnly:

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 
-from patients.timezones import zone_choices
+from clinic.timezones import zone_choices
 
 
 class CodeForm(forms.Form):

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.models import SignInLock
-from config.request_guards import client_address
+from clinic.request_guards import client_address
 from patients.audit import audit_record
 from patients.capabilities import can_manage_sign_in_security
 from patients.models import AuditAction

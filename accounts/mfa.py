@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from config.errors import DomainError
+from clinic.errors import DomainError
 from patients.audit import audit_record
 from patients.capabilities import can_manage_sign_in_security
 from patients.models import AuditAction

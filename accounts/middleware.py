@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from accounts.preferences import session_zone
 from accounts.sessions import ENROL, LAST_SEEN_KEY, STARTED_KEY, mfa_step_needed
-from config.db_unavailable import answers_503_when_database_down
-from patients.timezones import clinic_zone
+from clinic.db_unavailable import answers_503_when_database_down
+from clinic.timezones import clinic_zone
 
 # Saving the session on every request would cost a write per page; a minute of slack is harmless
 # against a 30-minute idle limit.

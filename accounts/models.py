@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from patients.timezones import validate_time_zone
+from clinic.timezones import validate_time_zone
 
 
 class ApiToken(models.Model):

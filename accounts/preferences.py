@@ -13,12 +13,12 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from accounts.models import StaffProfile
-from config.errors import DomainError
+from clinic.errors import DomainError
+from clinic.roles import is_clinic_staff
+from clinic.timezones import DisplayZone, zone_or_none
 from patients.audit import audit_record
 from patients.capabilities import can_change_staff_settings
 from patients.models import AuditAction
-from patients.roles import is_clinic_staff
-from patients.timezones import DisplayZone, zone_or_none
 
 ZONE_KEY = "accounts_time_zone"
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from patients.roles import has_role, is_admin
+from clinic.roles import has_role, is_admin
 
 STARTED_KEY = "accounts_started_at"
 LAST_SEEN_KEY = "accounts_last_seen_at"

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import ApiToken
-from config.errors import DomainError
+from clinic.errors import DomainError
 from patients.audit import audit_record
 from patients.capabilities import can_create_api_token, can_revoke_api_token
 from patients.models import AuditAction

@@ -28,10 +28,10 @@ from accounts.models import ApiToken
 from accounts.preferences import staff_time_zone_of, staff_time_zone_set, viewer_zone
 from accounts.sessions import ENROL, MFA_KEY, MFA_VERIFIED, has_confirmed_device, mfa_mark_verified, mfa_step_needed
 from accounts.tokens import api_token_create, api_token_revoke, api_tokens_of
-from config.errors import DomainError
-from config.form_errors import add_service_errors
+from clinic.errors import DomainError
+from clinic.form_errors import add_service_errors
+from clinic.timezones import format_datetime
 from patients.capabilities import can_change_staff_settings, can_create_api_token, can_revoke_api_token
-from patients.timezones import format_datetime
 
 
 def console_context(request: HttpRequest, title: str, **extra: object) -> dict:

@@ -174,7 +174,7 @@ def main() -> None:
 
 
 def _broker_name() -> str:
-    from config.tasks import task_broker
+    from clinic.tasks import task_broker
 
     return task_broker().info()
 
@@ -182,7 +182,7 @@ def _broker_name() -> str:
 def _broker_delete_queue() -> None:
     from django_q.conf import Conf
 
-    from config.tasks import task_broker
+    from clinic.tasks import task_broker
 
     if Conf.ORM is None:  # Redis: the private queue would otherwise stay behind
         task_broker().delete_queue()

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "phonenumber_field",
     "django_q",
+    "clinic",
     "patients",
     "consults",
     "messaging",
@@ -98,12 +99,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.observability.RequestIdMiddleware",
-    # CSP (with a per-request nonce), Permissions-Policy, no-store on patient data (config/security_headers.py).
-    "config.security_headers.SecurityHeadersMiddleware",
-    # A database that cannot be reached answers 503 "call the clinic", not 500 (config/db_unavailable.py).
-    "config.db_unavailable.DatabaseUnavailableMiddleware",
-    "config.request_guards.NulQueryMiddleware",
+    "clinic.observability.RequestIdMiddleware",
+    # CSP (with a per-request nonce), Permissions-Policy, no-store on patient data (clinic/security_headers.py).
+    "clinic.security_headers.SecurityHeadersMiddleware",
+    # A database that cannot be reached answers 503 "call the clinic", not 500 (clinic/db_unavailable.py).
+    "clinic.db_unavailable.DatabaseUnavailableMiddleware",
+    "clinic.request_guards.NulQueryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -124,7 +125,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 # Every form control gets an accessible name, inline rows and split date/time inputs too (issue 14).
-FORM_RENDERER = "config.a11y_forms.AccessibleFormRenderer"
+FORM_RENDERER = "clinic.a11y_forms.AccessibleFormRenderer"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -137,7 +138,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.clinic",
+                "clinic.context_processors.clinic",
             ],
         },
     },
@@ -367,11 +368,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "clinic.api_errors.api_exception_handler",
     "NUM_PROXIES": NUM_PROXIES,  # throttles read X-Forwarded-For only as far as trusted proxies vouch
-    # JSON that cannot be parsed (too deep, bad UTF-8) is a 400, never a 500 (config/parsers.py).
+    # JSON that cannot be parsed (too deep, bad UTF-8) is a 400, never a 500 (clinic/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
-        "config.parsers.SafeJSONParser",
+        "clinic.parsers.SafeJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -517,12 +518,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "request_id": {"()": "config.observability.RequestIdFilter"},
-        "redact": {"()": "config.observability.RedactFilter"},
+        "request_id": {"()": "clinic.observability.RequestIdFilter"},
+        "redact": {"()": "clinic.observability.RedactFilter"},
         # make run: hide runserver's successful static-file lines (issue 13: messages were buried).
-        "quiet_static": {"()": "config.observability.QuietStaticRequestsFilter"},
+        "quiet_static": {"()": "clinic.observability.QuietStaticRequestsFilter"},
     },
-    "formatters": {"line": {"()": "config.observability.JsonLineFormatter"}},
+    "formatters": {"line": {"()": "clinic.observability.JsonLineFormatter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

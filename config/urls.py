@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from config.health import healthz
-from config.views import bench_bare
+from clinic.health import healthz
+from clinic.views import bench_bare
 from guide import views as guide_views
 from interop.console import fhir_export_page
 from patients.access_report import access_report
@@ -57,5 +57,5 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-handler404 = "config.views.not_found"
-handler500 = "config.views.server_error"
+handler404 = "clinic.views.not_found"
+handler500 = "clinic.views.server_error"

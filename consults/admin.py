@@ -15,8 +15,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from config.errors import DomainError
-from config.form_errors import add_service_errors
+from clinic.date_inputs import DATE_EXAMPLE, ConsoleDatesMixin
+from clinic.errors import DomainError
+from clinic.form_errors import add_service_errors
+from clinic.roles import staff_user
+from clinic.timezones import format_datetime
 from consults import admin_consult_page as consult_page
 from consults.expert_profiles import NOT_AN_EXPERT, expert_profile_save
 from consults.models import (
@@ -52,9 +55,6 @@ from patients.capabilities import (
     can_use_console,
     can_view_consult,
 )
-from patients.date_inputs import DATE_EXAMPLE, ConsoleDatesMixin
-from patients.roles import staff_user
-from patients.timezones import format_datetime
 
 
 def _runs_schedule(request: HttpRequest) -> bool:

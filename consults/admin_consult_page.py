@@ -12,12 +12,12 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from config.errors import DomainError
+from clinic.errors import DomainError
+from clinic.timezones import format_datetime, zone_or_none
 from consults.models import Consult, ConsultStatus
 from consults.services import consult_mark_completed, consult_mark_no_show
 from consults.video import consult_video_url
 from patients.capabilities import can_complete_consult
-from patients.timezones import format_datetime, zone_or_none
 
 OUTCOMES: dict[str, tuple[Callable[..., Consult], str]] = {
     "completed": (consult_mark_completed, "completed"),

@@ -13,13 +13,13 @@ from rest_framework.exceptions import APIException, Throttled
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from config.api_errors import error_body
+from clinic.api_errors import error_body
+from clinic.timezones import EARLIEST_DATE, LATEST_DATE, is_plausible_date, plausible_instant, zone_or_none
 from consults.errors import SlotTaken
 from consults.models import Consult
 from consults.services import consult_ics_url, consult_manage_url
 from consults.slots import Slot
 from consults.throttles import wait_message
-from patients.timezones import EARLIEST_DATE, LATEST_DATE, is_plausible_date, plausible_instant, zone_or_none
 
 
 class TimeZoneField(serializers.CharField):

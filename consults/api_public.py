@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import DomainError, NotFound
+from clinic.errors import DomainError, NotFound
 from consults.api_common import (
     BookingThrottled,
     ConsultPublicOutput,

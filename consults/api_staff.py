@@ -18,15 +18,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import NotFound
-from config.ids import MAX_ID
+from clinic.errors import NotFound
+from clinic.ids import MAX_ID
+from clinic.roles import staff_user
 from consults.api_common import DayField, InZoneDateTimeField, StaffPagination, TimeZoneField
 from consults.models import Consult, ConsultSource, ConsultStatus
 from consults.selectors import consult_list_for_staff, consults_visible_to
 from consults.services import consult_cancel, consult_mark_completed, consult_mark_no_show
 from patients.audit import AuditedAPIMixin
 from patients.capabilities import can_cancel_consult, can_complete_consult, can_use_console
-from patients.roles import staff_user
 
 
 class IsClinicStaff(BasePermission):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-import config.ids  # noqa: F401  (registers the <id:…> path converter)
+import clinic.ids  # noqa: F401  (registers the <id:…> path converter)
 from consults import api_public, api_staff
 
 urlpatterns = [

@@ -9,13 +9,12 @@ class ConsultsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: these modules import models, which load only after the app registry.
-        import config.request_guards  # noqa: F401  registers the deploy check for the shared cache the throttles need
+        from clinic.queue import register_card_provider
         from consults.constraints import on_post_migrate
         from consults.queue_cards import consult_cards
         from consults.replies import consult_reminder_reply
         from consults.selectors import expert_consult_patient_ids
         from messaging.replies import register_reply_handler
-        from patients.queue import register_card_provider
         from patients.visibility import register_visibility_rule
 
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="consults_sqlite_overlap_triggers")

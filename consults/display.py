@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import dateformat
 
+from clinic.timezones import zone_choices, zone_or_none  # noqa: F401 - zone_choices: consults.forms imports it here
 from consults.slots import Slot
-from patients.timezones import zone_choices, zone_or_none  # noqa: F401 - zone_choices: consults.forms imports it here
 
 
 def zone_or_default(name: str | None) -> ZoneInfo:

@@ -1,9 +1,9 @@
-"""Consult-specific domain errors (see config/errors.py; shown on forms and in the API by config's mappers)."""
+"""Consult-specific domain errors (see clinic/errors.py; shown on forms and in the API by config's mappers)."""
 
 from collections.abc import Sequence
 from http import HTTPStatus
 
-from config.errors import Conflict, DomainError
+from clinic.errors import Conflict, DomainError
 from consults.slots import Slot
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
-from config.errors import Conflict, DomainError
+from clinic.errors import Conflict, DomainError
 from consults.models import Expert
 from patients.audit import audit_record
 from patients.capabilities import can_be_on_care_team, can_change_expert_profile, can_change_expert_user

@@ -8,13 +8,13 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from clinic.timezones import plausible_instant
 from consults.consent import CONSENT_TEXT, NO_MESSAGES, channel_consents
 from consults.display import zone_choices
 from consults.models import ConsultMode, Expert, SpokenLanguage, Topic
 from consults.selectors import expert_list_public
 from patients.contact_validation import PatientNameFormField, PatientPhoneFormField, phone_help_text_lazy
 from patients.models import Channel
-from patients.timezones import plausible_instant
 
 
 def parse_slot_value(value: str) -> tuple[Expert, datetime] | None:

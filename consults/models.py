@@ -16,8 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinic.timezones import format_datetime, validate_time_zone
 from consults.constraints import TsTzRange, no_overlap_constraint
-from patients.timezones import format_datetime, validate_time_zone
 
 # Crockford-like alphabet without 0/O/1/I/L: references are read aloud over the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -1,4 +1,4 @@
-"""Cards for the coordinator's work queue (patients.queue): today's consults, consults to close."""
+"""Cards for the coordinator's work queue (clinic.queue): today's consults, consults to close."""
 
 from datetime import timedelta
 
@@ -7,11 +7,11 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic.queue import QueueCard
+from clinic.roles import is_coordinator
 from consults.models import ConsultStatus
 from consults.selectors import consults_visible_to
 from patients.capabilities import can_use_console
-from patients.queue import QueueCard
-from patients.roles import is_coordinator
 
 
 def consult_cards(user: AbstractBaseUser, mine_only: bool) -> list[QueueCard]:

@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from config.errors import Busy, DomainError
-from config.inserts import insert_unless_conflict
+from clinic.errors import Busy, DomainError
+from clinic.inserts import insert_unless_conflict
+from clinic.timezones import LATEST_DATE, plausible_instant
 from consults.constraints import is_overlap_violation
 from consults.errors import SlotTaken
 from consults.models import Consult, ConsultStatus, Expert, TimeOff, new_reference
@@ -30,7 +31,6 @@ from consults.selectors import (
     next_free_slots,
 )
 from consults.slots import ExpertCalendar, SlotRules, StartProblem, start_problem
-from patients.timezones import LATEST_DATE, plausible_instant
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations

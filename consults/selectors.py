@@ -16,11 +16,11 @@ from django.db import connections
 from django.db.models import BigIntegerField, Func, Q, QuerySet
 from django.utils import timezone
 
+from clinic.roles import is_admin, is_coordinator, is_expert
 from consults.models import MAX_CONSULT_MINUTES, Consult, ConsultStatus, Expert, TimeOff, WeeklyAvailability
 from consults.slots import Block, ExpertCalendar, Slot, SlotList, SlotRules, free_starts, local_day_bounds
 from messaging.models import Direction, Status
 from patients.models import Channel
-from patients.roles import is_admin, is_coordinator, is_expert
 from patients.selectors import patient_visibility_q
 from patients.visibility import PatientIdRow
 

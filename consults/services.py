@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from config.errors import DomainError
+from clinic.errors import DomainError
 from consults.errors import ConsultNotChangeable, IdempotencyKeyReused, SlotTaken, UpcomingLimitReached
 from consults.models import Consult, ConsultMode, ConsultSource, ConsultStatus, Expert, new_manage_token
 from consults.notifications import consult_ics_url as consult_ics_url

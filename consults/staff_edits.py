@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 
-from config.errors import DomainError
+from clinic.errors import DomainError
 from consults.errors import ConsultNotChangeable
 from consults.models import Consult, ConsultMode, ConsultSource, ConsultStatus, Expert, Topic
 from consults.rules import lock_rows, write_transaction

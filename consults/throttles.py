@@ -27,7 +27,7 @@ from phonenumbers import NumberParseException
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from config.request_guards import client_address
+from clinic.request_guards import client_address
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from config.errors import DomainError
-from config.form_errors import add_service_errors
+from clinic.errors import DomainError
+from clinic.form_errors import add_service_errors
 from consults.consent import BOOKING_NOTE, booking_intake
 from consults.display import SlotChoice, group_by_day, long_label, slot_value, zone_or_default
 from consults.errors import SlotTaken

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from config.errors import DomainError
-from config.form_errors import add_service_errors
+from clinic.errors import DomainError
+from clinic.form_errors import add_service_errors
 from consults.calendar import consult_ics
 from consults.display import group_by_day, long_label, zone_or_default
 from consults.forms import CancelForm, RescheduleForm, parse_slot_value

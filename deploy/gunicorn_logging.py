@@ -12,7 +12,7 @@ from typing import Any
 
 from gunicorn.glogging import Logger, SafeAtoms
 
-from config.observability import redact
+from clinic.observability import redact
 
 # Request and response headers an access log format may name; everything else is dropped.
 SAFE_REQUEST_HEADERS = {"x-request-id", "x-real-ip", "x-forwarded-for", "user-agent", "host", "content-length"}

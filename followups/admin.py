@@ -2,10 +2,10 @@
 
 from django.contrib import admin
 
+from clinic.roles import staff_user
 from followups.models import CheckinPlan, FollowUpPause, MedicationReminderPlan
 from followups.plans import checkin_plan_save, medication_plan_save
 from patients.admin_base import PatientDataAdmin, adopt_saved_row
-from patients.roles import staff_user
 
 
 class PlanAdmin(PatientDataAdmin):

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from config.tasks import TaskBudget
+from clinic.tasks import TaskBudget
+from clinic.timezones import format_date
 from followups.checkin_replies import parse_checkin_reply
 from followups.dose_replies import normalize
 from followups.models import CheckinPlan, CheckinSession, SessionStatus
@@ -26,7 +27,6 @@ from messaging.models import Message
 from messaging.services import message_send
 from patients.models import Channel, Note, Patient, ReportSource
 from patients.services import symptom_report_record
-from patients.timezones import format_date
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ from typing import TextIO
 from django.db import transaction
 from django.utils import timezone
 
+from clinic.timezones import clinic_today
 from followups.models import CheckinPlan, DoseRecord, DoseStatus, MedicationReminderPlan
 from followups.plans import checkin_plan_save, medication_plan_save
 from patients.demo import DEMO_PATIENTS
 from patients.models import Patient
-from patients.timezones import clinic_today
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ loaded, so its imports sit at the top.
 from django.db import transaction
 from django.db.models.signals import post_save
 
+from clinic.panels import register_record_panel
 from followups.kinds import PROMPT_KINDS
 from followups.monitoring import monitoring_topic
 from followups.panel import FOLLOW_UPS_PANEL
@@ -19,7 +20,6 @@ from messaging.guards import register_send_guard
 from messaging.replies import register_reply_handler
 from messaging.services import messages_cancel_pending
 from patients.models import ItemStatus, MonitoringItem, ResourceAssignment
-from patients.panels import register_record_panel
 
 
 def _item_saved(sender, instance, **kwargs) -> None:

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from config.tasks import TaskBudget
+from clinic.tasks import TaskBudget
 from followups.dose_replies import TAKEN
 from followups.models import DoseRecord, DoseStatus, MedicationReminderPlan
 from followups.pause import paused_patient_ids, plans_due

@@ -1,7 +1,7 @@
 """Automated follow-ups between visits: who gets which reminders, what they answered, and pauses.
 
 Plans store the next due instant in UTC (`next_at`), recomputed from the patient's local wall-clock
-time after each send with patients.timezones, so a sweep finds due work with one indexed range
+time after each send with clinic.timezones, so a sweep finds due work with one indexed range
 query and the local time stays right across DST changes.
 """
 
@@ -13,8 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from clinic.timezones import format_date
 from consults.models import Weekday
-from patients.timezones import format_date
 
 
 class FollowUpPause(models.Model):

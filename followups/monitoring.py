@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 
-from config.tasks import TaskBudget
+from clinic.tasks import TaskBudget
 from followups.pause import paused_patient_ids
 from messaging.models import Message
 from messaging.services import message_send

@@ -6,10 +6,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from clinic.panels import RecordPanel
 from followups.selectors import follow_ups_overview
 from patients.capabilities import can_pause_follow_ups
 from patients.models import Patient
-from patients.panels import RecordPanel
 
 
 def panel_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from config.errors import Conflict, DomainError
+from clinic.errors import Conflict, DomainError
 from followups.kinds import FOLLOW_UP_KINDS, PAUSED_REASON
 from followups.models import CheckinPlan, FollowUpPause, MedicationReminderPlan
 from followups.plans import checkin_next_at, medication_next_at

@@ -7,10 +7,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from config.errors import DomainError
+from clinic.errors import DomainError
+from clinic.timezones import local_datetime, next_local_occurrence
 from followups.models import CheckinPlan, MedicationReminderPlan
 from patients.models import Patient
-from patients.timezones import local_datetime, next_local_occurrence
 
 
 def medication_next_at(plan: MedicationReminderPlan, patient: Patient, *, after: datetime) -> datetime | None:

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from clinic.timezones import clinic_today, format_date
 from consults.models import Consult, ConsultStatus
 from followups.checkins import checkin_sessions_recent
 from followups.consult_reminders import consult_reminder_moments
@@ -20,7 +21,6 @@ from followups.pause import active_pause
 from followups.resources import resource_follow_up_key
 from messaging.models import Direction, Message
 from patients.models import AssignmentStatus, ItemStatus, MonitoringItem, Patient, ResourceAssignment
-from patients.timezones import clinic_today, format_date
 
 RECENT = 12
 

@@ -15,7 +15,7 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 
-from config.tasks import TaskBudget, task_enqueue
+from clinic.tasks import TaskBudget, task_enqueue
 from followups.checkins import checkins_expire, checkins_send_due
 from followups.consult_reminders import consult_reminders_send_due
 from followups.medication import doses_mark_unconfirmed, medication_reminders_send_due

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from config.errors import DomainError
+from clinic.errors import DomainError
 from followups.pause import follow_ups_pause, follow_ups_resume
 from patients.capabilities import can_pause_follow_ups
 from patients.selectors import patients_visible_to

@@ -11,10 +11,10 @@ class GuideConfig(AppConfig):
         from wagtail.models import Page
         from wagtail.signals import page_published, page_unpublished, post_page_move, workflow_approved
 
+        from clinic.queue import register_card_provider
         from guide.governance import on_page_changed, on_workflow_approved
         from guide.queue_cards import guide_review_cards
         from patients.models import Resource
-        from patients.queue import register_card_provider
 
         register_card_provider(guide_review_cards)
         workflow_approved.connect(on_workflow_approved, dispatch_uid="guide_review_record")

@@ -1,11 +1,11 @@
-"""A card on the coordinators' work queue (patients.queue): guide pages past their clinical review date."""
+"""A card on the coordinators' work queue (clinic.queue): guide pages past their clinical review date."""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
+from clinic.queue import QueueCard
 from guide.selectors import guide_pages_overdue
 from patients.capabilities import can_use_console
-from patients.queue import QueueCard
 
 
 def guide_review_cards(user: AbstractBaseUser, mine_only: bool) -> list[QueueCard]:

@@ -3,7 +3,7 @@
 No JavaScript and no chart library. Each SVG is role="img" with a <title> and a <desc> (named by
 aria-labelledby / aria-describedby); the page shows the same numbers in a table beside it and
 the legend as HTML, so nothing is only in the picture. Periods longer than six months get the console's
-time axis, a tick every 3 months (patients/chart_axis.py); shorter ones name every few weeks.
+time axis, a tick every 3 months (clinic/chart_axis.py); shorter ones name every few weeks.
 """
 
 import math
@@ -15,8 +15,8 @@ from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from patients.chart_axis import quarter_axis, quarter_starts
-from patients.timezones import format_date
+from clinic.chart_axis import quarter_axis, quarter_starts
+from clinic.timezones import format_date
 
 WIDTH, HEIGHT = 680, 260
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 12, 36

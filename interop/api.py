@@ -19,7 +19,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api_errors import api_exception_handler
+from clinic.api_errors import api_exception_handler
 from interop.codes import FHIR_JSON
 from interop.errors import FhirInputError, operation_outcome
 from interop.export import care_record_export
@@ -50,7 +50,7 @@ class FhirJSONParser(BaseParser):
             )
         try:
             return json.loads(raw.decode(settings.DEFAULT_CHARSET), parse_float=Decimal)
-        except RecursionError as exc:  # `[[[…]]]` nested past Python's limit: a 400 like config/parsers.py's
+        except RecursionError as exc:  # `[[[…]]]` nested past Python's limit: a 400 like clinic/parsers.py's
             raise ParseError("The body is nested too deeply to be FHIR JSON.") from exc
         except (ValueError, UnicodeDecodeError) as error:
             raise ParseError(f"The body is not JSON: {error}") from error

@@ -3,7 +3,7 @@
 from http import HTTPStatus
 from typing import Any
 
-from config.errors import DomainError
+from clinic.errors import DomainError
 
 
 class FhirInputError(DomainError):

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.conf import settings
 
+from clinic.timezones import format_date
 from consults.models import Consult, ConsultStatus
 from interop import codes
 from interop.export_clinical import patient_reference
@@ -27,7 +28,6 @@ from patients.models import (
     TaskStatus,
     TestStatus,
 )
-from patients.timezones import format_date
 
 # MonitoringKind → LOINC, where domain.md names one.
 MONITORING_LOINC = {

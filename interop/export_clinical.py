@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 
+from clinic.timezones import format_date
 from interop import codes
 from interop.resources import (
     Resource,
@@ -21,7 +22,6 @@ from interop.resources import (
 )
 from patients import protocols
 from patients.models import CareRecord, Diagnosis, GeneticTest, LabResult, Patient, TestKind, TestStatus
-from patients.timezones import format_date
 
 LAB_CATEGORY = [concept(coding(codes.OBSERVATION_CATEGORY, "laboratory", "Laboratory"))]
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from clinic.date_inputs import ConsoleDatesMixin
 from messaging.admin_thread import thread_get, thread_post
 from messaging.models import Conversation, Direction, Message, WhatsAppTemplate
 from messaging.selectors import assigned_to_q, conversation_list_for
@@ -18,7 +19,6 @@ from messaging.whatsapp_templates import whatsapp_sending_for_real, whatsapp_tem
 from patients.admin.read_only import ReadOnlyAdminMixin
 from patients.admin_base import CapabilityPermissionsMixin, PatientDataAdmin
 from patients.capabilities import can_edit_message_templates, can_reply_to_conversation
-from patients.date_inputs import ConsoleDatesMixin
 
 
 class UnreadFilter(admin.SimpleListFilter):

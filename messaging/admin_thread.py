@@ -16,8 +16,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from config.errors import DomainError
-from config.form_errors import add_service_errors
+from clinic.errors import DomainError
+from clinic.form_errors import add_service_errors
 from messaging.channels import whatsapp_window_open, window_hours
 from messaging.errors import IdempotencyKeyReused, OutsideWhatsAppWindow
 from messaging.inbox import (

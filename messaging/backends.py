@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 from twilio.base.exceptions import TwilioException, TwilioRestException
 
-from config.observability import redact
+from clinic.observability import redact
 from messaging.twilio_errors import TRANSIENT_CODES, reason_for
 from patients.models import Channel
 

@@ -1,4 +1,4 @@
-"""Work-queue cards for the coordinator dashboard (patients/queue.py): one query each."""
+"""Work-queue cards for the coordinator dashboard (clinic/queue.py): one query each."""
 
 import datetime as dt
 
@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic.queue import QueueCard
 from messaging.selectors import (
     assigned_to_q,
     conversations_visible_to,
@@ -14,7 +15,6 @@ from messaging.selectors import (
 )
 from messaging.whatsapp_templates import whatsapp_sending_for_real, whatsapp_template_gaps
 from patients.capabilities import can_use_console
-from patients.queue import QueueCard
 
 PROBLEM_LOOKBACK = dt.timedelta(days=7)
 

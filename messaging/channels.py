@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from clinic.timezones import local_datetime
 from messaging.models import Conversation
 from patients.models import Channel, Patient, opt_out_field
-from patients.timezones import local_datetime
 
 
 @dataclass(frozen=True)

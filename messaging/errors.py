@@ -1,4 +1,4 @@
-"""Messaging's part of the project's error vocabulary (see config/errors.py), and its programming errors.
+"""Messaging's part of the project's error vocabulary (see clinic/errors.py), and its programming errors.
 
 A programming error is not a refusal a person can act on: it is a plain exception, logged and answered
 with a 500, so that it is fixed in the code rather than shown to a patient or a coordinator.
@@ -6,7 +6,7 @@ with a 500, so that it is fixed in the code rather than shown to a patient or a 
 
 from http import HTTPStatus
 
-from config.errors import Conflict, DomainError
+from clinic.errors import Conflict, DomainError
 
 
 class OutsideWhatsAppWindow(Conflict):

@@ -20,9 +20,9 @@ from django.db.models.sql.subqueries import InsertQuery, UpdateQuery
 from django.urls import reverse
 from django.utils import timezone
 
-from config.errors import DomainError
-from config.inserts import insert_unless_conflict
-from config.tasks import task_enqueue
+from clinic.errors import DomainError
+from clinic.inserts import insert_unless_conflict
+from clinic.tasks import task_enqueue
 from messaging.models import Conversation, ConversationStatus, Direction, Message, Status
 from messaging.replies import registered_reply_kinds, reply_handler_for
 from messaging.services import conversation_for_patient, message_send

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from config.errors import Conflict, DomainError
+from clinic.errors import Conflict, DomainError
 from messaging.channels import channel_refusal, whatsapp_window_open
 from messaging.errors import IdempotencyKeyReused, NoConsentedChannel, OutsideWhatsAppWindow, PrivacyViolation
 from messaging.models import Conversation, ConversationStatus, Direction, Message, MessageChannel, Status
@@ -208,7 +208,7 @@ def assignable_staff(conversation: Conversation):
     """Coordinators and admins; the UI narrows to those who may see the patient."""
     from django.contrib.auth import get_user_model
 
-    from patients.roles import COORDINATOR
+    from clinic.roles import COORDINATOR
 
     return (
         get_user_model()

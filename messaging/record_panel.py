@@ -1,4 +1,4 @@
-"""The patient's message thread on the care record page (a patients.panels RecordPanel).
+"""The patient's message thread on the care record page (a clinic.panels RecordPanel).
 
 Read-only there: the latest messages with delivery state and problems; replying, assigning and
 "try again" stay on the conversation page in the inbox, which the panel links to. Showing the
@@ -11,11 +11,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic.panels import RecordPanel, SummaryLine
 from messaging.admin_thread import bubbles
 from messaging.models import Conversation
 from messaging.selectors import conversation_thread
 from patients.models import Patient
-from patients.panels import RecordPanel, SummaryLine
 
 RECENT_MESSAGES = 8
 

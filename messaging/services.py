@@ -13,8 +13,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from config.inserts import insert_unless_conflict
-from config.tasks import task_enqueue
+from clinic.inserts import insert_unless_conflict
+from clinic.tasks import task_enqueue
 from messaging.channels import next_allowed_time, plan_channel
 from messaging.guards import send_guard_reason
 from messaging.models import Conversation, Direction, Message, Status, WhatsAppTemplate

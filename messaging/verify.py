@@ -21,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 from twilio.base.exceptions import TwilioRestException
 
-from config.observability import redact
+from clinic.observability import redact
 
 CODE_LENGTH = 6
 

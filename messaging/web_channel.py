@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from config.errors import DomainError
+from clinic.errors import DomainError
 from messaging.inbound import enqueue_routing
 from messaging.models import Conversation, ConversationStatus, Direction, Message, MessageChannel, Status
 from messaging.services import conversation_for_patient, message_send

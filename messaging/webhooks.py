@@ -12,8 +12,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
-from config.api_errors import error_body
-from config.errors import DomainError
+from clinic.api_errors import error_body
+from clinic.errors import DomainError
 from messaging.inbound import inbound_parse, inbound_record
 from messaging.status import message_status_record
 

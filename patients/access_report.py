@@ -16,9 +16,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from clinic.date_inputs import ConsoleDateField
 from patients.capabilities import can_view_access_report
 from patients.csv_export import csv_response
-from patients.date_inputs import ConsoleDateField
 from patients.models import AuditEntry
 
 MAX_ROWS = 5000  # a page beyond this asks for a narrower period; the CSV holds them all

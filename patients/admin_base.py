@@ -15,12 +15,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from config.errors import DomainError
-from config.form_errors import add_service_errors
+from clinic.date_inputs import CONSOLE_DATE_OVERRIDES
+from clinic.errors import DomainError
+from clinic.form_errors import add_service_errors
+from clinic.roles import COORDINATOR
 from patients.audit import AuditedAdminMixin
 from patients.capabilities import can_add_note, can_delete_patient_data, can_edit_care_record, can_use_console
-from patients.date_inputs import CONSOLE_DATE_OVERRIDES
-from patients.roles import COORDINATOR
 from patients.selectors import patient_visibility_q, patients_visible_to
 
 
@@ -99,7 +99,7 @@ def adopt_saved_row(target: models.Model, saved: models.Model) -> None:
 class PatientDataAdmin(ServiceRefusalAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     patient_path: str = "patient"
     record_anchor: str = ""  # the care record section to return to; default: the model's own inline
-    # Native date pickers that also take dd/mm/yyyy, date-times read in the viewer's zone (patients/date_inputs.py).
+    # Native date pickers that also take dd/mm/yyyy, date-times read in the viewer's zone (clinic/date_inputs.py).
     formfield_overrides = CONSOLE_DATE_OVERRIDES
 
     class Media:

@@ -10,8 +10,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 from django.http import HttpRequest
 
-from config.observability import request_id_var
-from config.request_guards import client_address
+from clinic.observability import request_id_var
+from clinic.request_guards import client_address
 from patients.models import AuditAction, AuditEntry, Patient
 
 

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+from clinic.roles import is_admin, is_clinic_staff, is_coordinator, is_expert
 from patients.models import Patient
-from patients.roles import is_admin, is_clinic_staff, is_coordinator, is_expert
 from patients.selectors import patients_visible_to
 
 if TYPE_CHECKING:  # consults, messaging and accounts depend on patients, never the other way round at import time

@@ -1,7 +1,7 @@
 """Server-rendered SVG: BCR::ABL1 IS % over time on a log scale, with the ELN 2020 milestone lines.
 
 No JavaScript and no chart library; the page also shows the same numbers as a table. The time axis is
-labelled every 3 months (patients/chart_axis.py).
+labelled every 3 months (clinic/chart_axis.py).
 """
 
 import math
@@ -12,10 +12,10 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from clinic.chart_axis import quarter_axis, quarter_domain, quarter_starts
+from clinic.months import add_months
+from clinic.timezones import format_date
 from patients import protocols
-from patients.chart_axis import quarter_axis, quarter_domain, quarter_starts
-from patients.molecular import add_months
-from patients.timezones import format_date
 
 WIDTH, HEIGHT = 680, 300
 # RIGHT leaves room for half a "Sep 2026" centred on a tick at the plot's right edge.

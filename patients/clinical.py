@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from clinic.months import add_months
+from clinic.timezones import format_date
 from patients import protocols
-from patients.molecular import AT_MMR_OR_DEEPER, add_months
-from patients.timezones import format_date
+from patients.molecular import AT_MMR_OR_DEEPER
 
 
 @dataclass(frozen=True)

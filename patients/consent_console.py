@@ -8,10 +8,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from config.errors import DomainError
+from clinic.errors import DomainError
+from clinic.panels import RecordPanel
 from patients.capabilities import can_edit_care_record
 from patients.models import ConsentChannel, ConsentEvent, ConsentHow, ConsentPurpose, Patient
-from patients.panels import RecordPanel
 from patients.services.consent import consent_record
 
 HISTORY_ROWS = 50

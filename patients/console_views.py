@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from config.errors import DomainError
+from clinic.errors import DomainError
 from patients.audit import audit_record
 from patients.capabilities import can_use_console, can_work_triage
 from patients.models import AuditAction, Patient

@@ -5,13 +5,13 @@ from datetime import datetime, time
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
+from clinic.queue import QueueCard
+from clinic.timezones import clinic_today, clinic_zone
 from patients.capabilities import can_use_console, can_work_triage
 from patients.models import MonitoringItem, item_state_q
 from patients.models.monitoring import ItemState
-from patients.queue import QueueCard
 from patients.selectors import authorisations_expiring, tasks_due, urgent_symptoms_open, visible
 from patients.services.monitoring import protocol_values
-from patients.timezones import clinic_today, clinic_zone
 from patients.worklist import patients_unassigned
 
 

@@ -5,8 +5,8 @@ from typing import TextIO
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
+from clinic.roles import COORDINATOR, EXPERT, ensure_role_groups
 from patients.models import Channel, Language, Patient
-from patients.roles import COORDINATOR, EXPERT, ensure_role_groups
 
 DEMO_PASSWORD = "carethread-demo"
 

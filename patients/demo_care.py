@@ -14,9 +14,10 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from clinic.months import add_months
+from clinic.timezones import clinic_today
 from patients.demo import DEMO_PATIENTS
 from patients.models import CareRecord, ConcomitantMedication, InsurancePolicy, Patient, Resource
-from patients.molecular import add_months
 from patients.resource_directory import ensure_resources
 from patients.services import (
     care_task_create,
@@ -29,7 +30,6 @@ from patients.services import (
     symptom_report_record,
 )
 from patients.services.records import care_record_save
-from patients.timezones import clinic_today
 
 D = Decimal
 

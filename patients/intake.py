@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 
-from config.inserts import insert_unless_conflict
+from clinic.inserts import insert_unless_conflict
+from clinic.timezones import clinic_today, validate_time_zone
 from messaging.services import message_send
 from patients.audit import audit_record
 from patients.models import (
@@ -32,7 +33,6 @@ from patients.models import (
     RecordState,
 )
 from patients.services.consent import consent_record
-from patients.timezones import clinic_today, validate_time_zone
 
 VERIFICATION_KIND = "intake_verification"
 CONSENT_FIELDS = ("consent_sms", "consent_whatsapp")

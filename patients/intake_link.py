@@ -14,7 +14,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from config.errors import DomainError
+from clinic.errors import DomainError
 from messaging.models import Message
 from messaging.services import message_send, messages_cancel_pending
 from patients.audit import audit_record

@@ -3,23 +3,16 @@
 Everything here reads `patients.protocols`; the services store what these functions return.
 """
 
-import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from clinic.months import add_months
 from patients import protocols
 
 AT_MMR_OR_DEEPER = frozenset({"mmr", "mr4", "mr45", "mr5"})
 DAYS_PER_MONTH = Decimal("30.4375")
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day of the month `months` later, clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def months_between(start: date, end: date) -> Decimal:

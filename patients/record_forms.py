@@ -1,7 +1,7 @@
 """The care record's purpose-built forms: each asks only what one service needs.
 
 The forms check the input itself (is it a date, a number); the clinic's rules stay in the services,
-whose refusals come back next to the field they concern (config.form_errors). Fields reuse the model
+whose refusals come back next to the field they concern (clinic.form_errors). Fields reuse the model
 fields' labels and validators, so a form never states a rule of its own.
 """
 
@@ -11,9 +11,9 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
+from clinic.timezones import EARLIEST_DATE, LATEST_DATE, is_plausible_date
 from patients import protocols
 from patients.models import GeneticTest, LabResult, ReportSource, SymptomReport
-from patients.timezones import EARLIEST_DATE, LATEST_DATE, is_plausible_date
 
 # ISO is what <input type="date"> sends; people typing (or a browser without a date picker) write dd/mm/yyyy.
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]

@@ -12,11 +12,11 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from clinic.panels import RecordPanel, SummaryLine, record_panels
 from patients.capabilities import can_add_note, can_edit_care_record
 from patients.clinical import Flag
 from patients.models import CareTask, Patient
 from patients.overview import care_record_overview
-from patients.panels import RecordPanel, SummaryLine, record_panels
 
 SUMMARY_ROWS = 3  # flags, due items and tasks shown in the summary; the sections list them all
 LEVEL_ORDER = {"danger": 0, "warning": 1, "info": 2}

@@ -13,8 +13,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from config.errors import DomainError
-from config.form_errors import add_service_errors
+from clinic.errors import DomainError
+from clinic.form_errors import add_service_errors
+from clinic.roles import staff_user
+from clinic.timezones import clinic_today, format_date
 from patients import protocols
 from patients.capabilities import can_edit_care_record
 from patients.models import Medication, Patient, TestKind
@@ -25,12 +27,10 @@ from patients.record_forms import (
     RecordActionForm,
     SymptomForm,
 )
-from patients.roles import staff_user
 from patients.selectors import patients_visible_to
 from patients.services.records import medication_dose_change
 from patients.services.results import genetic_test_result_record, lab_result_record
 from patients.services.symptoms import symptom_report_record
-from patients.timezones import clinic_today, format_date
 
 AUDIT_VIA = "console"
 FORM_TEMPLATE = "admin/patients/patient/record_form.html"

@@ -9,8 +9,8 @@ the last result, which is due now when it is already late.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from clinic.months import add_months
 from patients import protocols
-from patients.molecular import add_months
 
 DEFAULT_HORIZON_MONTHS = 12
 

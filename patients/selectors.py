@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from clinic.roles import is_admin, is_coordinator, is_expert
 from patients.models import (
     BreakGlassAccess,
     CareTask,
@@ -24,7 +25,6 @@ from patients.models import (
     item_state_q,
 )
 from patients.models.work import OPEN_TASK_STATUSES
-from patients.roles import is_admin, is_coordinator, is_expert
 from patients.visibility import visibility_rules
 
 _M = TypeVar("_M", bound=Model)

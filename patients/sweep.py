@@ -18,7 +18,8 @@ from typing import Any
 
 from django.db import models, transaction
 
-from config.tasks import TaskBudget
+from clinic.tasks import TaskBudget
+from clinic.timezones import format_date
 from patients.models import (
     AssignmentStatus,
     CareRecord,
@@ -33,7 +34,6 @@ from patients.models import (
 from patients.models.monitoring import ItemState
 from patients.services.monitoring import monitoring_schedule_apply, protocol_values
 from patients.services.tasks import care_task_open
-from patients.timezones import format_date
 
 # Rows per transaction. A schedule chunk of 200 takes ~2 s on PostgreSQL; it must fit in what the
 # task timeout leaves after CARE_SWEEP_SECONDS (settings keep at least half the timeout free).

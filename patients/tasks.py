@@ -11,9 +11,9 @@ from datetime import date
 
 from django.conf import settings
 
-from config.tasks import TaskBudget, task_enqueue
+from clinic.tasks import TaskBudget, task_enqueue
+from clinic.timezones import clinic_today
 from patients.sweep import PHASE_NAMES, SweepCursor, care_sweep_run
-from patients.timezones import clinic_today
 
 logger = logging.getLogger(__name__)
 

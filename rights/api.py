@@ -17,12 +17,12 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.ids import query_id
+from clinic.ids import query_id
+from clinic.roles import staff_user
 from patients.api.serializers import VisiblePatientField
 from patients.audit import audit_list_view, audit_record
 from patients.capabilities import can_manage_patient_rights, can_run_erasure
 from patients.models import AuditAction, Channel
-from patients.roles import staff_user
 from patients.selectors import patients_visible_to
 from rights.models import (
     CorrectionRequest,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-import config.ids  # noqa: F401  (registers the <id:…> path converter)
+import clinic.ids  # noqa: F401  (registers the <id:…> path converter)
 from rights import api
 
 urlpatterns = [

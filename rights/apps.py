@@ -7,8 +7,8 @@ class RightsConfig(AppConfig):
     verbose_name = "Patient rights: data package, corrections, erasure"
 
     def ready(self) -> None:
+        from clinic.panels import register_record_panel
         from messaging.guards import register_send_guard
-        from patients.panels import register_record_panel
         from rights.guards import erased_patient_guard
         from rights.panel import RIGHTS_PANEL
 

@@ -15,14 +15,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.errors import DomainError
-from config.form_errors import add_service_errors
+from clinic.errors import DomainError
+from clinic.form_errors import add_service_errors
+from clinic.roles import staff_user
+from clinic.timezones import format_datetime
 from patients.audit import audit_record
 from patients.capabilities import can_manage_patient_rights, can_run_erasure, can_set_retention
 from patients.models import AuditAction, Patient
-from patients.roles import staff_user
 from patients.selectors import patients_visible_to
-from patients.timezones import format_datetime
 from rights import forms as f
 from rights.models import CorrectionRequest, CorrectionStatus, DataPackageLink, ErasureRequest, ErasureStatus
 from rights.selectors import erasure_preview

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import path
 
-import config.ids  # noqa: F401  (registers the <id:…> converter)
+import clinic.ids  # noqa: F401  (registers the <id:…> converter)
 from rights import console
 
 urlpatterns = [

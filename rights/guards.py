@@ -1,7 +1,7 @@
 """The send guard that makes messages to an erased patient impossible (messaging.guards)."""
 
+from clinic.timezones import format_date
 from patients.models import Patient
-from patients.timezones import format_date
 
 
 def erased_patient_guard(*, patient: Patient, kind: str) -> str:

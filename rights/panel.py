@@ -1,13 +1,13 @@
-"""The "Patient rights" section of the care record (a patients.panels RecordPanel): the data package link,
+"""The "Patient rights" section of the care record (a clinic.panels RecordPanel): the data package link,
 correction requests and the erasure request, with the forms that start each."""
 
 from typing import Any
 
 from django.http import HttpRequest
 
+from clinic.panels import RecordPanel
 from patients.capabilities import can_manage_patient_rights, can_run_erasure, can_set_retention
 from patients.models import Patient
-from patients.panels import RecordPanel
 from rights.forms import ErasureRequestForm, PackageLinkForm
 from rights.models import ErasureStatus
 from rights.selectors import rights_rows

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from patients.roles import COORDINATOR, EXPERT
+from clinic.roles import COORDINATOR, EXPERT
 from tests.factories.people import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -197,7 +197,7 @@ def axe_violations(page) -> list[dict]:
     if not AXE_JS.is_file():
         pytest.fail(f"{AXE_JS} is missing: `make contract-mock` (npm install) installs axe-core.")
     # Evaluated through the DevTools protocol rather than added as a <script> tag: the pages' CSP
-    # (config/security_headers.py) rightly refuses an inline script without its nonce.
+    # (clinic/security_headers.py) rightly refuses an inline script without its nonce.
     page.evaluate(AXE_JS.read_text() + "\n;undefined")
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [

@@ -17,7 +17,7 @@ from accounts.mfa import mfa_device_remove
 from accounts.models import ApiToken, StaffProfile
 from accounts.preferences import staff_time_zone_set
 from accounts.tokens import api_token_create, api_token_revoke
-from config.errors import DomainError
+from clinic.errors import DomainError
 from consults.expert_profiles import expert_user_set
 from consults.models import Consult, ConsultSource, ConsultStatus, Expert, Topic
 from consults.services import consult_book, consult_cancel, consult_mark_completed

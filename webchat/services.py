@@ -15,7 +15,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from config.errors import DomainError
+from clinic.errors import DomainError
 from consults.consent import CONSENT_SMS_TEXT, CONSENT_TEXT_VERSION
 from messaging.models import Message
 from messaging.verify import VerifyError, get_verify_backend

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.errors import DomainError
-from config.form_errors import add_service_errors
+from clinic.errors import DomainError
+from clinic.form_errors import add_service_errors
 from patients.audit import client_ip
 from webchat.forms import ChatCodeForm, ChatMessageForm, ChatStartForm
 from webchat.models import PhoneVerification, WebChat

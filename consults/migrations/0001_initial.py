@@ -5,7 +5,7 @@ import consults.models
 import django.contrib.postgres.fields.ranges
 import django.db.models.deletion
 import django.utils.timezone
-import patients.timezones
+import clinic.timezones
 import uuid
 from django.conf import settings
 from django.contrib.postgres.operations import BtreeGistExtension
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('languages', models.JSONField(default=list, help_text='Language codes the expert consults in, e.g. en, hi.')),
                 ('topics', models.JSONField(blank=True, default=list, help_text='Topics this expert takes; empty means by role.')),
                 ('bio', models.TextField(blank=True, max_length=1000)),
-                ('time_zone', models.CharField(default='Asia/Kolkata', max_length=64, validators=[patients.timezones.validate_time_zone])),
+                ('time_zone', models.CharField(default='Asia/Kolkata', max_length=64, validators=[clinic.timezones.validate_time_zone])),
                 ('consult_minutes', models.PositiveSmallIntegerField(default=20)),
                 ('buffer_minutes', models.PositiveSmallIntegerField(default=10, help_text='Free time kept after each consult.')),
                 ('active', models.BooleanField(default=True)),

@@ -4,7 +4,7 @@ from datetime import date
 
 from django import template
 
-from patients.timezones import format_date
+from clinic.timezones import format_date
 
 register = template.Library()
 

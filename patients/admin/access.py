@@ -14,6 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from clinic.date_inputs import ConsoleDatesMixin
+from clinic.roles import EXPERT
+from clinic.timezones import format_datetime
 from patients.admin_base import PatientDataAdmin, ServiceRefusalAdminMixin, adopt_saved_row
 from patients.audit import AuditedAdminMixin
 from patients.capabilities import (
@@ -21,11 +24,8 @@ from patients.capabilities import (
     can_break_glass,
     can_view_break_glass_report,
 )
-from patients.date_inputs import ConsoleDatesMixin
 from patients.models import BreakGlassAccess, CareTeamAssignment, Patient, RecordState
-from patients.roles import EXPERT
 from patients.services.access import break_glass_open, care_team_assign, care_team_end
-from patients.timezones import format_datetime
 
 
 @admin.register(CareTeamAssignment)

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
+from clinic.date_inputs import ConsoleDatesMixin
 from patients.admin_base import CapabilityPermissionsMixin
 from patients.capabilities import can_view_audit_log
-from patients.date_inputs import ConsoleDatesMixin
 from patients.models import AuditEntry
 
 

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from clinic.timezones import clinic_today
 from patients.dashboard import end_of_today
 from patients.models import Diagnosis, GeneticTest, MonitoringItem, item_state_q
 from patients.models.labs import PENDING_TEST_STATUSES
@@ -13,7 +14,6 @@ from patients.models.monitoring import ItemState
 from patients.models.work import OPEN_TASK_STATUSES
 from patients.selectors import mine_q, urgent_symptoms_open
 from patients.services.monitoring import protocol_values
-from patients.timezones import clinic_today
 
 
 class ScopeFilter(admin.SimpleListFilter):

@@ -17,7 +17,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from config.errors import DomainError
+from clinic.date_inputs import ConsoleDatesMixin
+from clinic.errors import DomainError
+from clinic.roles import staff_user
+from clinic.timezones import clinic_today, format_date
 from patients import record_views
 from patients.admin.filters import (
     DiagnosisFilter,
@@ -29,7 +32,6 @@ from patients.admin.filters import (
 from patients.admin_base import PatientDataAdmin
 from patients.audit import audit_record
 from patients.capabilities import can_break_glass, can_delete_patient_data, can_edit_care_record, can_merge_intake
-from patients.date_inputs import ConsoleDatesMixin
 from patients.intake_link import SOURCE_STAFF, patient_intake_merge
 from patients.models import (
     AuditAction,
@@ -43,10 +45,8 @@ from patients.models import (
     RecordState,
 )
 from patients.record_page import care_record_context
-from patients.roles import staff_user
 from patients.services.consent import patient_form_consent_record
 from patients.services.records import care_record_refresh
-from patients.timezones import clinic_today, format_date
 
 
 class PatientInlineMixin(ConsoleDatesMixin):

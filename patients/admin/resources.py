@@ -2,10 +2,10 @@
 
 from django.contrib import admin
 
+from clinic.date_inputs import ConsoleDatesMixin
 from patients.admin.filters import ExpiryFilter, ScopeFilter
 from patients.admin_base import CapabilityPermissionsMixin, PatientDataAdmin
 from patients.capabilities import can_edit_resource_directory
-from patients.date_inputs import ConsoleDatesMixin
 from patients.models import DoseChange, InsurancePolicy, Medication, Resource, ResourceAssignment
 from patients.selectors import visible
 from patients.services.records import medication_dose_change, resource_assign

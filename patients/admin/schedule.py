@@ -9,14 +9,15 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from config.errors import DomainError
-from config.form_errors import add_service_errors
-from config.tasks import task_enqueue
+from clinic.date_inputs import ConsoleDateField, ConsoleDatesMixin
+from clinic.errors import DomainError
+from clinic.form_errors import add_service_errors
+from clinic.tasks import task_enqueue
+from clinic.timezones import clinic_today, format_day_range
 from patients import protocols
 from patients.admin.filters import ItemStateFilter, ScopeFilter
 from patients.admin_base import CapabilityPermissionsMixin, PatientDataAdmin
 from patients.capabilities import can_change_protocol_settings
-from patients.date_inputs import ConsoleDateField, ConsoleDatesMixin
 from patients.models import ItemStatus, MonitoringItem, ProtocolSetting
 from patients.services.monitoring import (
     monitoring_item_add,
@@ -24,7 +25,6 @@ from patients.services.monitoring import (
     monitoring_item_override,
     monitoring_item_skip,
 )
-from patients.timezones import clinic_today, format_day_range
 
 STATE_CLASS = {"overdue": "ct-danger", "due": "ct-warning", "done": "ct-ok"}
 

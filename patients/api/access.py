@@ -9,10 +9,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clinic.roles import EXPERT
 from patients.api.base import PatientDataViewSet
 from patients.api.serializers import VisiblePatientField
 from patients.models import CareTeamAssignment
-from patients.roles import EXPERT
 from patients.services.access import care_team_assign, care_team_end
 
 

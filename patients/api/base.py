@@ -3,7 +3,7 @@
 from rest_framework import viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from config.ids import ID_REGEX, query_id
+from clinic.ids import ID_REGEX, query_id
 from patients.audit import AuditedAPIMixin
 from patients.capabilities import can_add_note, can_delete_patient_data, can_edit_care_record, can_use_console
 from patients.selectors import mine_q, patient_visibility_q

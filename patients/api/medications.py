@@ -10,13 +10,13 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from clinic.timezones import clinic_today
 from patients.api.base import PatientDataViewSet
 from patients.api.serializers import VisiblePatientField, label_field
 from patients.audit import audit_record
 from patients.models import AuditAction, DoseChange, Medication
 from patients.models.care import DoseSchedule
 from patients.services import medication_dose_change, medication_start, medication_stop
-from patients.timezones import clinic_today
 
 
 class DoseChangeSerializer(serializers.ModelSerializer):

@@ -6,6 +6,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from clinic.roles import COORDINATOR
+from clinic.timezones import clinic_today
 from patients import clinical
 from patients.models import (
     CareRecord,
@@ -22,7 +24,6 @@ from patients.models import (
     SymptomReport,
 )
 from patients.models.people import PHONE_TAKEN, phone_on_file
-from patients.roles import COORDINATOR
 from patients.selectors import patients_visible_to
 from patients.services import (
     care_record_save,
@@ -35,7 +36,6 @@ from patients.services import (
     resource_assign,
     symptom_report_record,
 )
-from patients.timezones import clinic_today
 
 
 @extend_schema_field(OpenApiTypes.INT)

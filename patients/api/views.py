@@ -6,7 +6,8 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.ids import ID_REGEX
+from clinic.ids import ID_REGEX
+from clinic.timezones import clinic_today
 from patients.api import serializers as s
 from patients.api.base import ClinicStaffPermission, PatientDataViewSet
 from patients.capabilities import can_edit_resource_directory
@@ -32,7 +33,6 @@ from patients.services import (
     monitoring_item_override,
     monitoring_item_skip,
 )
-from patients.timezones import clinic_today
 
 
 @extend_schema_view(list=extend_schema(summary="Patients I may see (?scope=mine, ?search=, ?diagnosis=)"))

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import patients.timezones
+import clinic.timezones
 import phonenumber_field.modelfields
 from django.conf import settings
 from django.db import migrations, models
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('email', models.EmailField(blank=True, max_length=254)),
                 ('date_of_birth', models.DateField(blank=True, null=True)),
                 ('language', models.CharField(choices=[('en', 'English'), ('hi', 'हिन्दी (Hindi)')], default='en', max_length=5)),
-                ('time_zone', models.CharField(default='Asia/Kolkata', max_length=64, validators=[patients.timezones.validate_time_zone])),
+                ('time_zone', models.CharField(default='Asia/Kolkata', max_length=64, validators=[clinic.timezones.validate_time_zone])),
                 ('preferred_channel', models.CharField(choices=[('sms', 'SMS'), ('whatsapp', 'WhatsApp')], default='sms', max_length=10)),
                 ('consent_sms', models.BooleanField(default=False)),
                 ('consent_whatsapp', models.BooleanField(default=False)),

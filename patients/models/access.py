@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from patients.timezones import format_datetime
+from clinic.timezones import format_datetime
 
 
 class CareTeamAssignment(models.Model):

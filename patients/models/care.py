@@ -9,8 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from patients import protocols
-from patients.timezones import (
+from clinic.timezones import (
     EARLIEST_DATE,
     LATEST_DATE,
     clinic_today,
@@ -18,6 +17,7 @@ from patients.timezones import (
     format_datetime,
     is_plausible_date,
 )
+from patients import protocols
 
 
 class Diagnosis(models.TextChoices):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from config.errors import DomainError
+from clinic.errors import DomainError
 from patients.models.people import Patient
 
 

@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from clinic.timezones import clinic_today, format_date
 from patients import protocols
-from patients.timezones import clinic_today, format_date
 
 
 class MonitoringKind(models.TextChoices):

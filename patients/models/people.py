@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 
-from patients.timezones import clinic_today, validate_time_zone
+from clinic.timezones import clinic_today, validate_time_zone
 
 
 class Language(models.TextChoices):

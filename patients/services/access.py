@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from config.errors import Conflict, DomainError
+from clinic.errors import Conflict, DomainError
 from patients.audit import audit_record
 from patients.capabilities import can_assign_care_team, can_be_on_care_team, can_break_glass, can_view_patient
 from patients.models import AuditAction, BreakGlassAccess, CareTeamAssignment, Patient

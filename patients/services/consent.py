@@ -17,7 +17,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from config.errors import DomainError
+from clinic.errors import DomainError
 from patients.audit import audit_record
 from patients.capabilities import can_edit_care_record
 from patients.models import AuditAction, ConsentChannel, ConsentEvent, ConsentHow, ConsentPurpose, Patient

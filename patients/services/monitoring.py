@@ -7,7 +7,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
 
-from config.errors import Conflict, DomainError
+from clinic.errors import Conflict, DomainError
+from clinic.timezones import EARLIEST_DATE, LATEST_DATE, clinic_today, is_plausible_date
 from patients import protocols
 from patients.audit import audit_record
 from patients.models import (
@@ -26,7 +27,6 @@ from patients.models import (
 )
 from patients.molecular import PriorResult, mmr_confirmed
 from patients.schedule import PlannedItem, ScheduleInputs, plan_schedule
-from patients.timezones import EARLIEST_DATE, LATEST_DATE, clinic_today, is_plausible_date
 
 
 def protocol_values() -> dict[str, int]:

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
-from config.errors import Conflict, DomainError
+from clinic.errors import Conflict, DomainError
+from clinic.timezones import clinic_today, format_date
 from patients import clinical
 from patients.audit import audit_record
 from patients.capabilities import can_add_note
@@ -25,7 +26,6 @@ from patients.models import (
     TreatmentPhase,
 )
 from patients.services.monitoring import monitoring_schedule_generate
-from patients.timezones import clinic_today, format_date
 
 
 def _actor(by: User | None) -> User | None:

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 
-from config.errors import DomainError
+from clinic.errors import DomainError
+from clinic.timezones import clinic_today, format_date
 from patients import clinical, protocols
 from patients.audit import audit_record
 from patients.models import (
@@ -42,7 +43,6 @@ from patients.services.monitoring import (
     qpcr_history,
 )
 from patients.services.tasks import care_task_open
-from patients.timezones import clinic_today, format_date
 
 # Which schedule items a result fulfils.
 ITEM_KINDS_FOR_TEST: dict[str, list[str]] = {

@@ -7,12 +7,12 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from config.errors import DomainError
+from clinic.errors import DomainError
+from clinic.timezones import EARLIEST_DATE, is_plausible_date
 from patients import protocols
 from patients.audit import audit_record
 from patients.models import AuditAction, Patient, ReportSource, SymptomReport, TaskPriority, TaskSource
 from patients.services.tasks import care_task_open
-from patients.timezones import EARLIEST_DATE, is_plausible_date
 
 CLOCK_SKEW = timedelta(minutes=5)
 

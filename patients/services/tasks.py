@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from config.errors import Conflict, DomainError
+from clinic.errors import Conflict, DomainError
 from patients.audit import audit_record
 from patients.models import AuditAction, CareTask, Patient, TaskPriority, TaskSource, TaskStatus
 from patients.models.work import OPEN_TASK_STATUSES

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 
-from config.errors import Conflict
+from clinic.errors import Conflict
 from patients.audit import audit_record
 from patients.capabilities import can_view_patient, can_work_triage
 from patients.models import AuditAction, Patient

@@ -2,8 +2,8 @@
 
 from django import template
 
+from clinic.queue import QueueCard, queue_cards
 from patients.capabilities import can_open_settings, can_see_coordinator_queue, can_see_my_day
-from patients.queue import QueueCard, queue_cards
 
 register = template.Library()
 

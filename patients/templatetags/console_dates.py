@@ -1,14 +1,14 @@
 """The console's date-time filter: `{{ consult.start|when }}` -> "30 Nov 2026, 10:00 IST".
 
 Dates alone need no filter of their own: `{{ day|date }}` uses DATE_FORMAT ("30 Nov 2026"). Both
-formats live in config/formats/; times are in the viewer's own zone (patients/timezones.py).
+formats live in config/formats/; times are in the viewer's own zone (clinic/timezones.py).
 """
 
 from datetime import date, datetime
 
 from django import template
 
-from patients.timezones import format_date, format_datetime, format_time
+from clinic.timezones import format_date, format_datetime, format_time
 
 register = template.Library()
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from config.errors import Conflict, DomainError
+from clinic.errors import Conflict, DomainError
 from patients.audit import audit_record
 from patients.capabilities import can_manage_patient_rights
 from patients.models import AuditAction, Patient

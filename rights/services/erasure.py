@@ -12,12 +12,12 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from config.errors import Conflict, DomainError
+from clinic.errors import Conflict, DomainError
+from clinic.months import add_months
 from followups.models import CheckinPlan, MedicationReminderPlan
 from patients.audit import audit_record
 from patients.capabilities import can_run_erasure
 from patients.models import AuditAction, ConsentChannel, ConsentHow, ConsentPurpose, InsurancePolicy, Patient
-from patients.molecular import add_months
 from patients.services.consent import consent_record, consent_state
 from rights import erasure as steps
 from rights.identifiers import identifiers_of, pseudonym, pseudonym_phone

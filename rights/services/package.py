@@ -21,7 +21,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from config.errors import Conflict, DomainError
+from clinic.errors import Conflict, DomainError
 from interop.export import care_record_bundle
 from interop.selectors import CareRecordRows, care_record_rows
 from messaging.models import Message, Status

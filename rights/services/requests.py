@@ -8,10 +8,10 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
 
-from config.errors import DomainError
+from clinic.errors import DomainError
+from clinic.timezones import clinic_today
 from patients.audit import audit_record
 from patients.models import AuditAction, Patient
-from patients.timezones import clinic_today
 from rights.models import CorrectionRequest, ErasureRequest, RequestChannel
 
 _Asked = TypeVar("_Asked", CorrectionRequest, ErasureRequest)

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from config.errors import DomainError
+from clinic.errors import DomainError
 from patients.audit import audit_record
 from patients.capabilities import can_set_retention
 from patients.models import AuditAction

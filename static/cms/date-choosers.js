@@ -1,5 +1,5 @@
 // Wagtail's date, date-time and time fields start their pickers with an inline <script>, which the
-// Content-Security-Policy refuses (config/security_headers.py). guide/templates/wagtailadmin/widgets/
+// Content-Security-Policy refuses (clinic/security_headers.py). guide/templates/wagtailadmin/widgets/
 // leave the same call as JSON data; this file, loaded from our own origin, makes it. Fields added
 // later (dialogs, new inline rows) are started when they appear.
 (function () {

@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.models import StaffProfile
 from accounts.preferences import ZONE_KEY, staff_time_zone_of, staff_time_zone_set
 from accounts.tokens import api_token_create
-from config.errors import DomainError
+from clinic.errors import DomainError
 from patients.models import AuditEntry
 from tests.factories.people import PatientFactory
 

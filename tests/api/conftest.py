@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import ApiToken
 from accounts.tokens import SECRET_PREFIX, api_token_create, token_digest
-from patients.roles import is_clinic_staff
+from clinic.roles import is_clinic_staff
 
 
 def api_credentials(user: AbstractBaseUser) -> dict[str, str]:

@@ -41,9 +41,9 @@ def test_the_log_says_the_database_was_unavailable_without_a_traceback(alice, da
     client = Client()
     client.force_login(alice)
     database_down()
-    with caplog.at_level(logging.WARNING, logger="config.db_unavailable"):
+    with caplog.at_level(logging.WARNING, logger="clinic.db_unavailable"):
         client.get("/api/v1/patients/")
-    assert [r.getMessage() for r in caplog.records if r.name == "config.db_unavailable"] == [
+    assert [r.getMessage() for r in caplog.records if r.name == "clinic.db_unavailable"] == [
         "database unavailable: answering 503 (OperationalError)"
     ]
     assert all(r.exc_info is None for r in caplog.records)

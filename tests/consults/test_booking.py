@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 from django.db import IntegrityError, transaction
 
-from config.errors import DomainError
+from clinic.errors import DomainError
 from consults import signals
 from consults.errors import SlotTaken, UpcomingLimitReached
 from consults.models import Consult, ConsultSource, ConsultStatus, Topic

@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from clinic.roles import COORDINATOR
 from consults.models import Consult
 from messaging.models import Message, Status
 from messaging.whatsapp_templates import DEMO_CONTENT_SID_PREFIX, whatsapp_templates_seed_demo
-from patients.roles import COORDINATOR
 from tests.factories.consults import ExpertFactory
 from tests.factories.people import UserFactory
 

@@ -4,10 +4,10 @@ only admins point an expert profile at a login (which must hold the expert role)
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from clinic.roles import EXPERT
 from consults.models import ConsultSource, ConsultStatus
 from consults.services import consult_cancel
 from patients.models import AuditEntry
-from patients.roles import EXPERT
 from tests.consults.helpers import DEC_2, expert_form, ist
 from tests.factories.consults import ExpertFactory
 from tests.factories.people import UserFactory

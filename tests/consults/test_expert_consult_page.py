@@ -67,7 +67,7 @@ def test_marking_before_the_consult_explains_and_changes_nothing(client, erin, c
 def test_another_expert_cannot_mark_the_outcome(client, consult, django_user_model):
     from django.contrib.auth.models import Group
 
-    from patients.roles import EXPERT
+    from clinic.roles import EXPERT
 
     other = django_user_model.objects.create_user("dr.other", password="x", is_staff=True)
     other.groups.add(Group.objects.get_or_create(name=EXPERT)[0])

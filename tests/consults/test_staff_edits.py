@@ -4,7 +4,7 @@ same transaction as the change (a failure after auditing leaves neither)."""
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from config.errors import DomainError
+from clinic.errors import DomainError
 from consults import staff_edits
 from consults.errors import ConsultNotChangeable
 from consults.expert_profiles import expert_profile_save

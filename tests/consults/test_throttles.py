@@ -12,7 +12,7 @@ import pytest
 from django.core.cache import caches
 from django.test import RequestFactory
 
-from config.request_guards import client_address
+from clinic.request_guards import client_address
 from consults.throttles import BookingIPThrottle, normalised_phone, window_count
 from tests.consults.test_api_public import booking_body, post_booking
 from tests.factories.consults import ExpertFactory

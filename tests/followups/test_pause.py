@@ -76,7 +76,7 @@ def test_consult_reminders_skip_paused_patients(patient, alice):
 
 
 def test_pause_needs_a_reason_and_cannot_be_doubled(patient, alice):
-    from config.errors import Conflict, DomainError
+    from clinic.errors import Conflict, DomainError
 
     with pytest.raises(DomainError):
         follow_ups_pause(patient=patient, reason="  ", by=alice)

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django_q.models import OrmQ
 
-from config.tasks import TaskBudget
+from clinic.tasks import TaskBudget
 from followups import tasks
 from followups.models import CheckinPlan, DoseRecord
 from followups.plans import checkin_plan_save, medication_plan_save

@@ -1,5 +1,5 @@
-"""The error vocabulary and its two mappers: onto a form (config.form_errors) and onto an API answer
-(config.api_errors). Programming errors are not mapped: they stay exceptions, logged and answered 500."""
+"""The error vocabulary and its two mappers: onto a form (clinic.form_errors) and onto an API answer
+(clinic.api_errors). Programming errors are not mapped: they stay exceptions, logged and answered 500."""
 
 import subprocess
 import sys
@@ -10,9 +10,9 @@ import pytest
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from config.api_errors import api_exception_handler, error_body
-from config.errors import Busy, Conflict, DomainError, NotFound
-from config.form_errors import add_service_errors
+from clinic.api_errors import api_exception_handler, error_body
+from clinic.errors import Busy, Conflict, DomainError, NotFound
+from clinic.form_errors import add_service_errors
 from consults.errors import IdempotencyKeyReused, SlotTaken
 from messaging.errors import MessageTemplateError, UnknownMessageKind
 from webchat.services import TooManyCodes
@@ -168,7 +168,7 @@ def test_a_programming_error_is_left_to_django_which_logs_it_and_answers_500(err
 
 def test_the_vocabulary_imports_no_web_framework():
     probe = (
-        "import sys, config.errors; "
+        "import sys, clinic.errors; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'rest_framework', 'django'}))"
     )
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)

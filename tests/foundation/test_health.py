@@ -13,7 +13,7 @@ def test_healthz_is_503_when_database_is_down(client, monkeypatch):
     def broken_cursor(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("config.health.connection.cursor", broken_cursor)
+    monkeypatch.setattr("clinic.health.connection.cursor", broken_cursor)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "down"
@@ -26,7 +26,7 @@ def test_healthz_reports_broker_down_when_redis_does_not_answer(client, monkeypa
 
     unreachable = Redis(list_key="carethread-health-test")
     unreachable.connection = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.5)
-    monkeypatch.setattr("config.health.task_broker", lambda: unreachable)
+    monkeypatch.setattr("clinic.health.task_broker", lambda: unreachable)
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "broker": "down"}

@@ -4,7 +4,7 @@ import logging
 import pytest
 from django.core.management import CommandError, call_command
 
-from config.observability import JsonLineFormatter, RedactFilter, RequestIdFilter
+from clinic.observability import JsonLineFormatter, RedactFilter, RequestIdFilter
 from patients.models import Patient
 from tests.guide.fixtures import guide_seeded_once, guide_site, reviewer, sample_content  # noqa: F401
 
@@ -52,7 +52,7 @@ def test_openapi_schema_and_offline_docs_are_served(client):
 
 
 def test_redaction_leaves_hex_ids_and_twilio_sids_whole():
-    from config.observability import redact
+    from clinic.observability import redact
 
     text = "request 50344b87b45a1234567890ab sid SM0123456789012345678901234567890a to +91 98123 45678"
     assert redact(text) == "request 50344b87b45a1234567890ab sid SM0123456789012345678901234567890a to [phone]"

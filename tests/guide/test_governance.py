@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from wagtail.models import Locale, WorkflowState
 
+from clinic.queue import queue_cards
 from guide.models import GuidePage, LandingPage, PatientStoryPage, twelve_months_after
 from guide.richtext import GuideRichTextBlock, clean_guide_html
 from guide.selectors import guide_pages_overdue
-from patients.queue import queue_cards
 
 pytestmark = [pytest.mark.django_db, pytest.mark.guide_seeded_once]
 

@@ -1,5 +1,5 @@
 """The editor's side-by-side preview in Chromium: opening the preview panel on a guide page's edit view
-shows the page itself in the panel's iframe (same-origin framing of the preview only, config/security_headers.py)."""
+shows the page itself in the panel's iframe (same-origin framing of the preview only, clinic/security_headers.py)."""
 
 import pytest
 from django.test import Client

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from clinic.months import add_months
 from consults.models import ConsultStatus
 from messaging.services import message_send
 from patients.models import ConcomitantMedication, Medication, Patient
-from patients.molecular import add_months
 from patients.services import (
     care_task_create,
     genetic_test_result_record,

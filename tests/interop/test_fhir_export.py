@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
+from clinic.months import add_months
 from interop import export as export_module
 from patients.models import AuditEntry
-from patients.molecular import add_months
 from patients.services import genetic_test_result_record
 from tests.factories.people import PatientFactory
 from tests.interop.conftest import INBOUND_TEXT, MESSAGE_TEXT, START, audit_table_unavailable, cml_record_for

@@ -11,10 +11,10 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 
+from clinic.months import add_months
 from interop import imports as imports_module
 from interop.models import ImportedObservation
 from patients.models import AuditEntry, CareTask, GeneticTest, LabResult
-from patients.molecular import add_months
 from tests.factories.care import cml_patient
 from tests.factories.people import PatientFactory
 from tests.interop.conftest import START, audit_table_unavailable

@@ -1,8 +1,8 @@
 import pytest
 from django.utils import timezone
 
+from clinic.roles import COORDINATOR
 from messaging.models import Conversation, Message, Status
-from patients.roles import COORDINATOR
 from tests.factories.people import PatientFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from config.observability import QuietStaticRequestsFilter
+from clinic.observability import QuietStaticRequestsFilter
 from consults.models import ConsultStatus
 from messaging.backends import ConsoleBackend, OutboundSend
 from messaging.models import Conversation, Direction, Message

@@ -88,7 +88,7 @@ def test_the_web_chat_opens_when_twilio_approves_the_code(db, verify):
 
 
 def test_a_refused_start_counts_against_the_limit_and_shows_a_clear_error(db, verify, settings):
-    from config.errors import DomainError
+    from clinic.errors import DomainError
     from webchat.models import PhoneVerification
     from webchat.services import verification_start
 

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from clinic.months import add_months
 from patients.models import Patient
-from patients.molecular import add_months
 from tests.factories.care import cml_patient
 
 TODAY = date(2026, 6, 15)

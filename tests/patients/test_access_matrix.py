@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from config.errors import DomainError
+from clinic.errors import DomainError
 from consults.models import ConsultStatus
 from patients.models import AuditEntry
 from patients.services.access import break_glass_open, care_team_assign, care_team_end

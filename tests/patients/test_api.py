@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from clinic.months import add_months
 from patients.models import AuditEntry, CareTask, GeneticTest, MonitoringItem, Note, Resource
-from patients.molecular import add_months
 from patients.services import medication_dose_change
 from tests.factories.care import cml_patient, qpcr
 from tests.factories.people import PatientFactory

@@ -5,8 +5,8 @@ from collections.abc import Callable
 import pytest
 from django.utils.html import escape
 
+from clinic.months import add_months
 from patients.models import Patient
-from patients.molecular import add_months
 from patients.services import genetic_test_result_record, medication_start
 from tests.factories.care import cml_patient, qpcr, record_for
 from tests.factories.people import PatientFactory

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from clinic.months import add_months
 from patients.models import GeneticTest, MonitoringItem
-from patients.molecular import add_months
 from patients.services import monitoring_schedule_generate
 from tests.factories.care import cml_patient
 from tests.factories.people import UserFactory

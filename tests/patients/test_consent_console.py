@@ -2,9 +2,9 @@
 
 import pytest
 
+from clinic.panels import record_panels
 from patients.consent_console import history_context
 from patients.models import AuditEntry, ConsentEvent, Patient
-from patients.panels import record_panels
 from patients.services.consent import consent_record
 from tests.factories.consent import consent_by_phone
 from tests.factories.people import PatientFactory

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from clinic.months import add_months
 from patients.models import AuditEntry, CareTask, GeneticTest, MonitoringItem, Note, SymptomReport
-from patients.molecular import add_months
 from patients.services import symptom_report_record
 from tests.factories.care import cml_patient, qpcr
 from tests.factories.people import PatientFactory

@@ -6,16 +6,9 @@ from decimal import Decimal as D
 
 import pytest
 
+from clinic.months import add_months
 from patients import protocols
-from patients.molecular import (
-    Assessment,
-    PriorResult,
-    add_months,
-    eln_assess,
-    milestone_for,
-    mmr_confirmed,
-    molecular_response,
-)
+from patients.molecular import Assessment, PriorResult, eln_assess, milestone_for, mmr_confirmed, molecular_response
 
 START = date(2025, 1, 15)
 MILESTONE_SAMPLE_DAY = {
@@ -230,8 +223,3 @@ def test_mmr_is_confirmed_by_consecutive_results():
     assert not mmr_confirmed(results, needed=2)
     results.append(PriorResult(date(2025, 10, 1), True, D("0.02"), "mmr"))
     assert mmr_confirmed(results, needed=2)
-
-
-def test_add_months_clamps_to_month_end():
-    assert add_months(date(2025, 1, 31), 1) == date(2025, 2, 28)
-    assert add_months(date(2024, 11, 30), 3) == date(2025, 2, 28)

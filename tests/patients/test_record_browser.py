@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from clinic.months import add_months
 from patients.models import GeneticTest, Medication
-from patients.molecular import add_months
 from tests.conftest import axe_violations
 from tests.factories.activity import inbound
 from tests.factories.care import cml_patient, qpcr

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from clinic.months import add_months
 from patients.models import AuditEntry, CareTask, DoseChange, GeneticTest, LabResult, Medication, SymptomReport
-from patients.molecular import add_months
 from patients.record_forms import DATE_EXAMPLE
 from tests.factories.care import cml_patient
 from tests.factories.consults import ConsultFactory, ExpertFactory

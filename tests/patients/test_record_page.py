@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from clinic.months import add_months
 from patients.models import AuditEntry, Medication, Resource
-from patients.molecular import add_months
 from patients.services import care_task_create, lab_result_record, note_add, resource_assign, symptom_report_record
 from patients.services.records import medication_dose_change
 from tests.factories.activity import inbound

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from config.errors import DomainError
+from clinic.errors import DomainError
+from clinic.months import add_months
 from patients.models import CareTask, GeneticTest, MonitoringItem
-from patients.molecular import add_months
 from patients.services import genetic_test_result_record, genetic_test_save, lab_result_record
 from tests.factories.care import cml_patient, qpcr, record_for
 from tests.factories.people import PatientFactory

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from clinic.months import add_months
 from patients.models import ItemSource, ItemStatus, MonitoringItem, ProtocolSetting
-from patients.molecular import add_months
 from patients.schedule import ScheduleInputs, plan_schedule
 from patients.selectors import monitoring_items_due, monitoring_items_overdue
 from patients.services import (

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from config.errors import Conflict, DomainError
+from clinic.errors import Conflict, DomainError
 from patients import protocols
 from patients.models import CareTask
 from patients.services import care_task_open, care_task_set_status, symptom_report_record

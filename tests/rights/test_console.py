@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from clinic.panels import record_panels
 from patients.models import AuditEntry
-from patients.panels import record_panels
 from rights.models import CorrectionRequest, ErasureRequest
 from rights.panel import rights_context
 from rights.services import data_package_link_create

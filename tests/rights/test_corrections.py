@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from config.errors import DomainError
+from clinic.errors import DomainError
 from patients.models import AuditEntry
 from rights.services import correction_request_decide, correction_request_record
 

@@ -8,12 +8,12 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from config.errors import DomainError
+from clinic.errors import DomainError
+from clinic.months import add_months
 from consults.models import Consult
 from messaging.models import Message, Status
 from messaging.services import message_send
 from patients.models import AuditEntry, ConsentEvent, GeneticTest, Patient
-from patients.molecular import add_months
 from rights.erasure import PLAN
 from rights.models import ErasureRequest
 from rights.services import erasure_request_complete, erasure_request_record

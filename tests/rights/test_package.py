@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from config.errors import DomainError
+from clinic.errors import DomainError
 from messaging.models import Message, Status
 from messaging.texts import sensitive_term
 from patients.models import AuditEntry, Patient

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
-from config.errors import DomainError
+from clinic.errors import DomainError
 from patients.models import AuditEntry
 from rights.models import DEFAULT_CLINICAL_RECORD_YEARS, RetentionPolicy
 from rights.services import retention_policy_current, retention_policy_update

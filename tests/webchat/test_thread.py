@@ -208,7 +208,7 @@ def test_the_api_can_answer_in_the_web_chat(client, alice):
 
 
 def test_chat_tokens_never_reach_a_log_line():
-    from config.observability import redact
+    from clinic.observability import redact
 
     assert redact('"GET /chat/t/7AL0thzTEHzqH7EgSWgDPS1Un0R4zQLPTi9-xe7J0uY/ HTTP/1.1" 200') == (
         '"GET /chat/t/[token]/ HTTP/1.1" 200'

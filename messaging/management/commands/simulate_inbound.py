@@ -3,7 +3,7 @@ message through the real inbound path, without Twilio (local development)."""
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from config.errors import DomainError
+from clinic.errors import DomainError
 from messaging.simulate import inbound_simulate
 from patients.models import Channel
 

@@ -13,7 +13,7 @@ from itertools import pairwise
 from django.utils import formats
 from django.utils.html import escape
 
-from patients.molecular import add_months
+from clinic.months import add_months
 
 STEP_MONTHS = 3
 FONT_SIZE = 11

@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from config.errors import DomainError
+from clinic.errors import DomainError
 
 
 def error_body(error: DomainError) -> dict[str, Any]:

@@ -20,7 +20,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.db import InterfaceError, OperationalError
 
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
-        from config.db_unavailable import database_unavailable_response
+        from clinic.db_unavailable import database_unavailable_response
 
         return database_unavailable_response(request)
     if wants_json(request):

@@ -14,7 +14,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
-from config.views import wants_json
+from clinic.views import wants_json
 
 logger = logging.getLogger(__name__)
 

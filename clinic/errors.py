@@ -2,8 +2,8 @@
 
 Services raise a `DomainError` subclass. Each carries an HTTP status (from the standard library), a
 `code` for programs, the name of the `field` it concerns where one applies, and a plain-sentence
-`message`. Nothing here knows how it is shown: `config.form_errors` puts it on a form, and
-`config.api_errors` (DRF's exception handler) answers with it. A programming mistake is not a domain
+`message`. Nothing here knows how it is shown: `clinic.form_errors` puts it on a form, and
+`clinic.api_errors` (DRF's exception handler) answers with it. A programming mistake is not a domain
 error: raise a plain exception (ValueError, LookupError, ...), which is logged and answered with a 500.
 """
 

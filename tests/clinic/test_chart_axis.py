@@ -1,5 +1,5 @@
 """Issue 14: chart time axes are labelled every 3 months ("Jan 2026", "Apr 2026" …), whatever the span,
-at least two labels, never overlapping (patients/chart_axis.py)."""
+at least two labels, never overlapping (clinic/chart_axis.py)."""
 
 import re
 from datetime import date, timedelta
@@ -9,10 +9,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from clinic.chart_axis import CHAR_WIDTH, quarter_domain, quarter_starts
+from clinic.months import add_months
 from insights import charts as insights_charts
-from patients.chart_axis import CHAR_WIDTH, quarter_domain, quarter_starts
 from patients.charts import WIDTH, bcr_abl1_chart
-from patients.molecular import add_months
 
 LABEL = re.compile(r'<text class="x-label" x="([\d.]+)"[^>]*text-anchor="(\w+)"[^>]*>([^<]+)</text>')
 MONTH_YEAR = re.compile(r"^(Jan|Apr|Jul|Oct) \d{4}$")

@@ -10,7 +10,7 @@ from django.db import models
 from django.test import RequestFactory
 from django.urls import reverse
 
-from patients.date_inputs import INVALID_DATE, NativeDateInput, has_console_dates
+from clinic.date_inputs import INVALID_DATE, NativeDateInput, has_console_dates
 from patients.models import CareTask, LabResult, MonitoringItem
 from tests.factories.care import cml_patient
 from tests.factories.people import PatientFactory

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from config.errors import DomainError
+from clinic.errors import DomainError
 
 
 def add_service_errors(

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone, translation
 
-from patients.timezones import (
+from clinic.timezones import (
     clinic_today,
     display_zone,
     format_date,

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core import checks
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
-from config.views import not_found, wants_json
+from clinic.views import not_found, wants_json
 
 
 class NulQueryMiddleware:

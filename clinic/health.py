@@ -7,7 +7,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from config.tasks import task_broker
+from clinic.tasks import task_broker
 
 logger = logging.getLogger(__name__)
 

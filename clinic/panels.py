@@ -11,14 +11,15 @@ checked that the user may see this patient).
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 
-from patients.models import Patient
+if TYPE_CHECKING:  # the core imports no app at run time: a panel is handed the patient
+    from patients.models import Patient
 
-PanelContext = Callable[[HttpRequest, Patient], dict[str, Any]]
+PanelContext = Callable[[HttpRequest, "Patient"], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def register_record_panel(panel: RecordPanel) -> RecordPanel:
     return panel
 
 
-def record_panels(request: HttpRequest, patient: Patient) -> list[tuple[RecordPanel, dict[str, Any]]]:
+def record_panels(request: HttpRequest, patient: "Patient") -> list[tuple[RecordPanel, dict[str, Any]]]:
     panels = sorted(_panels.values(), key=lambda p: (p.order, p.key))
     return [
         (panel, {"patient": patient, "request": request, **panel.context(request, patient)})
