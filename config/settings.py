@@ -184,7 +184,7 @@ if not DEBUG and not REDIS_URL and not ALLOW_PROCESS_LOCAL_CACHE:
         "benchmark only, set ALLOW_PROCESS_LOCAL_CACHE=true."
     )
 # Trusted reverse proxies in front of Django, each appending to X-Forwarded-For (deploy/'s nginx: 1).
-# 0 ignores the header, which any client can send (config/request_guards.client_address).
+# 0 ignores the header, which any client can send (clinic/request_guards.client_address).
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 if not 0 <= NUM_PROXIES <= 5:
     raise ImproperlyConfigured("NUM_PROXIES must be the number of proxies in front of Django, 0 to 5.")
