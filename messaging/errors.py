@@ -25,6 +25,13 @@ class PrivacyViolation(DomainError):
     code = "privacy"
 
 
+class WhatsAppTemplateMisconfigured(DomainError):
+    """An administrator's WhatsApp template names a value the message does not have: fixable in the console,
+    so the person sending sees what to fix (not a 500)."""
+
+    code = "whatsapp_template_misconfigured"
+
+
 class IdempotencyKeyReused(DomainError):
     """A reply's idempotency key came back with a different text, channel or conversation."""
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.template import Context, Engine, TemplateDoesNotExist
 from django.utils import timezone, translation
 
-from messaging.errors import MessageTemplateError, UnknownMessageKind
+from messaging.errors import MessageTemplateError, UnknownMessageKind, WhatsAppTemplateMisconfigured
 from patients.contact_validation import name_is_greetable
 from patients.models import Language, Patient
 
@@ -99,10 +99,16 @@ def render_template_variables(
     rendered: dict[str, str] = {}
     for key, spec in sorted(mapping.items(), key=lambda item: int(item[0])):
         source = spec if "{{" in spec or "{%" in spec else "{{ " + spec.strip() + " }}"
-        # WhatsApp refuses empty variables; a dash keeps the template readable.
-        rendered[str(key)] = (
-            _render_string(source, values, language=language, zone=patient.time_zone, named=False).strip() or "-"
-        )
+        try:
+            text = _render_string(source, values, language=language, zone=patient.time_zone, named=False)
+        except MessageTemplateError as error:
+            # The mapping is what an administrator typed under Messages › WhatsApp templates, not code.
+            raise WhatsAppTemplateMisconfigured(
+                f"The WhatsApp template's variable {key} ({spec.strip()}) names a value this message does not "
+                "have. An administrator can correct it under Messages › WhatsApp templates.",
+                field="channel",
+            ) from error
+        rendered[str(key)] = text.strip() or "-"  # WhatsApp refuses empty variables; a dash keeps it readable
     return rendered
 
 

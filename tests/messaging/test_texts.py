@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 
 from messaging import texts
-from messaging.errors import MessageTemplateError, UnknownMessageKind
-from messaging.texts import available_kinds, render_body, sensitive_term, sms_segments
+from messaging.errors import MessageTemplateError, UnknownMessageKind, WhatsAppTemplateMisconfigured
+from messaging.texts import available_kinds, render_body, render_template_variables, sensitive_term, sms_segments
 from patients.models import Patient
 
 REQUIRED_KINDS = {
@@ -82,6 +82,15 @@ def test_unknown_kind_is_a_programming_error():
 def test_a_missing_value_is_refused_rather_than_sent_blank():
     with pytest.raises(MessageTemplateError, match="starts_at"):
         render_body(kind="consult_reminder", patient=patient(), context={})
+
+
+def test_an_administrators_template_variable_naming_a_missing_value_is_a_refusal_to_fix_not_a_500():
+    with pytest.raises(WhatsAppTemplateMisconfigured, match="variable 2 \\(starts_at\\)") as refused:
+        render_template_variables(
+            mapping={"1": "patient_name", "2": "starts_at"}, patient=patient(), context={}, language="en"
+        )
+    assert refused.value.field == "channel"
+    assert isinstance(refused.value.__cause__, MessageTemplateError)
 
 
 def test_names_with_apostrophes_are_not_html_escaped():
